@@ -1,0 +1,55 @@
+# The README's two commands: `make run` and `make test`. Everything else is their plumbing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PATH := $(BIN):$(PATH)
+
+.PHONY: run test install lint migrations-check deploy-check messages
+
+# Installs everything, prepares the database and demo data, and starts web + worker + beat.
+run: export DEBUG ?= true
+run: install
+	$(BIN)/python manage.py preflight
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  Open http://$(HOST):$(PORT)/ and log in as admin / Service#2026 (README lists every demo account)."
+	@echo ""
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+# Runs the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else SQLite).
+test: export SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
+test: install
+	$(BIN)/python manage.py preflight
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed node_modules/.installed messages
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+messages: $(VENV)/.installed
+	cd $(CURDIR) && DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: $(VENV)/.installed
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# `check --deploy` under production-like settings (values as a real deployment sets them).
+deploy-check: $(VENV)/.installed
+	DEBUG=false SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=true \
+	SECURE_HSTS_PRELOAD=true ALLOWED_HOSTS=service.example.com \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core import api as core_api
+from core import views as core_views
+from core.navigation import ROLE_HOME
+
+api_v1 = [
+    path("auth/token/", core_api.TokenObtainView.as_view(), name="api-token"),
+    path("me/", core_api.MeView.as_view(), name="api-me"),
+    path("centres/", core_api.CentreListView.as_view(), name="api-centre-list"),
+    path("outlets/", core_api.OutletListCreateView.as_view(), name="api-outlet-list"),
+    path("outlets/<int:pk>/", core_api.OutletDetailView.as_view(), name="api-outlet-detail"),
+]
+
+role_homes = [
+    path(f"home/{url_name.removeprefix('home-')}/", core_views.ROLE_HOME_VIEWS[url_name], name=url_name)
+    for url_name in ROLE_HOME.values()
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    *role_homes,
+    path("home/no-role/", core_views.home_none, name="home-none"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("language/", core_views.language_switch, name="language-switch"),
+    path("outlets/", core_views.outlet_list, name="outlet-list"),
+    path("outlets/new/", core_views.outlet_create, name="outlet-create"),
+    path("outlets/<int:pk>/", core_views.outlet_detail, name="outlet-detail"),
+    path("outlets/<int:pk>/edit/", core_views.outlet_edit, name="outlet-edit"),
+    path("staff/", core_views.staff_list, name="staff-list"),
+    path("staff/new/", core_views.staff_create, name="staff-create"),
+    path("staff/<int:pk>/", core_views.staff_detail, name="staff-detail"),
+    path("staff/<int:pk>/edit/", core_views.staff_edit, name="staff-edit"),
+    path("staff/<int:pk>/password/", core_views.staff_set_password, name="staff-password"),
+    path("centres/", core_views.centre_list, name="centre-list"),
+    path("centres/new/", core_views.centre_create, name="centre-create"),
+    path("centres/<int:pk>/edit/", core_views.centre_edit, name="centre-edit"),
+    path("system/", core_views.system_status, name="system-status"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("django-admin/", admin.site.urls),
+]

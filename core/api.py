@@ -1,0 +1,102 @@
+"""Core API endpoints: token exchange, the current user, outlets and centres."""
+
+import logging
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import selectors, services
+from core.models import ServiceCentre
+from core.serializers import (
+    CentreOutputSerializer,
+    MeSerializer,
+    OutletInputSerializer,
+    OutletOutputSerializer,
+)
+
+security_log = logging.getLogger("security")
+
+
+class TokenObtainView(APIView):
+    """Exchange a username and password for an API token (throttled like the login page)."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        auth=[],
+    )
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        security_log.info("api_token user=%s new=%s", user.get_username(), created)
+        return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+
+# --- Staff, outlets, centres ----------------------------------------------------------------
+
+
+class ViewPermissions(DjangoModelPermissions):
+    """Model permissions, with `view_` required for reads (DRF's default lets any user read)."""
+
+    perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class OutletListCreateView(generics.ListAPIView):
+    """Outlets the caller may see; admins create outlets in their scope."""
+
+    serializer_class = OutletOutputSerializer
+    permission_classes = [ViewPermissions]
+    filterset_fields = ["centre", "is_active"]
+
+    def get_queryset(self):
+        return selectors.outlet_list(user=self.request.user)
+
+    @extend_schema(request=OutletInputSerializer, responses={201: OutletOutputSerializer})
+    def post(self, request):
+        data = _validated(OutletInputSerializer, request.data)
+        outlet = services.outlet_save(actor=request.user, **data)
+        return Response(OutletOutputSerializer(outlet).data, status=status.HTTP_201_CREATED)
+
+
+class OutletDetailView(generics.RetrieveAPIView):
+    serializer_class = OutletOutputSerializer
+    permission_classes = [ViewPermissions]
+
+    def get_queryset(self):
+        return selectors.outlet_list(user=self.request.user)
+
+    @extend_schema(request=OutletInputSerializer, responses=OutletOutputSerializer)
+    def put(self, request, pk: int):
+        outlet = get_object_or_404(self.get_queryset(), pk=pk)
+        data = _validated(OutletInputSerializer, request.data)
+        outlet = services.outlet_save(outlet=outlet, actor=request.user, **data)
+        return Response(OutletOutputSerializer(outlet).data)
+
+
+class CentreListView(generics.ListAPIView):
+    serializer_class = CentreOutputSerializer
+    permission_classes = [ViewPermissions]
+    queryset = ServiceCentre.objects.all()
+
+
+def _validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

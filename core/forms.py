@@ -1,0 +1,115 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from core.models import ServiceCentre
+from core.roles import Role
+from core.scoping import visible_outlets
+
+
+class BootstrapRenderer(TemplatesSetting):
+    """Every form renders with Bootstrap markup and its errors next to each field."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class StyledForm(forms.Form):
+    """Adds Bootstrap classes to widgets so templates stay plain `{{ form }}`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Show a service's ValidationError next to the fields it names."""
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+
+class StaffForm(StyledForm):
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use letters, digits and @/./+/-/_ only.")},
+    )
+    name = forms.CharField(label=_("Full name"), max_length=100)
+    phone = PhoneNumberField(label=_("Phone"), required=False, region="CN")
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    outlets = forms.ModelMultipleChoiceField(
+        label=_("Outlets"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    centre = forms.ModelChoiceField(label=_("Service centre"), queryset=None, required=False)
+    is_headquarters = forms.BooleanField(label=_("Headquarters (sees all outlets)"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, actor, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlets"].queryset = visible_outlets(actor).select_related("centre")
+        centres = ServiceCentre.objects.all()
+        if not (actor.is_superuser or actor.is_headquarters):
+            centres = centres.filter(pk=actor.centre_id)
+        self.fields["centre"].queryset = centres
+        if editing:
+            for name in ("username", "password1", "password2"):
+                del self.fields[name]
+        else:
+            del self.fields["is_active"]
+
+    def clean(self):
+        data = super().clean()
+        if "password1" in self.fields and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        if data.get("is_headquarters") and data.get("centre"):
+            self.add_error("centre", _("A headquarters member does not belong to a centre."))
+        return data
+
+
+class PasswordResetByAdminForm(StyledForm):
+    password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("New password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class OutletForm(StyledForm):
+    code = forms.SlugField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    centre = forms.ModelChoiceField(label=_("Service centre"), queryset=None)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    phone = PhoneNumberField(label=_("Phone"), required=False, region="CN")
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        centres = ServiceCentre.objects.filter(is_active=True)
+        if not (actor.is_superuser or actor.is_headquarters):
+            centres = centres.filter(pk=actor.centre_id)
+        self.fields["centre"].queryset = centres
+
+
+class CentreForm(StyledForm):
+    code = forms.SlugField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

@@ -1,0 +1,38 @@
+"""Log redaction: passwords, tokens and full phone numbers never reach a log line."""
+
+import logging
+import re
+
+# Mainland mobile numbers, optionally with +86 / 86 prefix: keep the first 3 and last 4 digits.
+_PHONE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_SECRET_FIELD = re.compile(
+    r"""(?P<key>["']?(?:password\d?|passwd|secret|token|api[_-]?key|authorization|sessionid|csrfmiddlewaretoken)["']?\s*[:=]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s,;&}]+)""",
+    re.IGNORECASE,
+)
+_AUTH_HEADER = re.compile(r"\b(Token|Bearer)\s+[A-Za-z0-9._\-]{8,}", re.IGNORECASE)
+
+
+def mask_phone(text: str) -> str:
+    """138****5678 for any mainland mobile number in `text`."""
+    return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+
+
+def redact(text: str) -> str:
+    text = _SECRET_FIELD.sub(lambda m: f"{m.group('key')}[REDACTED]", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)} [REDACTED]", text)
+    return mask_phone(text)
+
+
+class RedactFilter(logging.Filter):
+    """Rewrites each record's final message; attached to every handler in LOGGING."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True

@@ -1,0 +1,123 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from core.roles import Role
+
+
+class ServiceCentre(models.Model):
+    """A service centre (中心): the level above outlets; monthly records roll up to it."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("service centre")
+        verbose_name_plural = _("service centres")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outlet(models.Model):
+    """A service outlet (服务网点): staff see and change their own outlets' work only."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    centre = models.ForeignKey(
+        ServiceCentre, on_delete=models.PROTECT, related_name="outlets", verbose_name=_("service centre")
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("service outlet")
+        verbose_name_plural = _("service outlets")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff member. The role is the user's one role group; the scope is outlets/centre/HQ."""
+
+    first_name = None
+    last_name = None
+    name = models.CharField(_("full name"), max_length=100)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    outlets = models.ManyToManyField(Outlet, blank=True, related_name="staff", verbose_name=_("outlets"))
+    centre = models.ForeignKey(
+        ServiceCentre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("service centre"),
+        help_text=_("Centre staff see every outlet of their centre."),
+    )
+    is_headquarters = models.BooleanField(
+        _("headquarters"), default=False, help_text=_("Headquarters staff see every outlet.")
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["outlets", "groups"])
+
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["username"]
+        permissions = [("view_audit_trail", _("Can view the audit trail"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(is_headquarters=True) & models.Q(centre__isnull=False)),
+                name="user_headquarters_or_centre",
+                violation_error_message=_("A staff member belongs to headquarters or to a centre, not both."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+    @cached_property
+    def role(self) -> Role | None:
+        """The user's role group; superusers without one act as admins."""
+        names = {group.name for group in self.groups.all()}
+        for role in Role:
+            if role.value in names:
+                return role
+        return Role.ADMIN if self.is_superuser else None
+
+
+class SchedulerHeartbeat(models.Model):
+    """Written by the beat-driven task on every tick, so admins can see scheduled work runs."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_beat_at = models.DateTimeField()
+    beats = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("scheduler heartbeat")
+        verbose_name_plural = _("scheduler heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_beat_at:%Y-%m-%d %H:%M:%S}"

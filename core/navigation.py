@@ -1,0 +1,52 @@
+"""Each role's home page and navigation, declared once. Only pages that exist are listed."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Promise
+    icon: str
+    perm: str | None = None  # shown when the user has this permission
+    roles: frozenset[Role] | None = None  # ... and the user has one of these roles
+    headquarters_only: bool = False
+
+    def visible_to(self, user) -> bool:
+        if self.roles is not None and user.role not in self.roles:
+            return False
+        if self.headquarters_only and not (user.is_superuser or user.is_headquarters):
+            return False
+        return self.perm is None or user.has_perm(self.perm)
+
+
+# url name of each role's home page (where login lands)
+ROLE_HOME = {
+    Role.FRONT_DESK: "home-front-desk",
+    Role.HOTLINE: "home-hotline",
+    Role.DISPATCHER: "home-dispatcher",
+    Role.ENGINEER: "home-engineer",
+    Role.SUPERVISOR: "home-supervisor",
+    Role.ADMIN: "home-admin",
+}
+
+NAVIGATION = [
+    NavItem("outlet-list", _("Outlets"), "shop", perm="core.view_outlet"),
+    NavItem("staff-list", _("Staff"), "people", perm="core.view_user"),
+    NavItem("centre-list", _("Service centres"), "diagram-3", perm="core.change_servicecentre", headquarters_only=True),
+    NavItem("system-status", _("System status"), "activity", roles=frozenset({Role.ADMIN})),
+]
+
+
+def home_url(user) -> str:
+    return reverse(ROLE_HOME.get(user.role, "home-none"))
+
+
+def nav_for(user) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.visible_to(user)]

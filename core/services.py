@@ -1,0 +1,215 @@
+"""Every write to staff, outlets and centres goes through these functions."""
+
+import logging
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Outlet, SchedulerHeartbeat, ServiceCentre, User
+from core.roles import Role
+from core.scoping import visible_outlets, visible_staff
+
+security_log = logging.getLogger("security")
+
+
+def _require(actor, perm: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _check_scope(*, actor, outlets, centre, is_headquarters) -> None:
+    """An actor may only hand out outlets, centres and HQ scope they have themselves."""
+    if actor is None or actor.is_superuser or actor.is_headquarters:
+        return
+    allowed = set(visible_outlets(actor).values_list("pk", flat=True))
+    if any(outlet.pk not in allowed for outlet in outlets):
+        raise ValidationError({"outlets": _("You can only assign outlets you manage.")})
+    if centre is not None and centre.pk != actor.centre_id:
+        raise ValidationError({"centre": _("You can only assign your own centre.")})
+    if is_headquarters:
+        raise ValidationError({"is_headquarters": _("Only headquarters staff can grant headquarters scope.")})
+
+
+def _set_role(user: User, role: Role) -> None:
+    role_groups = Group.objects.filter(name__in=[r.value for r in Role])
+    user.groups.remove(*role_groups)
+    user.groups.add(Group.objects.get(name=role.value))
+    user.__dict__.pop("role", None)  # drop the cached property
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    name: str,
+    password: str,
+    role: Role,
+    outlets=(),
+    centre: ServiceCentre | None = None,
+    is_headquarters: bool = False,
+    phone: str = "",
+    actor: User | None,
+) -> User:
+    """Create a staff member with one role and a scope; `actor` None means a system command."""
+    _require(actor, "core.add_user")
+    outlets = list(outlets)
+    _check_scope(actor=actor, outlets=outlets, centre=centre, is_headquarters=is_headquarters)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    user = User(
+        username=username,
+        name=name,
+        phone=phone,
+        centre=centre,
+        is_headquarters=is_headquarters,
+        is_staff=role == Role.ADMIN,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user._history_user = actor
+    user.save()
+    user.outlets.set(outlets)
+    _set_role(user, role)
+    security_log.info("user_created user=%s role=%s by=%s", username, role.value, _who(actor))
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: User,
+    name: str,
+    role: Role,
+    outlets,
+    centre: ServiceCentre | None,
+    is_headquarters: bool,
+    is_active: bool,
+    phone: str = "",
+    actor: User | None,
+) -> User:
+    """Change a staff member's details, role and scope; role changes go to the security log."""
+    _require(actor, "core.change_user")
+    if actor is not None and not visible_staff(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied(_("You do not have permission to do this."))
+    outlets = list(outlets)
+    _check_scope(actor=actor, outlets=outlets, centre=centre, is_headquarters=is_headquarters)
+    if actor is not None and actor.pk == user.pk and (not is_active or role != actor.role):
+        raise ValidationError({"role": _("You cannot change your own role or deactivate yourself.")})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old_role = user.role
+    user.name, user.phone, user.centre, user.is_headquarters = name, phone, centre, is_headquarters
+    user.is_active = is_active
+    user.is_staff = role == Role.ADMIN
+    user.full_clean(exclude=["password"])
+    user._history_user = actor
+    user.save()
+    user.outlets.set(outlets)
+    if old_role != role:
+        _set_role(user, role)
+        security_log.info(
+            "role_changed user=%s from=%s to=%s by=%s",
+            user.username,
+            old_role.value if old_role else "-",
+            role.value,
+            _who(actor),
+        )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str, actor: User | None) -> User:
+    """Set a new password (admin reset or the management command)."""
+    if actor is not None and actor.pk != user.pk:
+        _require(actor, "core.change_user")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    security_log.info("password_set user=%s by=%s", user.username, _who(actor))
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Remember the user's interface language so it follows them to any device."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def outlet_save(
+    *,
+    outlet: Outlet | None = None,
+    code: str,
+    name: str,
+    centre: ServiceCentre,
+    address: str = "",
+    phone: str = "",
+    is_active: bool = True,
+    actor: User | None,
+) -> Outlet:
+    """Create (outlet None) or change a service outlet inside the actor's scope."""
+    _require(actor, "core.change_outlet" if outlet else "core.add_outlet")
+    if actor is not None and not (actor.is_superuser or actor.is_headquarters):
+        if centre.pk != actor.centre_id:
+            raise ValidationError({"centre": _("You can only manage outlets of your own centre.")})
+        if outlet is not None and not visible_outlets(actor).filter(pk=outlet.pk).exists():
+            raise PermissionDenied(_("You do not have permission to do this."))
+    if outlet is None:
+        outlet = Outlet()
+    else:
+        outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
+    outlet.code, outlet.name, outlet.centre = code, name, centre
+    outlet.address, outlet.phone, outlet.is_active = address, phone, is_active
+    outlet.full_clean()
+    outlet._history_user = actor
+    outlet.save()
+    return outlet
+
+
+@transaction.atomic
+def centre_save(
+    *,
+    centre: ServiceCentre | None = None,
+    code: str,
+    name: str,
+    region: str = "",
+    is_active: bool = True,
+    actor: User | None,
+) -> ServiceCentre:
+    """Create or change a service centre; only headquarters administers centres."""
+    _require(actor, "core.change_servicecentre" if centre else "core.add_servicecentre")
+    if actor is not None and not (actor.is_superuser or actor.is_headquarters):
+        raise PermissionDenied(_("Only headquarters can manage service centres."))
+    centre = ServiceCentre() if centre is None else ServiceCentre.objects.select_for_update().get(pk=centre.pk)
+    centre.code, centre.name, centre.region, centre.is_active = code, name, region, is_active
+    centre.full_clean()
+    centre._history_user = actor
+    centre.save()
+    return centre
+
+
+def scheduler_heartbeat_record(*, name: str = "beat") -> SchedulerHeartbeat:
+    """Record one tick of the scheduler (called by the beat task)."""
+    with transaction.atomic():
+        beat, _created = SchedulerHeartbeat.objects.select_for_update().get_or_create(
+            name=name, defaults={"last_beat_at": timezone.now()}
+        )
+        beat.last_beat_at = timezone.now()
+        beat.beats += 1
+        beat.save(update_fields=["last_beat_at", "beats"])
+    return beat
+
+
+def _who(actor) -> str:
+    return actor.username if actor is not None else "system"

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from core.services import scheduler_heartbeat_record
+
+
+@shared_task(name="core.tasks.scheduler_heartbeat", ignore_result=True)
+def scheduler_heartbeat() -> None:
+    """Beat runs this every tick; the system status page shows the last one."""
+    scheduler_heartbeat_record(name="beat")

@@ -1,0 +1,285 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import selectors, services
+from core.audit import audit_trail
+from core.decorators import staff_page
+from core.forms import CentreForm, OutletForm, PasswordResetByAdminForm, StaffForm
+from core.models import SchedulerHeartbeat, ServiceCentre
+from core.navigation import ROLE_HOME, home_url
+from core.pagination import keyset_page, page_size_from
+from core.roles import ROLE_DUTIES, Role
+from core.scoping import visible_outlets, visible_staff
+
+
+@login_required
+def home(request):
+    """Where login lands: each role's own home page."""
+    return redirect(home_url(request.user))
+
+
+def role_home(role: Role | None):
+    """A view for one role's home page; other roles get 403."""
+
+    @login_required
+    def view(request):
+        if request.user.role != role:
+            raise PermissionDenied
+        context = {
+            "role": role,
+            "duties": ROLE_DUTIES.get(role),
+            "my_outlets": visible_outlets(request.user).select_related("centre")[:20],
+        }
+        return render(request, "core/home.html", context)
+
+    view.__name__ = f"home_{role.value if role else 'none'}"
+    return view
+
+
+ROLE_HOME_VIEWS = {url_name: role_home(role) for role, url_name in ROLE_HOME.items()}
+home_none = role_home(None)
+
+
+@require_POST
+def language_switch(request):
+    """Switch the interface language; it sticks in a cookie and on the user's profile."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES) and check_for_language(language):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+    return response
+
+
+# --- Outlets --------------------------------------------------------------------------------
+
+
+@staff_page(perm="core.view_outlet")
+def outlet_list(request):
+    page = keyset_page(
+        selectors.outlet_list(user=request.user),
+        key="code",
+        after=request.GET.get("after"),
+        size=page_size_from(request),
+    )
+    return render(request, "core/outlet_list.html", {"page": page})
+
+
+@staff_page(perm="core.view_outlet")
+def outlet_detail(request, pk: int):
+    outlet = get_object_or_404(selectors.outlet_list(user=request.user), pk=pk)
+    trail = audit_trail(outlet) if request.user.has_perm("core.view_audit_trail") else None
+    return render(request, "core/outlet_detail.html", {"outlet": outlet, "trail": trail})
+
+
+def _save_outlet(request, outlet=None):
+    form = OutletForm(request.POST or None, actor=request.user, initial=_outlet_initial(outlet))
+    if request.method == "POST" and form.is_valid():
+        try:
+            outlet = services.outlet_save(outlet=outlet, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Outlet saved."))
+            return redirect("outlet-detail", pk=outlet.pk)
+    return render(
+        request, "core/form_page.html", {"form": form, "title": _("Service outlet"), "back": reverse("outlet-list")}
+    )
+
+
+def _outlet_initial(outlet):
+    if outlet is None:
+        return {"is_active": True}
+    fields = ("code", "name", "centre", "address", "phone", "is_active")
+    return {f: getattr(outlet, f) for f in fields}
+
+
+@staff_page(perm="core.add_outlet")
+def outlet_create(request):
+    return _save_outlet(request)
+
+
+@staff_page(perm="core.change_outlet")
+def outlet_edit(request, pk: int):
+    outlet = get_object_or_404(selectors.outlet_list(user=request.user), pk=pk)
+    return _save_outlet(request, outlet)
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+@staff_page(perm="core.view_user")
+def staff_list(request):
+    page = keyset_page(
+        selectors.staff_list(user=request.user),
+        key="username",
+        after=request.GET.get("after"),
+        size=page_size_from(request),
+    )
+    return render(request, "core/staff_list.html", {"page": page})
+
+
+@staff_page(perm="core.view_user")
+def staff_detail(request, pk: int):
+    member = get_object_or_404(selectors.staff_list(user=request.user), pk=pk)
+    trail = audit_trail(member) if request.user.has_perm("core.view_audit_trail") else None
+    return render(request, "core/staff_detail.html", {"member": member, "trail": trail})
+
+
+@staff_page(perm="core.add_user")
+def staff_create(request):
+    form = StaffForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.user_create(
+                username=data["username"],
+                name=data["name"],
+                password=data["password1"],
+                role=Role(data["role"]),
+                outlets=data["outlets"],
+                centre=data["centre"],
+                is_headquarters=data["is_headquarters"],
+                phone=data["phone"] or "",
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Staff member created."))
+            return redirect("staff-detail", pk=member.pk)
+    return render(
+        request, "core/form_page.html", {"form": form, "title": _("New staff member"), "back": reverse("staff-list")}
+    )
+
+
+@staff_page(perm="core.change_user")
+def staff_edit(request, pk: int):
+    member = get_object_or_404(visible_staff(request.user), pk=pk)
+    initial = {
+        "name": member.name,
+        "phone": member.phone,
+        "role": member.role,
+        "outlets": list(member.outlets.all()),
+        "centre": member.centre,
+        "is_headquarters": member.is_headquarters,
+        "is_active": member.is_active,
+    }
+    form = StaffForm(request.POST or None, actor=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update(
+                user=member,
+                name=data["name"],
+                role=Role(data["role"]),
+                outlets=data["outlets"],
+                centre=data["centre"],
+                is_headquarters=data["is_headquarters"],
+                is_active=data["is_active"],
+                phone=data["phone"] or "",
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Staff member saved."))
+            return redirect("staff-detail", pk=member.pk)
+    title = _("Edit %(name)s") % {"name": member.name}
+    return render(
+        request, "core/form_page.html", {"form": form, "title": title, "back": reverse("staff-detail", args=[pk])}
+    )
+
+
+@staff_page(perm="core.change_user")
+def staff_set_password(request, pk: int):
+    member = get_object_or_404(visible_staff(request.user), pk=pk)
+    form = PasswordResetByAdminForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(user=member, password=form.cleaned_data["password1"], actor=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Password changed."))
+            return redirect("staff-detail", pk=member.pk)
+    title = _("New password for %(name)s") % {"name": member.name}
+    return render(
+        request, "core/form_page.html", {"form": form, "title": title, "back": reverse("staff-detail", args=[pk])}
+    )
+
+
+# --- Service centres (headquarters administration) -----------------------------------------
+
+
+@staff_page(perm="core.change_servicecentre", headquarters=True)
+def centre_list(request):
+    return render(request, "core/centre_list.html", {"centres": selectors.centre_list()})
+
+
+def _save_centre(request, centre=None):
+    initial = (
+        {"is_active": True}
+        if centre is None
+        else {"code": centre.code, "name": centre.name, "region": centre.region, "is_active": centre.is_active}
+    )
+    form = CentreForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.centre_save(centre=centre, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Service centre saved."))
+            return redirect("centre-list")
+    return render(
+        request, "core/form_page.html", {"form": form, "title": _("Service centre"), "back": reverse("centre-list")}
+    )
+
+
+@staff_page(perm="core.add_servicecentre", headquarters=True)
+def centre_create(request):
+    return _save_centre(request)
+
+
+@staff_page(perm="core.change_servicecentre", headquarters=True)
+def centre_edit(request, pk: int):
+    return _save_centre(request, get_object_or_404(ServiceCentre, pk=pk))
+
+
+# --- System status --------------------------------------------------------------------------
+
+
+@login_required
+def system_status(request):
+    """For admins: is the database reachable, is the scheduler ticking, which broker is used."""
+    if request.user.role != Role.ADMIN:
+        raise PermissionDenied
+    beat = SchedulerHeartbeat.objects.filter(name="beat").first()
+    context = {
+        "database_vendor": connection.vendor,
+        "broker": "Redis" if settings.REDIS_URL else _("embedded (files under var/)"),
+        "beat": beat,
+        "tick_seconds": settings.SCHEDULER_TICK_SECONDS,
+    }
+    return render(request, "core/system_status.html", context)

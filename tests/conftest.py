@@ -1,0 +1,42 @@
+import pytest
+
+from core.roles import Role
+from tests.factories import CentreFactory, OutletFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def network(db):
+    """Two centres; centre A has outlets a1, a2; centre B has b1. One staff member per role at a1."""
+    centre_a, centre_b = CentreFactory(code="a", name="华东中心"), CentreFactory(code="b", name="华南中心")
+    a1 = OutletFactory(code="a1", name="徐汇网点", centre=centre_a)
+    a2 = OutletFactory(code="a2", name="浦东网点", centre=centre_a)
+    b1 = OutletFactory(code="b1", name="天河网点", centre=centre_b)
+    staff = {
+        Role.FRONT_DESK: UserFactory(username="fd", role=Role.FRONT_DESK, outlets=[a1]),
+        Role.HOTLINE: UserFactory(username="hl", role=Role.HOTLINE, outlets=[a1]),
+        Role.DISPATCHER: UserFactory(username="dp", role=Role.DISPATCHER, outlets=[a1]),
+        Role.ENGINEER: UserFactory(username="en", role=Role.ENGINEER, outlets=[a1]),
+        Role.SUPERVISOR: UserFactory(username="sv", role=Role.SUPERVISOR, centre=centre_a),
+        Role.ADMIN: UserFactory(username="ad", role=Role.ADMIN, is_headquarters=True),
+    }
+    return type(
+        "Network",
+        (),
+        {"centre_a": centre_a, "centre_b": centre_b, "a1": a1, "a2": a2, "b1": b1, "staff": staff},
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login

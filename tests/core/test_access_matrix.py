@@ -1,0 +1,116 @@
+"""The role x page matrix: every URL the product has, for every role and for anonymous users.
+
+A new page must be added to EXPECTED, or test_every_url_is_in_the_matrix fails.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+FD, HL, DP, EN, SV, AD = Role.FRONT_DESK, Role.HOTLINE, Role.DISPATCHER, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN
+ROLES = [FD, HL, DP, EN, SV, AD]
+ANON = "anonymous"
+
+
+def only(allowed, *, ok=200, denied=403, anon=302):
+    """Expected statuses: `ok` for the allowed roles, `denied` for the others."""
+    return {**{role: ok if role in allowed else denied for role in ROLES}, ANON: anon}
+
+
+def every(status, *, anon=302):
+    return {**dict.fromkeys(ROLES, status), ANON: anon}
+
+
+WITH_OUTLET = {FD, HL, DP, SV, AD}
+# url name -> (kwargs kind, expected status per role for GET)
+EXPECTED = {
+    "home": (None, every(302)),
+    "home-front-desk": (None, only({FD})),
+    "home-hotline": (None, only({HL})),
+    "home-dispatcher": (None, only({DP})),
+    "home-engineer": (None, only({EN})),
+    "home-supervisor": (None, only({SV})),
+    "home-admin": (None, only({AD})),
+    "home-none": (None, every(403)),
+    "login": (None, {**dict.fromkeys(ROLES, 302), ANON: 200}),
+    "logout": (None, every(405, anon=405)),
+    "password_change": (None, every(200)),
+    "password_change_done": (None, every(200)),
+    "language-switch": (None, every(405, anon=405)),
+    "outlet-list": (None, only(WITH_OUTLET)),
+    "outlet-create": (None, only({AD})),
+    "outlet-detail": ("outlet", only(WITH_OUTLET)),
+    "outlet-edit": ("outlet", only({AD})),
+    "staff-list": (None, only({SV, AD})),
+    "staff-create": (None, only({AD})),
+    "staff-detail": ("staff", only({SV, AD})),
+    "staff-edit": ("staff", only({AD})),
+    "staff-password": ("staff", only({AD})),
+    "centre-list": (None, only({AD})),
+    "centre-create": (None, only({AD})),
+    "centre-edit": ("centre", only({AD})),
+    "system-status": (None, only({AD})),
+    "api-token": (None, every(405, anon=405)),
+    "api-me": (None, every(200, anon=401)),
+    "api-centre-list": (None, only({SV, AD}, anon=401)),
+    "api-outlet-list": (None, only(WITH_OUTLET, anon=401)),
+    "api-outlet-detail": ("outlet", only(WITH_OUTLET, anon=401)),
+    "api-schema": (None, every(200, anon=401)),
+    "api-docs": (None, every(200, anon=401)),
+    "admin:index": (None, only({AD}, denied=302)),
+}
+
+
+def _all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                yield "admin:index"  # Django's admin checks its own permissions per model
+                continue
+            yield from _all_url_names(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(set(_all_url_names()) - set(EXPECTED))
+    assert missing == [], f"pages missing from the access matrix: {missing}"
+
+
+def _kwargs(kind, network):
+    return {
+        None: {},
+        "outlet": {"pk": network.a1.pk},
+        "staff": {"pk": network.staff[FD].pk},
+        "centre": {"pk": network.centre_a.pk},
+    }[kind]
+
+
+@pytest.mark.parametrize("url_name", sorted(EXPECTED))
+def test_role_page_matrix(url_name, network, client):
+    kind, expected = EXPECTED[url_name]
+    url = reverse(url_name, kwargs=_kwargs(kind, network))
+    got = {}
+    for who in [*ROLES, ANON]:
+        client.logout()
+        if who != ANON:
+            client.force_login(network.staff[who], backend="django.contrib.auth.backends.ModelBackend")
+        got[who] = client.get(url).status_code
+    assert got == expected
+
+
+def test_anonymous_page_redirects_to_login(client):
+    response = client.get(reverse("outlet-list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_home_redirects_each_role_to_its_own_home(role, network, client_for):
+    response = client_for(network.staff[role]).get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(f"home-{role.value.replace('_', '-')}")
