@@ -3,8 +3,9 @@
 import logging
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, serializers, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import DjangoModelPermissions
@@ -36,7 +37,11 @@ class TokenObtainView(APIView):
     )
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes marks the request when the account is locked (same limit as the login page).
+            if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+                raise exceptions.Throttled(detail=_("Too many failed logins: this account is locked for 15 minutes."))
+            raise exceptions.ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         token, created = Token.objects.get_or_create(user=user)
         security_log.info("api_token user=%s new=%s", user.get_username(), created)

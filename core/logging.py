@@ -18,8 +18,8 @@ def mask_phone(text: str) -> str:
 
 
 def redact(text: str) -> str:
-    text = _SECRET_FIELD.sub(lambda m: f"{m.group('key')}[REDACTED]", text)
     text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)} [REDACTED]", text)
+    text = _SECRET_FIELD.sub(lambda m: f"{m.group('key')}[REDACTED]", text)
     return mask_phone(text)
 
 
