@@ -24,9 +24,12 @@ def grant_permissions(apps, app_label: str, mapping: dict[str, list[str]]) -> No
 
     # Permissions are normally created after all migrations; create them now so we can grant them.
     app_config = apps.get_app_config(app_label)
-    app_config.models_module = True  # the migration state's stub lacks it; create_permissions checks it
+    is_migration_stub = not getattr(app_config, "models_module", None)  # create_permissions needs it
+    if is_migration_stub:
+        app_config.models_module = True
     create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
+    if is_migration_stub:
+        app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, codenames in mapping.items():

@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from core.roles import Role
 from tests.factories import CentreFactory, OutletFactory, UserFactory
@@ -40,3 +43,17 @@ def client_for(client):
         return client
 
     return login
+
+
+# Data migrations that grant role permissions: (app label, migration module, mapping name).
+ROLE_PERMISSION_MIGRATIONS = [("core", "core.migrations.0002_role_groups", "CORE_PERMISSIONS")]
+
+
+@pytest.fixture
+def role_groups():
+    """Transactional tests (live server, worker processes) flush the database after each test,
+    which removes the role groups the migrations made; grant them again, as the migrations do."""
+    from core.roles import grant_permissions
+
+    for app_label, module, mapping in ROLE_PERMISSION_MIGRATIONS:
+        grant_permissions(apps, app_label, getattr(importlib.import_module(module), mapping))
