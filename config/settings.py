@@ -7,7 +7,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -268,5 +267,3 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-
-SITE_NAME = _("Service work orders")

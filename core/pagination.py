@@ -29,8 +29,10 @@ def keyset_page(queryset: QuerySet, *, key: str, after: str | None, size: int = 
     return KeysetPage(items=items, next_after=str(getattr(items[-1], key)) if has_next else None, size=size)
 
 
-def page_size_from(request, default: int = 50) -> int:
+def keyset_page_for(request, queryset: QuerySet, *, key: str) -> KeysetPage:
+    """The page a browser list asks for with `?after=...&size=...`."""
     try:
-        return int(request.GET.get("size", default))
+        size = int(request.GET.get("size", 50))
     except ValueError:
-        return default
+        size = 50
+    return keyset_page(queryset, key=key, after=request.GET.get("after"), size=size)

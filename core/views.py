@@ -17,7 +17,7 @@ from core.decorators import staff_page
 from core.forms import CentreForm, OutletForm, PasswordResetByAdminForm, StaffForm
 from core.models import SchedulerHeartbeat, ServiceCentre
 from core.navigation import ROLE_HOME, home_url
-from core.pagination import keyset_page, page_size_from
+from core.pagination import keyset_page_for
 from core.roles import ROLE_DUTIES, Role
 from core.scoping import visible_outlets, visible_staff
 
@@ -76,20 +76,14 @@ def language_switch(request):
 
 @staff_page(perm="core.view_outlet")
 def outlet_list(request):
-    page = keyset_page(
-        selectors.outlet_list(user=request.user),
-        key="code",
-        after=request.GET.get("after"),
-        size=page_size_from(request),
-    )
+    page = keyset_page_for(request, selectors.outlet_list(user=request.user), key="code")
     return render(request, "core/outlet_list.html", {"page": page})
 
 
 @staff_page(perm="core.view_outlet")
 def outlet_detail(request, pk: int):
     outlet = get_object_or_404(selectors.outlet_list(user=request.user), pk=pk)
-    trail = audit_trail(outlet) if request.user.has_perm("core.view_audit_trail") else None
-    return render(request, "core/outlet_detail.html", {"outlet": outlet, "trail": trail})
+    return render(request, "core/outlet_detail.html", {"outlet": outlet, "trail": _trail_for(request.user, outlet)})
 
 
 def _save_outlet(request, outlet=None):
@@ -130,20 +124,19 @@ def outlet_edit(request, pk: int):
 
 @staff_page(perm="core.view_user")
 def staff_list(request):
-    page = keyset_page(
-        selectors.staff_list(user=request.user),
-        key="username",
-        after=request.GET.get("after"),
-        size=page_size_from(request),
-    )
+    page = keyset_page_for(request, selectors.staff_list(user=request.user), key="username")
     return render(request, "core/staff_list.html", {"page": page})
 
 
 @staff_page(perm="core.view_user")
 def staff_detail(request, pk: int):
     member = get_object_or_404(selectors.staff_list(user=request.user), pk=pk)
-    trail = audit_trail(member) if request.user.has_perm("core.view_audit_trail") else None
-    return render(request, "core/staff_detail.html", {"member": member, "trail": trail})
+    return render(request, "core/staff_detail.html", {"member": member, "trail": _trail_for(request.user, member)})
+
+
+def _trail_for(user, obj):
+    """The audit trail of `obj` for supervisors and admins; None hides it from other roles."""
+    return audit_trail(obj) if user.has_perm("core.view_audit_trail") else None
 
 
 @staff_page(perm="core.add_user")
