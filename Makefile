@@ -26,7 +26,7 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed messages
-	$(BIN)/python manage.py collectstatic --no-input -v 0
+	DEBUG=true $(BIN)/python manage.py collectstatic --no-input -v 0
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
