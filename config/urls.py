@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core import api as core_api
 from core import views as core_views
 from core.navigation import ROLE_HOME
+from warranty import api as warranty_api
+from warranty import views as warranty_views
 
 api_v1 = [
     path("auth/token/", core_api.TokenObtainView.as_view(), name="api-token"),
@@ -13,6 +15,8 @@ api_v1 = [
     path("centres/", core_api.CentreListView.as_view(), name="api-centre-list"),
     path("outlets/", core_api.OutletListCreateView.as_view(), name="api-outlet-list"),
     path("outlets/<int:pk>/", core_api.OutletDetailView.as_view(), name="api-outlet-detail"),
+    path("warranty/evaluate/", warranty_api.EvaluateView.as_view(), name="api-warranty-evaluate"),
+    path("warranty/policies/", warranty_api.PolicyListView.as_view(), name="api-warranty-policies"),
 ]
 
 role_homes = [
@@ -42,6 +46,8 @@ urlpatterns = [
     path("centres/new/", core_views.centre_create, name="centre-create"),
     path("centres/<int:pk>/edit/", core_views.centre_edit, name="centre-edit"),
     path("system/", core_views.system_status, name="system-status"),
+    path("warranty/check/", warranty_views.warranty_check, name="warranty-check"),
+    path("warranty/policies/", warranty_views.policy_list, name="warranty-policies"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

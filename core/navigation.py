@@ -37,6 +37,8 @@ ROLE_HOME = {
 }
 
 NAVIGATION = [
+    NavItem("warranty-check", _("Warranty check"), "shield-check", perm="warranty.view_warrantypolicy"),
+    NavItem("warranty-policies", _("Warranty policies"), "journal-text", perm="warranty.view_warrantypolicy"),
     NavItem("outlet-list", _("Outlets"), "shop", perm="core.view_outlet"),
     NavItem("staff-list", _("Staff"), "people", perm="core.view_user"),
     NavItem("centre-list", _("Service centres"), "diagram-3", perm="core.change_servicecentre", headquarters_only=True),

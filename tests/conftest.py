@@ -46,7 +46,10 @@ def client_for(client):
 
 
 # Data migrations that grant role permissions: (app label, migration module, mapping name).
-ROLE_PERMISSION_MIGRATIONS = [("core", "core.migrations.0002_role_groups", "CORE_PERMISSIONS")]
+ROLE_PERMISSION_MIGRATIONS = [
+    ("core", "core.migrations.0002_role_groups", "CORE_PERMISSIONS"),
+    ("warranty", "warranty.migrations.0002_seed_policies", "WARRANTY_PERMISSIONS"),
+]
 
 
 @pytest.fixture

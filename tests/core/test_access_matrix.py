@@ -60,6 +60,10 @@ EXPECTED = {
     "api-outlet-detail": ("outlet", only(WITH_OUTLET, anon=401)),
     "api-schema": (None, every(200, anon=401)),
     "api-docs": (None, every(200, anon=401)),
+    "warranty-check": (None, every(200)),
+    "warranty-policies": (None, every(200)),
+    "api-warranty-evaluate": (None, every(405, anon=401)),
+    "api-warranty-policies": (None, every(200, anon=401)),
     "admin:index": (None, only({AD}, denied=302)),
 }
 

@@ -1,0 +1,69 @@
+from rest_framework import serializers
+
+from warranty.engine import WHOLE_UNIT, FaultType, Option, ReturnTerms
+from warranty.models import PolicyVersion, WarrantyPolicy
+
+
+class EvaluateInputSerializer(serializers.Serializer):
+    policy = serializers.SlugField(max_length=40)
+    purchase_date = serializers.DateField(required=False, allow_null=True, default=None)
+    fault_date = serializers.DateField()
+    fault_type = serializers.ChoiceField(choices=[t.value for t in FaultType], default=FaultType.PERFORMANCE.value)
+    component = serializers.SlugField(max_length=40, default=WHOLE_UNIT)
+    has_proof = serializers.BooleanField(default=True)
+    production_date = serializers.DateField(required=False, allow_null=True, default=None)
+    prior_repairs = serializers.IntegerField(min_value=0, max_value=99, default=0)
+    parts_wait_days = serializers.IntegerField(min_value=0, max_value=3650, default=0)
+    repairer_days = serializers.IntegerField(min_value=0, max_value=3650, default=0)
+    last_repair_date = serializers.DateField(required=False, allow_null=True, default=None)
+    replacement_date = serializers.DateField(required=False, allow_null=True, default=None)
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
+class PolicyVersionRefSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="policy.code")
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["id", "code", "effective_from"]
+
+
+class EvaluateOutputSerializer(serializers.Serializer):
+    options = serializers.ListField(child=serializers.ChoiceField(choices=[o.value for o in Option]))
+    return_terms = serializers.ChoiceField(choices=[t.value for t in ReturnTerms], allow_null=True)
+    depreciation_fee = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    reasons = ReasonSerializer(many=True)
+    period_start = serializers.DateField(allow_null=True)
+    warranty_end = serializers.DateField(allow_null=True)
+    return_until = serializers.DateField(allow_null=True)
+    exchange_until = serializers.DateField(allow_null=True)
+    policy_version = PolicyVersionRefSerializer(source="version")
+    national_policy_version = PolicyVersionRefSerializer(source="national_version", allow_null=True)
+
+    def to_representation(self, evaluation):
+        data = {
+            **{f: getattr(evaluation.decision, f) for f in self.fields if hasattr(evaluation.decision, f)},
+            "version": evaluation.version,
+            "national_version": evaluation.national_version,
+        }
+        return super().to_representation(data)
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicyVersion
+        exclude = ["policy", "created_by"]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    national = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    versions = PolicyVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WarrantyPolicy
+        fields = ["id", "code", "name", "category", "brand", "national", "is_active", "versions"]
