@@ -45,18 +45,16 @@ def client_for(client):
     return login
 
 
-# Data migrations that grant role permissions: (app label, migration module, mapping name).
-ROLE_PERMISSION_MIGRATIONS = [
-    ("core", "core.migrations.0002_role_groups", "CORE_PERMISSIONS"),
-    ("warranty", "warranty.migrations.0002_seed_policies", "WARRANTY_PERMISSIONS"),
+# Data migrations whose rows the tests rely on; each function is idempotent.
+SEED_MIGRATIONS = [
+    ("core.migrations.0002_role_groups", "create_role_groups"),
+    ("warranty.migrations.0002_seed_policies", "seed"),
 ]
 
 
 @pytest.fixture
-def role_groups():
+def migration_data():
     """Transactional tests (live server, worker processes) flush the database after each test,
-    which removes the role groups the migrations made; grant them again, as the migrations do."""
-    from core.roles import grant_permissions
-
-    for app_label, module, mapping in ROLE_PERMISSION_MIGRATIONS:
-        grant_permissions(apps, app_label, getattr(importlib.import_module(module), mapping))
+    which removes what data migrations made (role groups, seeded policies): make it again."""
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

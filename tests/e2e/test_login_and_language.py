@@ -19,7 +19,7 @@ HOMES = {
 
 
 @pytest.fixture
-def staff(role_groups):
+def staff(migration_data):
 
     centre = CentreFactory(code="east", name="华东服务中心")
     outlet = OutletFactory(code="sh-xuhui", name="上海徐汇网点", centre=centre)
