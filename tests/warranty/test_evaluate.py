@@ -190,3 +190,15 @@ def test_check_page_htmx_returns_the_fragment_and_errors_next_to_fields(network,
     assert "fault_date" in response.context["form"].errors
     assert 'data-field="fault_date"' in response.text
     assert 'value="2026-03-10"' in response.text
+
+
+def test_admin_publishes_versions_but_cannot_edit_a_published_one(network, client_for):
+    client = client_for(network.staff[Role.ADMIN])
+    version = PolicyVersion.objects.get(policy__code="phone")
+    assert client.get(reverse("admin:warranty_policyversion_add")).status_code == 200
+    page = client.get(reverse("admin:warranty_policyversion_change", args=[version.pk]))
+    assert page.status_code == 200 and 'name="_save"' not in page.text  # view only
+    response = client.post(reverse("admin:warranty_policyversion_change", args=[version.pk]), {"return_days": 99})
+    assert response.status_code == 403
+    version.refresh_from_db()
+    assert version.return_days == 7
