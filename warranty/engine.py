@@ -236,7 +236,7 @@ def decide(case: Case, policy: PolicyTerms, *, holidays: Collection[date] = ()) 
         reasons.append(
             Reason(
                 "within_warranty",
-                {"months": months, "component": _component_label(case.component), "until": warranty_end},
+                {"months": months, "component": component_label(case.component), "until": warranty_end},
             )
         )
         if proof_based:
@@ -378,6 +378,6 @@ COMPONENT_LABELS = {
 }
 
 
-def _component_label(code: str) -> str:
+def component_label(code: str) -> str:
     label = COMPONENT_LABELS.get(code)
     return label() if label else code

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from warranty.engine import NoProofRule, PolicyTerms
+from warranty.engine import NoProofRule, PolicyTerms, component_label
 
 NO_PROOF_CHOICES = [
     (NoProofRule.PAID_ONLY.value, _("No free service")),
@@ -83,6 +83,10 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy.code} @ {self.effective_from}"
+
+    def component_periods(self) -> list[tuple[str, int]]:
+        """(translated component name, months), for display."""
+        return [(component_label(code), months) for code, months in self.component_months.items()]
 
     def terms(self) -> PolicyTerms:
         return PolicyTerms(

@@ -202,3 +202,9 @@ def test_admin_publishes_versions_but_cannot_edit_a_published_one(network, clien
     assert response.status_code == 403
     version.refresh_from_db()
     assert version.return_days == 7
+
+
+def test_policy_page_shows_component_periods_translated(network, client_for):
+    page = client_for(network.staff[Role.FRONT_DESK]).get(reverse("warranty-policies"))
+    assert "压缩机 36 个月" in page.text
+    assert "电池 6 个月" in page.text
