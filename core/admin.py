@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import Outlet, SchedulerHeartbeat, ServiceCentre, User
@@ -28,9 +29,9 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     filter_horizontal = ["outlets", "groups", "user_permissions"]
     fieldsets = [
         (None, {"fields": ["username", "password", "name", "phone", "language"]}),
-        ("Scope", {"fields": ["outlets", "centre", "is_headquarters"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Scope"), {"fields": ["outlets", "centre", "is_headquarters"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"fields": ["username", "name", "password1", "password2"]})]
 
