@@ -68,7 +68,7 @@ class OutletListCreateView(generics.ListAPIView):
 
     serializer_class = OutletOutputSerializer
     permission_classes = [ViewPermissions]
-    filterset_fields = ["centre", "is_active"]
+    filterset_fields = ["centre"]  # indexed (foreign key)
 
     def get_queryset(self):
         return selectors.outlet_list(user=self.request.user)
