@@ -49,6 +49,7 @@ def client_for(client):
 SEED_MIGRATIONS = [
     ("core.migrations.0002_role_groups", "create_role_groups"),
     ("warranty.migrations.0002_seed_policies", "seed"),
+    ("warranty.migrations.0004_fee_permissions", "grant"),
 ]
 
 

@@ -120,3 +120,94 @@ class PublicHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+SERVICE_TYPE_CHOICES = [
+    ("repair", _("Repair")),
+    ("installation", _("Installation")),
+    ("software_adjustment", _("Software adjustment")),
+    ("onsite_visit", _("On-site visit")),
+    ("bench_inspection", _("Bench inspection")),
+]
+
+
+class FeeSchedule(models.Model):
+    """A version of the published fee schedule (收费标准). Drafts are edited, then published with an
+    effective date; once a work order has used a version it never changes: publish a new one."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")  # being prepared, not used for quotes
+        PUBLISHED = "published", _("Published")  # in force from effective_from
+
+    name = models.CharField(_("name"), max_length=100)
+    effective_from = models.DateField(_("effective from"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    visit_fee = models.DecimalField(_("on-site visit fee"), max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    in_use = models.BooleanField(_("used by work orders"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fee schedule")
+        verbose_name_plural = _("fee schedules")
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effective_from"],
+                condition=models.Q(status="published"),
+                name="fee_schedule_one_published_per_day",
+                violation_error_message=_("Another published schedule starts on that day."),
+            ),
+            models.CheckConstraint(condition=models.Q(visit_fee__gte=0), name="fee_schedule_visit_fee_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.effective_from})"
+
+    @property
+    def is_editable(self) -> bool:
+        return not self.in_use
+
+
+class LabourRate(models.Model):
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="labour_rates")
+    category = models.SlugField(_("product category"), max_length=40)
+    service_type = models.CharField(_("service type"), max_length=30, choices=SERVICE_TYPE_CHOICES)
+    amount = models.DecimalField(_("labour charge"), max_digits=10, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("labour rate")
+        verbose_name_plural = _("labour rates")
+        ordering = ["category", "service_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "category", "service_type"], name="labour_rate_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="labour_rate_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}/{self.service_type}: {self.amount}"
+
+
+class PartPrice(models.Model):
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="part_prices")
+    code = models.SlugField(_("part code"), max_length=40)
+    name = models.CharField(_("part name"), max_length=100)
+    category = models.SlugField(_("product category"), max_length=40, blank=True)
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("part price")
+        verbose_name_plural = _("part prices")
+        ordering = ["category", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "code"], name="part_price_unique"),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="part_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}: {self.price}"

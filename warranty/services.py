@@ -1,14 +1,17 @@
-"""Warranty actions: evaluate a case under the policy in force (and its national floor)."""
+"""Warranty actions: evaluate a case under the policy in force; fee schedules and quotes."""
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from warranty.engine import Case, Decision, FaultType, InvalidCase, decide_best
-from warranty.models import PolicyVersion, PublicHoliday, WarrantyPolicy
+from warranty.fees import Quote, QuoteError, Rates, ServiceType, quote
+from warranty.models import FeeSchedule, LabourRate, PartPrice, PolicyVersion, PublicHoliday, WarrantyPolicy
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,184 @@ def _version_in_force(policy: WarrantyPolicy, on: date) -> PolicyVersion:
 
 def _holidays(since: date) -> frozenset[date]:
     return frozenset(PublicHoliday.objects.filter(date__gte=since).values_list("date", flat=True))
+
+
+# --- Fee schedules --------------------------------------------------------------------------
+
+
+def _require(actor, perm: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _editable(schedule: FeeSchedule) -> FeeSchedule:
+    """Lock the schedule row; refuse when work orders already use it."""
+    schedule = FeeSchedule.objects.select_for_update().get(pk=schedule.pk)
+    if not schedule.is_editable:
+        raise ValidationError(
+            _("This fee schedule is used by work orders and cannot change: publish a new version instead.")
+        )
+    return schedule
+
+
+@transaction.atomic
+def fee_schedule_create_draft(
+    *, name: str, effective_from: date, copy_from: FeeSchedule | None = None, actor
+) -> FeeSchedule:
+    """A new draft version, starting as a copy of `copy_from` (usually the schedule in force)."""
+    _require(actor, "warranty.add_feeschedule")
+    draft = FeeSchedule(name=name, effective_from=effective_from, visit_fee=copy_from.visit_fee if copy_from else 0)
+    draft.full_clean()
+    draft._history_user = actor
+    draft.save()
+    if copy_from is not None:
+        LabourRate.objects.bulk_create(
+            LabourRate(schedule=draft, category=r.category, service_type=r.service_type, amount=r.amount)
+            for r in copy_from.labour_rates.all()
+        )
+        PartPrice.objects.bulk_create(
+            PartPrice(schedule=draft, code=p.code, name=p.name, category=p.category, price=p.price)
+            for p in copy_from.part_prices.all()
+        )
+    return draft
+
+
+@transaction.atomic
+def fee_schedule_update(
+    *,
+    schedule: FeeSchedule,
+    name: str,
+    effective_from: date,
+    visit_fee: Decimal,
+    labour: list[dict],
+    parts: list[dict],
+    actor,
+) -> FeeSchedule:
+    """Replace a schedule's header, labour rates and part prices in one go (history keeps the old)."""
+    _require(actor, "warranty.change_feeschedule")
+    schedule = _editable(schedule)
+    errors = {}
+    labour_keys = [(row["category"], row["service_type"]) for row in labour]
+    if len(labour_keys) != len(set(labour_keys)):
+        errors["labour"] = _("Each product category and service type may appear only once.")
+    part_codes = [row["code"] for row in parts]
+    if len(part_codes) != len(set(part_codes)):
+        errors["parts"] = _("Each part code may appear only once.")
+    if visit_fee < 0:
+        errors["visit_fee"] = _("Must not be negative.")
+    if errors:
+        raise ValidationError(errors)
+    schedule.name, schedule.effective_from, schedule.visit_fee = name, effective_from, visit_fee
+    schedule.full_clean()
+    schedule._history_user = actor
+    schedule.save()
+    _replace_rows(
+        {(r.category, r.service_type): r for r in schedule.labour_rates.all()},
+        {(row["category"], row["service_type"]): row for row in labour},
+        LabourRate,
+        schedule,
+        actor,
+    )
+    _replace_rows(
+        {p.code: p for p in schedule.part_prices.all()},
+        {row["code"]: row for row in parts},
+        PartPrice,
+        schedule,
+        actor,
+    )
+    return schedule
+
+
+def _replace_rows(existing: dict, wanted: dict, model, schedule, actor) -> None:
+    """Delete, change and add rows one by one so each change lands in the row's history."""
+    for key, row in existing.items():
+        if key not in wanted:
+            row._history_user = actor
+            row.delete()
+    for key, values in wanted.items():
+        row = existing.get(key) or model(schedule=schedule)
+        changed = row.pk is None or any(getattr(row, f) != v for f, v in values.items())
+        if changed:
+            for f, v in values.items():
+                setattr(row, f, v)
+            row.full_clean(exclude=["schedule"])
+            row._history_user = actor
+            row.save()
+
+
+@transaction.atomic
+def fee_schedule_publish(*, schedule: FeeSchedule, actor) -> FeeSchedule:
+    """Put a draft in force from its effective date."""
+    _require(actor, "warranty.change_feeschedule")
+    schedule = _editable(schedule)
+    if schedule.status == FeeSchedule.Status.PUBLISHED:
+        raise ValidationError(_("This fee schedule is already published."))
+    if not schedule.labour_rates.exists():
+        raise ValidationError({"labour": _("A fee schedule needs at least one labour rate.")})
+    if FeeSchedule.objects.filter(status=FeeSchedule.Status.PUBLISHED, effective_from=schedule.effective_from).exists():
+        raise ValidationError({"effective_from": _("Another published schedule starts on that day.")})
+    schedule.status = FeeSchedule.Status.PUBLISHED
+    schedule.published_at, schedule.published_by = timezone.now(), actor
+    schedule._history_user = actor
+    schedule.save(update_fields=["status", "published_at", "published_by"])
+    return schedule
+
+
+def fee_schedule_mark_used(*, schedule: FeeSchedule) -> None:
+    """Called when a work order stores a quote: from now on the version never changes."""
+    FeeSchedule.objects.filter(pk=schedule.pk, in_use=False).update(in_use=True)
+
+
+def schedule_in_force(on: date) -> FeeSchedule | None:
+    return (
+        FeeSchedule.objects.filter(status=FeeSchedule.Status.PUBLISHED, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def rates_of(schedule: FeeSchedule) -> Rates:
+    return Rates(
+        labour={(r.category, r.service_type): r.amount for r in schedule.labour_rates.all()},
+        parts={p.code: (p.name, p.price) for p in schedule.part_prices.all()},
+        visit_fee=schedule.visit_fee,
+    )
+
+
+@dataclass(frozen=True)
+class QuoteResult:
+    schedule: FeeSchedule
+    quote: Quote
+
+
+def quote_compute(
+    *,
+    category: str,
+    service_type: str,
+    parts=(),
+    in_warranty: bool = False,
+    onsite: bool = False,
+    card_prices=None,
+    installation_date: date | None = None,
+    on: date | None = None,
+) -> QuoteResult:
+    """Quote a job from the schedule in force on `on` (today by default)."""
+    on = on or timezone.localdate()
+    schedule = schedule_in_force(on)
+    if schedule is None:
+        raise ValidationError(_("No fee schedule is in force on %(day)s.") % {"day": on})
+    try:
+        result = quote(
+            rates=rates_of(schedule),
+            category=category,
+            service_type=ServiceType(service_type),
+            parts=list(parts),
+            in_warranty=in_warranty,
+            onsite=onsite,
+            card_prices=card_prices,
+            installation_date=installation_date,
+            service_date=on,
+        )
+    except QuoteError as exc:
+        raise ValidationError({exc.field: str(exc)}) from None
+    return QuoteResult(schedule=schedule, quote=result)
