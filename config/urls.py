@@ -17,6 +17,9 @@ api_v1 = [
     path("outlets/<int:pk>/", core_api.OutletDetailView.as_view(), name="api-outlet-detail"),
     path("warranty/evaluate/", warranty_api.EvaluateView.as_view(), name="api-warranty-evaluate"),
     path("warranty/policies/", warranty_api.PolicyListView.as_view(), name="api-warranty-policies"),
+    path("fees/schedules/", warranty_api.FeeScheduleListView.as_view(), name="api-fee-schedule-list"),
+    path("fees/schedules/<int:pk>/", warranty_api.FeeScheduleDetailView.as_view(), name="api-fee-schedule-detail"),
+    path("fees/quote/", warranty_api.QuoteView.as_view(), name="api-quote"),
 ]
 
 role_homes = [
@@ -48,6 +51,12 @@ urlpatterns = [
     path("system/", core_views.system_status, name="system-status"),
     path("warranty/check/", warranty_views.warranty_check, name="warranty-check"),
     path("warranty/policies/", warranty_views.policy_list, name="warranty-policies"),
+    path("warranty/fees/", warranty_views.fee_schedule_list, name="fee-schedule-list"),
+    path("warranty/fees/new/", warranty_views.fee_schedule_create, name="fee-schedule-create"),
+    path("warranty/fees/<int:pk>/", warranty_views.fee_schedule_detail, name="fee-schedule-detail"),
+    path("warranty/fees/<int:pk>/edit/", warranty_views.fee_schedule_edit, name="fee-schedule-edit"),
+    path("warranty/fees/<int:pk>/publish/", warranty_views.fee_schedule_publish, name="fee-schedule-publish"),
+    path("warranty/quote/", warranty_views.quote_calculator, name="quote-calculator"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

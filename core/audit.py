@@ -96,6 +96,11 @@ def audit_trail(obj, *, limit: int = 50) -> list[AuditEntry]:
     return entries
 
 
+def audit_trail_for(user, obj) -> list[AuditEntry] | None:
+    """The trail for roles that may see audit trails (supervisors, admins); None hides it."""
+    return audit_trail(obj) if user.has_perm("core.view_audit_trail") else None
+
+
 def _related_labels(records, fields, m2m_fields) -> dict:
     """One query per related model to turn ids in the trail into names."""
     wanted: dict[type, set] = {}

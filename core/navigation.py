@@ -39,6 +39,7 @@ ROLE_HOME = {
 NAVIGATION = [
     NavItem("warranty-check", _("Warranty check"), "shield-check", perm="warranty.view_warrantypolicy"),
     NavItem("warranty-policies", _("Warranty policies"), "journal-text", perm="warranty.view_warrantypolicy"),
+    NavItem("fee-schedule-list", _("Fee schedules"), "cash-coin", perm="warranty.view_feeschedule"),
     NavItem("outlet-list", _("Outlets"), "shop", perm="core.view_outlet"),
     NavItem("staff-list", _("Staff"), "people", perm="core.view_user"),
     NavItem("centre-list", _("Service centres"), "diagram-3", perm="core.change_servicecentre", headquarters_only=True),

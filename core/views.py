@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import selectors, services
-from core.audit import audit_trail
+from core.audit import audit_trail_for
 from core.decorators import staff_page
 from core.forms import CentreForm, OutletForm, PasswordResetByAdminForm, StaffForm
 from core.models import SchedulerHeartbeat, ServiceCentre
@@ -83,7 +83,9 @@ def outlet_list(request):
 @staff_page(perm="core.view_outlet")
 def outlet_detail(request, pk: int):
     outlet = get_object_or_404(selectors.outlet_list(user=request.user), pk=pk)
-    return render(request, "core/outlet_detail.html", {"outlet": outlet, "trail": _trail_for(request.user, outlet)})
+    return render(
+        request, "core/outlet_detail.html", {"outlet": outlet, "trail": audit_trail_for(request.user, outlet)}
+    )
 
 
 def _save_outlet(request, outlet=None):
@@ -131,12 +133,7 @@ def staff_list(request):
 @staff_page(perm="core.view_user")
 def staff_detail(request, pk: int):
     member = get_object_or_404(selectors.staff_list(user=request.user), pk=pk)
-    return render(request, "core/staff_detail.html", {"member": member, "trail": _trail_for(request.user, member)})
-
-
-def _trail_for(user, obj):
-    """The audit trail of `obj` for supervisors and admins; None hides it from other roles."""
-    return audit_trail(obj) if user.has_perm("core.view_audit_trail") else None
+    return render(request, "core/staff_detail.html", {"member": member, "trail": audit_trail_for(request.user, member)})
 
 
 @staff_page(perm="core.add_user")

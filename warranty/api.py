@@ -5,8 +5,16 @@ from rest_framework.views import APIView
 
 from core.api import ViewPermissions
 from warranty import selectors
-from warranty.serializers import EvaluateInputSerializer, EvaluateOutputSerializer, PolicySerializer
-from warranty.services import case_from, warranty_evaluate
+from warranty.serializers import (
+    EvaluateInputSerializer,
+    EvaluateOutputSerializer,
+    FeeScheduleDetailSerializer,
+    FeeScheduleSerializer,
+    PolicySerializer,
+    QuoteInputSerializer,
+    QuoteOutputSerializer,
+)
+from warranty.services import case_from, quote_compute, warranty_evaluate
 
 
 class EvaluateView(APIView):
@@ -30,3 +38,35 @@ class PolicyListView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.policy_list()
+
+
+class FeeScheduleListView(generics.ListAPIView):
+    """Fee schedule versions (drafts only for those who edit schedules), newest first."""
+
+    serializer_class = FeeScheduleSerializer
+    permission_classes = [ViewPermissions]
+    pagination_class = None  # one version a year or so
+
+    def get_queryset(self):
+        return selectors.fee_schedule_list(user=self.request.user)
+
+
+class FeeScheduleDetailView(generics.RetrieveAPIView):
+    serializer_class = FeeScheduleDetailSerializer
+    permission_classes = [ViewPermissions]
+
+    def get_queryset(self):
+        return selectors.fee_schedule_with_rates(user=self.request.user)
+
+
+class QuoteView(APIView):
+    """Price a job from the fee schedule in force (today, or on `on`)."""
+
+    @extend_schema(request=QuoteInputSerializer, responses=QuoteOutputSerializer)
+    def post(self, request):
+        serializer = QuoteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["parts"] = [(p["code"], p["quantity"]) for p in data["parts"]]
+        result = quote_compute(**data)
+        return Response(QuoteOutputSerializer(result).data)

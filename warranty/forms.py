@@ -1,9 +1,11 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledForm
 from warranty.engine import WHOLE_UNIT, FaultType
-from warranty.models import WarrantyPolicy
+from warranty.models import SERVICE_TYPE_CHOICES, WarrantyPolicy
 
 FAULT_TYPE_CHOICES = [
     (FaultType.PERFORMANCE.value, _("Performance fault")),
@@ -11,6 +13,7 @@ FAULT_TYPE_CHOICES = [
     (FaultType.NO_FAULT.value, _("No fault found")),
 ]
 DATE = forms.DateInput(attrs={"type": "date"})
+PART_ITEM = re.compile(r"^(?P<code>[-\w]+?)(?:\s*[x×*]\s*(?P<quantity>\d+))?$")
 
 
 class WarrantyCheckForm(StyledForm):
@@ -39,3 +42,64 @@ class WarrantyCheckForm(StyledForm):
         self.fields["policy"].choices = [
             (p.code, str(p)) for p in WarrantyPolicy.objects.filter(is_active=True).order_by("code")
         ]
+
+
+class FeeScheduleForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    visit_fee = forms.DecimalField(label=_("On-site visit fee"), min_value=0, max_digits=10, decimal_places=2)
+
+
+class NewFeeScheduleForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+
+
+class LabourRateForm(StyledForm):
+    category = forms.SlugField(label=_("Product category"), max_length=40)
+    service_type = forms.ChoiceField(label=_("Service type"), choices=SERVICE_TYPE_CHOICES)
+    amount = forms.DecimalField(label=_("Labour charge"), min_value=0, max_digits=10, decimal_places=2)
+
+
+class PartPriceForm(StyledForm):
+    code = forms.SlugField(label=_("Part code"), max_length=40)
+    name = forms.CharField(label=_("Part name"), max_length=100)
+    category = forms.SlugField(label=_("Product category"), max_length=40, required=False)
+    price = forms.DecimalField(label=_("Price"), min_value=0, max_digits=10, decimal_places=2)
+
+
+LabourRateFormSet = forms.formset_factory(LabourRateForm, extra=2, can_delete=True)
+PartPriceFormSet = forms.formset_factory(PartPriceForm, extra=3, can_delete=True)
+
+
+def formset_rows(formset) -> list[dict]:
+    """The filled-in, not deleted rows of a valid formset."""
+    return [
+        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")  # blank extra rows clean to {}
+    ]
+
+
+class QuoteForm(StyledForm):
+    category = forms.SlugField(label=_("Product category"), max_length=40)
+    service_type = forms.ChoiceField(label=_("Service type"), choices=SERVICE_TYPE_CHOICES)
+    parts = forms.CharField(
+        label=_("Parts"),
+        required=False,
+        help_text=_("Part codes with quantities, e.g. “screen, battery x2”."),
+    )
+    onsite = forms.BooleanField(label=_("On-site visit"), required=False)
+    in_warranty = forms.BooleanField(label=_("In warranty"), required=False)
+    installation_date = forms.DateField(label=_("Installed on"), required=False, widget=DATE)
+
+    def clean_parts(self) -> list[tuple[str, int]]:
+        parts = []
+        for item in filter(None, (p.strip() for p in self.cleaned_data["parts"].replace("，", ",").split(","))):
+            match = PART_ITEM.match(item)
+            if match is None or int(match["quantity"] or 1) < 1:
+                raise forms.ValidationError(
+                    _("“%(item)s”: write a part code, optionally with x and a quantity."), params={"item": item}
+                )
+            parts.append((match["code"], int(match["quantity"] or 1)))
+        return parts

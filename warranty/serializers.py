@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from warranty.engine import WHOLE_UNIT, FaultType, Option, ReturnTerms
-from warranty.models import PolicyVersion, WarrantyPolicy
+from warranty.models import SERVICE_TYPE_CHOICES, FeeSchedule, LabourRate, PartPrice, PolicyVersion, WarrantyPolicy
 
 
 class EvaluateInputSerializer(serializers.Serializer):
@@ -67,3 +67,65 @@ class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = WarrantyPolicy
         fields = ["id", "code", "name", "category", "brand", "national", "is_active", "versions"]
+
+
+class LabourRateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LabourRate
+        fields = ["category", "service_type", "amount"]
+
+
+class PartPriceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartPrice
+        fields = ["code", "name", "category", "price"]
+
+
+class FeeScheduleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FeeSchedule
+        fields = ["id", "name", "effective_from", "status", "visit_fee", "in_use", "published_at"]
+
+
+class FeeScheduleDetailSerializer(FeeScheduleSerializer):
+    labour_rates = LabourRateSerializer(many=True, read_only=True)
+    part_prices = PartPriceSerializer(many=True, read_only=True)
+
+    class Meta(FeeScheduleSerializer.Meta):
+        fields = [*FeeScheduleSerializer.Meta.fields, "labour_rates", "part_prices"]
+
+
+class QuotePartSerializer(serializers.Serializer):
+    code = serializers.SlugField(max_length=40)
+    quantity = serializers.IntegerField(min_value=1, max_value=999, default=1)
+
+
+class QuoteInputSerializer(serializers.Serializer):
+    category = serializers.SlugField(max_length=40)
+    service_type = serializers.ChoiceField(choices=[c for c, _label in SERVICE_TYPE_CHOICES])
+    parts = QuotePartSerializer(many=True, required=False, default=list)
+    in_warranty = serializers.BooleanField(default=False)
+    onsite = serializers.BooleanField(default=False)
+    card_prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0), required=False, default=dict
+    )
+    installation_date = serializers.DateField(required=False, allow_null=True, default=None)
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class QuoteLineSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    code = serializers.CharField()
+    description = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    note = serializers.CharField()
+
+
+class QuoteOutputSerializer(serializers.Serializer):
+    schedule = FeeScheduleSerializer()
+    lines = QuoteLineSerializer(many=True, source="quote.lines")
+    total = serializers.DecimalField(max_digits=12, decimal_places=2, source="quote.total")
+    in_warranty = serializers.BooleanField(source="quote.in_warranty")
+    notes = serializers.ListField(child=serializers.CharField(), source="quote.notes")

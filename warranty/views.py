@@ -1,10 +1,24 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from core.audit import audit_trail_for
 from core.decorators import staff_page
-from warranty import selectors
-from warranty.forms import WarrantyCheckForm
+from warranty import selectors, services
+from warranty.forms import (
+    FeeScheduleForm,
+    LabourRateFormSet,
+    NewFeeScheduleForm,
+    PartPriceFormSet,
+    QuoteForm,
+    WarrantyCheckForm,
+    formset_rows,
+)
 from warranty.services import case_from, warranty_evaluate
 
 
@@ -26,3 +40,116 @@ def warranty_check(request):
 @staff_page(perm="warranty.view_warrantypolicy")
 def policy_list(request):
     return render(request, "warranty/policy_list.html", {"policies": selectors.policy_list()})
+
+
+# --- Fee schedules --------------------------------------------------------------------------
+
+
+@staff_page(perm="warranty.view_feeschedule")
+def fee_schedule_list(request):
+    schedules = selectors.fee_schedule_list(user=request.user)
+    in_force = services.schedule_in_force(timezone.localdate())
+    return render(request, "warranty/fee_schedule_list.html", {"schedules": schedules, "in_force": in_force})
+
+
+@staff_page(perm="warranty.view_feeschedule")
+def fee_schedule_detail(request, pk: int):
+    schedule = get_object_or_404(selectors.fee_schedule_with_rates(user=request.user), pk=pk)
+    context = {"schedule": schedule, "trail": audit_trail_for(request.user, schedule)}
+    return render(request, "warranty/fee_schedule_detail.html", context)
+
+
+@staff_page(perm="warranty.add_feeschedule")
+def fee_schedule_create(request):
+    in_force = services.schedule_in_force(timezone.localdate())
+    form = NewFeeScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.fee_schedule_create_draft(copy_from=in_force, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Draft created from the schedule in force. Edit it, then publish."))
+            return redirect("fee-schedule-edit", pk=draft.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("New fee schedule version"), "back": reverse("fee-schedule-list")},
+    )
+
+
+@staff_page(perm="warranty.change_feeschedule")
+def fee_schedule_edit(request, pk: int):
+    schedule = get_object_or_404(selectors.fee_schedule_with_rates(user=request.user), pk=pk)
+    if not schedule.is_editable:
+        messages.error(
+            request, _("This fee schedule is used by work orders and cannot change: publish a new version instead.")
+        )
+        return redirect("fee-schedule-detail", pk=pk)
+    data = request.POST or None
+    form = FeeScheduleForm(
+        data,
+        initial={"name": schedule.name, "effective_from": schedule.effective_from, "visit_fee": schedule.visit_fee},
+    )
+    labour = LabourRateFormSet(
+        data,
+        prefix="labour",
+        initial=[
+            {"category": r.category, "service_type": r.service_type, "amount": r.amount}
+            for r in schedule.labour_rates.all()
+        ],
+    )
+    parts = PartPriceFormSet(
+        data,
+        prefix="parts",
+        initial=[
+            {"code": p.code, "name": p.name, "category": p.category, "price": p.price}
+            for p in schedule.part_prices.all()
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and labour.is_valid() and parts.is_valid():
+        try:
+            services.fee_schedule_update(
+                schedule=schedule,
+                labour=formset_rows(labour),
+                parts=formset_rows(parts),
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Fee schedule saved."))
+            return redirect("fee-schedule-detail", pk=pk)
+    context = {"schedule": schedule, "form": form, "labour": labour, "parts": parts}
+    return render(request, "warranty/fee_schedule_edit.html", context)
+
+
+@require_POST
+@staff_page(perm="warranty.change_feeschedule")
+def fee_schedule_publish(request, pk: int):
+    schedule = get_object_or_404(selectors.fee_schedule_list(user=request.user), pk=pk)
+    try:
+        services.fee_schedule_publish(schedule=schedule, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Published: in force from %(day)s.") % {"day": date_format(schedule.effective_from)}
+        )
+    return redirect("fee-schedule-detail", pk=pk)
+
+
+@staff_page(perm="warranty.view_feeschedule")
+def quote_calculator(request):
+    """Price a job from the schedule in force today; htmx swaps in the result."""
+    form = QuoteForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.quote_compute(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+    template = "warranty/quote_result.html" if request.htmx else "warranty/quote.html"
+    return render(request, template, {"form": form, "result": result})

@@ -7,6 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.roles import Role
+from tests.warranty.factories import published_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,15 @@ EXPECTED = {
     "warranty-policies": (None, every(200)),
     "api-warranty-evaluate": (None, every(405, anon=401)),
     "api-warranty-policies": (None, every(200, anon=401)),
+    "fee-schedule-list": (None, every(200)),
+    "fee-schedule-create": (None, only({AD})),
+    "fee-schedule-detail": ("fee_schedule", every(200)),
+    "fee-schedule-edit": ("fee_schedule", only({AD})),
+    "fee-schedule-publish": ("fee_schedule", every(405, anon=405)),
+    "quote-calculator": (None, every(200)),
+    "api-fee-schedule-list": (None, every(200, anon=401)),
+    "api-fee-schedule-detail": ("fee_schedule", every(200, anon=401)),
+    "api-quote": (None, every(405, anon=401)),
     "admin:index": (None, only({AD}, denied=302)),
 }
 
@@ -86,6 +96,8 @@ def test_every_url_is_in_the_matrix():
 
 
 def _kwargs(kind, network):
+    if kind == "fee_schedule":
+        return {"pk": published_schedule().pk}
     return {
         None: {},
         "outlet": {"pk": network.a1.pk},

@@ -1,7 +1,15 @@
-"""A realistic demo network: 2 centres, 4 outlets, staff for every role. Safe to run twice."""
+"""A realistic demo network: 2 centres, 4 outlets, staff for every role, plus each app's demo data.
 
+Each app may have a `demo` module with a `seed()` function (idempotent, returns a summary line);
+it runs after the network exists, in INSTALLED_APPS order.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from core.models import Outlet, ServiceCentre, User
 from core.roles import Role
@@ -68,6 +76,9 @@ class Command(BaseCommand):
                 actor=None,
             )
             created += 1
+        for app_config in apps.get_app_configs():
+            if module_has_submodule(app_config.module, "demo"):
+                self.stdout.write(import_module(f"{app_config.name}.demo").seed())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(centres)} centres, {len(outlets)} outlets, {created} new staff "
