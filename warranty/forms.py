@@ -12,7 +12,7 @@ FAULT_TYPE_CHOICES = [
     (FaultType.HUMAN_DAMAGE.value, _("Human or water damage, unauthorised repair")),
     (FaultType.NO_FAULT.value, _("No fault found")),
 ]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the HTML date input wants ISO
 PART_ITEM = re.compile(r"^(?P<code>[-\w]+?)(?:\s*[x×*]\s*(?P<quantity>\d+))?$")
 
 
@@ -57,7 +57,8 @@ class NewFeeScheduleForm(StyledForm):
 
 class LabourRateForm(StyledForm):
     category = forms.SlugField(label=_("Product category"), max_length=40)
-    service_type = forms.ChoiceField(label=_("Service type"), choices=SERVICE_TYPE_CHOICES)
+    # A blank first choice, so an unused extra row submits nothing and is skipped.
+    service_type = forms.ChoiceField(label=_("Service type"), choices=[("", "---------"), *SERVICE_TYPE_CHOICES])
     amount = forms.DecimalField(label=_("Labour charge"), min_value=0, max_digits=10, decimal_places=2)
 
 

@@ -187,3 +187,11 @@ def test_saving_without_changes_keeps_every_row(network, client_for):
     data |= _formset("parts", [f.initial for f in parts.forms if f.initial])
     assert client.post(reverse("fee-schedule-edit", args=[schedule.pk]), data).status_code == 302
     assert schedule.labour_rates.count() == 2 and schedule.part_prices.count() == 2
+
+
+def test_edit_form_shows_dates_as_iso_and_blank_extra_rows(network, client_for):
+    schedule = published_schedule()
+    page = client_for(network.staff[Role.ADMIN]).get(reverse("fee-schedule-edit", args=[schedule.pk]))
+    assert 'value="2026-01-01"' in page.text
+    extra = page.context["labour"].forms[-1]
+    assert extra["service_type"].value() in (None, "")
