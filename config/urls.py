@@ -51,6 +51,13 @@ urlpatterns = [
     path("system/", core_views.system_status, name="system-status"),
     path("warranty/check/", warranty_views.warranty_check, name="warranty-check"),
     path("warranty/policies/", warranty_views.policy_list, name="warranty-policies"),
+    path(
+        "warranty/policies/<slug:code>/new-version/",
+        warranty_views.policy_version_create,
+        name="policy-version-create",
+    ),
+    path("warranty/holidays/", warranty_views.holiday_list, name="holiday-list"),
+    path("warranty/holidays/<int:pk>/delete/", warranty_views.holiday_delete, name="holiday-delete"),
     path("warranty/fees/", warranty_views.fee_schedule_list, name="fee-schedule-list"),
     path("warranty/fees/new/", warranty_views.fee_schedule_create, name="fee-schedule-create"),
     path("warranty/fees/<int:pk>/", warranty_views.fee_schedule_detail, name="fee-schedule-detail"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledForm
 from warranty.engine import WHOLE_UNIT, FaultType
-from warranty.models import SERVICE_TYPE_CHOICES, WarrantyPolicy
+from warranty.models import NO_PROOF_CHOICES, SERVICE_TYPE_CHOICES, WarrantyPolicy
 
 FAULT_TYPE_CHOICES = [
     (FaultType.PERFORMANCE.value, _("Performance fault")),
@@ -104,3 +104,55 @@ class QuoteForm(StyledForm):
                 )
             parts.append((match["code"], int(match["quantity"] or 1)))
         return parts
+
+
+class PolicyVersionForm(StyledForm):
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    return_days = forms.IntegerField(label=_("Return period (days)"), min_value=0, max_value=365)
+    exchange_days = forms.IntegerField(label=_("Exchange period (days)"), min_value=0, max_value=365)
+    warranty_months = forms.IntegerField(label=_("Whole-unit warranty (months)"), min_value=0, max_value=240)
+    component_months = forms.CharField(
+        label=_("Main parts and accessories (months)"),
+        required=False,
+        help_text=_("Component code = months, separated by commas, e.g. “battery=6, charger=12”."),
+    )
+    repairs_before_exchange = forms.IntegerField(label=_("Repairs before exchange or return"), min_value=1, max_value=9)
+    parts_wait_limit_days = forms.IntegerField(label=_("Parts waiting limit (days)"), min_value=0, max_value=365)
+    repairer_delay_limit_days = forms.IntegerField(label=_("Repairer delay limit (days)"), min_value=0, max_value=365)
+    repair_guarantee_days = forms.IntegerField(label=_("Repair guarantee (days)"), min_value=0, max_value=365)
+    depreciation_rate_per_day = forms.DecimalField(
+        label=_("Depreciation per day"),
+        min_value=0,
+        max_value=1,
+        max_digits=7,
+        decimal_places=5,
+        help_text=_("A fraction of the price: 0.005 is 0.5% a day."),
+    )
+    no_proof_rule = forms.ChoiceField(label=_("Without proof of purchase"), choices=NO_PROOF_CHOICES)
+    no_proof_grace_days = forms.IntegerField(label=_("Days added to the production date"), min_value=0, max_value=365)
+    holiday_roll_over = forms.BooleanField(
+        label=_("A period ending on a public holiday runs to the next working day"), required=False
+    )
+    exchange_restarts_period = forms.BooleanField(label=_("An exchange restarts the period"), required=False)
+
+    def clean_component_months(self) -> dict[str, int]:
+        periods = {}
+        for item in filter(
+            None, (p.strip() for p in self.cleaned_data["component_months"].replace("，", ",").split(","))
+        ):
+            code, _sep, months = (part.strip() for part in item.partition("="))
+            if not re.fullmatch(r"[a-z0-9_]+", code) or not months.isdigit() or int(months) > 240:
+                raise forms.ValidationError(
+                    _("“%(item)s”: write a component code, an equals sign and months (0-240)."), params={"item": item}
+                )
+            periods[code] = int(months)
+        return periods
+
+
+def component_months_text(periods: dict[str, int]) -> str:
+    return ", ".join(f"{code}={months}" for code, months in periods.items())
+
+
+class HolidayForm(StyledForm):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    name = forms.CharField(label=_("Name"), max_length=60)

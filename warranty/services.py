@@ -249,3 +249,39 @@ def quote_compute(
     except QuoteError as exc:
         raise ValidationError({exc.field: str(exc)}) from None
     return QuoteResult(schedule=schedule, quote=result)
+
+
+# --- Policies and holidays ------------------------------------------------------------------
+
+
+@transaction.atomic
+def policy_version_publish(*, policy: WarrantyPolicy, effective_from: date, actor, **terms) -> PolicyVersion:
+    """New terms for a policy from a date on; earlier versions (and decisions made with them) stay."""
+    _require(actor, "warranty.add_policyversion")
+    WarrantyPolicy.objects.select_for_update().filter(pk=policy.pk).first()  # serialise publishers of one policy
+    errors = {}
+    if policy.versions.filter(effective_from=effective_from).exists():
+        errors["effective_from"] = _("This policy already has a version starting on that day.")
+    if terms["exchange_days"] < terms["return_days"]:
+        errors["exchange_days"] = _("The exchange period cannot be shorter than the return period.")
+    if errors:
+        raise ValidationError(errors)
+    version = PolicyVersion(policy=policy, effective_from=effective_from, created_by=actor, **terms)
+    version.full_clean()
+    version.save()
+    return version
+
+
+def holiday_add(*, day: date, name: str, actor) -> PublicHoliday:
+    _require(actor, "warranty.add_publicholiday")
+    if PublicHoliday.objects.filter(date=day).exists():
+        raise ValidationError({"date": _("That day is already in the holiday calendar.")})
+    holiday = PublicHoliday(date=day, name=name)
+    holiday.full_clean()
+    holiday.save()
+    return holiday
+
+
+def holiday_delete(*, holiday: PublicHoliday, actor) -> None:
+    _require(actor, "warranty.delete_publicholiday")
+    holiday.delete()

@@ -1,5 +1,7 @@
+from datetime import timedelta
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,13 +14,17 @@ from core.decorators import staff_page
 from warranty import selectors, services
 from warranty.forms import (
     FeeScheduleForm,
+    HolidayForm,
     LabourRateFormSet,
     NewFeeScheduleForm,
     PartPriceFormSet,
+    PolicyVersionForm,
     QuoteForm,
     WarrantyCheckForm,
+    component_months_text,
     formset_rows,
 )
+from warranty.models import PublicHoliday, WarrantyPolicy
 from warranty.services import case_from, warranty_evaluate
 
 
@@ -153,3 +159,55 @@ def quote_calculator(request):
             form.add_service_errors(exc)
     template = "warranty/quote_result.html" if request.htmx else "warranty/quote.html"
     return render(request, template, {"form": form, "result": result})
+
+
+# --- Policy versions and the holiday calendar ----------------------------------------------
+
+POLICY_TERMS = [f for f in PolicyVersionForm.base_fields if f != "effective_from"]
+
+
+@staff_page(perm="warranty.add_policyversion")
+def policy_version_create(request, code: str):
+    policy = get_object_or_404(WarrantyPolicy, code=code)
+    current = policy.versions.order_by("-effective_from").first()
+    initial = {"effective_from": timezone.localdate()}
+    if current is not None:
+        initial |= {f: getattr(current, f) for f in POLICY_TERMS}
+        initial["component_months"] = component_months_text(current.component_months)
+    form = PolicyVersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_version_publish(policy=policy, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("New terms published for %(policy)s.") % {"policy": policy.name})
+            return redirect("warranty-policies")
+    title = _("New terms for %(policy)s") % {"policy": policy.name}
+    return render(request, "core/form_page.html", {"form": form, "title": title, "back": reverse("warranty-policies")})
+
+
+@staff_page(perm="warranty.view_publicholiday")
+def holiday_list(request):
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("warranty.add_publicholiday"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.holiday_add(day=form.cleaned_data["date"], name=form.cleaned_data["name"], actor=request.user)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Holiday added."))
+                return redirect("holiday-list")
+    holidays = PublicHoliday.objects.filter(date__gte=timezone.localdate() - timedelta(days=366))
+    return render(request, "warranty/holiday_list.html", {"form": form, "holidays": holidays})
+
+
+@require_POST
+@staff_page(perm="warranty.delete_publicholiday")
+def holiday_delete(request, pk: int):
+    services.holiday_delete(holiday=get_object_or_404(PublicHoliday, pk=pk), actor=request.user)
+    messages.success(request, _("Holiday removed."))
+    return redirect("holiday-list")

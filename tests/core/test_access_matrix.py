@@ -3,11 +3,14 @@
 A new page must be added to EXPECTED, or test_every_url_is_in_the_matrix fails.
 """
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.roles import Role
 from tests.warranty.factories import published_schedule
+from warranty.models import PublicHoliday
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +68,9 @@ EXPECTED = {
     "warranty-policies": (None, every(200)),
     "api-warranty-evaluate": (None, every(405, anon=401)),
     "api-warranty-policies": (None, every(200, anon=401)),
+    "policy-version-create": ("policy", only({AD})),
+    "holiday-list": (None, every(200)),
+    "holiday-delete": ("holiday", every(405, anon=405)),
     "fee-schedule-list": (None, every(200)),
     "fee-schedule-create": (None, only({AD})),
     "fee-schedule-detail": ("fee_schedule", every(200)),
@@ -98,6 +104,10 @@ def test_every_url_is_in_the_matrix():
 def _kwargs(kind, network):
     if kind == "fee_schedule":
         return {"pk": published_schedule().pk}
+    if kind == "policy":
+        return {"code": "phone"}
+    if kind == "holiday":
+        return {"pk": PublicHoliday.objects.create(date=dt.date(2026, 10, 1), name="国庆节").pk}
     return {
         None: {},
         "outlet": {"pk": network.a1.pk},
