@@ -50,6 +50,7 @@ SEED_MIGRATIONS = [
     ("core.migrations.0002_role_groups", "create_role_groups"),
     ("warranty.migrations.0002_seed_policies", "seed"),
     ("warranty.migrations.0004_fee_permissions", "grant"),
+    ("workorders.migrations.0002_seed_categories_and_permissions", "seed"),
 ]
 
 

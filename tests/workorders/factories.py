@@ -1,0 +1,44 @@
+import datetime as dt
+
+from workorders.models import ProductCategory
+from workorders.services import customer_register, product_register, work_order_receive
+
+
+def customer_with_product(
+    actor,
+    outlet,
+    *,
+    category="phone",
+    purchase_date=dt.date(2026, 11, 1),
+    proof="invoice",
+    phones=("13812345678",),
+    model="X1",
+    address="上海市徐汇区漕溪北路 88 号",
+):
+    customer = customer_register(name="张三", phones=list(phones), outlet=outlet, address=address, actor=actor)
+    product = product_register(
+        customer=customer,
+        category=ProductCategory.objects.get(code=category),
+        brand="华为",
+        model=model,
+        serial="SN123456",
+        purchase_date=purchase_date,
+        proof=proof,
+        actor=actor,
+    )
+    return customer, product
+
+
+def walk_in_order(actor, outlet, **overrides):
+    customer, product = customer_with_product(actor, outlet)
+    args = {
+        "outlet": outlet,
+        "customer": customer,
+        "product": product,
+        "channel": "walk_in",
+        "service_type": "repair",
+        "fault_description": "屏幕不亮，充电无反应",
+        "data_loss_acknowledged": True,
+        "actor": actor,
+    }
+    return work_order_receive(**(args | overrides))

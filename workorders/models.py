@@ -1,0 +1,214 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from core.models import Outlet
+from workorders.lifecycle import Status
+
+
+class ProductCategory(models.Model):
+    """A product category (手机, 空调, ...) and the 三包 policy its products follow."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    warranty_policy = models.ForeignKey(
+        "warranty.WarrantyPolicy", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("warranty policy")
+    )
+
+    class Meta:
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    """A customer (客户档案). Any outlet serves any customer (全国联保)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    notes = models.TextField(_("notes"), blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered at outlet")
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerPhone(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
+    number = PhoneNumberField(_("phone"), db_index=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("customer phone")
+        verbose_name_plural = _("customer phones")
+        ordering = ["-is_primary", "id"]
+        constraints = [models.UniqueConstraint(fields=["customer", "number"], name="customer_phone_unique")]
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class CustomerAddress(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    address = models.CharField(_("address"), max_length=255)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("customer address")
+        verbose_name_plural = _("customer addresses")
+        ordering = ["-is_default", "id"]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class Product(models.Model):
+    """A product a customer owns."""
+
+    class Proof(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        WARRANTY_CARD = "warranty_card", _("Warranty card")
+        NONE = "none", _("None")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(ProductCategory, on_delete=models.PROTECT, verbose_name=_("category"))
+    brand = models.CharField(_("brand"), max_length=60)
+    model = models.CharField(_("model"), max_length=80, blank=True)
+    serial = models.CharField(_("serial / barcode / IMEI"), max_length=64, blank=True, db_index=True)
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    proof = models.CharField(_("proof of purchase"), max_length=20, choices=Proof.choices, default=Proof.NONE)
+    production_date = models.DateField(_("production date (from the serial)"), null=True, blank=True)
+    dealer = models.CharField(_("dealer"), max_length=100, blank=True)
+    installation_date = models.DateField(_("installation date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self) -> str:
+        return " ".join(filter(None, [self.brand, self.model])) or str(self.category)
+
+
+class WorkOrder(models.Model):
+    """One service request, owned by one person from intake to closure (一票到底)."""
+
+    class Channel(models.TextChoices):
+        WALK_IN = "walk_in", _("Walk-in")
+        HOTLINE = "hotline", _("Hotline call")
+        ONSITE_REQUEST = "onsite_request", _("On-site request")
+        DEALER = "dealer", _("Dealer")
+        OTHER = "other", _("Other")
+
+    class ServiceType(models.TextChoices):
+        REPAIR = "repair", _("Repair")
+        INSTALLATION = "installation", _("Installation")
+        MAINTENANCE = "maintenance", _("Maintenance")
+        CONSULTATION = "consultation", _("Consultation")
+
+    class Priority(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    service_type = models.CharField(_("service type"), max_length=20, choices=ServiceType.choices)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible")
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="work_orders")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="work_orders")
+    fault_description = models.TextField(_("fault as described"))
+    requested_time = models.DateTimeField(_("time the customer asked for"), null=True, blank=True)
+    requirements = models.TextField(_("customer's requirements"), blank=True)
+    address = models.CharField(_("service address"), max_length=255, blank=True)
+    missing_info = models.JSONField(_("missing information"), default=list, blank=True)
+    # Warranty decision, stored with the policy version and dates so later edits never change it.
+    warranty_version = models.ForeignKey(
+        "warranty.PolicyVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    warranty_options = models.JSONField(_("warranty options"), default=list, blank=True)
+    warranty_reasons = models.JSONField(_("warranty reasons"), default=list, blank=True)
+    warranty_end = models.DateField(_("warranty ends"), null=True, blank=True)
+    in_warranty = models.BooleanField(_("in warranty"), default=False)
+    data_loss_acknowledged = models.BooleanField(_("data-loss warning acknowledged"), default=False)
+    damage_waiver_required = models.BooleanField(_("water/drop damage waiver required"), default=False)
+    damage_waiver_signed_at = models.DateTimeField(_("waiver signed at"), null=True, blank=True)
+    estimated_ready_at = models.DateTimeField(_("estimated ready"), null=True, blank=True)
+    notify_by_phone = models.BooleanField(_("phone the customer when ready"), default=True)
+    pickup_code = models.CharField(_("pickup code"), max_length=8, blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic lock for edits
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        indexes = [
+            models.Index(fields=["outlet", "-id"], name="wo_outlet_recent"),
+            models.Index(fields=["outlet", "status", "-id"], name="wo_outlet_status"),
+            models.Index(fields=["owner", "-id"], name="wo_owner_recent"),
+            models.Index(fields=["channel", "-id"], name="wo_channel_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class WorkOrderEvent(models.Model):
+    """The timeline: every transition, hand-over and note, with who and when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Received")
+        TRANSITION = "transition", _("Status change")
+        HANDOVER = "handover", _("Hand-over")
+        NOTE = "note", _("Note")
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    transition = models.CharField(max_length=40, blank=True)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("work order event")
+        verbose_name_plural = _("work order events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["work_order", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DailySequence(models.Model):
+    """Today's last work-order number; locked row per day keeps numbers unique and gap-free."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"

@@ -1,0 +1,406 @@
+"""Every change to customers, products and work orders goes through these functions."""
+
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from phonenumber_field.phonenumber import PhoneNumber
+
+from core.models import Outlet
+from core.roles import Role
+from core.scoping import visible_outlets
+from warranty.engine import FREE_OPTIONS, Case, FaultType
+from warranty.services import warranty_evaluate
+from workorders.lifecycle import TRANSITIONS, Status, work_order_transitioned
+from workorders.models import (
+    Customer,
+    CustomerAddress,
+    CustomerPhone,
+    DailySequence,
+    Product,
+    ProductCategory,
+    WorkOrder,
+    WorkOrderEvent,
+)
+
+OVERRIDE_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+def _require(actor, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _require_outlet(actor, outlet: Outlet) -> None:
+    if not visible_outlets(actor).filter(pk=outlet.pk).exists():
+        raise PermissionDenied(_("This outlet is not one of yours."))
+
+
+def _phones(raw_numbers) -> list[PhoneNumber]:
+    phones, bad = [], []
+    for raw in raw_numbers:
+        raw = str(raw).strip()
+        if not raw:
+            continue
+        number = PhoneNumber.from_string(raw, region="CN") if not isinstance(raw, PhoneNumber) else raw
+        (phones if number.is_valid() else bad).append(number)
+    if bad:
+        raise ValidationError(
+            {"phones": _("Not a valid phone number: %(numbers)s") % {"numbers": ", ".join(map(str, bad))}}
+        )
+    return phones
+
+
+@transaction.atomic
+def customer_register(
+    *, name: str, phones, outlet: Outlet, address: str = "", notes: str = "", birthday=None, actor
+) -> Customer:
+    """Register a customer with one or more phones (the first is primary) and an address."""
+    _require(actor, "workorders.add_customer")
+    _require_outlet(actor, outlet)
+    numbers = _phones(phones)
+    if not numbers:
+        raise ValidationError({"phones": _("At least one phone number is needed.")})
+    customer = Customer(name=name.strip(), outlet=outlet, notes=notes, birthday=birthday, created_by=actor)
+    customer.full_clean()
+    customer._history_user = actor
+    customer.save()
+    CustomerPhone.objects.bulk_create(
+        CustomerPhone(customer=customer, number=n, is_primary=i == 0) for i, n in enumerate(dict.fromkeys(numbers))
+    )
+    if address.strip():
+        CustomerAddress.objects.create(customer=customer, address=address.strip(), is_default=True)
+    return customer
+
+
+@transaction.atomic
+def product_register(
+    *,
+    customer: Customer,
+    category: ProductCategory,
+    brand: str,
+    model: str = "",
+    serial: str = "",
+    purchase_date=None,
+    proof: str = Product.Proof.NONE,
+    production_date=None,
+    dealer: str = "",
+    installation_date=None,
+    actor,
+) -> Product:
+    """Add a product the customer owns."""
+    _require(actor, "workorders.add_product")
+    today = timezone.localdate()
+    errors = {}
+    if purchase_date and purchase_date > today:
+        errors["purchase_date"] = _("The purchase date is in the future.")
+    if installation_date and purchase_date and installation_date < purchase_date:
+        errors["installation_date"] = _("The installation date is before the purchase date.")
+    if errors:
+        raise ValidationError(errors)
+    product = Product(
+        customer=customer,
+        category=category,
+        brand=brand.strip(),
+        model=model.strip(),
+        serial=serial.strip(),
+        purchase_date=purchase_date,
+        proof=proof,
+        production_date=production_date,
+        dealer=dealer,
+        installation_date=installation_date,
+    )
+    product.full_clean()
+    product._history_user = actor
+    product.save()
+    return product
+
+
+def _next_number() -> str:
+    """YYMMDD + a 5-digit sequence of the day, network-wide: sortable and easy to read out."""
+    today = timezone.localdate()
+    DailySequence.objects.get_or_create(day=today)
+    sequence = DailySequence.objects.select_for_update().get(day=today)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{today:%y%m%d}{sequence.last:05d}"
+
+
+def _missing_info(*, customer: Customer, product: Product, channel: str, address: str, fault: str) -> list[str]:
+    """What must be completed before an engineer is sent (DOMAIN "Intake")."""
+    missing = []
+    if channel == WorkOrder.Channel.ONSITE_REQUEST and not address.strip():
+        missing.append("address")
+    if not customer.phones.exists():
+        missing.append("phone")
+    if not product.model:
+        missing.append("model")
+    if not product.purchase_date:
+        missing.append("purchase_date")
+    if len(fault.strip()) < 4:
+        missing.append("fault")
+    return missing
+
+
+def warranty_for(product: Product, *, fault_type: FaultType, on) -> dict:
+    """The warranty decision for a product today, as the fields a work order stores."""
+    policy = product.category.warranty_policy
+    if policy is None:
+        return {"warranty_version": None, "warranty_options": [], "warranty_reasons": [], "in_warranty": False}
+    case = Case(
+        purchase_date=product.purchase_date,
+        fault_date=on,
+        fault_type=fault_type,
+        has_proof=product.proof != Product.Proof.NONE and product.purchase_date is not None,
+        production_date=product.production_date,
+    )
+    evaluation = warranty_evaluate(policy_code=policy.code, case=case, today=on)
+    decision = evaluation.decision
+    return {
+        "warranty_version": evaluation.version,
+        "warranty_options": [str(o) for o in decision.options],
+        "warranty_reasons": [{"code": r.code, "text": r.text} for r in decision.reasons],
+        "warranty_end": decision.warranty_end,
+        "in_warranty": bool(FREE_OPTIONS & set(decision.options)),
+    }
+
+
+def work_order_receive(
+    *,
+    outlet: Outlet,
+    customer: Customer,
+    product: Product,
+    channel: str,
+    service_type: str,
+    fault_description: str,
+    fault_type: FaultType = FaultType.PERFORMANCE,
+    water_or_drop_damage: bool = False,
+    requested_time: datetime | None = None,
+    requirements: str = "",
+    address: str = "",
+    priority: str = WorkOrder.Priority.NORMAL,
+    data_loss_acknowledged: bool = False,
+    estimated_ready_at: datetime | None = None,
+    notify_by_phone: bool = True,
+    idempotency_key: str | None = None,
+    actor,
+) -> WorkOrder:
+    """Log a request (walk-in or call). A repeated idempotency key returns the first order."""
+    if idempotency_key:
+        existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    details = {
+        "outlet": outlet,
+        "customer": customer,
+        "product": product,
+        "channel": channel,
+        "service_type": service_type,
+        "fault_description": fault_description,
+        "fault_type": fault_type,
+        "water_or_drop_damage": water_or_drop_damage,
+        "requested_time": requested_time,
+        "requirements": requirements,
+        "address": address,
+        "priority": priority,
+        "data_loss_acknowledged": data_loss_acknowledged,
+        "estimated_ready_at": estimated_ready_at,
+        "notify_by_phone": notify_by_phone,
+    }
+    try:
+        return _receive(idempotency_key=idempotency_key, actor=actor, **details)
+    except IntegrityError:
+        # A double submit raced us to the unique idempotency key: the first one won.
+        existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _receive(
+    *,
+    outlet,
+    customer,
+    product,
+    channel,
+    service_type,
+    fault_description,
+    fault_type,
+    water_or_drop_damage,
+    requested_time,
+    requirements,
+    address,
+    priority,
+    data_loss_acknowledged,
+    estimated_ready_at,
+    notify_by_phone,
+    idempotency_key,
+    actor,
+) -> WorkOrder:
+    _require(actor, "workorders.add_workorder")
+    _require_outlet(actor, outlet)
+    if product.customer_id != customer.pk:
+        raise ValidationError({"product": _("This product belongs to another customer.")})
+    if not fault_description.strip():
+        raise ValidationError({"fault_description": _("Describe the fault as the customer tells it.")})
+    today = timezone.localdate()
+    order = WorkOrder(
+        number=_next_number(),
+        channel=channel,
+        service_type=service_type,
+        priority=priority,
+        outlet=outlet,
+        owner=actor,
+        customer=customer,
+        product=product,
+        fault_description=fault_description.strip(),
+        requested_time=requested_time,
+        requirements=requirements,
+        address=address.strip(),
+        missing_info=_missing_info(
+            customer=customer, product=product, channel=channel, address=address, fault=fault_description
+        ),
+        data_loss_acknowledged=data_loss_acknowledged,
+        damage_waiver_required=water_or_drop_damage,
+        estimated_ready_at=estimated_ready_at,
+        notify_by_phone=notify_by_phone,
+        pickup_code=f"{secrets.randbelow(10**6):06d}" if channel == WorkOrder.Channel.WALK_IN else "",
+        idempotency_key=idempotency_key or None,
+        created_by=actor,
+        **warranty_for(product, fault_type=FaultType(fault_type), on=today),
+    )
+    order.full_clean(exclude=["number", "idempotency_key"])
+    order.save()
+    WorkOrderEvent.objects.create(
+        work_order=order, kind=WorkOrderEvent.Kind.CREATED, to_status=order.status, actor=actor
+    )
+    return order
+
+
+def _locked_in_scope(work_order: WorkOrder, actor) -> WorkOrder:
+    order = WorkOrder.objects.select_for_update().filter(pk=work_order.pk, outlet__in=visible_outlets(actor)).first()
+    if order is None:
+        raise PermissionDenied(_("This work order is not in your outlets."))
+    return order
+
+
+@transaction.atomic
+def work_order_transition(
+    *,
+    work_order: WorkOrder,
+    transition: str,
+    actor,
+    reason: str = "",
+    expected_version: int | None = None,
+    override_incomplete: bool = False,
+) -> WorkOrder:
+    """Move a work order along the lifecycle; the one place a status changes."""
+    _require(actor, "workorders.change_workorder")
+    step = TRANSITIONS.get(transition)
+    if step is None:
+        raise ValidationError({"transition": _("Unknown action “%(name)s”.") % {"name": transition}})
+    order = _locked_in_scope(work_order, actor)
+    if expected_version is not None and order.version != expected_version:
+        raise ConflictError(_("Someone else changed this work order meanwhile; reload it and try again."))
+    current = Status(order.status)
+    if current not in step.sources:
+        raise ValidationError(
+            {
+                "transition": _("“%(action)s” is not possible while the order is “%(status)s”.")
+                % {"action": step.label, "status": current.label}
+            }
+        )
+    if actor.role not in step.roles:
+        raise PermissionDenied(_("Your role may not “%(action)s”.") % {"action": step.label})
+    if step.needs_reason and not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for “%(action)s”.") % {"action": step.label}})
+    _check_guards(order, transition, actor, override_incomplete)
+
+    order.status = step.target
+    order.version += 1
+    order.save(update_fields=["status", "version", "updated_at"])
+    text = reason.strip()
+    if override_incomplete and order.missing_info:
+        text = "; ".join(filter(None, [text, _("Sent with missing information (override).")]))
+    event = WorkOrderEvent.objects.create(
+        work_order=order,
+        kind=WorkOrderEvent.Kind.TRANSITION,
+        transition=step.name,
+        from_status=current,
+        to_status=step.target,
+        actor=actor,
+        text=text,
+    )
+    work_order_transitioned.send(sender=WorkOrder, work_order=order, transition=step, event=event, actor=actor)
+    return order
+
+
+def _check_guards(order: WorkOrder, transition: str, actor, override_incomplete: bool) -> None:
+    if transition == "request_dispatch" and order.missing_info:
+        if not override_incomplete:
+            raise ValidationError(
+                {
+                    "missing_info": _("Complete the missing information first: %(missing)s.")
+                    % {"missing": ", ".join(str(MISSING_LABELS.get(m, m)) for m in order.missing_info)}
+                }
+            )
+        if actor.role not in OVERRIDE_ROLES:
+            raise PermissionDenied(_("Only a supervisor may send an incomplete order to dispatch."))
+    if transition == "start_service" and order.status == Status.RECEIVED:
+        if order.damage_waiver_required and order.damage_waiver_signed_at is None:
+            raise ValidationError({"damage_waiver": _("The customer must sign the water/drop damage waiver first.")})
+        if order.channel == WorkOrder.Channel.WALK_IN and not order.data_loss_acknowledged:
+            raise ValidationError(
+                {"data_loss_acknowledged": _("The customer must acknowledge the data-loss warning first.")}
+            )
+
+
+class ConflictError(Exception):
+    """A stale edit: the order changed since the caller read it (HTTP 409)."""
+
+
+@transaction.atomic
+def work_order_hand_over(*, work_order: WorkOrder, new_owner, actor, reason: str) -> WorkOrder:
+    """Give the order a new responsible owner (一票到底: an explicit, recorded act)."""
+    _require(actor, "workorders.change_workorder")
+    order = _locked_in_scope(work_order, actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the hand-over.")})
+    if not visible_outlets(new_owner).filter(pk=order.outlet_id).exists() or not new_owner.is_active:
+        raise ValidationError({"new_owner": _("The new owner must be active staff of this order's outlet.")})
+    previous = order.owner
+    order.owner = new_owner
+    order.version += 1
+    order.save(update_fields=["owner", "version", "updated_at"])
+    WorkOrderEvent.objects.create(
+        work_order=order,
+        kind=WorkOrderEvent.Kind.HANDOVER,
+        actor=actor,
+        text=_("%(old)s → %(new)s: %(reason)s") % {"old": previous, "new": new_owner, "reason": reason.strip()},
+    )
+    return order
+
+
+@transaction.atomic
+def work_order_add_note(*, work_order: WorkOrder, text: str, actor) -> WorkOrderEvent:
+    _require(actor, "workorders.view_workorder")
+    order = _locked_in_scope(work_order, actor)
+    if not text.strip():
+        raise ValidationError({"text": _("Write something.")})
+    return WorkOrderEvent.objects.create(
+        work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text.strip()
+    )
+
+
+MISSING_LABELS = {
+    "address": gettext_lazy("address"),
+    "phone": gettext_lazy("phone"),
+    "model": gettext_lazy("model"),
+    "purchase_date": gettext_lazy("purchase date"),
+    "fault": gettext_lazy("clear fault description"),
+}
