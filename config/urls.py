@@ -8,6 +8,7 @@ from core import views as core_views
 from core.navigation import ROLE_HOME
 from warranty import api as warranty_api
 from warranty import views as warranty_views
+from workorders import views as workorder_views
 
 api_v1 = [
     path("auth/token/", core_api.TokenObtainView.as_view(), name="api-token"),
@@ -64,6 +65,14 @@ urlpatterns = [
     path("warranty/fees/<int:pk>/edit/", warranty_views.fee_schedule_edit, name="fee-schedule-edit"),
     path("warranty/fees/<int:pk>/publish/", warranty_views.fee_schedule_publish, name="fee-schedule-publish"),
     path("warranty/quote/", warranty_views.quote_calculator, name="quote-calculator"),
+    path("orders/", workorder_views.work_order_list, name="work-order-list"),
+    path("orders/new/", workorder_views.intake, name="intake"),
+    path("orders/new/customers/", workorder_views.customer_lookup, name="customer-lookup"),
+    path("orders/new/warranty/", workorder_views.warranty_preview, name="warranty-preview"),
+    path("orders/<int:pk>/", workorder_views.work_order_detail, name="work-order-detail"),
+    path("orders/<int:pk>/act/", workorder_views.work_order_act, name="work-order-act"),
+    path("orders/<int:pk>/hand-over/", workorder_views.work_order_hand_over, name="work-order-hand-over"),
+    path("orders/<int:pk>/note/", workorder_views.work_order_note, name="work-order-note"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

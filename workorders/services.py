@@ -404,3 +404,51 @@ MISSING_LABELS = {
     "purchase_date": gettext_lazy("purchase date"),
     "fault": gettext_lazy("clear fault description"),
 }
+
+
+@transaction.atomic
+def intake_submit(
+    *,
+    outlet: Outlet,
+    phone: str,
+    customer: Customer | None,
+    customer_name: str,
+    address: str,
+    product: Product | None,
+    product_fields: dict,
+    order_fields: dict,
+    idempotency_key: str | None,
+    actor,
+) -> WorkOrder:
+    """The intake page in one transaction: find or register the customer and product, log the order.
+
+    `customer` and `product` come from the client's pick: the customer must own the phone typed,
+    the product must be the customer's. A repeated idempotency key returns the first order.
+    """
+    if idempotency_key:
+        existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    numbers = _phones([phone])
+    if customer is not None and not customer.phones.filter(number__in=numbers).exists():
+        raise ValidationError({"phone": _("The customer picked does not have this phone number.")})
+    if customer is None:
+        if not customer_name.strip():
+            raise ValidationError({"customer_name": _("Enter the new customer's name.")})
+        customer = customer_register(name=customer_name, phones=numbers, outlet=outlet, address=address, actor=actor)
+    if product is not None and product.customer_id != customer.pk:
+        raise ValidationError({"product": _("This product belongs to another customer.")})
+    if product is None:
+        missing = [f for f in ("category", "brand") if not product_fields.get(f)]
+        if missing:
+            raise ValidationError(dict.fromkeys(missing, _("Needed for a new product.")))
+        product = product_register(customer=customer, actor=actor, **product_fields)
+    return work_order_receive(
+        outlet=outlet,
+        customer=customer,
+        product=product,
+        address=address or (customer.addresses.values_list("address", flat=True).first() or ""),
+        idempotency_key=idempotency_key,
+        actor=actor,
+        **order_fields,
+    )

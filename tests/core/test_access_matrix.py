@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.roles import Role
 from tests.warranty.factories import published_schedule
+from tests.workorders.factories import walk_in_order
 from warranty.models import PublicHoliday
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,14 @@ EXPECTED = {
     "policy-version-create": ("policy", only({AD})),
     "holiday-list": (None, every(200)),
     "holiday-delete": ("holiday", every(405, anon=405)),
+    "work-order-list": (None, every(200)),
+    "intake": (None, only({FD, HL, AD})),
+    "customer-lookup": (None, only({FD, HL, AD})),
+    "warranty-preview": (None, only({FD, HL, AD})),
+    "work-order-detail": ("work_order", only({FD, HL, DP, EN, SV, AD})),
+    "work-order-act": ("work_order", every(405, anon=405)),
+    "work-order-hand-over": ("work_order", every(405, anon=405)),
+    "work-order-note": ("work_order", every(405, anon=405)),
     "fee-schedule-list": (None, every(200)),
     "fee-schedule-create": (None, only({AD})),
     "fee-schedule-detail": ("fee_schedule", every(200)),
@@ -104,6 +113,8 @@ def test_every_url_is_in_the_matrix():
 def _kwargs(kind, network):
     if kind == "fee_schedule":
         return {"pk": published_schedule().pk}
+    if kind == "work_order":
+        return {"pk": walk_in_order(network.staff[FD], network.a1).pk}
     if kind == "policy":
         return {"code": "phone"}
     if kind == "holiday":

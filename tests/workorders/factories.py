@@ -1,5 +1,7 @@
 import datetime as dt
 
+from django.utils import timezone
+
 from workorders.models import ProductCategory
 from workorders.services import customer_register, product_register, work_order_receive
 
@@ -15,6 +17,8 @@ def customer_with_product(
     model="X1",
     address="上海市徐汇区漕溪北路 88 号",
 ):
+    if purchase_date is RECENT:
+        purchase_date = timezone.localdate() - dt.timedelta(days=20)
     customer = customer_register(name="张三", phones=list(phones), outlet=outlet, address=address, actor=actor)
     product = product_register(
         customer=customer,

@@ -1,0 +1,100 @@
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from core.forms import StyledForm
+from core.models import User
+from core.scoping import visible_outlets
+from warranty.forms import DATE
+from workorders.models import Product, ProductCategory, WorkOrder
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class IntakeForm(StyledForm):
+    """The front desk / hotline intake: customer, product and the request on one page."""
+
+    outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None)
+    phone = PhoneNumberField(label=_("Customer phone"), region="CN")
+    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    customer_name = forms.CharField(label=_("Customer name"), max_length=100, required=False)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    product = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    category = forms.ModelChoiceField(
+        label=_("Product category"), queryset=ProductCategory.objects.all(), required=False
+    )
+    brand = forms.CharField(label=_("Brand"), max_length=60, required=False)
+    model = forms.CharField(label=_("Model"), max_length=80, required=False)
+    serial = forms.CharField(label=_("Serial / barcode / IMEI"), max_length=64, required=False)
+    purchase_date = forms.DateField(label=_("Purchase date"), required=False, widget=DATE)
+    proof = forms.ChoiceField(
+        label=_("Proof of purchase"), choices=Product.Proof.choices, initial=Product.Proof.INVOICE
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=WorkOrder.Channel.choices)
+    service_type = forms.ChoiceField(label=_("Service type"), choices=WorkOrder.ServiceType.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=WorkOrder.Priority.choices)
+    fault_description = forms.CharField(
+        label=_("Fault as the customer describes it"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    water_or_drop_damage = forms.BooleanField(
+        label=_("Water or drop damage (waiver needed before repair)"), required=False
+    )
+    data_loss_acknowledged = forms.BooleanField(
+        label=_("Customer told that repair may erase stored data and agreed"), required=False
+    )
+    requested_time = forms.DateTimeField(label=_("Time the customer asked for"), required=False, widget=DATETIME)
+    requirements = forms.CharField(
+        label=_("Customer's requirements"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    estimated_ready_at = forms.DateTimeField(label=_("Estimated ready"), required=False, widget=DATETIME)
+    notify_by_phone = forms.BooleanField(label=_("Phone the customer when ready"), required=False, initial=True)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        outlets = visible_outlets(user)
+        self.fields["outlet"].queryset = outlets
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+        if len(outlets[:2]) == 1:
+            self.fields["outlet"].initial = outlets.first()
+        self.fields["channel"].initial = (
+            WorkOrder.Channel.HOTLINE if user.role == "hotline" else WorkOrder.Channel.WALK_IN
+        )
+
+    PRODUCT_FIELDS = ("category", "brand", "model", "serial", "purchase_date", "proof")
+    ORDER_FIELDS = (
+        "channel",
+        "service_type",
+        "priority",
+        "fault_description",
+        "water_or_drop_damage",
+        "data_loss_acknowledged",
+        "requested_time",
+        "requirements",
+        "estimated_ready_at",
+        "notify_by_phone",
+    )
+
+
+class TransitionForm(StyledForm):
+    transition = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    override_incomplete = forms.BooleanField(label=_("Send although information is missing"), required=False)
+
+
+class HandOverForm(StyledForm):
+    new_owner = forms.ModelChoiceField(label=_("New responsible"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_owner"].queryset = (
+            User.objects.filter(is_active=True, outlets=order.outlet_id).exclude(pk=order.owner_id).order_by("name")
+        )
+
+
+class NoteForm(StyledForm):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -1,0 +1,50 @@
+from django.db.models import Prefetch, QuerySet
+from phonenumber_field.phonenumber import to_python
+
+from core.scoping import scope, visible_outlets
+from workorders.models import Customer, CustomerPhone, Product, WorkOrder, WorkOrderEvent
+
+
+def work_order_list(*, user) -> QuerySet[WorkOrder]:
+    """Work orders of the user's outlets with what a list row shows, in one query."""
+    return scope(WorkOrder.objects.select_related("customer", "product", "product__category", "outlet", "owner"), user)
+
+
+def work_order_detail(*, user) -> QuerySet[WorkOrder]:
+    """For one order's page: its customer's phones and addresses and the whole timeline."""
+    return (
+        work_order_list(user=user)
+        .select_related("warranty_version__policy")
+        .prefetch_related(
+            "customer__phones",
+            "customer__addresses",
+            Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("at", "id")),
+        )
+    )
+
+
+def customer_lookup(*, user, query: str) -> QuerySet[Customer]:
+    """Find customers by phone (exact, network-wide: 全国联保), order number or serial (exact),
+    or name (prefix, among customers registered at the user's outlets)."""
+    query = query.strip()
+    if not query:
+        return Customer.objects.none()
+    phone = to_python(query, region="CN")
+    ids = set()
+    if phone and phone.is_valid():
+        ids |= set(CustomerPhone.objects.filter(number=phone).values_list("customer_id", flat=True)[:20])
+    ids |= set(
+        WorkOrder.objects.filter(number=query, outlet__in=visible_outlets(user)).values_list("customer_id", flat=True)
+    )
+    ids |= set(Product.objects.filter(serial=query).values_list("customer_id", flat=True)[:20])
+    by_name = Customer.objects.filter(name__startswith=query, outlet__in=visible_outlets(user)).values_list(
+        "id", flat=True
+    )
+    ids |= set(by_name[:20])
+    return (
+        Customer.objects.filter(pk__in=ids)
+        .prefetch_related(
+            "phones", "addresses", Prefetch("products", queryset=Product.objects.select_related("category"))
+        )
+        .order_by("-id")[:20]
+    )

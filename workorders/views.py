@@ -1,0 +1,154 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.decorators import staff_page
+from core.pagination import keyset_page_for
+from warranty.engine import Case, FaultType
+from warranty.services import warranty_evaluate
+from workorders import selectors, services
+from workorders.filters import WorkOrderFilter
+from workorders.forms import HandOverForm, IntakeForm, NoteForm, TransitionForm
+from workorders.lifecycle import allowed
+from workorders.models import Customer, Product, ProductCategory
+
+
+@staff_page(perm="workorders.view_workorder")
+def work_order_list(request):
+    filters = WorkOrderFilter(
+        request.GET or None, queryset=selectors.work_order_list(user=request.user), user=request.user
+    )
+    queryset = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
+    page = keyset_page_for(request, queryset, key="id", descending=True)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(request, "workorders/list.html", {"filters": filters, "page": page, "query": query.urlencode()})
+
+
+@staff_page(perm="workorders.view_workorder")
+def work_order_detail(request, pk: int):
+    order = get_object_or_404(selectors.work_order_detail(user=request.user), pk=pk)
+    context = {
+        "order": order,
+        "actions": allowed(order.status, request.user.role),
+        "can_change": request.user.has_perm("workorders.change_workorder"),
+        "hand_over_form": HandOverForm(order=order),
+        "note_form": NoteForm(),
+    }
+    return render(request, "workorders/detail.html", context)
+
+
+@require_POST
+@staff_page(perm="workorders.change_workorder")
+def work_order_act(request, pk: int):
+    order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.work_order_transition(
+                work_order=order,
+                transition=data["transition"],
+                actor=request.user,
+                reason=data["reason"],
+                expected_version=data["version"],
+                override_incomplete=data["override_incomplete"],
+            )
+        except (ValidationError, PermissionDenied, services.ConflictError) as exc:
+            for message in getattr(exc, "messages", None) or [str(exc)]:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Done."))
+    return redirect("work-order-detail", pk=pk)
+
+
+@require_POST
+@staff_page(perm="workorders.change_workorder")
+def work_order_hand_over(request, pk: int):
+    order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
+    form = HandOverForm(request.POST, order=order)
+    if form.is_valid():
+        try:
+            services.work_order_hand_over(work_order=order, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Handed over."))
+    else:
+        messages.error(request, _("Pick the new responsible and give a reason."))
+    return redirect("work-order-detail", pk=pk)
+
+
+@require_POST
+@staff_page(perm="workorders.view_workorder")
+def work_order_note(request, pk: int):
+    order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.work_order_add_note(work_order=order, text=form.cleaned_data["text"], actor=request.user)
+    return redirect("work-order-detail", pk=pk)
+
+
+@staff_page(perm="workorders.add_workorder")
+def intake(request):
+    """Log a walk-in repair or a call: customer by phone, product, fault; warranty shown at once."""
+    form = IntakeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.intake_submit(
+                outlet=data["outlet"],
+                phone=str(data["phone"]),
+                customer=Customer.objects.filter(pk=data["customer"]).first() if data["customer"] else None,
+                customer_name=data["customer_name"],
+                address=data["address"],
+                product=Product.objects.filter(pk=data["product"]).first() if data["product"] else None,
+                product_fields={f: data[f] for f in IntakeForm.PRODUCT_FIELDS},
+                order_fields={f: data[f] for f in IntakeForm.ORDER_FIELDS}
+                | {"fault_type": FaultType.HUMAN_DAMAGE if data["water_or_drop_damage"] else FaultType.PERFORMANCE},
+                idempotency_key=data["idempotency_key"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Work order %(number)s received.") % {"number": order.number})
+            return redirect("work-order-detail", pk=order.pk)
+    return render(request, "workorders/intake.html", {"form": form})
+
+
+@staff_page(perm="workorders.add_workorder")
+def customer_lookup(request):
+    """htmx: customers matching the phone (or name, order number, serial) typed at intake."""
+    query = request.GET.get("phone") or request.GET.get("q", "")
+    customers = selectors.customer_lookup(user=request.user, query=query) if len(query.strip()) >= 2 else []
+    return render(request, "workorders/includes/customer_lookup.html", {"customers": customers, "query": query})
+
+
+@staff_page(perm="workorders.add_workorder")
+def warranty_preview(request):
+    """htmx: the warranty decision for the product as typed, before the order is saved."""
+    category = (
+        ProductCategory.objects.select_related("warranty_policy").filter(pk=request.GET.get("category") or 0).first()
+    )
+    evaluation, error = None, None
+    if category is not None and category.warranty_policy is not None:
+        form = IntakeForm(request.GET, user=request.user)
+        form.is_valid()
+        data = form.cleaned_data
+        try:
+            evaluation = warranty_evaluate(
+                policy_code=category.warranty_policy.code,
+                case=Case(
+                    purchase_date=data.get("purchase_date"),
+                    fault_date=timezone.localdate(),
+                    fault_type=FaultType.HUMAN_DAMAGE if data.get("water_or_drop_damage") else FaultType.PERFORMANCE,
+                    has_proof=data.get("proof") != Product.Proof.NONE and data.get("purchase_date") is not None,
+                ),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    return render(request, "workorders/includes/warranty_preview.html", {"evaluation": evaluation, "error": error})
