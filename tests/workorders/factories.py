@@ -6,12 +6,15 @@ from workorders.models import ProductCategory
 from workorders.services import customer_register, product_register, work_order_receive
 
 
+RECENT = object()  # "bought 20 days ago", so the product is in warranty whatever today is
+
+
 def customer_with_product(
     actor,
     outlet,
     *,
     category="phone",
-    purchase_date=dt.date(2026, 11, 1),
+    purchase_date=RECENT,
     proof="invoice",
     phones=("13812345678",),
     model="X1",
