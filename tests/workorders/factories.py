@@ -5,7 +5,6 @@ from django.utils import timezone
 from workorders.models import ProductCategory
 from workorders.services import customer_register, product_register, work_order_receive
 
-
 RECENT = object()  # "bought 20 days ago", so the product is in warranty whatever today is
 
 
