@@ -8,6 +8,7 @@ from core import views as core_views
 from core.navigation import ROLE_HOME
 from warranty import api as warranty_api
 from warranty import views as warranty_views
+from workorders import api as workorder_api
 from workorders import views as workorder_views
 
 api_v1 = [
@@ -18,6 +19,21 @@ api_v1 = [
     path("outlets/<int:pk>/", core_api.OutletDetailView.as_view(), name="api-outlet-detail"),
     path("warranty/evaluate/", warranty_api.EvaluateView.as_view(), name="api-warranty-evaluate"),
     path("warranty/policies/", warranty_api.PolicyListView.as_view(), name="api-warranty-policies"),
+    path("product-categories/", workorder_api.ProductCategoryListView.as_view(), name="api-product-categories"),
+    path("customers/", workorder_api.CustomerLookupView.as_view(), name="api-customer-lookup"),
+    path("work-orders/", workorder_api.WorkOrderListCreateView.as_view(), name="api-work-order-list"),
+    path("work-orders/<int:pk>/", workorder_api.WorkOrderDetailView.as_view(), name="api-work-order-detail"),
+    path(
+        "work-orders/<int:pk>/transitions/",
+        workorder_api.WorkOrderTransitionView.as_view(),
+        name="api-work-order-transition",
+    ),
+    path(
+        "work-orders/<int:pk>/hand-over/",
+        workorder_api.WorkOrderHandOverView.as_view(),
+        name="api-work-order-hand-over",
+    ),
+    path("work-orders/<int:pk>/notes/", workorder_api.WorkOrderNoteView.as_view(), name="api-work-order-note"),
     path("fees/schedules/", warranty_api.FeeScheduleListView.as_view(), name="api-fee-schedule-list"),
     path("fees/schedules/<int:pk>/", warranty_api.FeeScheduleDetailView.as_view(), name="api-fee-schedule-detail"),
     path("fees/quote/", warranty_api.QuoteView.as_view(), name="api-quote"),

@@ -11,6 +11,14 @@ from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import ConflictError
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+    default_detail = "Conflict."
+
 
 class KeysetPagination(CursorPagination):
     """Cursor (keyset) pagination: page 200 costs what page 1 costs."""
@@ -35,6 +43,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, ConflictError):
+        exc = Conflict(str(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -31,9 +31,9 @@ class WorkOrderFilter(django_filters.FilterSet):
         model = WorkOrder
         fields: list[str] = []
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["outlet"].queryset = visible_outlets(user)
+        self.filters["outlet"].queryset = visible_outlets(user or self.request.user)
 
     def filter_q(self, queryset, name, value):
         """Exact matches only, each served by a unique or plain index."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from phonenumber_field.phonenumber import PhoneNumber
 
+from core.errors import ConflictError
 from core.models import Outlet
 from core.roles import Role
 from core.scoping import visible_outlets
@@ -358,10 +359,6 @@ def _check_guards(order: WorkOrder, transition: str, actor, override_incomplete:
             raise ValidationError(
                 {"data_loss_acknowledged": _("The customer must acknowledge the data-loss warning first.")}
             )
-
-
-class ConflictError(Exception):
-    """A stale edit: the order changed since the caller read it (HTTP 409)."""
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
+from core.errors import ConflictError
 from core.pagination import keyset_page_for
 from warranty.engine import Case, FaultType
 from warranty.services import warranty_evaluate
@@ -57,7 +58,7 @@ def work_order_act(request, pk: int):
                 expected_version=data["version"],
                 override_incomplete=data["override_incomplete"],
             )
-        except (ValidationError, PermissionDenied, services.ConflictError) as exc:
+        except (ValidationError, PermissionDenied, ConflictError) as exc:
             for message in getattr(exc, "messages", None) or [str(exc)]:
                 messages.error(request, message)
         else:

@@ -3,12 +3,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.errors import ConflictError
 from core.roles import Role
 from tests.factories import UserFactory
 from tests.workorders.factories import walk_in_order
 from workorders.lifecycle import TRANSITIONS, Status, allowed, work_order_transitioned
 from workorders.models import WorkOrder, WorkOrderEvent
-from workorders.services import ConflictError, work_order_transition
+from workorders.services import work_order_transition
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,140 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from core.roles import Role
+from tests.factories import UserFactory
+from tests.workorders.factories import walk_in_order
+from workorders.models import WorkOrder
+
+pytestmark = pytest.mark.django_db
+
+
+def _api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _payload(network, **overrides):
+    return {
+        "outlet": network.a1.pk,
+        "phone": "13812345678",
+        "customer_name": "王小明",
+        "category": "phone",
+        "brand": "华为",
+        "model": "Mate 60",
+        "purchase_date": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+        "proof": "invoice",
+        "channel": "hotline",
+        "service_type": "repair",
+        "fault_description": "屏幕不亮",
+        "idempotency_key": "api-1",
+    } | overrides
+
+
+def test_create_then_read_with_the_timeline(network):
+    client = _api(network.staff[Role.HOTLINE])
+    response = client.post(reverse("api-work-order-list"), _payload(network), format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["warranty_options"] == ["return", "exchange", "free_repair"]
+    assert body["events"][0]["kind"] == "created"
+    again = client.post(reverse("api-work-order-list"), _payload(network), format="json")
+    assert again.json()["id"] == body["id"] and WorkOrder.objects.count() == 1
+    detail = client.get(reverse("api-work-order-detail", args=[body["id"]])).json()
+    assert detail["number"] == body["number"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fields"),
+    [
+        ({"phone": "123"}, {"phone"}),
+        ({"channel": "pigeon"}, {"channel"}),
+        ({"category": "spaceship"}, {"category"}),
+        ({"purchase_date": "2099-01-01"}, {"purchase_date"}),
+        ({"fault_description": ""}, {"fault_description"}),
+    ],
+)
+def test_bad_input_is_400_with_field_messages_and_nothing_saved(network, overrides, fields):
+    response = _api(network.staff[Role.HOTLINE]).post(
+        reverse("api-work-order-list"), _payload(network, **overrides), format="json"
+    )
+    assert response.status_code == 400
+    assert fields <= set(response.json()["error"]["fields"])
+    assert not WorkOrder.objects.exists()
+
+
+def test_intake_into_another_outlet_is_404(network):
+    response = _api(network.staff[Role.HOTLINE]).post(
+        reverse("api-work-order-list"), _payload(network, outlet=network.b1.pk), format="json"
+    )
+    assert response.status_code == 404
+
+
+def test_transitions_and_the_409_on_a_stale_version(network):
+    clerk = network.staff[Role.FRONT_DESK]
+    order = walk_in_order(clerk, network.a1)
+    client = _api(clerk)
+    url = reverse("api-work-order-transition", args=[order.pk])
+    moved = client.post(url, {"transition": "start_service", "version": order.version}, format="json")
+    assert moved.status_code == 200 and moved.json()["status"] == "in_service"
+    stale = client.post(url, {"transition": "finish_repair", "version": order.version}, format="json")
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
+    illegal = client.post(url, {"transition": "close"}, format="json")
+    assert illegal.status_code == 400 and "transition" in illegal.json()["error"]["fields"]
+    forbidden = _api(network.staff[Role.ENGINEER]).post(url, {"transition": "cancel", "reason": "x"}, format="json")
+    assert forbidden.status_code == 400  # cancel is not possible from in_service; the role check comes after
+
+
+def test_a_role_may_not_make_a_transition_outside_the_table(network):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    response = _api(network.staff[Role.ENGINEER]).post(
+        reverse("api-work-order-transition", args=[order.pk]), {"transition": "cancel", "reason": "x"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_other_outlets_orders_are_invisible(network):
+    other = walk_in_order(UserFactory(role=Role.FRONT_DESK, outlets=[network.b1]), network.b1)
+    client = _api(network.staff[Role.FRONT_DESK])
+    assert client.get(reverse("api-work-order-detail", args=[other.pk])).status_code == 404
+    assert client.post(reverse("api-work-order-note", args=[other.pk]), {"text": "x"}, format="json").status_code == 404
+    assert client.get(reverse("api-work-order-list")).json()["results"] == []
+
+
+def test_hand_over_and_notes(network):
+    clerk = network.staff[Role.FRONT_DESK]
+    order = walk_in_order(clerk, network.a1)
+    client = _api(clerk)
+    moved = client.post(
+        reverse("api-work-order-hand-over", args=[order.pk]),
+        {"new_owner": network.staff[Role.HOTLINE].pk, "reason": "交接"},
+        format="json",
+    )
+    assert moved.status_code == 200 and moved.json()["owner"] == str(network.staff[Role.HOTLINE])
+    assert (
+        client.post(reverse("api-work-order-note", args=[order.pk]), {"text": "已联系"}, format="json").status_code
+        == 201
+    )
+
+
+@pytest.mark.parametrize("rows", [2, 10])
+def test_list_endpoint_query_count_is_constant(rows, network, django_assert_num_queries):
+    clerk = network.staff[Role.FRONT_DESK]
+    for _ in range(rows):
+        walk_in_order(clerk, network.a1)
+    client = _api(clerk)
+    with django_assert_num_queries(1):  # the page (permissions are cached on this user object)
+        response = client.get(reverse("api-work-order-list"), {"status": "received"})
+    assert len(response.json()["results"]) == rows
+
+
+def test_customer_lookup_by_phone(network):
+    clerk = network.staff[Role.FRONT_DESK]
+    walk_in_order(clerk, network.a1)
+    found = _api(network.staff[Role.HOTLINE]).get(reverse("api-customer-lookup"), {"q": "13812345678"}).json()
+    assert found[0]["phones"] == ["+8613812345678"] and found[0]["products"][0]["category"] == "phone"

@@ -1,0 +1,167 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import ViewPermissions
+from core.models import User
+from core.scoping import visible_outlets
+from warranty.engine import FaultType
+from workorders import selectors, services
+from workorders.filters import WorkOrderFilter
+from workorders.models import Customer, Product, ProductCategory, WorkOrder
+from workorders.serializers import (
+    CustomerSerializer,
+    HandOverInputSerializer,
+    IntakeInputSerializer,
+    NoteInputSerializer,
+    ProductCategorySerializer,
+    TransitionInputSerializer,
+    WorkOrderDetailSerializer,
+    WorkOrderSerializer,
+)
+
+
+class ProductCategoryListView(generics.ListAPIView):
+    serializer_class = ProductCategorySerializer
+    queryset = ProductCategory.objects.order_by("code")
+    pagination_class = None
+
+
+class CustomerLookupView(generics.ListAPIView):
+    """Customers by phone (network-wide), order number or serial (exact), or name prefix: `?q=`."""
+
+    serializer_class = CustomerSerializer
+    permission_classes = [ViewPermissions]
+    pagination_class = None
+    queryset = Customer.objects.none()  # for the permission class; get_queryset answers
+
+    def get_queryset(self):
+        return selectors.customer_lookup(user=self.request.user, query=self.request.query_params.get("q", ""))
+
+
+class WorkOrderListCreateView(generics.ListAPIView):
+    """Work orders of your outlets (newest first, cursor pages); POST logs a new request."""
+
+    serializer_class = WorkOrderSerializer
+    permission_classes = [ViewPermissions]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = WorkOrderFilter
+    queryset = WorkOrder.objects.none()
+
+    def get_queryset(self):
+        return selectors.work_order_list(user=self.request.user)
+
+    @extend_schema(request=IntakeInputSerializer, responses={201: WorkOrderDetailSerializer})
+    def post(self, request):
+        serializer = IntakeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        outlet = get_object_or_404(visible_outlets(request.user), pk=data["outlet"])
+        category = ProductCategory.objects.filter(code=data["category"]).first() if data["category"] else None
+        if data["category"] and category is None:
+            raise serializers.ValidationError({"category": [_("Unknown product category.")]})
+        order = services.intake_submit(
+            outlet=outlet,
+            phone=str(data["phone"]),
+            customer=Customer.objects.filter(pk=data["customer"]).first() if data["customer"] else None,
+            customer_name=data["customer_name"],
+            address=data["address"],
+            product=Product.objects.filter(pk=data["product"]).first() if data["product"] else None,
+            product_fields={
+                "category": category,
+                **{f: data[f] for f in ("brand", "model", "serial", "purchase_date", "proof")},
+            },
+            order_fields={
+                **{
+                    f: data[f]
+                    for f in (
+                        "channel",
+                        "service_type",
+                        "priority",
+                        "fault_description",
+                        "water_or_drop_damage",
+                        "data_loss_acknowledged",
+                        "requested_time",
+                        "requirements",
+                        "estimated_ready_at",
+                        "notify_by_phone",
+                    )
+                },
+                "fault_type": FaultType.HUMAN_DAMAGE if data["water_or_drop_damage"] else FaultType.PERFORMANCE,
+            },
+            idempotency_key=data["idempotency_key"] or None,
+            actor=request.user,
+        )
+        order = selectors.work_order_detail(user=request.user).get(pk=order.pk)
+        return Response(WorkOrderDetailSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class WorkOrderDetailView(generics.RetrieveAPIView):
+    serializer_class = WorkOrderDetailSerializer
+    permission_classes = [ViewPermissions]
+    queryset = WorkOrder.objects.none()
+
+    def get_queryset(self):
+        return selectors.work_order_detail(user=self.request.user)
+
+
+class _WorkOrderAction(APIView):
+    """Actions on one order; the services check the permission for each action."""
+
+    def _order(self, request, pk: int) -> WorkOrder:
+        return get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
+
+    def _answer(self, request, order) -> Response:
+        return Response(WorkOrderDetailSerializer(selectors.work_order_detail(user=request.user).get(pk=order.pk)).data)
+
+
+class WorkOrderTransitionView(_WorkOrderAction):
+    """Move the order along its lifecycle; `version` guards against overwriting a newer state (409)."""
+
+    @extend_schema(request=TransitionInputSerializer, responses=WorkOrderDetailSerializer)
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        order = services.work_order_transition(
+            work_order=order,
+            transition=values["transition"],
+            reason=values["reason"],
+            expected_version=values["version"],
+            override_incomplete=values["override_incomplete"],
+            actor=request.user,
+        )
+        return self._answer(request, order)
+
+
+class WorkOrderHandOverView(_WorkOrderAction):
+    @extend_schema(request=HandOverInputSerializer, responses=WorkOrderDetailSerializer)
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        data = HandOverInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        new_owner = User.objects.filter(pk=data.validated_data["new_owner"], is_active=True).first()
+        if new_owner is None:
+            raise serializers.ValidationError({"new_owner": [_("Unknown staff member.")]})
+        order = services.work_order_hand_over(
+            work_order=order, new_owner=new_owner, reason=data.validated_data["reason"], actor=request.user
+        )
+        return self._answer(request, order)
+
+
+class WorkOrderNoteView(_WorkOrderAction):
+    @extend_schema(
+        request=NoteInputSerializer,
+        responses={201: inline_serializer("NoteCreated", {"ok": serializers.BooleanField()})},
+    )
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        data = NoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.work_order_add_note(work_order=order, text=data.validated_data["text"], actor=request.user)
+        return Response({"ok": True}, status=status.HTTP_201_CREATED)
