@@ -65,6 +65,10 @@ def test_seed_demo_twice_duplicates_nothing():
     call_command("seed_demo")
     assert (ServiceCentre.objects.count(), Outlet.objects.count(), User.objects.count()) == counts
     assert counts == (2, 4, 12)
+    from workorders.models import WorkOrder
+
+    assert WorkOrder.objects.count() == 240
+    assert WorkOrder.objects.values("status").distinct().count() == 10  # every state
     assert {u.role for u in User.objects.prefetch_related("groups")} == set(Role)
     assert User.objects.get(username="frontdesk").check_password("Service#2026")
 

@@ -106,7 +106,12 @@ def test_navigation_lists_only_pages_the_role_can_open(network, client_for):
         for item in response.context["nav_items"]:
             assert client_for(user).get(reverse(item.url_name)).status_code == 200, (role, item.url_name)
     engineer_nav = client_for(network.staff[Role.ENGINEER]).get(reverse("home"), follow=True).context["nav_items"]
-    assert [item.url_name for item in engineer_nav] == ["warranty-check", "warranty-policies", "fee-schedule-list"]
+    assert [item.url_name for item in engineer_nav] == [
+        "work-order-list",
+        "warranty-check",
+        "warranty-policies",
+        "fee-schedule-list",
+    ]
 
 
 def test_system_status_shows_the_scheduler_heartbeat(network, client_for):

@@ -1,0 +1,138 @@
+"""Demo data for `seed_demo`: a few hundred work orders across every state, made through the services."""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Outlet, User
+from workorders.lifecycle import TRANSITIONS
+from workorders.models import ProductCategory, WorkOrder
+from workorders.services import customer_register, product_register, work_order_receive, work_order_transition
+
+ORDERS_PER_OUTLET = 60
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+]
+STREETS = ["人民路", "中山路", "解放路", "建设路", "和平路", "新华路", "长江路", "黄河路"]
+PRODUCTS = {
+    "phone": [("华为", "Mate 60"), ("小米", "14 Pro"), ("OPPO", "Find X7"), ("vivo", "X100")],
+    "tv": [("海信", "65E7K"), ("TCL", "75Q10K")],
+    "refrigerator": [("海尔", "BCD-500WLHSS"), ("美的", "BCD-606WKPZM")],
+    "washing_machine": [("小天鹅", "TG100V88"), ("海尔", "EG100MATE55")],
+    "air_conditioner": [("格力", "KFR-35GW"), ("美的", "KFR-72LW")],
+    "microwave": [("格兰仕", "G80F23CN3XL"), ("美的", "M1-L213C")],
+    "pc": [("联想", "ThinkPad X1"), ("华为", "MateBook 14")],
+}
+FAULTS = [
+    "屏幕不亮",
+    "不制冷",
+    "噪音大",
+    "漏水",
+    "无法开机",
+    "充电无反应",
+    "显示花屏",
+    "遥控失灵",
+    "门封条脱落",
+    "程序无法启动",
+]
+# The path through the lifecycle that leaves an order in each state (by transition name).
+PATHS = [
+    [],
+    ["quote"],
+    ["request_dispatch"],
+    ["request_dispatch", "schedule"],
+    ["start_service"],
+    ["start_service", "wait_for_parts"],
+    ["start_service", "finish_repair"],
+    ["start_service", "finish_repair", "hand_back"],
+    ["start_service", "finish_repair", "hand_back", "close"],
+    ["cancel"],
+    ["quote", "decline_quote"],
+    ["start_service", "finish_repair", "hand_back", "reopen"],
+]
+
+
+def _actor_for(transition, staff: list[User], admin: User) -> User:
+    return next((u for u in staff if u.role in transition.roles), admin)
+
+
+@transaction.atomic
+def seed() -> str:
+    if WorkOrder.objects.exists():
+        return "work orders: present"
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    admin = User.objects.filter(username="admin").first()
+    categories = {c.code: c for c in ProductCategory.objects.all()}
+    made = 0
+    for outlet in Outlet.objects.order_by("code"):
+        staff = list(User.objects.filter(outlets=outlet, is_active=True).prefetch_related("groups"))
+        clerk = next((u for u in staff if u.has_perm("workorders.add_workorder")), admin)
+        for i in range(ORDERS_PER_OUTLET):
+            code = rng.choice(list(PRODUCTS))
+            brand, model = rng.choice(PRODUCTS[code])
+            bought = timezone.localdate() - dt.timedelta(days=rng.randint(1, 900))
+            customer = customer_register(
+                name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                phones=[f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"],
+                outlet=outlet,
+                address=f"{outlet.address[:6]}{rng.choice(STREETS)}{rng.randint(1, 999)}号",
+                actor=clerk,
+            )
+            product = product_register(
+                customer=customer,
+                category=categories[code],
+                brand=brand,
+                model=model,
+                serial=f"SN{rng.randint(10**9, 10**10 - 1)}",
+                purchase_date=bought,
+                proof=rng.choice(["invoice", "warranty_card", "none"]),
+                actor=clerk,
+            )
+            onsite = code in ("tv", "refrigerator", "washing_machine", "air_conditioner")
+            order = work_order_receive(
+                outlet=outlet,
+                customer=customer,
+                product=product,
+                channel="onsite_request" if onsite else "walk_in",
+                service_type="repair",
+                fault_description=rng.choice(FAULTS),
+                address=customer.addresses.first().address if onsite else "",
+                priority="urgent" if i % 17 == 0 else "normal",
+                data_loss_acknowledged=True,
+                actor=clerk,
+            )
+            path = PATHS[i % len(PATHS)]
+            if onsite and path[:1] == ["start_service"]:
+                path = ["request_dispatch", "schedule", *path]
+            for name in path:
+                transition = TRANSITIONS[name]
+                work_order_transition(
+                    work_order=order,
+                    transition=name,
+                    actor=_actor_for(transition, staff, admin),
+                    reason="演示数据" if transition.needs_reason else "",
+                )
+            made += 1
+    return f"work orders: {made} created"
