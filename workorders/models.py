@@ -106,6 +106,16 @@ class Product(models.Model):
         return " ".join(filter(None, [self.brand, self.model])) or str(self.category)
 
 
+# What intake may lack before an engineer can be sent (WorkOrder.missing_info holds the codes).
+MISSING_LABELS = {
+    "address": _("address"),
+    "phone": _("phone"),
+    "model": _("model"),
+    "purchase_date": _("purchase date"),
+    "fault": _("clear fault description"),
+}
+
+
 class WorkOrder(models.Model):
     """One service request, owned by one person from intake to closure (一票到底)."""
 
@@ -174,6 +184,10 @@ class WorkOrder(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def missing_info_labels(self) -> list[str]:
+        return [str(MISSING_LABELS.get(code, code)) for code in self.missing_info]
 
 
 class WorkOrderEvent(models.Model):

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from phonenumber_field.phonenumber import PhoneNumber
 
 from core.errors import ConflictError
@@ -347,7 +346,7 @@ def _check_guards(order: WorkOrder, transition: str, actor, override_incomplete:
             raise ValidationError(
                 {
                     "missing_info": _("Complete the missing information first: %(missing)s.")
-                    % {"missing": ", ".join(str(MISSING_LABELS.get(m, m)) for m in order.missing_info)}
+                    % {"missing": ", ".join(order.missing_info_labels)}
                 }
             )
         if actor.role not in OVERRIDE_ROLES:
@@ -392,15 +391,6 @@ def work_order_add_note(*, work_order: WorkOrder, text: str, actor) -> WorkOrder
     return WorkOrderEvent.objects.create(
         work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text.strip()
     )
-
-
-MISSING_LABELS = {
-    "address": gettext_lazy("address"),
-    "phone": gettext_lazy("phone"),
-    "model": gettext_lazy("model"),
-    "purchase_date": gettext_lazy("purchase date"),
-    "fault": gettext_lazy("clear fault description"),
-}
 
 
 @transaction.atomic
