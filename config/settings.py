@@ -248,6 +248,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name per choice set that several serializers share.
+    "ENUM_NAME_OVERRIDES": {
+        "WorkOrderStatusEnum": "workorders.lifecycle.Status",
+        "WorkOrderServiceTypeEnum": "workorders.models.WorkOrder.ServiceType",
+        "FeeScheduleStatusEnum": "warranty.models.FeeSchedule.Status",
+        "FeeServiceTypeEnum": "warranty.models.SERVICE_TYPE_CHOICES",
+    },
 }
 
 # --- Logging: secrets and full phone numbers never reach a log -----------------------------

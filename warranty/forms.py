@@ -95,15 +95,20 @@ class QuoteForm(StyledForm):
     installation_date = forms.DateField(label=_("Installed on"), required=False, widget=DATE)
 
     def clean_parts(self) -> list[tuple[str, int]]:
-        parts = []
-        for item in filter(None, (p.strip() for p in self.cleaned_data["parts"].replace("，", ",").split(","))):
-            match = PART_ITEM.match(item)
-            if match is None or int(match["quantity"] or 1) < 1:
-                raise forms.ValidationError(
-                    _("“%(item)s”: write a part code, optionally with x and a quantity."), params={"item": item}
-                )
-            parts.append((match["code"], int(match["quantity"] or 1)))
-        return parts
+        return parse_parts(self.cleaned_data["parts"])
+
+
+def parse_parts(text: str) -> list[tuple[str, int]]:
+    """ "screen, battery x2" -> [("screen", 1), ("battery", 2)]; a clear error for anything else."""
+    parts = []
+    for item in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
+        match = PART_ITEM.match(item)
+        if match is None or int(match["quantity"] or 1) < 1:
+            raise forms.ValidationError(
+                _("“%(item)s”: write a part code, optionally with x and a quantity."), params={"item": item}
+            )
+        parts.append((match["code"], int(match["quantity"] or 1)))
+    return parts
 
 
 class PolicyVersionForm(StyledForm):

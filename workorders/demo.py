@@ -9,7 +9,13 @@ from django.utils import timezone
 from core.models import Outlet, User
 from workorders.lifecycle import TRANSITIONS
 from workorders.models import ProductCategory, WorkOrder
-from workorders.services import customer_register, product_register, work_order_receive, work_order_transition
+from workorders.services import (
+    customer_register,
+    product_register,
+    work_order_quote,
+    work_order_receive,
+    work_order_transition,
+)
 
 ORDERS_PER_OUTLET = 60
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -126,9 +132,14 @@ def seed() -> str:
             path = PATHS[i % len(PATHS)]
             if onsite and path[:1] == ["start_service"]:
                 path = ["request_dispatch", "schedule", *path]
+            elif not onsite and not order.in_warranty and path[:1] == ["start_service"]:
+                path = ["quote", "approve_quote", *path]  # out of warranty: a quote the customer approved
             for name in path:
                 transition = TRANSITIONS[name]
-                work_order_transition(
+                if name == "quote":
+                    order = work_order_quote(work_order=order, actor=_actor_for(transition, staff, admin))
+                    continue
+                order = work_order_transition(
                     work_order=order,
                     transition=name,
                     actor=_actor_for(transition, staff, admin),

@@ -7,7 +7,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from core.forms import StyledForm
 from core.models import User
 from core.scoping import visible_outlets
-from warranty.forms import DATE
+from warranty.forms import DATE, parse_parts
 from workorders.models import Product, ProductCategory, WorkOrder
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -98,3 +98,26 @@ class HandOverForm(StyledForm):
 
 class NoteForm(StyledForm):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class QuoteForm(StyledForm):
+    parts = forms.CharField(
+        label=_("Parts"),
+        required=False,
+        help_text=_("Part codes with quantities, e.g. “phone-screen, phone-battery x2”."),
+    )
+    onsite = forms.BooleanField(label=_("On-site visit"), required=False)
+
+    def clean_parts(self):
+        return parse_parts(self.cleaned_data["parts"])
+
+
+class RepairRecordForm(StyledForm):
+    fault_confirmed = forms.CharField(
+        label=_("Fault confirmed"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    cause = forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    actions_taken = forms.CharField(label=_("Repair actions"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    parts_replaced = forms.CharField(
+        label=_("Parts replaced"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -163,6 +163,21 @@ class WorkOrder(models.Model):
     data_loss_acknowledged = models.BooleanField(_("data-loss warning acknowledged"), default=False)
     damage_waiver_required = models.BooleanField(_("water/drop damage waiver required"), default=False)
     damage_waiver_signed_at = models.DateTimeField(_("waiver signed at"), null=True, blank=True)
+    # Quote (out of warranty): lines from the fee schedule in force, approved by the customer first.
+    fee_schedule = models.ForeignKey(
+        "warranty.FeeSchedule", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    quote_lines = models.JSONField(_("quote lines"), default=list, blank=True)
+    quote_total = models.DecimalField(_("quote total"), max_digits=10, decimal_places=2, null=True, blank=True)
+    quote_approved_at = models.DateTimeField(_("quote approved at"), null=True, blank=True)
+    quote_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Repair record (维修记录): what the technician found and did.
+    fault_confirmed = models.TextField(_("fault confirmed"), blank=True)
+    cause = models.TextField(_("cause"), blank=True)
+    actions_taken = models.TextField(_("repair actions"), blank=True)
+    parts_replaced = models.TextField(_("parts replaced"), blank=True)
     estimated_ready_at = models.DateTimeField(_("estimated ready"), null=True, blank=True)
     notify_by_phone = models.BooleanField(_("phone the customer when ready"), default=True)
     pickup_code = models.CharField(_("pickup code"), max_length=8, blank=True)
@@ -180,6 +195,12 @@ class WorkOrder(models.Model):
             models.Index(fields=["outlet", "status", "-id"], name="wo_outlet_status"),
             models.Index(fields=["owner", "-id"], name="wo_owner_recent"),
             models.Index(fields=["channel", "-id"], name="wo_channel_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quote_total__isnull=True) | models.Q(quote_total__gte=0),
+                name="wo_quote_total_not_negative",
+            )
         ]
 
     def __str__(self) -> str:

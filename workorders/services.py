@@ -14,7 +14,7 @@ from core.models import Outlet
 from core.roles import Role
 from core.scoping import visible_outlets
 from warranty.engine import FREE_OPTIONS, Case, FaultType
-from warranty.services import warranty_evaluate
+from warranty.services import fee_schedule_mark_used, quote_compute, warranty_evaluate
 from workorders.lifecycle import TRANSITIONS, Status, work_order_transitioned
 from workorders.models import (
     Customer,
@@ -323,7 +323,11 @@ def work_order_transition(
 
     order.status = step.target
     order.version += 1
-    order.save(update_fields=["status", "version", "updated_at"])
+    changed = ["status", "version", "updated_at"]
+    if step.name == "approve_quote":
+        order.quote_approved_at, order.quote_approved_by = timezone.now(), actor
+        changed += ["quote_approved_at", "quote_approved_by"]
+    order.save(update_fields=changed)
     text = reason.strip()
     if override_incomplete and order.missing_info:
         text = "; ".join(filter(None, [text, _("Sent with missing information (override).")]))
@@ -354,6 +358,8 @@ def _check_guards(order: WorkOrder, transition: str, actor, override_incomplete:
     if transition == "start_service" and order.status == Status.RECEIVED:
         if order.damage_waiver_required and order.damage_waiver_signed_at is None:
             raise ValidationError({"damage_waiver": _("The customer must sign the water/drop damage waiver first.")})
+        if order.channel == WorkOrder.Channel.WALK_IN and not order.in_warranty and order.quote_approved_at is None:
+            raise ValidationError({"quote": _("Out of warranty: the customer must approve a quote before the repair.")})
         if order.channel == WorkOrder.Channel.WALK_IN and not order.data_loss_acknowledged:
             raise ValidationError(
                 {"data_loss_acknowledged": _("The customer must acknowledge the data-loss warning first.")}
@@ -439,3 +445,62 @@ def intake_submit(
         actor=actor,
         **order_fields,
     )
+
+
+# Work-order service types priced by the fee schedule's service types.
+FEE_SERVICE_TYPE = {"repair": "repair", "installation": "installation", "maintenance": "repair"}
+
+
+@transaction.atomic
+def work_order_quote(*, work_order: WorkOrder, parts=(), onsite: bool = False, card_prices=None, actor) -> WorkOrder:
+    """Price the job from the fee schedule in force and wait for the customer's approval."""
+    order = _locked_in_scope(work_order, actor)
+    service_type = FEE_SERVICE_TYPE.get(order.service_type)
+    if service_type is None:
+        raise ValidationError({"service_type": _("This kind of service is not charged by the fee schedule.")})
+    result = quote_compute(
+        category=order.product.category.code,
+        service_type=service_type,
+        parts=list(parts),
+        in_warranty=order.in_warranty,
+        onsite=onsite,
+        card_prices=card_prices,
+        installation_date=order.product.installation_date,
+    )
+    order.fee_schedule = result.schedule
+    order.quote_lines = [
+        {
+            "kind": str(line.kind),
+            "code": line.code,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit_price": str(line.unit_price),
+            "amount": str(line.amount),
+            "note": line.note,
+        }
+        for line in result.quote.lines
+    ]
+    order.quote_total = result.quote.total
+    order.quote_approved_at, order.quote_approved_by = None, None
+    order.save(update_fields=["fee_schedule", "quote_lines", "quote_total", "quote_approved_at", "quote_approved_by"])
+    fee_schedule_mark_used(schedule=result.schedule)  # an order now depends on these prices
+    return work_order_transition(
+        work_order=order, transition="quote", actor=actor, reason=_("Quote ¥%(total)s") % {"total": order.quote_total}
+    )
+
+
+@transaction.atomic
+def work_order_record_repair(
+    *, work_order: WorkOrder, fault_confirmed: str, cause: str, actions_taken: str, parts_replaced: str, actor
+) -> WorkOrder:
+    """The technician's repair record; may be completed after the visit."""
+    _require(actor, "workorders.change_workorder")
+    order = _locked_in_scope(work_order, actor)
+    order.fault_confirmed, order.cause = fault_confirmed.strip(), cause.strip()
+    order.actions_taken, order.parts_replaced = actions_taken.strip(), parts_replaced.strip()
+    order.version += 1
+    order.save(update_fields=["fault_confirmed", "cause", "actions_taken", "parts_replaced", "version", "updated_at"])
+    WorkOrderEvent.objects.create(
+        work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=_("Repair record updated.")
+    )
+    return order

@@ -12,7 +12,7 @@ from warranty.engine import Case, FaultType
 from warranty.services import warranty_evaluate
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
-from workorders.forms import HandOverForm, IntakeForm, NoteForm, TransitionForm
+from workorders.forms import HandOverForm, IntakeForm, NoteForm, QuoteForm, RepairRecordForm, TransitionForm
 from workorders.lifecycle import allowed
 from workorders.models import Customer, Product, ProductCategory
 
@@ -38,6 +38,8 @@ def work_order_detail(request, pk: int):
         "can_change": request.user.has_perm("workorders.change_workorder"),
         "hand_over_form": HandOverForm(order=order),
         "note_form": NoteForm(),
+        "quote_form": QuoteForm(),
+        "repair_form": RepairRecordForm(initial={f: getattr(order, f) for f in RepairRecordForm.base_fields}),
     }
     return render(request, "workorders/detail.html", context)
 
@@ -153,3 +155,33 @@ def warranty_preview(request):
         except ValidationError as exc:
             error = " ".join(exc.messages)
     return render(request, "workorders/includes/warranty_preview.html", {"evaluation": evaluation, "error": error})
+
+
+@require_POST
+@staff_page(perm="workorders.change_workorder")
+def work_order_quote(request, pk: int):
+    order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
+    form = QuoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.work_order_quote(work_order=order, actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in getattr(exc, "messages", None) or [str(exc)]:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Quote saved; waiting for the customer's approval."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("work-order-detail", pk=pk)
+
+
+@require_POST
+@staff_page(perm="workorders.change_workorder")
+def work_order_repair_record(request, pk: int):
+    order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
+    form = RepairRecordForm(request.POST)
+    if form.is_valid():
+        services.work_order_record_repair(work_order=order, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Repair record saved."))
+    return redirect("work-order-detail", pk=pk)

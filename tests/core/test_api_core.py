@@ -100,3 +100,10 @@ def test_outlet_list_endpoint_query_count_is_constant(rows, network, django_asse
     with django_assert_num_queries(3):  # user perms, group perms, the page of outlets
         response = client.get(reverse("api-outlet-list"))
     assert response.status_code == 200
+
+
+def test_the_openapi_schema_generates_without_warnings_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/v1/work-orders/" in (tmp_path / "schema.yml").read_text()
