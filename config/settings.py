@@ -257,6 +257,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Where customer and staff messages go (core/notify.py); the default only logs them.
+NOTIFIER_BACKEND = env.str("NOTIFIER_BACKEND", default="core.notify.LogNotifier")
+
 # --- Logging: secrets and full phone numbers never reach a log -----------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

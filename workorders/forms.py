@@ -8,7 +8,7 @@ from core.forms import StyledForm
 from core.models import User
 from core.scoping import visible_outlets
 from warranty.forms import DATE, parse_parts
-from workorders.models import Product, ProductCategory, WorkOrder
+from workorders.models import Payment, Product, ProductCategory, WorkOrder
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -121,3 +121,20 @@ class RepairRecordForm(StyledForm):
     parts_replaced = forms.CharField(
         label=_("Parts replaced"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class PickupForm(StyledForm):
+    pickup_code = forms.CharField(label=_("Pickup code"), max_length=8)
+    payment_method = forms.ChoiceField(
+        label=_("Payment method"), choices=[("", "---------"), *Payment.Method.choices], required=False
+    )
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    signature_refused = forms.BooleanField(label=_("The customer refuses to sign"), required=False)
+    rating = forms.TypedChoiceField(
+        label=_("Satisfaction"),
+        choices=[("", "---------"), *((str(n), "★" * n) for n in range(5, 0, -1))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    comment = forms.CharField(label=_("Customer's comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

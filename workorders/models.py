@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -179,6 +181,12 @@ class WorkOrder(models.Model):
     actions_taken = models.TextField(_("repair actions"), blank=True)
     parts_replaced = models.TextField(_("parts replaced"), blank=True)
     estimated_ready_at = models.DateTimeField(_("estimated ready"), null=True, blank=True)
+    # Pickup: the customer checks the product and signs; the satisfaction card (服务跟踪卡).
+    picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
+    pickup_signature = models.TextField(_("pickup signature"), blank=True)  # PNG data URL from the screen
+    pickup_signature_refused = models.BooleanField(_("customer refused to sign"), default=False)
+    satisfaction_rating = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True)
+    satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True)
     notify_by_phone = models.BooleanField(_("phone the customer when ready"), default=True)
     pickup_code = models.CharField(_("pickup code"), max_length=8, blank=True)
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
@@ -200,11 +208,23 @@ class WorkOrder(models.Model):
             models.CheckConstraint(
                 condition=models.Q(quote_total__isnull=True) | models.Q(quote_total__gte=0),
                 name="wo_quote_total_not_negative",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(satisfaction_rating__isnull=True)
+                | models.Q(satisfaction_rating__gte=1, satisfaction_rating__lte=5),
+                name="wo_satisfaction_1_to_5",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What the customer pays at pickup: nothing in warranty, else the approved quote."""
+        if self.in_warranty or self.quote_total is None:
+            return Decimal("0.00")
+        return self.quote_total
 
     @property
     def missing_info_labels(self) -> list[str]:
@@ -237,6 +257,32 @@ class WorkOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Payment(models.Model):
+    """Money taken for a work order, with its own receipt number."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash")
+        WECHAT = "wechat", _("WeChat Pay")
+        ALIPAY = "alipay", _("Alipay")
+        CARD = "card", _("Bank card")
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="payments")
+    receipt_number = models.CharField(_("receipt number"), max_length=32, unique=True)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    method = models.CharField(_("payment method"), max_length=10, choices=Method.choices)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["received_at", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number} ¥{self.amount}"
 
 
 class DailySequence(models.Model):

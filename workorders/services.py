@@ -11,6 +11,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from core.errors import ConflictError
 from core.models import Outlet
+from core.notify import notifier
 from core.roles import Role
 from core.scoping import visible_outlets
 from warranty.engine import FREE_OPTIONS, Case, FaultType
@@ -21,6 +22,7 @@ from workorders.models import (
     CustomerAddress,
     CustomerPhone,
     DailySequence,
+    Payment,
     Product,
     ProductCategory,
     WorkOrder,
@@ -328,6 +330,8 @@ def work_order_transition(
         order.quote_approved_at, order.quote_approved_by = timezone.now(), actor
         changed += ["quote_approved_at", "quote_approved_by"]
     order.save(update_fields=changed)
+    if step.name == "finish_repair" and order.channel == WorkOrder.Channel.WALK_IN and order.notify_by_phone:
+        transaction.on_commit(lambda: _notify_ready(order.pk))
     text = reason.strip()
     if override_incomplete and order.missing_info:
         text = "; ".join(filter(None, [text, _("Sent with missing information (override).")]))
@@ -504,3 +508,71 @@ def work_order_record_repair(
         work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=_("Repair record updated.")
     )
     return order
+
+
+def _notify_ready(order_id: int) -> None:
+    """Tell the customer the product is ready (after commit: never for a rolled-back change)."""
+    order = WorkOrder.objects.select_related("product", "outlet").prefetch_related("customer__phones").get(pk=order_id)
+    phone = next(iter(order.customer.phones.all()), None)
+    if phone is None:
+        return
+    message = _("Your %(product)s is repaired and ready for pickup at %(outlet)s. Pickup code %(code)s.") % {
+        "product": order.product,
+        "outlet": order.outlet.name,
+        "code": order.pickup_code,
+    }
+    notifier().send(to=str(phone.number), message=message, kind="ready_for_pickup")
+
+
+@transaction.atomic
+def work_order_pickup(
+    *,
+    work_order: WorkOrder,
+    pickup_code: str,
+    payment_method: str = "",
+    signature: str = "",
+    signature_refused: bool = False,
+    rating: int | None = None,
+    comment: str = "",
+    actor,
+) -> WorkOrder:
+    """Hand a repaired walk-in back: check the code, take payment, the customer signs and rates."""
+    order = _locked_in_scope(work_order, actor)
+    errors = {}
+    if order.status != Status.REPAIRED:
+        raise ValidationError(_("Only a repaired order can be picked up."))
+    if not secrets.compare_digest(pickup_code.strip(), order.pickup_code):
+        errors["pickup_code"] = _("The pickup code does not match.")
+    due = order.amount_due
+    if due > 0 and payment_method not in Payment.Method.values:
+        errors["payment_method"] = _("Take the payment of ¥%(amount)s first.") % {"amount": due}
+    if not signature_refused and not signature.startswith("data:image/png;base64,"):
+        errors["signature"] = _("The customer signs on the screen (or record that they refused).")
+    if len(signature) > 200_000:
+        errors["signature"] = _("The signature image is too large.")
+    if rating is not None and not 1 <= rating <= 5:
+        errors["rating"] = _("Rate from 1 to 5.")
+    if errors:
+        raise ValidationError(errors)
+    if due > 0:
+        Payment.objects.create(
+            work_order=order,
+            receipt_number=f"R{order.number}-{order.payments.count() + 1}",
+            amount=due,
+            method=payment_method,
+            received_by=actor,
+        )
+    order.picked_up_at = timezone.now()
+    order.pickup_signature = "" if signature_refused else signature
+    order.pickup_signature_refused = signature_refused
+    order.satisfaction_rating, order.satisfaction_comment = rating, comment.strip()
+    order.save(
+        update_fields=[
+            "picked_up_at",
+            "pickup_signature",
+            "pickup_signature_refused",
+            "satisfaction_rating",
+            "satisfaction_comment",
+        ]
+    )
+    return work_order_transition(work_order=order, transition="hand_back", actor=actor)

@@ -12,7 +12,15 @@ from warranty.engine import Case, FaultType
 from warranty.services import warranty_evaluate
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
-from workorders.forms import HandOverForm, IntakeForm, NoteForm, QuoteForm, RepairRecordForm, TransitionForm
+from workorders.forms import (
+    HandOverForm,
+    IntakeForm,
+    NoteForm,
+    PickupForm,
+    QuoteForm,
+    RepairRecordForm,
+    TransitionForm,
+)
 from workorders.lifecycle import allowed
 from workorders.models import Customer, Product, ProductCategory
 
@@ -185,3 +193,19 @@ def work_order_repair_record(request, pk: int):
         services.work_order_record_repair(work_order=order, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Repair record saved."))
     return redirect("work-order-detail", pk=pk)
+
+
+@staff_page(perm="workorders.change_workorder")
+def work_order_pickup(request, pk: int):
+    """The customer collects a repaired product: code, payment with receipt, signature, rating."""
+    order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
+    form = PickupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.work_order_pickup(work_order=order, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Handed back to the customer."))
+            return redirect("work-order-detail", pk=pk)
+    return render(request, "workorders/pickup.html", {"order": order, "form": form})

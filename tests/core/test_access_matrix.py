@@ -81,6 +81,7 @@ EXPECTED = {
     "work-order-hand-over": ("work_order", every(405, anon=405)),
     "work-order-note": ("work_order", every(405, anon=405)),
     "work-order-quote": ("work_order", every(405, anon=405)),
+    "work-order-pickup": ("work_order", every(200)),
     "work-order-repair-record": ("work_order", every(405, anon=405)),
     "api-product-categories": (None, every(200, anon=401)),
     "api-customer-lookup": (None, only({FD, HL, DP, EN, SV, AD}, anon=401)),
