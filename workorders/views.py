@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -209,3 +211,21 @@ def work_order_pickup(request, pk: int):
             messages.success(request, _("Handed back to the customer."))
             return redirect("work-order-detail", pk=pk)
     return render(request, "workorders/pickup.html", {"order": order, "form": form})
+
+
+PRINTS = {
+    "repair-record": "workorders/print/repair_record.html",
+    "pickup-slip": "workorders/print/pickup_slip.html",
+    "receipt": "workorders/print/receipt.html",
+}
+
+
+@staff_page(perm="workorders.view_workorder")
+def work_order_print(request, pk: int, document: str):
+    """Print layouts, in Chinese unless ?lang=en: the customer keeps the copy."""
+    if document not in PRINTS:
+        raise Http404
+    order = get_object_or_404(selectors.work_order_detail(user=request.user), pk=pk)
+    language = "en" if request.GET.get("lang") == "en" else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render(request, PRINTS[document], {"order": order, "copies": [_("Customer copy"), _("Shop copy")]})

@@ -82,6 +82,7 @@ EXPECTED = {
     "work-order-note": ("work_order", every(405, anon=405)),
     "work-order-quote": ("work_order", every(405, anon=405)),
     "work-order-pickup": ("work_order", every(200)),
+    "work-order-print": ("work_order_print", every(200)),
     "work-order-repair-record": ("work_order", every(405, anon=405)),
     "api-product-categories": (None, every(200, anon=401)),
     "api-customer-lookup": (None, only({FD, HL, DP, EN, SV, AD}, anon=401)),
@@ -123,6 +124,8 @@ def test_every_url_is_in_the_matrix():
 def _kwargs(kind, network):
     if kind == "fee_schedule":
         return {"pk": published_schedule().pk}
+    if kind == "work_order_print":
+        return {"pk": walk_in_order(network.staff[FD], network.a1).pk, "document": "repair-record"}
     if kind == "work_order":
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk}
     if kind == "policy":

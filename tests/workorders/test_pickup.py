@@ -119,3 +119,21 @@ def test_pickup_page(network, paid_job, client_for):
     assert done.status_code == 302
     detail = client.get(reverse("work-order-detail", args=[paid_job.pk]))
     assert f"R{paid_job.number}-1" in detail.text
+
+
+def test_prints_are_chinese_by_default_and_english_on_request(network, paid_job, client_for):
+    clerk = network.staff[Role.FRONT_DESK]
+    clerk.language = "en"
+    clerk.save(update_fields=["language"])
+    client = client_for(clerk)
+    record = client.get(reverse("work-order-print", args=[paid_job.pk, "repair-record"]))
+    assert "维修记录" in record.text and "用户联" in record.text and "网点联" in record.text
+    assert paid_job.number in record.text and "¥579.00" in record.text
+    english = client.get(reverse("work-order-print", args=[paid_job.pk, "pickup-slip"]), {"lang": "en"})
+    assert "Pickup slip" in english.text and paid_job.pickup_code in english.text
+    assert client.get(reverse("work-order-print", args=[paid_job.pk, "nonsense"])).status_code == 404
+    work_order_pickup(
+        work_order=paid_job, pickup_code=paid_job.pickup_code, payment_method="cash", signature=SIGNATURE, actor=clerk
+    )
+    receipt = client.get(reverse("work-order-print", args=[paid_job.pk, "receipt"]))
+    assert f"R{paid_job.number}-1" in receipt.text and "现金" in receipt.text
