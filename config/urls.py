@@ -91,6 +91,8 @@ urlpatterns = [
     path("orders/<int:pk>/note/", workorder_views.work_order_note, name="work-order-note"),
     path("orders/<int:pk>/quote/", workorder_views.work_order_quote, name="work-order-quote"),
     path("orders/<int:pk>/pickup/", workorder_views.work_order_pickup, name="work-order-pickup"),
+    path("orders/<int:pk>/agreement/", workorder_views.work_order_agreement, name="work-order-agreement"),
+    path("orders/<int:pk>/details/", workorder_views.work_order_details, name="work-order-details"),
     path("orders/<int:pk>/print/<slug:document>/", workorder_views.work_order_print, name="work-order-print"),
     path("orders/<int:pk>/repair-record/", workorder_views.work_order_repair_record, name="work-order-repair-record"),
     path("api/v1/", include(api_v1)),

@@ -138,3 +138,17 @@ class PickupForm(StyledForm):
         required=False,
     )
     comment = forms.CharField(label=_("Customer's comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DetailsForm(StyledForm):
+    """What intake may have lacked: completed by the clerk or dispatcher, often after a call."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    address = forms.CharField(label=_("Service address"), max_length=255, required=False)
+    model = forms.CharField(label=_("Model"), max_length=80, required=False)
+    purchase_date = forms.DateField(label=_("Purchase date"), required=False, widget=DATE)
+    proof = forms.ChoiceField(label=_("Proof of purchase"), choices=Product.Proof.choices)
+    fault_description = forms.CharField(
+        label=_("Fault as the customer describes it"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    requested_time = forms.DateTimeField(label=_("Time the customer asked for"), required=False, widget=DATETIME)

@@ -220,6 +220,11 @@ class WorkOrder(models.Model):
         return self.number
 
     @property
+    def before_service(self) -> bool:
+        """Nobody has started on it yet: intake details may still be completed."""
+        return self.status in (Status.RECEIVED, Status.AWAITING_APPROVAL, Status.AWAITING_DISPATCH, Status.SCHEDULED)
+
+    @property
     def amount_due(self) -> Decimal:
         """What the customer pays at pickup: nothing in warranty, else the approved quote."""
         if self.in_warranty or self.quote_total is None:

@@ -576,3 +576,74 @@ def work_order_pickup(
         ]
     )
     return work_order_transition(work_order=order, transition="hand_back", actor=actor)
+
+
+@transaction.atomic
+def work_order_record_agreement(*, work_order: WorkOrder, agreement: str, actor) -> WorkOrder:
+    """The customer acknowledged the data-loss warning or signed the water/drop damage waiver."""
+    _require(actor, "workorders.change_workorder")
+    order = _locked_in_scope(work_order, actor)
+    if agreement == "data_loss":
+        order.data_loss_acknowledged = True
+        text = _("The customer acknowledged that repair may erase stored data.")
+    elif agreement == "damage_waiver":
+        order.damage_waiver_signed_at = timezone.now()
+        text = _("The customer signed the water/drop damage waiver.")
+    else:
+        raise ValidationError({"agreement": _("Unknown agreement.")})
+    order.version += 1
+    order.save(update_fields=["data_loss_acknowledged", "damage_waiver_signed_at", "version", "updated_at"])
+    WorkOrderEvent.objects.create(work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text)
+    return order
+
+
+@transaction.atomic
+def work_order_complete_details(
+    *,
+    work_order: WorkOrder,
+    expected_version: int,
+    address: str,
+    model: str,
+    purchase_date,
+    proof: str,
+    fault_description: str,
+    requested_time,
+    actor,
+) -> WorkOrder:
+    """Fill in what intake lacked (often after calling the customer); the missing list and the
+    warranty decision are worked out again. A stale form is refused, not merged."""
+    _require(actor, "workorders.change_workorder")
+    order = _locked_in_scope(work_order, actor)
+    if order.version != expected_version:
+        raise ConflictError(_("Someone else changed this work order meanwhile; reload it and try again."))
+    if purchase_date and purchase_date > timezone.localdate():
+        raise ValidationError({"purchase_date": _("The purchase date is in the future.")})
+    if not fault_description.strip():
+        raise ValidationError({"fault_description": _("Describe the fault as the customer tells it.")})
+    product = Product.objects.select_for_update().get(pk=order.product_id)
+    product.model, product.purchase_date, product.proof = model.strip(), purchase_date, proof
+    product.full_clean()
+    product._history_user = actor
+    product.save()
+    order.product = product
+    order.address, order.fault_description, order.requested_time = (
+        address.strip(),
+        fault_description.strip(),
+        requested_time,
+    )
+    order.missing_info = _missing_info(
+        customer=order.customer,
+        product=product,
+        channel=order.channel,
+        address=order.address,
+        fault=order.fault_description,
+    )
+    fault_type = FaultType.HUMAN_DAMAGE if order.damage_waiver_required else FaultType.PERFORMANCE
+    for field, value in warranty_for(product, fault_type=fault_type, on=timezone.localdate()).items():
+        setattr(order, field, value)
+    order.version += 1
+    order.save()
+    WorkOrderEvent.objects.create(
+        work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=_("Details completed.")
+    )
+    return order

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from warranty.services import warranty_evaluate
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
 from workorders.forms import (
+    DetailsForm,
     HandOverForm,
     IntakeForm,
     NoteForm,
@@ -229,3 +231,50 @@ def work_order_print(request, pk: int, document: str):
     language = "en" if request.GET.get("lang") == "en" else settings.LANGUAGE_CODE
     with translation.override(language):
         return render(request, PRINTS[document], {"order": order, "copies": [_("Customer copy"), _("Shop copy")]})
+
+
+@require_POST
+@staff_page(perm="workorders.change_workorder")
+def work_order_agreement(request, pk: int):
+    order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
+    try:
+        services.work_order_record_agreement(
+            work_order=order, agreement=request.POST.get("agreement", ""), actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("work-order-detail", pk=pk)
+
+
+@staff_page(perm="workorders.change_workorder")
+def work_order_details(request, pk: int):
+    order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
+    initial = {
+        "version": order.version,
+        "address": order.address,
+        "model": order.product.model,
+        "purchase_date": order.product.purchase_date,
+        "proof": order.product.proof,
+        "fault_description": order.fault_description,
+        "requested_time": order.requested_time,
+    }
+    form = DetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.work_order_complete_details(
+                work_order=order, expected_version=data.pop("version"), actor=request.user, **data
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Details saved."))
+            return redirect("work-order-detail", pk=pk)
+    title = _("Complete the details of %(number)s") % {"number": order.number}
+    return render(request, "core/form_page.html", {"form": form, "title": title, "back": order_url(order)})
+
+
+def order_url(order) -> str:
+    return reverse("work-order-detail", args=[order.pk])

@@ -82,6 +82,8 @@ EXPECTED = {
     "work-order-note": ("work_order", every(405, anon=405)),
     "work-order-quote": ("work_order", every(405, anon=405)),
     "work-order-pickup": ("work_order", every(200)),
+    "work-order-agreement": ("work_order", every(405, anon=405)),
+    "work-order-details": ("work_order", every(200)),
     "work-order-print": ("work_order_print", every(200)),
     "work-order-repair-record": ("work_order", every(405, anon=405)),
     "api-product-categories": (None, every(200, anon=401)),
