@@ -39,6 +39,7 @@ ROLE_HOME = {
 NAVIGATION = [
     NavItem("intake", _("New work order"), "plus-square", perm="workorders.add_workorder"),
     NavItem("work-order-list", _("Work orders"), "card-list", perm="workorders.view_workorder"),
+    NavItem("hotline", _("Calls and message slips"), "telephone", perm="workorders.view_messageslip"),
     NavItem("warranty-check", _("Warranty check"), "shield-check", perm="warranty.view_warrantypolicy"),
     NavItem("warranty-policies", _("Warranty policies"), "journal-text", perm="warranty.view_warrantypolicy"),
     NavItem("fee-schedule-list", _("Fee schedules"), "cash-coin", perm="warranty.view_feeschedule"),

@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,10 +36,12 @@ def role_home(role: Role | None):
     def view(request):
         if request.user.role != role:
             raise PermissionDenied
+        panels = (import_string(path)(request) for path in settings.HOME_PANELS)
         context = {
             "role": role,
             "duties": ROLE_DUTIES.get(role),
             "my_outlets": visible_outlets(request.user).select_related("centre")[:20],
+            "panels": [panel for panel in panels if panel],
         }
         return render(request, "core/home.html", context)
 

@@ -51,6 +51,7 @@ SEED_MIGRATIONS = [
     ("warranty.migrations.0002_seed_policies", "seed"),
     ("warranty.migrations.0004_fee_permissions", "grant"),
     ("workorders.migrations.0002_seed_categories_and_permissions", "seed"),
+    ("workorders.migrations.0006_call_permissions", "grant"),
 ]
 
 

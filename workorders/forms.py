@@ -6,9 +6,10 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from core.forms import StyledForm
 from core.models import User
+from core.roles import Role
 from core.scoping import visible_outlets
 from warranty.forms import DATE, parse_parts
-from workorders.models import Payment, Product, ProductCategory, WorkOrder
+from workorders.models import Call, Payment, Product, ProductCategory, WorkOrder
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -152,3 +153,46 @@ class DetailsForm(StyledForm):
         label=_("Fault as the customer describes it"), widget=forms.Textarea(attrs={"rows": 3})
     )
     requested_time = forms.DateTimeField(label=_("Time the customer asked for"), required=False, widget=DATETIME)
+
+
+class CallForm(StyledForm):
+    outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None)
+    caller_phone = PhoneNumberField(label=_("Caller's phone"), region="CN")
+    call_type = forms.ChoiceField(label=_("Call type"), choices=Call.Type.choices)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(label=_("Outcome"), required=False)
+    phone_guidance = forms.BooleanField(label=_("Resolved by phone guidance (no visit)"), required=False)
+    guidance_advice = forms.CharField(
+        label=_("Guidance given"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = visible_outlets(user)
+        self.fields["outlet"].initial = visible_outlets(user).first()
+
+
+class MessageSlipForm(StyledForm):
+    outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None)
+    caller_name = forms.CharField(label=_("Caller"), max_length=100)
+    caller_phone = PhoneNumberField(label=_("Caller's phone"), region="CN")
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}))
+    best_time = forms.CharField(label=_("Best time to call back"), max_length=100, required=False)
+    recipient = forms.ModelChoiceField(label=_("For (person)"), queryset=None, required=False)
+    recipient_role = forms.ChoiceField(
+        label=_("Or for (role)"), choices=[("", "---------"), *Role.choices], required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        outlets = visible_outlets(user)
+        self.fields["outlet"].queryset = outlets
+        self.fields["outlet"].initial = outlets.first()
+        self.fields["recipient"].queryset = (
+            User.objects.filter(is_active=True, outlets__in=outlets).distinct().order_by("name")
+        )
+
+
+class SlipAnswerForm(StyledForm):
+    answer = forms.CharField(label=_("What was done"), max_length=1000)

@@ -290,6 +290,87 @@ class Payment(models.Model):
         return f"{self.receipt_number} ¥{self.amount}"
 
 
+class Call(models.Model):
+    """A call taken on the hotline (来电), classified by type, with what came of it."""
+
+    class Type(models.TextChoices):
+        CONSULTATION = "consultation", _("Consultation")
+        SERVICE_REQUEST = "service_request", _("Service request")
+        SUGGESTION = "suggestion", _("Suggestion")
+        PRAISE = "praise", _("Praise")
+        COMPLAINT = "complaint", _("Complaint")
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    caller_phone = PhoneNumberField(_("caller's phone"), db_index=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="calls")
+    call_type = models.CharField(_("call type"), max_length=20, choices=Type.choices)
+    summary = models.TextField(_("summary"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    phone_guidance = models.BooleanField(_("resolved by phone guidance"), default=False)
+    guidance_advice = models.TextField(_("guidance given"), blank=True)
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="calls")
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        indexes = [models.Index(fields=["outlet", "-id"], name="call_outlet_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_call_type_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class MessageSlip(models.Model):
+    """A message slip (留言条) for someone not available, tracked until answered."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ANSWERED = "answered", _("Answered")
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    caller_name = models.CharField(_("caller"), max_length=100)
+    caller_phone = PhoneNumberField(_("caller's phone"))
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    message = models.TextField(_("message"))
+    best_time = models.CharField(_("best time to call back"), max_length=100, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="message_slips",
+        verbose_name=_("for"),
+    )
+    recipient_role = models.CharField(_("for role"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("message slip")
+        verbose_name_plural = _("message slips")
+        indexes = [
+            models.Index(fields=["recipient", "status"], name="slip_recipient_status"),
+            models.Index(fields=["outlet", "recipient_role", "status"], name="slip_role_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(recipient_role=""),
+                name="slip_has_a_recipient",
+                violation_error_message=_("Route the slip to a person or a role."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caller_name}: {self.message[:30]}"
+
+
 class DailySequence(models.Model):
     """Today's last work-order number; locked row per day keeps numbers unique and gap-free."""
 

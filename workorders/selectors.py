@@ -1,8 +1,8 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from phonenumber_field.phonenumber import to_python
 
 from core.scoping import scope, visible_outlets
-from workorders.models import Customer, CustomerPhone, Product, WorkOrder, WorkOrderEvent
+from workorders.models import Call, Customer, CustomerPhone, MessageSlip, Product, WorkOrder, WorkOrderEvent
 
 
 def work_order_list(*, user) -> QuerySet[WorkOrder]:
@@ -48,3 +48,17 @@ def customer_lookup(*, user, query: str) -> QuerySet[Customer]:
         )
         .order_by("-id")[:20]
     )
+
+
+def open_slips_for(*, user) -> QuerySet[MessageSlip]:
+    """Open message slips for this person, or for their role at one of their outlets."""
+    for_role = Q(recipient_role=user.role.value, outlet__in=visible_outlets(user)) if user.role else Q(pk__in=[])
+    return (
+        MessageSlip.objects.filter(Q(recipient=user) | for_role, status=MessageSlip.Status.OPEN)
+        .select_related("outlet", "taken_by", "recipient")
+        .order_by("id")
+    )
+
+
+def recent_calls(*, user) -> QuerySet[Call]:
+    return scope(Call.objects.select_related("customer", "taken_by", "work_order", "outlet"), user)

@@ -16,13 +16,16 @@ from warranty.services import warranty_evaluate
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
 from workorders.forms import (
+    CallForm,
     DetailsForm,
     HandOverForm,
     IntakeForm,
+    MessageSlipForm,
     NoteForm,
     PickupForm,
     QuoteForm,
     RepairRecordForm,
+    SlipAnswerForm,
     TransitionForm,
 )
 from workorders.lifecycle import allowed
@@ -278,3 +281,51 @@ def work_order_details(request, pk: int):
 
 def order_url(order) -> str:
     return reverse("work-order-detail", args=[order.pk])
+
+
+@staff_page(perm="workorders.view_messageslip")
+def hotline(request):
+    """The hotline desk: log a call in under a minute, take message slips, answer yours."""
+    can_call = request.user.has_perm("workorders.add_call")
+    call_form = CallForm(request.POST if "log_call" in request.POST else None, user=request.user, prefix="call")
+    slip_form = MessageSlipForm(request.POST if "take_slip" in request.POST else None, user=request.user, prefix="slip")
+    if request.method == "POST":
+        form, action = (call_form, _log_call) if "log_call" in request.POST else (slip_form, _take_slip)
+        if form.is_valid():
+            try:
+                action(request, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                return redirect("hotline")
+    context = {
+        "call_form": call_form if can_call else None,
+        "slip_form": slip_form if request.user.has_perm("workorders.add_messageslip") else None,
+        "calls": selectors.recent_calls(user=request.user).order_by("-id")[:20] if can_call else [],
+        "slips": selectors.open_slips_for(user=request.user)[:50],
+        "answer_form": SlipAnswerForm(),
+    }
+    return render(request, "workorders/hotline.html", context)
+
+
+def _log_call(request, data) -> None:
+    services.call_log(actor=request.user, **{**data, "caller_phone": str(data["caller_phone"])})
+    messages.success(request, _("Call recorded."))
+
+
+def _take_slip(request, data) -> None:
+    services.message_slip_take(actor=request.user, **{**data, "caller_phone": str(data["caller_phone"])})
+    messages.success(request, _("Message slip routed."))
+
+
+@require_POST
+@staff_page(perm="workorders.change_messageslip")
+def message_slip_answer(request, pk: int):
+    slip = get_object_or_404(selectors.open_slips_for(user=request.user), pk=pk)
+    form = SlipAnswerForm(request.POST)
+    if form.is_valid():
+        services.message_slip_answer(slip=slip, answer=form.cleaned_data["answer"], actor=request.user)
+        messages.success(request, _("Message slip answered."))
+    else:
+        messages.error(request, _("Write what was done."))
+    return redirect("home" if request.POST.get("next") == "home" else "hotline")

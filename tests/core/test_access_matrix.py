@@ -72,6 +72,8 @@ EXPECTED = {
     "policy-version-create": ("policy", only({AD})),
     "holiday-list": (None, every(200)),
     "holiday-delete": ("holiday", every(405, anon=405)),
+    "hotline": (None, every(200)),
+    "message-slip-answer": ("slip", every(405, anon=405)),
     "work-order-list": (None, every(200)),
     "intake": (None, only({FD, HL, AD})),
     "customer-lookup": (None, only({FD, HL, AD})),
@@ -126,6 +128,8 @@ def test_every_url_is_in_the_matrix():
 def _kwargs(kind, network):
     if kind == "fee_schedule":
         return {"pk": published_schedule().pk}
+    if kind == "slip":
+        return {"pk": 1}
     if kind == "work_order_print":
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk, "document": "repair-record"}
     if kind == "work_order":

@@ -108,6 +108,7 @@ def test_navigation_lists_only_pages_the_role_can_open(network, client_for):
     engineer_nav = client_for(network.staff[Role.ENGINEER]).get(reverse("home"), follow=True).context["nav_items"]
     assert [item.url_name for item in engineer_nav] == [
         "work-order-list",
+        "hotline",
         "warranty-check",
         "warranty-policies",
         "fee-schedule-list",

@@ -1,0 +1,143 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from core.roles import Role
+from tests.factories import UserFactory
+from tests.workorders.factories import customer_with_product
+from workorders.lifecycle import Status
+from workorders.models import Call, MessageSlip
+from workorders.services import call_log, message_slip_answer, message_slip_take, work_order_receive
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_call_is_classified_and_linked_to_the_customer_by_phone(network):
+    hotline = network.staff[Role.HOTLINE]
+    customer, _product = customer_with_product(hotline, network.a1)
+    call = call_log(
+        outlet=network.a1, caller_phone="138 1234 5678", call_type="consultation", summary="问保修期", actor=hotline
+    )
+    assert call.customer == customer and call.get_call_type_display()
+
+
+def test_phone_guidance_resolves_the_request_without_a_visit(network):
+    hotline = network.staff[Role.HOTLINE]
+    customer, product = customer_with_product(hotline, network.a1)
+    order = work_order_receive(
+        outlet=network.a1,
+        customer=customer,
+        product=product,
+        channel="hotline",
+        service_type="repair",
+        fault_description="空调不制冷",
+        actor=hotline,
+    )
+    with pytest.raises(ValidationError) as exc:
+        call_log(
+            outlet=network.a1,
+            caller_phone="13812345678",
+            call_type="service_request",
+            summary="不制冷",
+            phone_guidance=True,
+            work_order=order,
+            actor=hotline,
+        )
+    assert "guidance_advice" in exc.value.message_dict
+    call_log(
+        outlet=network.a1,
+        caller_phone="13812345678",
+        call_type="service_request",
+        summary="不制冷",
+        phone_guidance=True,
+        guidance_advice="遥控器模式调到制冷",
+        work_order=order,
+        actor=hotline,
+    )
+    order.refresh_from_db()
+    assert order.status == Status.AWAITING_CALLBACK
+    assert order.events.last().text == "遥控器模式调到制冷"
+
+
+def test_message_slip_for_a_role_reaches_its_staff_home_page_until_answered(network, client_for):
+    hotline = network.staff[Role.HOTLINE]
+    slip = message_slip_take(
+        outlet=network.a1,
+        caller_name="刘先生",
+        caller_phone="13900001111",
+        message="请工程师回电确认上门时间",
+        best_time="下午 3 点后",
+        recipient_role="engineer",
+        actor=hotline,
+    )
+    engineer = client_for(network.staff[Role.ENGINEER])
+    home = engineer.get(reverse("home"), follow=True)
+    assert "请工程师回电确认上门时间" in home.text
+    engineer.post(reverse("message-slip-answer", args=[slip.pk]), {"answer": "已回电，约周三上午", "next": "home"})
+    slip.refresh_from_db()
+    assert slip.status == MessageSlip.Status.ANSWERED and slip.answered_by == network.staff[Role.ENGINEER]
+    assert "请工程师回电确认上门时间" not in engineer.get(reverse("home"), follow=True).text
+    with pytest.raises(ValidationError):
+        message_slip_answer(slip=slip, answer="again", actor=network.staff[Role.ENGINEER])
+
+
+def test_a_slip_needs_a_recipient_at_the_outlet(network):
+    hotline = network.staff[Role.HOTLINE]
+    args = {"outlet": network.a1, "caller_name": "x", "caller_phone": "13900001111", "message": "m", "actor": hotline}
+    with pytest.raises(ValidationError):
+        message_slip_take(**args)
+    with pytest.raises(ValidationError) as exc:
+        message_slip_take(**args, recipient=UserFactory(role=Role.ENGINEER, outlets=[network.b1]))
+    assert "recipient" in exc.value.message_dict
+
+
+def test_staff_of_another_outlet_cannot_answer_a_slip(network, client_for):
+    slip = message_slip_take(
+        outlet=network.a1,
+        caller_name="x",
+        caller_phone="13900001111",
+        message="m",
+        recipient_role="engineer",
+        actor=network.staff[Role.HOTLINE],
+    )
+    outsider = UserFactory(role=Role.ENGINEER, outlets=[network.b1])
+    response = client_for(outsider).post(reverse("message-slip-answer", args=[slip.pk]), {"answer": "x"})
+    assert response.status_code == 404
+
+
+def test_hotline_page_logs_a_call_and_routes_a_slip(network, client_for):
+    client = client_for(network.staff[Role.HOTLINE])
+    client.post(
+        reverse("hotline"),
+        {
+            "log_call": "1",
+            "call-outlet": network.a1.pk,
+            "call-caller_phone": "13812345678",
+            "call-call_type": "praise",
+            "call-summary": "表扬刘洋师傅",
+        },
+    )
+    assert Call.objects.get().call_type == "praise"
+    bad = client.post(
+        reverse("hotline"),
+        {
+            "take_slip": "1",
+            "slip-outlet": network.a1.pk,
+            "slip-caller_name": "",
+            "slip-caller_phone": "1",
+            "slip-message": "",
+        },
+    )
+    assert {"caller_name", "caller_phone", "message"} <= set(bad.context["slip_form"].errors)
+    client.post(
+        reverse("hotline"),
+        {
+            "take_slip": "1",
+            "slip-outlet": network.a1.pk,
+            "slip-caller_name": "刘先生",
+            "slip-caller_phone": "13900001111",
+            "slip-message": "回电",
+            "slip-recipient": network.staff[Role.DISPATCHER].pk,
+        },
+    )
+    assert MessageSlip.objects.get().recipient == network.staff[Role.DISPATCHER]
