@@ -18,6 +18,7 @@ def work_order_detail(*, user) -> QuerySet[WorkOrder]:
         .prefetch_related(
             "customer__phones",
             "customer__addresses",
+            "payments",
             Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("at", "id")),
         )
     )
