@@ -12,15 +12,25 @@ from core.scoping import visible_outlets
 from warranty.engine import FaultType
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
-from workorders.models import Customer, Product, ProductCategory, WorkOrder
+from workorders.models import Call, Customer, MessageSlip, Product, ProductCategory, WorkOrder
 from workorders.serializers import (
+    AgreementInputSerializer,
+    CallInputSerializer,
+    CallSerializer,
     CustomerSerializer,
+    DetailsInputSerializer,
     HandOverInputSerializer,
     IntakeInputSerializer,
+    MessageSlipInputSerializer,
+    MessageSlipSerializer,
     NoteInputSerializer,
+    PickupInputSerializer,
     ProductCategorySerializer,
+    RepairRecordInputSerializer,
+    SlipAnswerInputSerializer,
     TransitionInputSerializer,
     WorkOrderDetailSerializer,
+    WorkOrderQuoteInputSerializer,
     WorkOrderSerializer,
 )
 
@@ -165,3 +175,122 @@ class WorkOrderNoteView(_WorkOrderAction):
         data.is_valid(raise_exception=True)
         services.work_order_add_note(work_order=order, text=data.validated_data["text"], actor=request.user)
         return Response({"ok": True}, status=status.HTTP_201_CREATED)
+
+
+class WorkOrderQuoteView(_WorkOrderAction):
+    """Quote from the fee schedule in force; the order then awaits the customer's approval."""
+
+    @extend_schema(request=WorkOrderQuoteInputSerializer, responses=WorkOrderDetailSerializer)
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        data = _valid(WorkOrderQuoteInputSerializer, request)
+        order = services.work_order_quote(
+            work_order=order,
+            parts=[(p["code"], p["quantity"]) for p in data["parts"]],
+            onsite=data["onsite"],
+            card_prices=data["card_prices"],
+            actor=request.user,
+        )
+        return self._answer(request, order)
+
+
+class WorkOrderAgreementView(_WorkOrderAction):
+    @extend_schema(request=AgreementInputSerializer, responses=WorkOrderDetailSerializer)
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        data = _valid(AgreementInputSerializer, request)
+        return self._answer(request, services.work_order_record_agreement(work_order=order, actor=request.user, **data))
+
+
+class WorkOrderDetailsView(_WorkOrderAction):
+    """Complete what intake lacked; `version` must be the one read (409 otherwise)."""
+
+    @extend_schema(request=DetailsInputSerializer, responses=WorkOrderDetailSerializer)
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        data = _valid(DetailsInputSerializer, request)
+        order = services.work_order_complete_details(
+            work_order=order, expected_version=data.pop("version"), actor=request.user, **data
+        )
+        return self._answer(request, order)
+
+
+class WorkOrderRepairRecordView(_WorkOrderAction):
+    @extend_schema(request=RepairRecordInputSerializer, responses=WorkOrderDetailSerializer)
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        data = _valid(RepairRecordInputSerializer, request)
+        return self._answer(request, services.work_order_record_repair(work_order=order, actor=request.user, **data))
+
+
+class WorkOrderPickupView(_WorkOrderAction):
+    """Pickup: the code, payment (a receipt number is issued), signature or refusal, rating."""
+
+    @extend_schema(request=PickupInputSerializer, responses=WorkOrderDetailSerializer)
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        data = _valid(PickupInputSerializer, request)
+        return self._answer(request, services.work_order_pickup(work_order=order, actor=request.user, **data))
+
+
+class CallListCreateView(generics.ListAPIView):
+    """Calls of your outlets, newest first; POST logs one."""
+
+    serializer_class = CallSerializer
+    permission_classes = [ViewPermissions]
+    queryset = Call.objects.none()
+
+    def get_queryset(self):
+        return selectors.recent_calls(user=self.request.user)
+
+    @extend_schema(request=CallInputSerializer, responses={201: CallSerializer})
+    def post(self, request):
+        data = _valid(CallInputSerializer, request)
+        outlet = get_object_or_404(visible_outlets(request.user), pk=data.pop("outlet"))
+        order_id = data.pop("work_order")
+        order = get_object_or_404(selectors.work_order_list(user=request.user), pk=order_id) if order_id else None
+        call = services.call_log(
+            outlet=outlet, work_order=order, actor=request.user, **{**data, "caller_phone": str(data["caller_phone"])}
+        )
+        return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
+
+
+class MessageSlipListCreateView(generics.ListAPIView):
+    """Open message slips for you (or your role); POST routes a new one."""
+
+    serializer_class = MessageSlipSerializer
+    pagination_class = None  # only the open ones, capped
+    queryset = MessageSlip.objects.none()
+
+    def get_queryset(self):
+        return selectors.open_slips_for(user=self.request.user)[:200]
+
+    @extend_schema(request=MessageSlipInputSerializer, responses={201: MessageSlipSerializer})
+    def post(self, request):
+        data = _valid(MessageSlipInputSerializer, request)
+        outlet = get_object_or_404(visible_outlets(request.user), pk=data.pop("outlet"))
+        recipient_id = data.pop("recipient")
+        recipient = User.objects.filter(pk=recipient_id, is_active=True).first() if recipient_id else None
+        if recipient_id and recipient is None:
+            raise serializers.ValidationError({"recipient": [_("Unknown staff member.")]})
+        slip = services.message_slip_take(
+            outlet=outlet,
+            recipient=recipient,
+            actor=request.user,
+            **{**data, "caller_phone": str(data["caller_phone"])},
+        )
+        return Response(MessageSlipSerializer(slip).data, status=status.HTTP_201_CREATED)
+
+
+class MessageSlipAnswerView(APIView):
+    @extend_schema(request=SlipAnswerInputSerializer, responses=MessageSlipSerializer)
+    def post(self, request, pk: int):
+        slip = get_object_or_404(selectors.open_slips_for(user=request.user), pk=pk)
+        data = _valid(SlipAnswerInputSerializer, request)
+        return Response(MessageSlipSerializer(services.message_slip_answer(slip=slip, actor=request.user, **data)).data)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -2,7 +2,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from workorders.lifecycle import TRANSITIONS
-from workorders.models import Customer, Product, ProductCategory, WorkOrder, WorkOrderEvent
+from workorders.models import Call, Customer, MessageSlip, Payment, Product, ProductCategory, WorkOrder, WorkOrderEvent
 
 
 class ProductCategorySerializer(serializers.ModelSerializer):
@@ -148,3 +148,119 @@ class HandOverInputSerializer(serializers.Serializer):
 
 class NoteInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=2000)
+
+
+class QuotePartInputSerializer(serializers.Serializer):
+    code = serializers.SlugField(max_length=40)
+    quantity = serializers.IntegerField(min_value=1, max_value=999, default=1)
+
+
+class WorkOrderQuoteInputSerializer(serializers.Serializer):
+    parts = QuotePartInputSerializer(many=True, required=False, default=list)
+    onsite = serializers.BooleanField(default=False)
+    card_prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0), required=False, default=dict
+    )
+
+
+class AgreementInputSerializer(serializers.Serializer):
+    agreement = serializers.ChoiceField(choices=["data_loss", "damage_waiver"])
+
+
+class DetailsInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    model = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    purchase_date = serializers.DateField(required=False, allow_null=True, default=None)
+    proof = serializers.ChoiceField(choices=Product.Proof.choices)
+    fault_description = serializers.CharField()
+    requested_time = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class RepairRecordInputSerializer(serializers.Serializer):
+    fault_confirmed = serializers.CharField(required=False, allow_blank=True, default="")
+    cause = serializers.CharField(required=False, allow_blank=True, default="")
+    actions_taken = serializers.CharField(required=False, allow_blank=True, default="")
+    parts_replaced = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PickupInputSerializer(serializers.Serializer):
+    pickup_code = serializers.CharField(max_length=8)
+    payment_method = serializers.ChoiceField(
+        choices=Payment.Method.choices, required=False, allow_blank=True, default=""
+    )
+    signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=200_000)
+    signature_refused = serializers.BooleanField(default=False)
+    rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CallSerializer(serializers.ModelSerializer):
+    caller_phone = PhoneNumberField(region="CN")
+    outlet = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "outlet",
+            "at",
+            "caller_phone",
+            "customer",
+            "call_type",
+            "summary",
+            "outcome",
+            "phone_guidance",
+            "guidance_advice",
+            "work_order",
+        ]
+        read_only_fields = ["id", "at", "customer"]
+
+
+class CallInputSerializer(serializers.Serializer):
+    outlet = serializers.IntegerField()
+    caller_phone = PhoneNumberField(region="CN")
+    call_type = serializers.ChoiceField(choices=Call.Type.choices)
+    summary = serializers.CharField()
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+    phone_guidance = serializers.BooleanField(default=False)
+    guidance_advice = serializers.CharField(required=False, allow_blank=True, default="")
+    work_order = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class MessageSlipSerializer(serializers.ModelSerializer):
+    caller_phone = PhoneNumberField(region="CN")
+
+    class Meta:
+        model = MessageSlip
+        fields = [
+            "id",
+            "outlet",
+            "at",
+            "caller_name",
+            "caller_phone",
+            "address",
+            "message",
+            "best_time",
+            "recipient",
+            "recipient_role",
+            "status",
+            "answered_by",
+            "answered_at",
+            "answer",
+        ]
+
+
+class MessageSlipInputSerializer(serializers.Serializer):
+    outlet = serializers.IntegerField()
+    caller_name = serializers.CharField(max_length=100)
+    caller_phone = PhoneNumberField(region="CN")
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    message = serializers.CharField()
+    best_time = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    recipient = serializers.IntegerField(required=False, allow_null=True, default=None)
+    recipient_role = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+
+class SlipAnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=1000)
