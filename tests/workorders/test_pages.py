@@ -1,6 +1,7 @@
 """Intake, list and detail pages."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -162,3 +163,12 @@ def test_hand_over_and_note_from_the_page(network, client_for):
     assert order.owner == network.staff[Role.HOTLINE]
     page = client.get(reverse("work-order-detail", args=[order.pk]))
     assert "&lt;script&gt;" in page.text and "<script>alert(1)" not in page.text
+
+
+def test_home_page_shows_the_roles_queues_with_counts(network, client_for):
+    clerk = network.staff[Role.FRONT_DESK]
+    walk_in_order(clerk, network.a1)
+    walk_in_order(clerk, network.a1)
+    home = client_for(clerk).get(reverse("home"), follow=True)
+    counts = dict(re.findall(r'data-status="(\w+)">\s*<div class="card-body py-2"><div class="fs-4">(\d+)', home.text))
+    assert counts == {"received": "2", "awaiting_approval": "0", "in_service": "0", "repaired": "0"}
