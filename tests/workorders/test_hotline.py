@@ -141,3 +141,26 @@ def test_hotline_page_logs_a_call_and_routes_a_slip(network, client_for):
         },
     )
     assert MessageSlip.objects.get().recipient == network.staff[Role.DISPATCHER]
+
+
+@pytest.mark.parametrize("rows", [1, 8])
+def test_hotline_page_and_lists_run_a_constant_number_of_queries(rows, network, client_for, django_assert_num_queries):
+    hotline = network.staff[Role.HOTLINE]
+    for i in range(rows):
+        call_log(
+            outlet=network.a1, caller_phone="13812345678", call_type="consultation", summary=f"问题{i}", actor=hotline
+        )
+        message_slip_take(
+            outlet=network.a1,
+            caller_name="x",
+            caller_phone="13900001111",
+            message=f"m{i}",
+            recipient_role="hotline",
+            actor=hotline,
+        )
+    client = client_for(hotline)
+    client.get(reverse("hotline"))
+    # session, user, 2x permissions, 2x default outlet, groups, slips, calls, 2x outlet choices, recipients
+    with django_assert_num_queries(12):
+        response = client.get(reverse("hotline"))
+    assert len(response.context["slips"]) == rows
