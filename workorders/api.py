@@ -9,7 +9,6 @@ from rest_framework.views import APIView
 from core.api import ViewPermissions
 from core.models import User
 from core.scoping import visible_outlets
-from warranty.engine import FaultType
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
 from workorders.models import Call, Customer, MessageSlip, Product, ProductCategory, WorkOrder
@@ -81,28 +80,8 @@ class WorkOrderListCreateView(generics.ListAPIView):
             customer_name=data["customer_name"],
             address=data["address"],
             product=Product.objects.filter(pk=data["product"]).first() if data["product"] else None,
-            product_fields={
-                "category": category,
-                **{f: data[f] for f in ("brand", "model", "serial", "purchase_date", "proof")},
-            },
-            order_fields={
-                **{
-                    f: data[f]
-                    for f in (
-                        "channel",
-                        "service_type",
-                        "priority",
-                        "fault_description",
-                        "water_or_drop_damage",
-                        "data_loss_acknowledged",
-                        "requested_time",
-                        "requirements",
-                        "estimated_ready_at",
-                        "notify_by_phone",
-                    )
-                },
-                "fault_type": FaultType.HUMAN_DAMAGE if data["water_or_drop_damage"] else FaultType.PERFORMANCE,
-            },
+            product_fields={**{f: data[f] for f in services.INTAKE_PRODUCT_FIELDS}, "category": category},
+            order_fields={f: data[f] for f in services.INTAKE_ORDER_FIELDS},
             idempotency_key=data["idempotency_key"] or None,
             actor=request.user,
         )

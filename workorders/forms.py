@@ -64,20 +64,6 @@ class IntakeForm(StyledForm):
             WorkOrder.Channel.HOTLINE if user.role == "hotline" else WorkOrder.Channel.WALK_IN
         )
 
-    PRODUCT_FIELDS = ("category", "brand", "model", "serial", "purchase_date", "proof")
-    ORDER_FIELDS = (
-        "channel",
-        "service_type",
-        "priority",
-        "fault_description",
-        "water_or_drop_damage",
-        "data_loss_acknowledged",
-        "requested_time",
-        "requirements",
-        "estimated_ready_at",
-        "notify_by_phone",
-    )
-
 
 class TransitionForm(StyledForm):
     transition = forms.CharField(widget=forms.HiddenInput)

@@ -405,6 +405,22 @@ def work_order_add_note(*, work_order: WorkOrder, text: str, actor) -> WorkOrder
     )
 
 
+# What the intake page and the intake endpoint pass through to product_register / work_order_receive.
+INTAKE_PRODUCT_FIELDS = ("category", "brand", "model", "serial", "purchase_date", "proof")
+INTAKE_ORDER_FIELDS = (
+    "channel",
+    "service_type",
+    "priority",
+    "fault_description",
+    "water_or_drop_damage",
+    "data_loss_acknowledged",
+    "requested_time",
+    "requirements",
+    "estimated_ready_at",
+    "notify_by_phone",
+)
+
+
 @transaction.atomic
 def intake_submit(
     *,
@@ -442,11 +458,14 @@ def intake_submit(
         if missing:
             raise ValidationError(dict.fromkeys(missing, _("Needed for a new product.")))
         product = product_register(customer=customer, actor=actor, **product_fields)
+    # Water or drop damage takes the product out of free service (三包) as well as needing the waiver.
+    fault_type = FaultType.HUMAN_DAMAGE if order_fields.get("water_or_drop_damage") else FaultType.PERFORMANCE
     return work_order_receive(
         outlet=outlet,
         customer=customer,
         product=product,
         address=address or (customer.addresses.values_list("address", flat=True).first() or ""),
+        fault_type=fault_type,
         idempotency_key=idempotency_key,
         actor=actor,
         **order_fields,

@@ -124,9 +124,8 @@ def intake(request):
                 customer_name=data["customer_name"],
                 address=data["address"],
                 product=Product.objects.filter(pk=data["product"]).first() if data["product"] else None,
-                product_fields={f: data[f] for f in IntakeForm.PRODUCT_FIELDS},
-                order_fields={f: data[f] for f in IntakeForm.ORDER_FIELDS}
-                | {"fault_type": FaultType.HUMAN_DAMAGE if data["water_or_drop_damage"] else FaultType.PERFORMANCE},
+                product_fields={f: data[f] for f in services.INTAKE_PRODUCT_FIELDS},
+                order_fields={f: data[f] for f in services.INTAKE_ORDER_FIELDS},
                 idempotency_key=data["idempotency_key"],
                 actor=request.user,
             )
