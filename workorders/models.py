@@ -203,6 +203,9 @@ class WorkOrder(models.Model):
             models.Index(fields=["outlet", "status", "-id"], name="wo_outlet_status"),
             models.Index(fields=["owner", "-id"], name="wo_owner_recent"),
             models.Index(fields=["channel", "-id"], name="wo_channel_recent"),
+            # The "overdue" filter.
+            models.Index(fields=["outlet", "estimated_ready_at"], name="wo_outlet_ready"),
+            models.Index(fields=["outlet", "requested_time"], name="wo_outlet_requested"),
         ]
         constraints = [
             models.CheckConstraint(
