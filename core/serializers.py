@@ -2,6 +2,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from core.models import Outlet, ServiceCentre, User
+from core.privacy import personal
 
 
 class CentreOutputSerializer(serializers.ModelSerializer):
@@ -37,3 +38,20 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_outlet_ids(self, user) -> list[int]:
         return sorted(o.pk for o in user.outlets.all())
+
+
+class PersonalField(serializers.Field):
+    """A customer's phone or address, masked for roles that do not need it (core.privacy).
+
+    Without a request in the serializer context the value is masked: safe by default.
+    """
+
+    def __init__(self, *, kind: str = "phone", **kwargs):
+        self.kind = kind
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return personal(value, user, kind=self.kind)

@@ -86,7 +86,9 @@ class WorkOrderListCreateView(generics.ListAPIView):
             actor=request.user,
         )
         order = selectors.work_order_detail(user=request.user).get(pk=order.pk)
-        return Response(WorkOrderDetailSerializer(order).data, status=status.HTTP_201_CREATED)
+        return Response(
+            WorkOrderDetailSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class WorkOrderDetailView(generics.RetrieveAPIView):
@@ -105,7 +107,8 @@ class _WorkOrderAction(APIView):
         return get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
 
     def _answer(self, request, order) -> Response:
-        return Response(WorkOrderDetailSerializer(selectors.work_order_detail(user=request.user).get(pk=order.pk)).data)
+        order = selectors.work_order_detail(user=request.user).get(pk=order.pk)
+        return Response(WorkOrderDetailSerializer(order, context={"request": request}).data)
 
 
 class WorkOrderTransitionView(_WorkOrderAction):
@@ -231,7 +234,7 @@ class CallListCreateView(generics.ListAPIView):
         call = services.call_log(
             outlet=outlet, work_order=order, actor=request.user, **{**data, "caller_phone": str(data["caller_phone"])}
         )
-        return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
+        return Response(CallSerializer(call, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class MessageSlipListCreateView(generics.ListAPIView):
@@ -258,7 +261,7 @@ class MessageSlipListCreateView(generics.ListAPIView):
             actor=request.user,
             **{**data, "caller_phone": str(data["caller_phone"])},
         )
-        return Response(MessageSlipSerializer(slip).data, status=status.HTTP_201_CREATED)
+        return Response(MessageSlipSerializer(slip, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class MessageSlipAnswerView(APIView):
@@ -266,7 +269,8 @@ class MessageSlipAnswerView(APIView):
     def post(self, request, pk: int):
         slip = get_object_or_404(selectors.open_slips_for(user=request.user), pk=pk)
         data = _valid(SlipAnswerInputSerializer, request)
-        return Response(MessageSlipSerializer(services.message_slip_answer(slip=slip, actor=request.user, **data)).data)
+        slip = services.message_slip_answer(slip=slip, actor=request.user, **data)
+        return Response(MessageSlipSerializer(slip, context={"request": request}).data)
 
 
 def _valid(serializer_class, request) -> dict:

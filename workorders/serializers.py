@@ -1,6 +1,8 @@
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
+from core.privacy import personal
+from core.serializers import PersonalField
 from workorders.lifecycle import TRANSITIONS
 from workorders.models import Call, Customer, MessageSlip, Payment, Product, ProductCategory, WorkOrder, WorkOrderEvent
 
@@ -40,10 +42,13 @@ class CustomerSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "phones", "addresses", "products"]
 
     def get_phones(self, customer) -> list[str]:
-        return [str(p.number) for p in customer.phones.all()]
+        return [personal(p.number, self._user()) for p in customer.phones.all()]
 
     def get_addresses(self, customer) -> list[str]:
-        return [a.address for a in customer.addresses.all()]
+        return [personal(a.address, self._user(), kind="address") for a in customer.addresses.all()]
+
+    def _user(self):
+        return getattr(self.context.get("request"), "user", None)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -92,6 +97,7 @@ class WorkOrderSerializer(serializers.ModelSerializer):
 
 
 class WorkOrderDetailSerializer(WorkOrderSerializer):
+    address = PersonalField(kind="address")
     warranty_reasons = serializers.JSONField(read_only=True)
     events = EventSerializer(many=True, read_only=True)
 
@@ -196,7 +202,7 @@ class PickupInputSerializer(serializers.Serializer):
 
 
 class CallSerializer(serializers.ModelSerializer):
-    caller_phone = PhoneNumberField(region="CN")
+    caller_phone = PersonalField()
     outlet = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -229,7 +235,8 @@ class CallInputSerializer(serializers.Serializer):
 
 
 class MessageSlipSerializer(serializers.ModelSerializer):
-    caller_phone = PhoneNumberField(region="CN")
+    caller_phone = PersonalField()
+    address = PersonalField(kind="address")
 
     class Meta:
         model = MessageSlip

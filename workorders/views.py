@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from core.decorators import staff_page
 from core.errors import ConflictError
 from core.pagination import keyset_page_for
+from core.privacy import sees_personal_data
 from warranty.engine import Case, FaultType
 from warranty.services import warranty_evaluate
 from workorders import selectors, services
@@ -51,6 +52,7 @@ def work_order_detail(request, pk: int):
         "order": order,
         "actions": allowed(order.status, request.user.role),
         "can_change": request.user.has_perm("workorders.change_workorder"),
+        "sees_personal_data": sees_personal_data(request.user),
         "hand_over_form": HandOverForm(order=order),
         "note_form": NoteForm(),
         "quote_form": QuoteForm(),
