@@ -40,7 +40,7 @@ class MeSerializer(serializers.ModelSerializer):
         return sorted(o.pk for o in user.outlets.all())
 
 
-class PersonalField(serializers.Field):
+class PersonalField(serializers.CharField):
     """A customer's phone or address, masked for roles that do not need it (core.privacy).
 
     Without a request in the serializer context the value is masked: safe by default.
