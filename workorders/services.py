@@ -460,7 +460,7 @@ def intake_submit(
         product = product_register(customer=customer, actor=actor, **product_fields)
     # Water or drop damage takes the product out of free service (三包) as well as needing the waiver.
     fault_type = FaultType.HUMAN_DAMAGE if order_fields.get("water_or_drop_damage") else FaultType.PERFORMANCE
-    return work_order_receive(
+    order = work_order_receive(
         outlet=outlet,
         customer=customer,
         product=product,
@@ -470,6 +470,15 @@ def intake_submit(
         actor=actor,
         **order_fields,
     )
+    # A complete on-site request goes straight to the dispatch queue; an incomplete one waits to be completed.
+    if (
+        order.status == Status.RECEIVED
+        and order.channel == WorkOrder.Channel.ONSITE_REQUEST
+        and not order.missing_info
+        and actor.role in TRANSITIONS["request_dispatch"].roles
+    ):
+        order = work_order_transition(work_order=order, transition="request_dispatch", actor=actor)
+    return order
 
 
 # Work-order service types priced by the fee schedule's service types.

@@ -172,3 +172,20 @@ def test_home_page_shows_the_roles_queues_with_counts(network, client_for):
     home = client_for(clerk).get(reverse("home"), follow=True)
     counts = dict(re.findall(r'data-status="(\w+)">\s*<div class="card-body py-2"><div class="fs-4">(\d+)', home.text))
     assert counts == {"received": "2", "awaiting_approval": "0", "in_service": "0", "repaired": "0"}
+
+
+def test_a_complete_on_site_request_lands_in_the_dispatch_queue(network, client_for):
+    client = client_for(network.staff[Role.HOTLINE])
+    client.post(reverse("intake"), _intake(network, channel="onsite_request", idempotency_key="k-onsite"))
+    order = WorkOrder.objects.get()
+    assert order.status == Status.AWAITING_DISPATCH
+    assert [e.kind for e in order.events.all()] == ["created", "transition"]
+
+
+def test_an_incomplete_on_site_request_stays_received_with_its_flags(network, client_for):
+    client = client_for(network.staff[Role.HOTLINE])
+    client.post(
+        reverse("intake"), _intake(network, channel="onsite_request", address="", model="", idempotency_key="k-2")
+    )
+    order = WorkOrder.objects.get()
+    assert order.status == Status.RECEIVED and order.missing_info == ["address", "model"]
