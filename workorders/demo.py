@@ -80,6 +80,9 @@ PATHS = [
 ]
 
 
+WALK_IN_INSTEAD_OF_DISPATCH = {1: ["quote"], 2: ["start_service", "wait_for_parts"]}
+
+
 def _actor_for(transition, staff: list[User], admin: User) -> User:
     return next((u for u in staff if u.role in transition.roles), admin)
 
@@ -132,7 +135,9 @@ def seed() -> str:
             path = PATHS[i % len(PATHS)]
             if onsite and path[:1] == ["start_service"]:
                 path = ["request_dispatch", "schedule", *path]
-            elif not onsite and not order.in_warranty and path[:1] == ["start_service"]:
+            if not onsite and path[:1] == ["request_dispatch"]:
+                path = WALK_IN_INSTEAD_OF_DISPATCH[len(path)]  # walk-ins are repaired on the bench
+            if not onsite and not order.in_warranty and path[:1] == ["start_service"]:
                 path = ["quote", "approve_quote", *path]  # out of warranty: a quote the customer approved
             for name in path:
                 transition = TRANSITIONS[name]
