@@ -3,7 +3,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ViewPermissions
+from core.api import ViewPermissions, validated
 from warranty import selectors
 from warranty.serializers import (
     EvaluateInputSerializer,
@@ -22,9 +22,7 @@ class EvaluateView(APIView):
 
     @extend_schema(request=EvaluateInputSerializer, responses=EvaluateOutputSerializer)
     def post(self, request):
-        serializer = EvaluateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(EvaluateInputSerializer, request.data)
         evaluation = warranty_evaluate(policy_code=data["policy"], case=case_from(data))
         return Response(EvaluateOutputSerializer(evaluation).data)
 
@@ -64,9 +62,7 @@ class QuoteView(APIView):
 
     @extend_schema(request=QuoteInputSerializer, responses=QuoteOutputSerializer)
     def post(self, request):
-        serializer = QuoteInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = validated(QuoteInputSerializer, request.data)
         data["parts"] = [(p["code"], p["quantity"]) for p in data["parts"]]
         result = quote_compute(**data)
         return Response(QuoteOutputSerializer(result).data)

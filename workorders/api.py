@@ -6,7 +6,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ViewPermissions
+from core.api import ViewPermissions, validated
 from core.models import User
 from core.scoping import visible_outlets
 from workorders import selectors, services
@@ -66,9 +66,7 @@ class WorkOrderListCreateView(generics.ListAPIView):
 
     @extend_schema(request=IntakeInputSerializer, responses={201: WorkOrderDetailSerializer})
     def post(self, request):
-        serializer = IntakeInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(IntakeInputSerializer, request.data)
         outlet = get_object_or_404(visible_outlets(request.user), pk=data["outlet"])
         category = ProductCategory.objects.filter(code=data["category"]).first() if data["category"] else None
         if data["category"] and category is None:
@@ -117,9 +115,7 @@ class WorkOrderTransitionView(_WorkOrderAction):
     @extend_schema(request=TransitionInputSerializer, responses=WorkOrderDetailSerializer)
     def post(self, request, pk: int):
         order = self._order(request, pk)
-        data = TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(TransitionInputSerializer, request.data)
         order = services.work_order_transition(
             work_order=order,
             transition=values["transition"],
@@ -135,13 +131,12 @@ class WorkOrderHandOverView(_WorkOrderAction):
     @extend_schema(request=HandOverInputSerializer, responses=WorkOrderDetailSerializer)
     def post(self, request, pk: int):
         order = self._order(request, pk)
-        data = HandOverInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        new_owner = User.objects.filter(pk=data.validated_data["new_owner"], is_active=True).first()
+        data = validated(HandOverInputSerializer, request.data)
+        new_owner = User.objects.filter(pk=data["new_owner"], is_active=True).first()
         if new_owner is None:
             raise serializers.ValidationError({"new_owner": [_("Unknown staff member.")]})
         order = services.work_order_hand_over(
-            work_order=order, new_owner=new_owner, reason=data.validated_data["reason"], actor=request.user
+            work_order=order, new_owner=new_owner, reason=data["reason"], actor=request.user
         )
         return self._answer(request, order)
 
@@ -153,9 +148,8 @@ class WorkOrderNoteView(_WorkOrderAction):
     )
     def post(self, request, pk: int):
         order = self._order(request, pk)
-        data = NoteInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.work_order_add_note(work_order=order, text=data.validated_data["text"], actor=request.user)
+        data = validated(NoteInputSerializer, request.data)
+        services.work_order_add_note(work_order=order, text=data["text"], actor=request.user)
         return Response({"ok": True}, status=status.HTTP_201_CREATED)
 
 
@@ -165,7 +159,7 @@ class WorkOrderQuoteView(_WorkOrderAction):
     @extend_schema(request=WorkOrderQuoteInputSerializer, responses=WorkOrderDetailSerializer)
     def post(self, request, pk: int):
         order = self._order(request, pk)
-        data = _valid(WorkOrderQuoteInputSerializer, request)
+        data = validated(WorkOrderQuoteInputSerializer, request.data)
         order = services.work_order_quote(
             work_order=order,
             parts=[(p["code"], p["quantity"]) for p in data["parts"]],
@@ -180,7 +174,7 @@ class WorkOrderAgreementView(_WorkOrderAction):
     @extend_schema(request=AgreementInputSerializer, responses=WorkOrderDetailSerializer)
     def post(self, request, pk: int):
         order = self._order(request, pk)
-        data = _valid(AgreementInputSerializer, request)
+        data = validated(AgreementInputSerializer, request.data)
         return self._answer(request, services.work_order_record_agreement(work_order=order, actor=request.user, **data))
 
 
@@ -190,7 +184,7 @@ class WorkOrderDetailsView(_WorkOrderAction):
     @extend_schema(request=DetailsInputSerializer, responses=WorkOrderDetailSerializer)
     def post(self, request, pk: int):
         order = self._order(request, pk)
-        data = _valid(DetailsInputSerializer, request)
+        data = validated(DetailsInputSerializer, request.data)
         order = services.work_order_complete_details(
             work_order=order, expected_version=data.pop("version"), actor=request.user, **data
         )
@@ -201,7 +195,7 @@ class WorkOrderRepairRecordView(_WorkOrderAction):
     @extend_schema(request=RepairRecordInputSerializer, responses=WorkOrderDetailSerializer)
     def post(self, request, pk: int):
         order = self._order(request, pk)
-        data = _valid(RepairRecordInputSerializer, request)
+        data = validated(RepairRecordInputSerializer, request.data)
         return self._answer(request, services.work_order_record_repair(work_order=order, actor=request.user, **data))
 
 
@@ -211,7 +205,7 @@ class WorkOrderPickupView(_WorkOrderAction):
     @extend_schema(request=PickupInputSerializer, responses=WorkOrderDetailSerializer)
     def post(self, request, pk: int):
         order = self._order(request, pk)
-        data = _valid(PickupInputSerializer, request)
+        data = validated(PickupInputSerializer, request.data)
         return self._answer(request, services.work_order_pickup(work_order=order, actor=request.user, **data))
 
 
@@ -227,7 +221,7 @@ class CallListCreateView(generics.ListAPIView):
 
     @extend_schema(request=CallInputSerializer, responses={201: CallSerializer})
     def post(self, request):
-        data = _valid(CallInputSerializer, request)
+        data = validated(CallInputSerializer, request.data)
         outlet = get_object_or_404(visible_outlets(request.user), pk=data.pop("outlet"))
         order_id = data.pop("work_order")
         order = get_object_or_404(selectors.work_order_list(user=request.user), pk=order_id) if order_id else None
@@ -249,7 +243,7 @@ class MessageSlipListCreateView(generics.ListAPIView):
 
     @extend_schema(request=MessageSlipInputSerializer, responses={201: MessageSlipSerializer})
     def post(self, request):
-        data = _valid(MessageSlipInputSerializer, request)
+        data = validated(MessageSlipInputSerializer, request.data)
         outlet = get_object_or_404(visible_outlets(request.user), pk=data.pop("outlet"))
         recipient_id = data.pop("recipient")
         recipient = User.objects.filter(pk=recipient_id, is_active=True).first() if recipient_id else None
@@ -268,12 +262,6 @@ class MessageSlipAnswerView(APIView):
     @extend_schema(request=SlipAnswerInputSerializer, responses=MessageSlipSerializer)
     def post(self, request, pk: int):
         slip = get_object_or_404(selectors.open_slips_for(user=request.user), pk=pk)
-        data = _valid(SlipAnswerInputSerializer, request)
+        data = validated(SlipAnswerInputSerializer, request.data)
         slip = services.message_slip_answer(slip=slip, actor=request.user, **data)
         return Response(MessageSlipSerializer(slip, context={"request": request}).data)
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

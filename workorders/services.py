@@ -15,7 +15,7 @@ from core.notify import notifier
 from core.roles import Role
 from core.scoping import visible_outlets
 from warranty.engine import FREE_OPTIONS, Case, FaultType
-from warranty.services import fee_schedule_mark_used, quote_compute, warranty_evaluate
+from warranty.services import Evaluation, fee_schedule_mark_used, quote_compute, warranty_evaluate
 from workorders.lifecycle import TRANSITIONS, Status, work_order_transitioned
 from workorders.models import (
     Call,
@@ -150,11 +150,16 @@ def _missing_info(*, customer: Customer, product: Product, channel: str, address
     return missing
 
 
-def warranty_for(product: Product, *, fault_type: FaultType, on) -> dict:
-    """The warranty decision for a product today, as the fields a work order stores."""
+def fault_type_for(*, water_or_drop_damage: bool) -> FaultType:
+    """Water or drop damage takes a product out of free service (三包) as well as needing the waiver."""
+    return FaultType.HUMAN_DAMAGE if water_or_drop_damage else FaultType.PERFORMANCE
+
+
+def _evaluate(product: Product, *, fault_type: FaultType, on) -> Evaluation | None:
+    """The product's 三包 decision under its category's policy; None when the category has none."""
     policy = product.category.warranty_policy
     if policy is None:
-        return {"warranty_version": None, "warranty_options": [], "warranty_reasons": [], "in_warranty": False}
+        return None
     case = Case(
         purchase_date=product.purchase_date,
         fault_date=on,
@@ -162,7 +167,22 @@ def warranty_for(product: Product, *, fault_type: FaultType, on) -> dict:
         has_proof=product.proof != Product.Proof.NONE and product.purchase_date is not None,
         production_date=product.production_date,
     )
-    evaluation = warranty_evaluate(policy_code=policy.code, case=case, today=on)
+    return warranty_evaluate(policy_code=policy.code, case=case, today=on)
+
+
+def warranty_preview(*, category: ProductCategory, purchase_date, proof: str, water_or_drop_damage: bool):
+    """The decision intake shows while the product is typed, before anything is saved."""
+    product = Product(category=category, purchase_date=purchase_date, proof=proof)
+    return _evaluate(
+        product, fault_type=fault_type_for(water_or_drop_damage=water_or_drop_damage), on=timezone.localdate()
+    )
+
+
+def warranty_for(product: Product, *, fault_type: FaultType, on) -> dict:
+    """The warranty decision for a product today, as the fields a work order stores."""
+    evaluation = _evaluate(product, fault_type=fault_type, on=on)
+    if evaluation is None:
+        return {"warranty_version": None, "warranty_options": [], "warranty_reasons": [], "in_warranty": False}
     decision = evaluation.decision
     return {
         "warranty_version": evaluation.version,
@@ -458,8 +478,7 @@ def intake_submit(
         if missing:
             raise ValidationError(dict.fromkeys(missing, _("Needed for a new product.")))
         product = product_register(customer=customer, actor=actor, **product_fields)
-    # Water or drop damage takes the product out of free service (三包) as well as needing the waiver.
-    fault_type = FaultType.HUMAN_DAMAGE if order_fields.get("water_or_drop_damage") else FaultType.PERFORMANCE
+    fault_type = fault_type_for(water_or_drop_damage=order_fields.get("water_or_drop_damage", False))
     order = work_order_receive(
         outlet=outlet,
         customer=customer,
@@ -668,7 +687,7 @@ def work_order_complete_details(
         address=order.address,
         fault=order.fault_description,
     )
-    fault_type = FaultType.HUMAN_DAMAGE if order.damage_waiver_required else FaultType.PERFORMANCE
+    fault_type = fault_type_for(water_or_drop_damage=order.damage_waiver_required)
     for field, value in warranty_for(product, fault_type=fault_type, on=timezone.localdate()).items():
         setattr(order, field, value)
     order.version += 1

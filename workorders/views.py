@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,8 +12,6 @@ from core.decorators import staff_page
 from core.errors import ConflictError
 from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
-from warranty.engine import Case, FaultType
-from warranty.services import warranty_evaluate
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
 from workorders.forms import (
@@ -154,19 +152,16 @@ def warranty_preview(request):
         ProductCategory.objects.select_related("warranty_policy").filter(pk=request.GET.get("category") or 0).first()
     )
     evaluation, error = None, None
-    if category is not None and category.warranty_policy is not None:
+    if category is not None:
         form = IntakeForm(request.GET, user=request.user)
-        form.is_valid()
+        form.is_valid()  # a preview of whatever is typed so far: use the fields that are valid
         data = form.cleaned_data
         try:
-            evaluation = warranty_evaluate(
-                policy_code=category.warranty_policy.code,
-                case=Case(
-                    purchase_date=data.get("purchase_date"),
-                    fault_date=timezone.localdate(),
-                    fault_type=FaultType.HUMAN_DAMAGE if data.get("water_or_drop_damage") else FaultType.PERFORMANCE,
-                    has_proof=data.get("proof") != Product.Proof.NONE and data.get("purchase_date") is not None,
-                ),
+            evaluation = services.warranty_preview(
+                category=category,
+                purchase_date=data.get("purchase_date"),
+                proof=data.get("proof") or Product.Proof.NONE,
+                water_or_drop_damage=data.get("water_or_drop_damage", False),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
