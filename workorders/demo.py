@@ -68,7 +68,6 @@ PATHS = [
     [],
     ["quote"],
     ["request_dispatch"],
-    ["request_dispatch", "schedule"],
     ["start_service"],
     ["start_service", "wait_for_parts"],
     ["start_service", "finish_repair"],
@@ -80,7 +79,7 @@ PATHS = [
 ]
 
 
-WALK_IN_INSTEAD_OF_DISPATCH = {1: ["quote"], 2: ["start_service", "wait_for_parts"]}
+WALK_IN_INSTEAD_OF_DISPATCH = ["quote"]
 
 
 def _actor_for(transition, staff: list[User], admin: User) -> User:
@@ -133,10 +132,10 @@ def seed() -> str:
                 actor=clerk,
             )
             path = PATHS[i % len(PATHS)]
-            if onsite and path[:1] == ["start_service"]:
-                path = ["request_dispatch", "schedule", *path]
+            if onsite and (path[:1] == ["start_service"] or "schedule" in path):
+                path = ["request_dispatch"]  # dispatch.demo books engineers and makes visits for these
             if not onsite and path[:1] == ["request_dispatch"]:
-                path = WALK_IN_INSTEAD_OF_DISPATCH[len(path)]  # walk-ins are repaired on the bench
+                path = WALK_IN_INSTEAD_OF_DISPATCH  # walk-ins are repaired on the bench
             if not onsite and not order.in_warranty and path[:1] == ["start_service"]:
                 path = ["quote", "approve_quote", *path]  # out of warranty: a quote the customer approved
             for name in path:

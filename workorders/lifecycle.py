@@ -40,10 +40,13 @@ class Transition:
     target: Status
     roles: frozenset[Role]
     needs_reason: bool = False
+    # Made only by another app's service (with its own records), never as a bare status change;
+    # the text says where the user does it.
+    made_by: Promise | None = None
 
 
-def _t(name, label, sources, target, roles, needs_reason=False) -> Transition:
-    return Transition(name, label, frozenset(sources), target, frozenset(roles), needs_reason)
+def _t(name, label, sources, target, roles, needs_reason=False, made_by=None) -> Transition:
+    return Transition(name, label, frozenset(sources), target, frozenset(roles), needs_reason, made_by)
 
 
 TRANSITIONS = {
@@ -60,14 +63,38 @@ TRANSITIONS = {
             True,
         ),
         _t("request_dispatch", _("Send for dispatch"), {S.RECEIVED}, S.AWAITING_DISPATCH, {FD, HL, DP, SV, AD}),
-        _t("schedule", _("Book an engineer"), {S.AWAITING_DISPATCH}, S.SCHEDULED, {DP, SV, AD}),
-        _t("unschedule", _("Back to the dispatch queue"), {S.SCHEDULED}, S.AWAITING_DISPATCH, {DP, SV, AD}, True),
+        _t(
+            "schedule",
+            _("Book an engineer"),
+            {S.AWAITING_DISPATCH},
+            S.SCHEDULED,
+            {HL, DP, SV, AD},
+            made_by=_("the dispatch board"),
+        ),
+        _t(
+            "unschedule",
+            _("Back to the dispatch queue"),
+            {S.SCHEDULED},
+            S.AWAITING_DISPATCH,
+            {DP, SV, AD},
+            True,
+            made_by=_("the dispatch board"),
+        ),
         _t(
             "start_service",
             _("Start the repair"),
             {S.RECEIVED, S.SCHEDULED, S.AWAITING_PARTS},
             S.IN_SERVICE,
             {FD, EN, DP, SV, AD},
+        ),
+        # No-show, refusal, or a customer not satisfied at sign-off: back to the dispatch queue.
+        _t(
+            "revisit",
+            _("Needs another visit"),
+            {S.SCHEDULED, S.IN_SERVICE, S.REPAIRED},
+            S.AWAITING_DISPATCH,
+            {EN, DP, SV, AD},
+            True,
         ),
         _t("wait_for_parts", _("Wait for parts"), {S.IN_SERVICE}, S.AWAITING_PARTS, {FD, EN, SV, AD}, True),
         _t("finish_repair", _("Repair finished"), {S.IN_SERVICE}, S.REPAIRED, {FD, EN, SV, AD}),
@@ -92,5 +119,5 @@ work_order_transitioned = django.dispatch.Signal()  # kwargs: work_order, transi
 
 
 def allowed(status: Status, role: Role | None) -> list[Transition]:
-    """The transitions a role may make from a status, in table order."""
-    return [t for t in TRANSITIONS.values() if status in t.sources and role in t.roles]
+    """The bare transitions a role may make from a status, in table order."""
+    return [t for t in TRANSITIONS.values() if status in t.sources and role in t.roles and t.made_by is None]

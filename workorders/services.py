@@ -322,8 +322,11 @@ def work_order_transition(
     reason: str = "",
     expected_version: int | None = None,
     override_incomplete: bool = False,
+    by_service: bool = False,
 ) -> WorkOrder:
-    """Move a work order along the lifecycle; the one place a status changes."""
+    """Move a work order along the lifecycle; the one place a status changes.
+
+    `by_service` is set by the services of other apps that own a transition (`made_by`)."""
     _require(actor, "workorders.change_workorder")
     step = TRANSITIONS.get(transition)
     if step is None:
@@ -343,6 +346,10 @@ def work_order_transition(
         raise PermissionDenied(_("Your role may not “%(action)s”.") % {"action": step.label})
     if step.needs_reason and not reason.strip():
         raise ValidationError({"reason": _("Give a reason for “%(action)s”.") % {"action": step.label}})
+    if step.made_by is not None and not by_service:
+        raise ValidationError(
+            {"transition": _("“%(action)s” is done on %(where)s.") % {"action": step.label, "where": step.made_by}}
+        )
     _check_guards(order, transition, actor, override_incomplete)
 
     order.status = step.target
@@ -504,10 +511,8 @@ def intake_submit(
 FEE_SERVICE_TYPE = {"repair": "repair", "installation": "installation", "maintenance": "repair"}
 
 
-@transaction.atomic
-def work_order_quote(*, work_order: WorkOrder, parts=(), onsite: bool = False, card_prices=None, actor) -> WorkOrder:
-    """Price the job from the fee schedule in force and wait for the customer's approval."""
-    order = _locked_in_scope(work_order, actor)
+def _price(order: WorkOrder, *, parts, onsite: bool, card_prices) -> None:
+    """Quote lines and total from the fee schedule in force, on the locked order (not saved)."""
     service_type = FEE_SERVICE_TYPE.get(order.service_type)
     if service_type is None:
         raise ValidationError({"service_type": _("This kind of service is not charged by the fee schedule.")})
@@ -534,11 +539,77 @@ def work_order_quote(*, work_order: WorkOrder, parts=(), onsite: bool = False, c
         for line in result.quote.lines
     ]
     order.quote_total = result.quote.total
+    fee_schedule_mark_used(schedule=result.schedule)  # an order now depends on these prices
+
+
+@transaction.atomic
+def work_order_quote(*, work_order: WorkOrder, parts=(), onsite: bool = False, card_prices=None, actor) -> WorkOrder:
+    """Price the job from the fee schedule in force and wait for the customer's approval."""
+    order = _locked_in_scope(work_order, actor)
+    _price(order, parts=parts, onsite=onsite, card_prices=card_prices)
     order.quote_approved_at, order.quote_approved_by = None, None
     order.save(update_fields=["fee_schedule", "quote_lines", "quote_total", "quote_approved_at", "quote_approved_by"])
-    fee_schedule_mark_used(schedule=result.schedule)  # an order now depends on these prices
     return work_order_transition(
         work_order=order, transition="quote", actor=actor, reason=_("Quote ¥%(total)s") % {"total": order.quote_total}
+    )
+
+
+@transaction.atomic
+def work_order_price_on_site(*, work_order: WorkOrder, parts=(), approved: bool, actor) -> WorkOrder:
+    """The engineer prices chargeable work on site (visit fee included); `approved` is the
+    customer's consent, given there before the work starts."""
+    _require(actor, "workorders.change_workorder")
+    order = _locked_in_scope(work_order, actor)
+    _price(order, parts=parts, onsite=True, card_prices=None)
+    order.quote_approved_at, order.quote_approved_by = (timezone.now(), actor) if approved else (None, None)
+    order.version += 1
+    order.save(
+        update_fields=[
+            "fee_schedule",
+            "quote_lines",
+            "quote_total",
+            "quote_approved_at",
+            "quote_approved_by",
+            "version",
+            "updated_at",
+        ]
+    )
+    text = _("On-site charges ¥%(total)s") % {"total": order.quote_total}
+    if approved:
+        text = _("%(charges)s, agreed by the customer.") % {"charges": text}
+    WorkOrderEvent.objects.create(work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text)
+    return order
+
+
+@transaction.atomic
+def work_order_reassess_warranty(*, work_order: WorkOrder, human_damage: bool, actor) -> WorkOrder:
+    """Decide the warranty again with what the engineer found (human damage ends free service)."""
+    _require(actor, "workorders.change_workorder")
+    order = _locked_in_scope(work_order, actor)
+    fault_type = (
+        FaultType.HUMAN_DAMAGE if human_damage else fault_type_for(water_or_drop_damage=order.damage_waiver_required)
+    )
+    for field, value in warranty_for(order.product, fault_type=fault_type, on=timezone.localdate()).items():
+        setattr(order, field, value)
+    order.version += 1
+    order.save()
+    text = _("Human damage found on site: warranty decided again.") if human_damage else _("Warranty decided again.")
+    WorkOrderEvent.objects.create(work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text)
+    return order
+
+
+@transaction.atomic
+def payment_take(*, work_order: WorkOrder, amount, method: str, actor) -> Payment:
+    """Money received for an order, with its own receipt number."""
+    order = _locked_in_scope(work_order, actor)
+    if method not in Payment.Method.values:
+        raise ValidationError({"payment_method": _("Pick how the customer pays.")})
+    return Payment.objects.create(
+        work_order=order,
+        receipt_number=f"R{order.number}-{order.payments.count() + 1}",
+        amount=amount,
+        method=method,
+        received_by=actor,
     )
 
 
@@ -604,13 +675,7 @@ def work_order_pickup(
     if errors:
         raise ValidationError(errors)
     if due > 0:
-        Payment.objects.create(
-            work_order=order,
-            receipt_number=f"R{order.number}-{order.payments.count() + 1}",
-            amount=due,
-            method=payment_method,
-            received_by=actor,
-        )
+        payment_take(work_order=order, amount=due, method=payment_method, actor=actor)
     order.picked_up_at = timezone.now()
     order.pickup_signature = "" if signature_refused else signature
     order.pickup_signature_refused = signature_refused

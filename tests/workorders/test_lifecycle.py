@@ -33,7 +33,9 @@ def test_every_allowed_transition_moves_and_is_recorded(name, source, network):
     transition = TRANSITIONS[name]
     order = _order_in(source, network)
     actor = _actor_for(transition, network)
-    moved = work_order_transition(work_order=order, transition=name, actor=actor, reason="测试原因")
+    moved = work_order_transition(
+        work_order=order, transition=name, actor=actor, reason="测试原因", by_service=transition.made_by is not None
+    )
     assert moved.status == transition.target
     event = WorkOrderEvent.objects.filter(work_order=order, kind="transition").get()
     assert (event.from_status, event.to_status, event.actor, event.transition) == (
@@ -69,6 +71,14 @@ def test_a_role_outside_the_table_is_refused(network):
     order = _order_in(Status.AWAITING_DISPATCH, network)
     with pytest.raises(PermissionDenied):
         work_order_transition(work_order=order, transition="schedule", actor=network.staff[Role.FRONT_DESK])
+
+
+def test_transitions_owned_by_another_app_are_not_offered_or_made_bare(network):
+    order = _order_in(Status.AWAITING_DISPATCH, network)
+    assert "schedule" not in [t.name for t in allowed(Status.AWAITING_DISPATCH, Role.DISPATCHER)]
+    with pytest.raises(ValidationError) as exc:
+        work_order_transition(work_order=order, transition="schedule", actor=network.staff[Role.DISPATCHER])
+    assert "transition" in exc.value.message_dict
 
 
 def test_unknown_transition_and_missing_reason(network):

@@ -1,0 +1,113 @@
+"""Demo data for `seed_demo`: engineer profiles and a week of appointments, one visit signed off."""
+
+import datetime as dt
+from itertools import cycle
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import User
+from core.roles import Role
+from dispatch.models import Appointment
+from dispatch.services import (
+    appointment_book,
+    engineer_profile_save,
+    visit_event,
+    visit_report_save,
+    visit_sign_off,
+)
+from workorders.lifecycle import Status
+from workorders.models import ProductCategory, WorkOrder
+
+SLOTS = [(9, 0), (11, 0), (14, 0), (16, 0)]  # two-hour windows
+# A 1x1 white PNG: the demo's stand-in for a customer's signature.
+DEMO_SIGNATURE = "data:image/png;base64," + (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+
+
+def _window(day: dt.date, slot: tuple[int, int]) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(*slot)))
+    return start, start + dt.timedelta(hours=2)
+
+
+@transaction.atomic
+def seed() -> str:
+    if Appointment.objects.exists():
+        return "appointments: present"
+    admin = User.objects.get(username="admin")
+    categories = list(ProductCategory.objects.all())
+    engineers = list(User.objects.filter(groups__name=Role.ENGINEER).prefetch_related("outlets").order_by("username"))
+    for engineer in engineers:
+        engineer_profile_save(
+            engineer=engineer,
+            skills=categories,
+            service_types=["repair", "installation", "maintenance"],
+            work_start=dt.time(8, 30),
+            work_end=dt.time(18, 0),
+            days_off=[],
+            daily_capacity=6,
+            base_area=engineer.outlets.first().address[3:6],  # the district
+            actor=admin,
+        )
+    booked = 0
+    today = timezone.localdate()
+    queue = WorkOrder.objects.filter(status=Status.AWAITING_DISPATCH).select_related("outlet").order_by("id")
+    for i, order in enumerate(queue):
+        if i % 4 == 3:
+            continue  # leave some in the dispatch queue
+        booker = User.objects.get(groups__name=Role.SUPERVISOR, centre_id=order.outlet.centre_id)
+        team = [e for e in engineers if any(o.pk == order.outlet_id for o in e.outlets.all())]
+        if not team:
+            continue
+        slots = cycle([(today + dt.timedelta(days=d), slot) for d in range(1, 7) for slot in SLOTS])
+        for _attempt in range(len(SLOTS) * 6 * len(team)):
+            day, slot = next(slots)
+            engineer = team[(i + _attempt) % len(team)]
+            starts_at, ends_at = _window(day, slot)
+            if Appointment.objects.filter(
+                engineer=engineer, starts_at__lt=ends_at, ends_at__gt=starts_at, status__in=Appointment.LIVE
+            ).exists():
+                continue
+            appointment_book(work_order=order, engineer=engineer, starts_at=starts_at, ends_at=ends_at, actor=booker)
+            booked += 1
+            break
+    visited = _one_visit()
+    return f"appointments: {booked} booked, {visited} visit signed off"
+
+
+def _one_visit() -> int:
+    """刘洋 visits his first in-warranty job and the customer signs off satisfied."""
+    appointment = (
+        Appointment.objects.filter(engineer__username="engineer", work_order__in_warranty=True)
+        .select_related("engineer")
+        .order_by("starts_at")
+        .first()
+    )
+    if appointment is None:
+        return 0
+    engineer = appointment.engineer
+    for event in ("departed", "arrived"):
+        visit_event(appointment=appointment, event=event, actor=engineer)
+    visit_report_save(
+        appointment=appointment,
+        checklist={"service_id_shown": True, "shoe_covers": True, "mat_cloth": True, "test_run": True},
+        proof="proof_seen",
+        parts_complete=True,
+        diagnosis="温控板接触不良",
+        actions="重新插接并紧固温控板排线，清洁滤网",
+        test_run_result="试机 30 分钟制冷正常，整机通检无异常",
+        actor=engineer,
+    )
+    for event in ("started", "finished"):
+        visit_event(appointment=appointment, event=event, actor=engineer)
+    visit_sign_off(
+        appointment=appointment,
+        satisfied=True,
+        rating_quality=5,
+        rating_attitude=5,
+        comment="师傅很专业",
+        signature=DEMO_SIGNATURE,
+        actor=engineer,
+    )
+    return 1

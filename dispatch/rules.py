@@ -1,0 +1,103 @@
+"""Pure dispatch rules on plain values: free slots, the suggestion ranking, departure and lateness."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+ARRIVE_EARLY = timedelta(minutes=10)  # leave so as to arrive 5-10 minutes before the window opens
+SLOT_STEP = timedelta(minutes=30)  # candidate start times on the board's grid
+LATE_APOLOGY_AND_GIFT = 15  # minutes late beyond which an apology alone is not enough
+
+
+def planned_departure(*, starts_at: datetime, travel_minutes: int) -> datetime:
+    """When to leave: travel time plus a margin before the window opens."""
+    return starts_at - timedelta(minutes=travel_minutes) - ARRIVE_EARLY
+
+
+def minutes_late(*, arrived_at: datetime, window_ends_at: datetime) -> int:
+    """Whole minutes after the window closed (0 when on time); a started minute counts."""
+    late = (arrived_at - window_ends_at).total_seconds()
+    return max(0, math.ceil(late / 60))
+
+
+def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
+    """Half-open windows [start, end): one ending at 10:00 and the next starting at 10:00 do not overlap."""
+    return a_start < b_end and b_start < a_end
+
+
+def nearest_free_start(
+    *,
+    busy: list[tuple[datetime, datetime]],
+    day_start: datetime,
+    day_end: datetime,
+    wanted: datetime,
+    length: timedelta,
+) -> datetime | None:
+    """The start on the half-hour grid nearest to `wanted` where a window of `length` fits the
+    working day without touching a busy window; None when the day is full."""
+    best = None
+    start = day_start
+    while start + length <= day_end:
+        if not any(overlaps(start, start + length, b_start, b_end) for b_start, b_end in busy):
+            if best is None or abs(start - wanted) < abs(best - wanted):
+                best = start
+        start += SLOT_STEP
+    return best
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One engineer as the ranking sees them for one order."""
+
+    engineer_id: int
+    name: str
+    has_skill: bool
+    does_service_type: bool
+    near_base: bool  # the engineer's base area appears in the service address
+    free_start: datetime | None  # nearest free start to the wanted time, None if the day is full
+    jobs_that_day: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    candidate: Candidate
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def rank(candidates: list[Candidate], *, wanted: datetime) -> list[Suggestion]:
+    """Engineers who can take the job, best first, each with the reasons for the place given.
+
+    Skill matters most, then a free slot close to the time the customer asked for, then being
+    based near the address, then how busy the engineer already is that day. Engineers without a free slot or at
+    capacity are left out.
+    """
+    suggestions = []
+    for c in candidates:
+        if c.free_start is None or c.jobs_that_day >= c.capacity:
+            continue
+        score, reasons = 0, []
+        if c.has_skill:
+            score += 40
+            reasons.append(_("knows this product category"))
+        if c.does_service_type:
+            score += 10
+            reasons.append(_("does this kind of service"))
+        gap_minutes = abs((c.free_start - wanted).total_seconds()) / 60
+        score += max(0, 30 - int(gap_minutes // 20))  # loses a point per 20 minutes away
+        if gap_minutes == 0:
+            reasons.append(_("free at the time asked for"))
+        else:
+            reasons.append(_("free %(minutes)d minutes from the time asked for") % {"minutes": gap_minutes})
+        if c.near_base:
+            score += 10
+            reasons.append(_("based near the address"))
+        score += round(10 * (1 - c.jobs_that_day / c.capacity))
+        reasons.append(
+            _("%(jobs)d of %(capacity)d jobs booked that day") % {"jobs": c.jobs_that_day, "capacity": c.capacity}
+        )
+        suggestions.append(Suggestion(candidate=c, score=score, reasons=reasons))
+    return sorted(suggestions, key=lambda s: (-s.score, s.candidate.jobs_that_day, s.candidate.engineer_id))

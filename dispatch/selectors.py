@@ -1,0 +1,167 @@
+"""Read side of dispatch: the board, suggestions and the engineer's jobs, each in a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from core.scoping import scope, visible_staff
+from dispatch import rules
+from dispatch.models import Appointment, AppointmentChange, EngineerProfile
+from workorders.lifecycle import Status
+from workorders.models import CustomerPhone, WorkOrder
+from workorders.selectors import work_order_list
+
+DAY_FROM, DAY_UNTIL = 7, 21  # hours the board shows
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    return start, start + timedelta(days=1)
+
+
+def engineers(*, user, outlet=None) -> QuerySet[EngineerProfile]:
+    """Active engineers the user may dispatch, with their skills and outlets."""
+    queryset = (
+        EngineerProfile.objects.filter(active=True, user__is_active=True, user__in=visible_staff(user))
+        .select_related("user")
+        .prefetch_related("skills", "user__outlets")
+        .order_by("user__name", "pk")
+    )
+    if outlet is not None:
+        queryset = queryset.filter(user__in=outlet.staff.values("pk"))
+    return queryset
+
+
+def appointment_list(*, user) -> QuerySet[Appointment]:
+    """Appointments of the user's outlets with what a row shows; engineers see only their own."""
+    queryset = scope(
+        Appointment.objects.select_related(
+            "engineer", "work_order", "work_order__customer", "work_order__product", "work_order__product__category"
+        ),
+        user,
+    )
+    if not user.has_perm("dispatch.dispatch_appointment") and user.has_perm("dispatch.visit_appointment"):
+        queryset = queryset.filter(engineer=user)
+    return queryset
+
+
+def appointment_detail(*, user) -> QuerySet[Appointment]:
+    return appointment_list(user=user).prefetch_related(
+        Prefetch("work_order__customer__phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id")),
+        Prefetch("changes", queryset=AppointmentChange.objects.select_related("from_engineer", "to_engineer", "actor")),
+    )
+
+
+def dispatch_queue(*, user) -> QuerySet[WorkOrder]:
+    """Orders waiting for an engineer: urgent first, then oldest; incomplete ones are marked on the page."""
+    return work_order_list(user=user).filter(status=Status.AWAITING_DISPATCH).order_by("-priority", "created_at", "id")
+
+
+@dataclass
+class BoardRow:
+    profile: EngineerProfile
+    blocks: list[tuple[Appointment, float, float]]  # appointment, left %, width %
+    jobs: int
+
+
+def board(*, user, day: date, outlet=None) -> list[BoardRow]:
+    """One row per engineer with the day's appointments placed on the timeline: three queries
+    for the engineers (with skills and outlets) and one for every appointment of the day."""
+    profiles = list(engineers(user=user, outlet=outlet))
+    start, end = day_bounds(day)
+    appointments = (
+        Appointment.objects.filter(
+            engineer_id__in=[p.user_id for p in profiles], starts_at__gte=start, starts_at__lt=end
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("work_order", "work_order__customer", "work_order__product__category")
+        .order_by("starts_at")
+    )
+    by_engineer: dict[int, list[Appointment]] = {}
+    for appointment in appointments:
+        by_engineer.setdefault(appointment.engineer_id, []).append(appointment)
+    view_start = start + timedelta(hours=DAY_FROM)
+    span = (DAY_UNTIL - DAY_FROM) * 3600
+    rows = []
+    for profile in profiles:
+        blocks = []
+        for appointment in by_engineer.get(profile.user_id, []):
+            left = max(0.0, (appointment.starts_at - view_start).total_seconds() / span * 100)
+            width = max(1.5, (appointment.ends_at - appointment.starts_at).total_seconds() / span * 100)
+            blocks.append((appointment, round(left, 2), round(min(width, 100 - left), 2)))
+        live = [a for a in by_engineer.get(profile.user_id, []) if a.status in Appointment.LIVE]
+        rows.append(BoardRow(profile=profile, blocks=blocks, jobs=len(live)))
+    return rows
+
+
+def week(*, user, first_day: date, outlet=None) -> tuple[list[date], list[tuple[EngineerProfile, list[int]]]]:
+    """Jobs per engineer per day for seven days: the engineers' queries and one for the appointments."""
+    days = [first_day + timedelta(days=i) for i in range(7)]
+    profiles = list(engineers(user=user, outlet=outlet))
+    start, _end = day_bounds(first_day)
+    counts: dict[tuple[int, date], int] = {}
+    for engineer_id, starts_at in Appointment.objects.filter(
+        engineer_id__in=[p.user_id for p in profiles],
+        starts_at__gte=start,
+        starts_at__lt=start + timedelta(days=7),
+        status__in=Appointment.LIVE,
+    ).values_list("engineer_id", "starts_at"):
+        key = (engineer_id, timezone.localtime(starts_at).date())
+        counts[key] = counts.get(key, 0) + 1
+    return days, [(p, [counts.get((p.user_id, d), 0) for d in days]) for p in profiles]
+
+
+def suggestions(*, user, order: WorkOrder, wanted: datetime, length: timedelta) -> list[rules.Suggestion]:
+    """Engineers of the order's outlet ranked for it (rules.rank), in four queries."""
+    profiles = list(engineers(user=user, outlet=order.outlet))
+    local = timezone.localtime(wanted)
+    start, end = day_bounds(local.date())
+    busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    for engineer_id, starts_at, ends_at in Appointment.objects.filter(
+        engineer_id__in=[p.user_id for p in profiles],
+        starts_at__gte=start,
+        starts_at__lt=end,
+        status__in=Appointment.LIVE,
+    ).values_list("engineer_id", "starts_at", "ends_at"):
+        busy.setdefault(engineer_id, []).append((starts_at, ends_at))
+    candidates = []
+    for profile in profiles:
+        if local.weekday() in profile.days_off:
+            continue
+        windows = busy.get(profile.user_id, [])
+        free = rules.nearest_free_start(
+            busy=windows,
+            day_start=timezone.make_aware(datetime.combine(local.date(), profile.work_start)),
+            day_end=timezone.make_aware(datetime.combine(local.date(), profile.work_end)),
+            wanted=wanted,
+            length=length,
+        )
+        candidates.append(
+            rules.Candidate(
+                engineer_id=profile.user_id,
+                name=str(profile),
+                has_skill=any(s.pk == order.product.category_id for s in profile.skills.all()),
+                does_service_type=order.service_type in profile.service_types,
+                near_base=bool(profile.base_area) and profile.base_area in order.address,
+                free_start=free,
+                jobs_that_day=len(windows),
+                capacity=profile.daily_capacity,
+            )
+        )
+    return rules.rank(candidates, wanted=wanted)
+
+
+def engineer_jobs(*, user, day: date) -> QuerySet[Appointment]:
+    """The engineer's jobs of a day in time order, with customer phones for tap-to-call."""
+    start, end = day_bounds(day)
+    return (
+        appointment_list(user=user)
+        .filter(engineer=user, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .prefetch_related(
+            Prefetch("work_order__customer__phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id"))
+        )
+        .order_by("starts_at", "id")
+    )

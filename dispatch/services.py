@@ -1,0 +1,692 @@
+"""Every change to engineers, appointments and visits goes through these functions."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ConflictError
+from core.roles import Role
+from core.scoping import visible_outlets, visible_staff
+from dispatch import rules
+from dispatch.models import CHECKLIST, Appointment, AppointmentChange, EngineerProfile, VisitReport
+from workorders.lifecycle import Status
+from workorders.models import Payment, ProductCategory, WorkOrder
+from workorders.services import (
+    message_slip_take,
+    payment_take,
+    work_order_add_note,
+    work_order_price_on_site,
+    work_order_reassess_warranty,
+    work_order_record_repair,
+    work_order_transition,
+)
+
+LIVE = Appointment.LIVE
+
+
+def _require(actor, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _when(value: datetime) -> str:
+    return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+
+
+# --- Engineers --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def engineer_profile_save(
+    *,
+    engineer,
+    skills: list[ProductCategory],
+    service_types: list[str],
+    work_start,
+    work_end,
+    days_off: list[int],
+    daily_capacity: int,
+    base_area: str = "",
+    active: bool = True,
+    actor,
+) -> EngineerProfile:
+    """Create or update an engineer's profile (skills, hours, days off, capacity)."""
+    _require(actor, "dispatch.change_engineerprofile")
+    if not visible_staff(actor).filter(pk=engineer.pk).exists():
+        raise PermissionDenied(_("This engineer is not one of your staff."))
+    if engineer.role != Role.ENGINEER:
+        raise ValidationError({"engineer": _("Only field engineers have an engineer profile.")})
+    errors = {}
+    if work_start >= work_end:
+        errors["work_end"] = _("The working day must end after it starts.")
+    if any(day not in range(7) for day in days_off):
+        errors["days_off"] = _("Days off are weekdays, Monday to Sunday.")
+    if daily_capacity < 1:
+        errors["daily_capacity"] = _("At least one job a day.")
+    bad_types = set(service_types) - set(WorkOrder.ServiceType.values)
+    if bad_types:
+        errors["service_types"] = _("Unknown service type.")
+    if errors:
+        raise ValidationError(errors)
+    profile, _created = EngineerProfile.objects.select_for_update().get_or_create(
+        user=engineer, defaults={"work_start": work_start, "work_end": work_end}
+    )
+    profile.service_types = sorted(set(service_types))
+    profile.work_start, profile.work_end = work_start, work_end
+    profile.days_off = sorted(set(days_off))
+    profile.daily_capacity, profile.base_area, profile.active = daily_capacity, base_area.strip(), active
+    profile._history_user = actor
+    profile.save()
+    profile.skills.set(skills)
+    return profile
+
+
+# --- Booking ----------------------------------------------------------------------------------
+
+
+def _locked_order(work_order: WorkOrder, actor) -> WorkOrder:
+    order = (
+        WorkOrder.objects.select_for_update()
+        .select_related("outlet", "product")
+        .filter(pk=work_order.pk, outlet__in=visible_outlets(actor))
+        .first()
+    )
+    if order is None:
+        raise PermissionDenied(_("This work order is not in your outlets."))
+    return order
+
+
+def _locked_appointment(appointment: Appointment, actor) -> Appointment:
+    found = (
+        Appointment.objects.select_for_update()
+        .select_related("work_order", "engineer")
+        .filter(pk=appointment.pk, outlet__in=visible_outlets(actor))
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied(_("This appointment is not in your outlets."))
+    return found
+
+
+def busy_windows(*, engineer_id: int, starts_at: datetime, ends_at: datetime, exclude_pk: int | None = None):
+    """The engineer's live appointments overlapping a window."""
+    return (
+        Appointment.objects.filter(
+            engineer_id=engineer_id, status__in=LIVE, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .exclude(pk=exclude_pk)
+        .select_related("work_order")
+    )
+
+
+def _check_engineer_free(
+    *, engineer, order: WorkOrder, starts_at: datetime, ends_at: datetime, actor, exclude_pk: int | None = None
+) -> None:
+    """Everything that keeps a booking possible, as messages a dispatcher understands.
+
+    The profile row is locked first, so two dispatchers booking one engineer wait for each other
+    here and the second one sees the first one's appointment.
+    """
+    profile = EngineerProfile.objects.select_for_update().filter(user_id=engineer.pk).first()
+    if profile is None or not profile.active or not engineer.is_active:
+        raise ValidationError({"engineer": _("%(name)s is not an active field engineer.") % {"name": engineer}})
+    if not visible_staff(actor).filter(pk=engineer.pk).exists():
+        raise ValidationError({"engineer": _("%(name)s is not one of your staff.") % {"name": engineer}})
+    if not engineer.outlets.filter(pk=order.outlet_id).exists():
+        raise ValidationError({"engineer": _("%(name)s does not work at this order's outlet.") % {"name": engineer}})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The window must end after it starts.")})
+    if ends_at <= timezone.now():
+        raise ValidationError({"starts_at": _("That time has passed.")})
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    if start.date() != end.date():
+        raise ValidationError({"ends_at": _("An appointment starts and ends on the same day.")})
+    if start.weekday() in profile.days_off:
+        raise ValidationError({"starts_at": _("%(name)s is off that day.") % {"name": engineer}})
+    if start.time() < profile.work_start or end.time() > profile.work_end:
+        raise ValidationError(
+            {
+                "starts_at": _("Outside %(name)s's working hours (%(from)s–%(until)s).")
+                % {"name": engineer, "from": f"{profile.work_start:%H:%M}", "until": f"{profile.work_end:%H:%M}"}
+            }
+        )
+    clash = busy_windows(engineer_id=engineer.pk, starts_at=starts_at, ends_at=ends_at, exclude_pk=exclude_pk).first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "starts_at": _("%(name)s is already booked %(from)s–%(until)s (order %(number)s).")
+                % {
+                    "name": engineer,
+                    "from": _when(clash.starts_at),
+                    "until": f"{timezone.localtime(clash.ends_at):%H:%M}",
+                    "number": clash.work_order.number,
+                }
+            }
+        )
+    day_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    jobs = (
+        Appointment.objects.filter(
+            engineer_id=engineer.pk,
+            status__in=LIVE,
+            starts_at__gte=day_start,
+            starts_at__lt=day_start + timedelta(days=1),
+        )
+        .exclude(pk=exclude_pk)
+        .count()
+    )
+    if jobs >= profile.daily_capacity:
+        raise ValidationError(
+            {"engineer": _("%(name)s already has %(jobs)d jobs that day.") % {"name": engineer, "jobs": jobs}}
+        )
+
+
+def _saved(appointment: Appointment) -> Appointment:
+    """Save; the database's own no-overlap rule (PostgreSQL) turns a lost race into a clear message."""
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        if "appt_engineer_no_overlap" in str(exc):
+            raise ConflictError(
+                _("Someone booked this engineer for an overlapping time just now; pick another time.")
+            ) from None
+        raise
+    return appointment
+
+
+@transaction.atomic
+def appointment_book(*, work_order: WorkOrder, engineer, starts_at: datetime, ends_at: datetime, actor) -> Appointment:
+    """Book an engineer for an order waiting for dispatch; the order becomes scheduled."""
+    _require(actor, "dispatch.dispatch_appointment")
+    order = _locked_order(work_order, actor)
+    if order.status != Status.AWAITING_DISPATCH:
+        raise ValidationError(
+            {"work_order": _("Order %(number)s is not waiting for dispatch.") % {"number": order.number}}
+        )
+    _check_engineer_free(engineer=engineer, order=order, starts_at=starts_at, ends_at=ends_at, actor=actor)
+    appointment = _saved(
+        Appointment(
+            work_order=order,
+            outlet=order.outlet,
+            engineer=engineer,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            booked_by=actor,
+        )
+    )
+    work_order_transition(
+        work_order=order,
+        transition="schedule",
+        actor=actor,
+        reason=_("%(engineer)s, %(from)s–%(until)s")
+        % {"engineer": engineer, "from": _when(starts_at), "until": f"{timezone.localtime(ends_at):%H:%M}"},
+        by_service=True,
+    )
+    return appointment
+
+
+def _record_change(appointment, *, kind, old_engineer, old_start, old_end, reason, customer_agreed, actor):
+    AppointmentChange.objects.create(
+        appointment=appointment,
+        kind=kind,
+        from_engineer=old_engineer,
+        to_engineer=appointment.engineer,
+        from_starts_at=old_start,
+        from_ends_at=old_end,
+        to_starts_at=appointment.starts_at,
+        to_ends_at=appointment.ends_at,
+        reason=reason,
+        customer_agreed=customer_agreed,
+        actor=actor,
+    )
+    agreed = _("customer agreed") if customer_agreed else _("customer not asked or did not agree")
+    label = AppointmentChange.Kind(kind).label
+    work_order_add_note(
+        work_order=appointment.work_order,
+        text=_("%(change)s: %(engineer)s, %(from)s–%(until)s. %(reason)s (%(agreed)s)")
+        % {
+            "change": label,
+            "engineer": appointment.engineer,
+            "from": _when(appointment.starts_at),
+            "until": f"{timezone.localtime(appointment.ends_at):%H:%M}",
+            "reason": reason,
+            "agreed": agreed,
+        },
+        actor=actor,
+    )
+
+
+def _changeable(appointment: Appointment, actor, reason: str, expected_version: int | None) -> Appointment:
+    _require(actor, "dispatch.dispatch_appointment")
+    found = _locked_appointment(appointment, actor)
+    if expected_version is not None and found.version != expected_version:
+        raise ConflictError(_("Someone else changed this appointment meanwhile; reload it and try again."))
+    if found.status != Appointment.Status.BOOKED:
+        raise ValidationError(_("Only a booked appointment can be changed; this visit is already under way or over."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    return found
+
+
+@transaction.atomic
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    customer_agreed: bool,
+    expected_version: int | None = None,
+    actor,
+) -> Appointment:
+    """Move the appointment to another window (改约), keeping why and whether the customer agreed."""
+    found = _changeable(appointment, actor, reason, expected_version)
+    order = WorkOrder.objects.select_related("outlet").get(pk=found.work_order_id)
+    _check_engineer_free(
+        engineer=found.engineer, order=order, starts_at=starts_at, ends_at=ends_at, actor=actor, exclude_pk=found.pk
+    )
+    old_start, old_end = found.starts_at, found.ends_at
+    found.starts_at, found.ends_at = starts_at, ends_at
+    found.confirmation, found.confirmed_at, found.planned_departure_at = "", None, None  # confirm the new time
+    found.version += 1
+    found._history_user = actor
+    _saved(found)
+    _record_change(
+        found,
+        kind=AppointmentChange.Kind.RESCHEDULE,
+        old_engineer=found.engineer,
+        old_start=old_start,
+        old_end=old_end,
+        reason=reason.strip(),
+        customer_agreed=customer_agreed,
+        actor=actor,
+    )
+    return found
+
+
+@transaction.atomic
+def appointment_reassign(
+    *,
+    appointment: Appointment,
+    engineer,
+    reason: str,
+    customer_agreed: bool,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    expected_version: int | None = None,
+    actor,
+) -> Appointment:
+    """Give the appointment to another engineer (改派), optionally at another time too."""
+    found = _changeable(appointment, actor, reason, expected_version)
+    if engineer.pk == found.engineer_id:
+        raise ValidationError({"engineer": _("Pick a different engineer.")})
+    starts_at, ends_at = starts_at or found.starts_at, ends_at or found.ends_at
+    order = WorkOrder.objects.select_related("outlet").get(pk=found.work_order_id)
+    _check_engineer_free(engineer=engineer, order=order, starts_at=starts_at, ends_at=ends_at, actor=actor)
+    old_engineer, old_start, old_end = found.engineer, found.starts_at, found.ends_at
+    found.engineer, found.starts_at, found.ends_at = engineer, starts_at, ends_at
+    found.reassign_requested = ""
+    found.confirmation, found.confirmed_at, found.planned_departure_at, found.travel_minutes = "", None, None, None
+    found.version += 1
+    found._history_user = actor
+    _saved(found)
+    _record_change(
+        found,
+        kind=AppointmentChange.Kind.REASSIGN,
+        old_engineer=old_engineer,
+        old_start=old_start,
+        old_end=old_end,
+        reason=reason.strip(),
+        customer_agreed=customer_agreed,
+        actor=actor,
+    )
+    return found
+
+
+@transaction.atomic
+def appointment_unbook(*, appointment: Appointment, reason: str, actor) -> Appointment:
+    """Take a booked appointment back: the engineer is freed and the order returns to the queue."""
+    found = _changeable(appointment, actor, reason, None)
+    _cancel(found, reason.strip(), actor)
+    work_order_transition(
+        work_order=found.work_order, transition="unschedule", actor=actor, reason=reason.strip(), by_service=True
+    )
+    return found
+
+
+def _cancel(appointment: Appointment, reason: str, actor) -> None:
+    appointment.status, appointment.outcome_note = Appointment.Status.CANCELLED, reason
+    appointment.version += 1
+    appointment._history_user = actor
+    appointment.save(update_fields=["status", "outcome_note", "version"])
+
+
+def free_engineers_of_cancelled_order(*, work_order, transition, event, actor, **kwargs) -> None:
+    """Subscriber of `work_order_transitioned` (dispatch.apps): a cancelled order frees its engineer."""
+    if transition.name != "cancel":
+        return
+    for appointment in Appointment.objects.select_for_update().filter(
+        work_order=work_order, status=Appointment.Status.BOOKED
+    ):
+        _cancel(appointment, event.text, actor)
+
+
+# --- The engineer's side ----------------------------------------------------------------------
+
+
+def _own(appointment: Appointment, actor, *, statuses) -> Appointment:
+    """The engineer's own appointment, locked, in one of `statuses`."""
+    _require(actor, "dispatch.visit_appointment")
+    found = (
+        Appointment.objects.select_for_update()
+        .select_related("work_order")
+        .filter(pk=appointment.pk, engineer=actor)
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied(_("This is not one of your jobs."))
+    if found.status not in statuses:
+        raise ValidationError(
+            _("Not possible while the appointment is “%(status)s”.")
+            % {"status": Appointment.Status(found.status).label}
+        )
+    return found
+
+
+def _save_visit(appointment: Appointment, actor, fields: list[str]) -> Appointment:
+    appointment.version += 1
+    appointment._history_user = actor
+    appointment.save(update_fields=[*fields, "version"])
+    return appointment
+
+
+@transaction.atomic
+def appointment_request_reassign(*, appointment: Appointment, reason: str, actor) -> Appointment:
+    """An emergency on another job: the engineer asks the centre to give this one to someone else."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.BOOKED])
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tell the dispatcher why.")})
+    found.reassign_requested = reason.strip()
+    work_order_add_note(
+        work_order=found.work_order,
+        text=_("Engineer asks for reassignment: %(reason)s") % {"reason": reason},
+        actor=actor,
+    )
+    return _save_visit(found, actor, ["reassign_requested"])
+
+
+@transaction.atomic
+def visit_confirm(*, appointment: Appointment, confirmation: str, note: str = "", actor) -> Appointment:
+    """The call before the visit: time, address, model, purchase date and fault confirmed (or not)."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.BOOKED])
+    if confirmation not in Appointment.Confirmation.values:
+        raise ValidationError({"confirmation": _("Pick the outcome of the call.")})
+    if confirmation != Appointment.Confirmation.CONFIRMED and not note.strip():
+        raise ValidationError({"note": _("Write down what the customer said.")})
+    found.confirmation, found.confirmation_note, found.confirmed_at = confirmation, note.strip(), timezone.now()
+    if confirmation == Appointment.Confirmation.CHANGED:
+        found.reassign_requested = _("Customer asked for another time: %(note)s") % {"note": note.strip()}
+    return _save_visit(found, actor, ["confirmation", "confirmation_note", "confirmed_at", "reassign_requested"])
+
+
+@transaction.atomic
+def visit_plan(*, appointment: Appointment, travel_minutes: int, actor) -> Appointment:
+    """Travel time in, departure time out: leave so as to arrive 5-10 minutes early."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.BOOKED])
+    if not 1 <= travel_minutes <= 600:
+        raise ValidationError({"travel_minutes": _("Travel time is between 1 and 600 minutes.")})
+    found.travel_minutes = travel_minutes
+    found.planned_departure_at = rules.planned_departure(starts_at=found.starts_at, travel_minutes=travel_minutes)
+    return _save_visit(found, actor, ["travel_minutes", "planned_departure_at"])
+
+
+VISIT_EVENTS = ("departed", "arrived", "started", "finished")
+
+
+@transaction.atomic
+def visit_event(*, appointment: Appointment, event: str, actor) -> Appointment:
+    """Departed, arrived, started, finished: each stamped now, in that order."""
+    if event not in VISIT_EVENTS:
+        raise ValidationError({"event": _("Unknown visit event.")})
+    statuses = [Appointment.Status.BOOKED] if event == "departed" else [Appointment.Status.ON_SITE]
+    found = _own(appointment, actor, statuses=statuses)
+    previous = VISIT_EVENTS[VISIT_EVENTS.index(event) - 1] if event != "departed" else None
+    if previous and getattr(found, f"{previous}_at") is None:
+        raise ValidationError({"event": _("Record “%(previous)s” first.") % {"previous": _event_label(previous)}})
+    if getattr(found, f"{event}_at") is not None:
+        raise ValidationError({"event": _("Already recorded.")})
+    now = timezone.now()
+    setattr(found, f"{event}_at", now)
+    fields = [f"{event}_at"]
+    if event == "departed":
+        found.status = Appointment.Status.ON_SITE
+        fields.append("status")
+    elif event == "arrived":
+        found.late_minutes = rules.minutes_late(arrived_at=now, window_ends_at=found.ends_at)
+        fields.append("late_minutes")
+    elif event == "started":
+        _check_may_start(found)
+        work_order_transition(work_order=found.work_order, transition="start_service", actor=actor)
+    return _save_visit(found, actor, fields)
+
+
+def _event_label(event: str) -> str:
+    return {
+        "departed": _("Departed"),
+        "arrived": _("Arrived"),
+        "started": _("Work started"),
+        "finished": _("Finished"),
+    }[event]
+
+
+def _check_may_start(appointment: Appointment) -> None:
+    """Late arrival is apologised for (and over 15 minutes, a small gift); charges agreed before work."""
+    if appointment.late_minutes and not appointment.apology_made:
+        raise ValidationError({"apology_made": _("You arrived late: record the apology first.")})
+    if appointment.late_minutes > rules.LATE_APOLOGY_AND_GIFT and not appointment.gift_given:
+        raise ValidationError({"gift_given": _("Over 15 minutes late: an apology and a small gift are due.")})
+    report = VisitReport.objects.filter(appointment=appointment).first()
+    order = WorkOrder.objects.get(pk=appointment.work_order_id)
+    if not order.in_warranty and not (report and report.fee_consent):
+        raise ValidationError(
+            {"fee_consent": _("Chargeable work: show the fee schedule and record the customer's consent first.")}
+        )
+
+
+@transaction.atomic
+def visit_lateness(
+    *, appointment: Appointment, apology_made: bool, gift_given: bool, customer_refused: bool, note: str = "", actor
+) -> Appointment:
+    """Record the apology (and gift); a customer who still refuses goes to the service manager."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
+    if found.arrived_at is None or not found.late_minutes:
+        raise ValidationError(_("Only a late arrival needs an apology record."))
+    found.apology_made, found.gift_given = apology_made, gift_given
+    fields = ["apology_made", "gift_given"]
+    if customer_refused:
+        if not note.strip():
+            raise ValidationError({"note": _("Write down what the customer said.")})
+        found.status, found.outcome_note = Appointment.Status.REFUSED, note.strip()
+        fields += ["status", "outcome_note"]
+        order = found.work_order
+        reason = _("Customer refused service after a late arrival (%(minutes)d min): %(note)s") % {
+            "minutes": found.late_minutes,
+            "note": note.strip(),
+        }
+        work_order_transition(work_order=order, transition="revisit", actor=actor, reason=reason)
+        # The service manager visits in person (DOMAIN): the outlet's supervisors get it on their home page.
+        customer = order.customer
+        message_slip_take(
+            outlet=order.outlet,
+            caller_name=customer.name,
+            caller_phone=str(customer.phones.values_list("number", flat=True).first() or ""),
+            address=order.address,
+            message=_("Order %(number)s: %(reason)s") % {"number": order.number, "reason": reason},
+            recipient_role=Role.SUPERVISOR,
+            actor=actor,
+        )
+    return _save_visit(found, actor, fields)
+
+
+NO_SHOW_WAIT = timedelta(minutes=5)
+
+
+@transaction.atomic
+def visit_no_show(
+    *, appointment: Appointment, note_left: bool, centre_informed: bool, note: str = "", actor
+) -> Appointment:
+    """Nobody home after knocking, waiting and calling: not a completed visit; back to dispatch."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
+    if found.arrived_at is None:
+        raise ValidationError(_("Record your arrival first."))
+    if found.started_at is not None:
+        raise ValidationError(_("The work has started: this is not a no-show."))
+    if timezone.now() - found.arrived_at < NO_SHOW_WAIT:
+        raise ValidationError(_("Knock, wait and call: at least 5 minutes after arriving."))
+    if not note_left or not centre_informed:
+        raise ValidationError({"note_left": _("Leave a note and inform the centre first.")})
+    found.status = Appointment.Status.NO_SHOW
+    found.outcome_note = note.strip() or _("Customer not home; note left, centre informed.")
+    work_order_transition(
+        work_order=found.work_order,
+        transition="revisit",
+        actor=actor,
+        reason=_("Customer not home: %(note)s") % {"note": found.outcome_note},
+    )
+    return _save_visit(found, actor, ["status", "outcome_note"])
+
+
+# --- Visit report and sign-off ----------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_report_save(
+    *,
+    appointment: Appointment,
+    checklist: dict,
+    proof: str,
+    parts_complete: bool,
+    tamper_note: str = "",
+    tamper_acknowledged: bool = False,
+    diagnosis: str = "",
+    human_damage: bool = False,
+    human_damage_acknowledged: bool = False,
+    fee_consent: bool = False,
+    parts_used: list[dict] = (),
+    actions: str = "",
+    test_run_result: str = "",
+    actor,
+) -> VisitReport:
+    """What was found and done. Human damage takes the job out of free service; chargeable work
+    is priced from the fee schedule in force (with the on-site visit) for the customer to agree."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
+    if found.arrived_at is None:
+        raise ValidationError(_("Record your arrival first."))
+    errors = {}
+    if set(checklist) - set(CHECKLIST):
+        errors["checklist"] = _("Unknown checklist item.")
+    if proof and proof not in VisitReport.Proof.values:
+        errors["proof"] = _("Say whether the proof of purchase was seen or the barcode used.")
+    if not parts_complete and not (tamper_note.strip() and tamper_acknowledged):
+        errors["tamper_note"] = _("Note what is missing or tampered with, and have the customer acknowledge it.")
+    if human_damage and not human_damage_acknowledged:
+        errors["human_damage_acknowledged"] = _("The customer must acknowledge the damage found.")
+    parts = [{"code": str(p["code"]).strip(), "quantity": int(p.get("quantity") or 1)} for p in parts_used]
+    if any(not p["code"] or p["quantity"] < 1 for p in parts):
+        errors["parts_used"] = _("Each part needs a code and a quantity of at least 1.")
+    if errors:
+        raise ValidationError(errors)
+    report = VisitReport.objects.filter(appointment=found).first() or VisitReport(appointment=found, updated_by=actor)
+    if report.signed_off_at is not None:
+        raise ValidationError(_("The customer has signed off; the report can no longer change."))
+    order = found.work_order
+    if human_damage != report.human_damage:
+        order = work_order_reassess_warranty(work_order=order, human_damage=human_damage, actor=actor)
+    if not order.in_warranty:
+        order = work_order_price_on_site(work_order=order, parts=parts, approved=fee_consent, actor=actor)
+    report.checklist = {code: bool(checklist.get(code)) for code in CHECKLIST}
+    report.proof, report.parts_complete = proof, parts_complete
+    report.tamper_note, report.tamper_acknowledged = tamper_note.strip(), tamper_acknowledged
+    report.diagnosis, report.human_damage = diagnosis.strip(), human_damage
+    report.human_damage_acknowledged, report.fee_consent = human_damage_acknowledged, fee_consent
+    report.parts_used, report.actions, report.test_run_result = parts, actions.strip(), test_run_result.strip()
+    report.updated_by = actor
+    report._history_user = actor
+    report.save()
+    return report
+
+
+SIGNATURE_PREFIX = "data:image/png;base64,"
+
+
+@transaction.atomic
+def visit_sign_off(
+    *,
+    appointment: Appointment,
+    satisfied: bool,
+    rating_quality: int | None = None,
+    rating_attitude: int | None = None,
+    comment: str = "",
+    signature: str = "",
+    signature_refused_reason: str = "",
+    payment_method: str = "",
+    bill_later: bool = False,
+    actor,
+) -> VisitReport:
+    """The customer sees the service record, rates it and signs (or refuses, with the reason).
+    Satisfied: the order is handed back and waits for its callback. Not satisfied: another visit."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
+    report = VisitReport.objects.select_for_update().filter(appointment=found).first()
+    if found.finished_at is None:
+        raise ValidationError(_("Record that the work is finished first."))
+    if report is None or not report.diagnosis:
+        raise ValidationError({"diagnosis": _("Write the diagnosis in the visit report first.")})
+    order = WorkOrder.objects.get(pk=found.work_order_id)
+    errors = {}
+    if signature_refused_reason.strip():
+        signature = ""
+    elif not signature.startswith(SIGNATURE_PREFIX):
+        errors["signature"] = _("The customer signs on the screen (or record why they did not).")
+    elif len(signature) > 200_000:
+        errors["signature"] = _("The signature image is too large.")
+    for field, value in (("rating_quality", rating_quality), ("rating_attitude", rating_attitude)):
+        if value is not None and not 1 <= value <= 5:
+            errors[field] = _("Rate from 1 to 5.")
+    due = order.amount_due if satisfied else 0
+    if due > 0 and not bill_later and payment_method not in Payment.Method.values:
+        errors["payment_method"] = _("Take the payment of ¥%(amount)s or bill it later.") % {"amount": due}
+    if errors:
+        raise ValidationError(errors)
+    if due > 0 and not bill_later:
+        payment_take(work_order=order, amount=due, method=payment_method, actor=actor)
+    report.rating_quality, report.rating_attitude, report.comment = rating_quality, rating_attitude, comment.strip()
+    report.signature, report.signature_refused_reason = signature, signature_refused_reason.strip()
+    report.satisfied, report.billed_later, report.signed_off_at = satisfied, bill_later and due > 0, timezone.now()
+    report.updated_by = actor
+    report._history_user = actor
+    report.save()
+    parts = ", ".join(f"{p['code']} ×{p['quantity']}" for p in report.parts_used)
+    work_order_record_repair(
+        work_order=order,
+        fault_confirmed=report.diagnosis,
+        cause=order.cause,
+        actions_taken=report.actions,
+        parts_replaced=parts,
+        actor=actor,
+    )
+    if satisfied:
+        work_order_transition(work_order=order, transition="finish_repair", actor=actor)
+        work_order_transition(work_order=order, transition="hand_back", actor=actor)
+    else:
+        work_order_transition(
+            work_order=order,
+            transition="revisit",
+            actor=actor,
+            reason=_("Customer not satisfied at sign-off: %(comment)s") % {"comment": comment.strip() or "-"},
+        )
+    found.status = Appointment.Status.DONE
+    _save_visit(found, actor, ["status"])
+    return report
