@@ -1,0 +1,82 @@
+import datetime as dt
+
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dispatch import rules
+
+DAY = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+
+
+def test_departure_is_travel_time_plus_ten_minutes_before_the_window():
+    assert rules.planned_departure(starts_at=DAY.replace(hour=10), travel_minutes=35) == DAY.replace(hour=9, minute=15)
+
+
+def test_lateness_counts_started_minutes_after_the_window():
+    end = DAY.replace(hour=12)
+    assert rules.minutes_late(arrived_at=end, window_ends_at=end) == 0
+    assert rules.minutes_late(arrived_at=end - dt.timedelta(hours=1), window_ends_at=end) == 0
+    assert rules.minutes_late(arrived_at=end + dt.timedelta(seconds=1), window_ends_at=end) == 1
+    assert rules.minutes_late(arrived_at=end + dt.timedelta(minutes=16), window_ends_at=end) == 16
+
+
+busy_windows = st.lists(
+    st.tuples(st.integers(0, 20), st.integers(1, 6)).map(
+        lambda t: (DAY.replace(hour=8) + dt.timedelta(minutes=30 * t[0]), dt.timedelta(minutes=30 * t[1]))
+    ),
+    max_size=6,
+).map(lambda ws: [(s, s + length) for s, length in ws])
+
+
+@given(busy=busy_windows, wanted_slot=st.integers(0, 20), hours=st.integers(1, 3))
+def test_the_free_start_found_never_overlaps_and_fits_the_day(busy, wanted_slot, hours):
+    day_start, day_end = DAY.replace(hour=8), DAY.replace(hour=18)
+    length = dt.timedelta(hours=hours)
+    wanted = day_start + dt.timedelta(minutes=30 * wanted_slot)
+    found = rules.nearest_free_start(busy=busy, day_start=day_start, day_end=day_end, wanted=wanted, length=length)
+    if found is None:
+        return
+    assert day_start <= found and found + length <= day_end
+    assert not any(rules.overlaps(found, found + length, s, e) for s, e in busy)
+    # Nothing free is closer to the time wanted.
+    probe = day_start
+    while probe + length <= day_end:
+        if not any(rules.overlaps(probe, probe + length, s, e) for s, e in busy):
+            assert abs(found - wanted) <= abs(probe - wanted)
+        probe += rules.SLOT_STEP
+
+
+def _candidate(engineer_id, **kw):
+    values = {
+        "engineer_id": engineer_id,
+        "name": f"E{engineer_id}",
+        "has_skill": True,
+        "does_service_type": True,
+        "near_base": False,
+        "free_start": DAY.replace(hour=10),
+        "jobs_that_day": 2,
+        "capacity": 8,
+    } | kw
+    return rules.Candidate(**values)
+
+
+def test_ranking_puts_skill_first_then_time_then_base_then_load_and_says_why():
+    wanted = DAY.replace(hour=10)
+    with translation.override("en"):
+        ranked = rules.rank(
+            [
+                _candidate(1, has_skill=False),
+                _candidate(2, free_start=DAY.replace(hour=14)),
+                _candidate(3),
+                _candidate(4, near_base=True),
+                _candidate(5, jobs_that_day=7),
+                _candidate(6, free_start=None),  # day full
+                _candidate(7, jobs_that_day=8),  # at capacity
+            ],
+            wanted=wanted,
+        )
+    assert [s.candidate.engineer_id for s in ranked] == [4, 3, 5, 2, 1]
+    assert any("free at the time asked for" in r for r in ranked[0].reasons)
+    assert any("based near the address" in r for r in ranked[0].reasons)
+    assert any("240 minutes" in r for r in ranked[3].reasons)

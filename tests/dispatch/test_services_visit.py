@@ -1,0 +1,252 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from core.roles import Role
+from dispatch.models import Appointment, VisitReport
+from dispatch.services import (
+    appointment_request_reassign,
+    visit_confirm,
+    visit_event,
+    visit_lateness,
+    visit_no_show,
+    visit_plan,
+    visit_report_save,
+    visit_sign_off,
+)
+from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
+from tests.warranty.factories import published_schedule
+from warranty.models import LabourRate
+from workorders.lifecycle import Status
+from workorders.models import MessageSlip, Payment
+
+pytestmark = pytest.mark.django_db
+SIGNATURE = "data:image/png;base64,iVBORw0KGgo="
+REPORT = {
+    "checklist": {"service_id_shown": True, "shoe_covers": True},
+    "proof": "proof_seen",
+    "parts_complete": True,
+    "diagnosis": "温控板接触不良",
+    "actions": "重新插接排线",
+    "test_run_result": "试机正常",
+}
+
+
+@pytest.fixture
+def job(network):
+    """An appointment tomorrow 10:00-12:00 for engineer 王 on an in-warranty air conditioner."""
+    eng = engineer(network.a1, username="wang")
+    order = onsite_order(network.staff[Role.HOTLINE], network.a1)
+    appointment = booked(order, eng, network.staff[Role.DISPATCHER], hour=10, hours=2)
+    return type("Job", (), {"eng": eng, "appointment": appointment, "order": order, "net": network})
+
+
+def _at(hour, minute=0):
+    return time_machine.travel(at(next_workday(), hour, minute), tick=False)
+
+
+def test_confirm_and_plan_departure_before_the_visit(job):
+    visit_confirm(appointment=job.appointment, confirmation="confirmed", actor=job.eng)
+    planned = visit_plan(appointment=job.appointment, travel_minutes=40, actor=job.eng)
+    assert planned.planned_departure_at == at(next_workday(), 9, 10)  # 40 min travel, 10 min early
+    with pytest.raises(ValidationError) as exc:
+        visit_confirm(appointment=job.appointment, confirmation="changed", note="", actor=job.eng)
+    assert "note" in exc.value.message_dict
+
+
+def test_only_the_assigned_engineer_records_the_visit(job):
+    other = engineer(job.net.a1)
+    with pytest.raises(PermissionDenied):
+        visit_event(appointment=job.appointment, event="departed", actor=other)
+    with pytest.raises(PermissionDenied):
+        visit_event(appointment=job.appointment, event="departed", actor=job.net.staff[Role.DISPATCHER])
+
+
+def test_events_go_in_order(job):
+    with pytest.raises(ValidationError):
+        visit_event(appointment=job.appointment, event="arrived", actor=job.eng)
+    visit_event(appointment=job.appointment, event="departed", actor=job.eng)
+    with pytest.raises(ValidationError):
+        visit_event(appointment=job.appointment, event="started", actor=job.eng)
+
+
+def test_a_full_visit_in_warranty_ends_signed_and_awaiting_callback(job):
+    with _at(9, 30):
+        visit_event(appointment=job.appointment, event="departed", actor=job.eng)
+    with _at(9, 55):
+        arrived = visit_event(appointment=job.appointment, event="arrived", actor=job.eng)
+        assert arrived.late_minutes == 0
+        visit_report_save(appointment=job.appointment, actor=job.eng, **REPORT)
+        visit_event(appointment=job.appointment, event="started", actor=job.eng)
+    with _at(11, 0):
+        visit_event(appointment=job.appointment, event="finished", actor=job.eng)
+        report = visit_sign_off(
+            appointment=job.appointment,
+            satisfied=True,
+            rating_quality=5,
+            rating_attitude=4,
+            signature=SIGNATURE,
+            actor=job.eng,
+        )
+
+    job.order.refresh_from_db()
+    job.appointment.refresh_from_db()
+    assert job.appointment.status == Appointment.Status.DONE
+    assert job.order.status == Status.AWAITING_CALLBACK
+    assert job.order.fault_confirmed == "温控板接触不良" and job.order.actions_taken == "重新插接排线"
+    assert report.signature == SIGNATURE and report.signed_off_at is not None
+    assert not Payment.objects.exists()  # in warranty: nothing to pay
+    with pytest.raises(ValidationError):
+        visit_report_save(appointment=job.appointment, actor=job.eng, **REPORT)  # signed: closed
+
+
+def test_sign_off_needs_a_signature_or_the_reason_there_is_none(job):
+    with _at(9, 55):
+        for event in ("departed", "arrived"):
+            visit_event(appointment=job.appointment, event=event, actor=job.eng)
+        visit_report_save(appointment=job.appointment, actor=job.eng, **REPORT)
+        for event in ("started", "finished"):
+            visit_event(appointment=job.appointment, event=event, actor=job.eng)
+        with pytest.raises(ValidationError) as exc:
+            visit_sign_off(appointment=job.appointment, satisfied=True, actor=job.eng)
+        assert "signature" in exc.value.message_dict
+        report = visit_sign_off(
+            appointment=job.appointment, satisfied=True, signature_refused_reason="客户说不习惯签字", actor=job.eng
+        )
+    assert report.signature == "" and report.signature_refused_reason == "客户说不习惯签字"
+
+
+def test_a_dissatisfied_customer_keeps_the_order_open_for_another_visit(job):
+    with _at(9, 55):
+        for event in ("departed", "arrived"):
+            visit_event(appointment=job.appointment, event=event, actor=job.eng)
+        visit_report_save(appointment=job.appointment, actor=job.eng, **REPORT)
+        for event in ("started", "finished"):
+            visit_event(appointment=job.appointment, event=event, actor=job.eng)
+        visit_sign_off(
+            appointment=job.appointment,
+            satisfied=False,
+            rating_quality=2,
+            comment="还是有异响",
+            signature=SIGNATURE,
+            actor=job.eng,
+        )
+    job.order.refresh_from_db()
+    assert job.order.status == Status.AWAITING_DISPATCH
+    assert "还是有异响" in job.order.events.get(transition="revisit").text
+
+
+def test_late_arrival_is_measured_and_needs_apology_and_over_15_minutes_a_gift(job):
+    with _at(11, 0):
+        visit_event(appointment=job.appointment, event="departed", actor=job.eng)
+    with _at(12, 20):
+        arrived = visit_event(appointment=job.appointment, event="arrived", actor=job.eng)
+        assert arrived.late_minutes == 20
+        visit_report_save(appointment=job.appointment, actor=job.eng, **REPORT)
+        with pytest.raises(ValidationError) as exc:
+            visit_event(appointment=job.appointment, event="started", actor=job.eng)
+        assert "apology_made" in exc.value.message_dict
+        visit_lateness(
+            appointment=job.appointment, apology_made=True, gift_given=False, customer_refused=False, actor=job.eng
+        )
+        with pytest.raises(ValidationError) as exc:
+            visit_event(appointment=job.appointment, event="started", actor=job.eng)
+        assert "gift_given" in exc.value.message_dict
+        visit_lateness(
+            appointment=job.appointment, apology_made=True, gift_given=True, customer_refused=False, actor=job.eng
+        )
+        visit_event(appointment=job.appointment, event="started", actor=job.eng)
+
+
+def test_a_refusal_after_lateness_goes_back_to_dispatch_and_to_the_supervisor(job):
+    with _at(11, 0):
+        visit_event(appointment=job.appointment, event="departed", actor=job.eng)
+    with _at(12, 30):
+        visit_event(appointment=job.appointment, event="arrived", actor=job.eng)
+        visit_lateness(
+            appointment=job.appointment,
+            apology_made=True,
+            gift_given=True,
+            customer_refused=True,
+            note="客户不接受道歉，要求经理上门",
+            actor=job.eng,
+        )
+    job.appointment.refresh_from_db()
+    job.order.refresh_from_db()
+    assert job.appointment.status == Appointment.Status.REFUSED
+    assert job.order.status == Status.AWAITING_DISPATCH
+    slip = MessageSlip.objects.get()
+    assert slip.recipient_role == Role.SUPERVISOR and job.order.number in slip.message
+
+
+def test_no_show_after_waiting_puts_the_order_back_to_dispatch(job):
+    with _at(9, 50):
+        for event in ("departed", "arrived"):
+            visit_event(appointment=job.appointment, event=event, actor=job.eng)
+    with _at(9, 53), pytest.raises(ValidationError):
+        visit_no_show(appointment=job.appointment, note_left=True, centre_informed=True, actor=job.eng)
+    with _at(9, 56), pytest.raises(ValidationError) as exc:
+        visit_no_show(appointment=job.appointment, note_left=False, centre_informed=True, actor=job.eng)
+    assert "note_left" in exc.value.message_dict
+    with _at(9, 56):
+        visit_no_show(appointment=job.appointment, note_left=True, centre_informed=True, actor=job.eng)
+    job.appointment.refresh_from_db()
+    job.order.refresh_from_db()
+    assert job.appointment.status == Appointment.Status.NO_SHOW
+    assert job.order.status == Status.AWAITING_DISPATCH
+    assert not VisitReport.objects.exists()  # not a completed visit
+
+
+def test_human_damage_ends_free_service_and_charges_need_consent_and_payment(network):
+    schedule = published_schedule()
+    LabourRate.objects.create(schedule=schedule, category="air_conditioner", service_type="repair", amount=120)
+    eng = engineer(network.a1)
+    order = onsite_order(network.staff[Role.HOTLINE], network.a1)
+    appointment = booked(order, eng, network.staff[Role.DISPATCHER])
+    assert order.in_warranty
+    with _at(9, 55):
+        for event in ("departed", "arrived"):
+            visit_event(appointment=appointment, event=event, actor=eng)
+        with pytest.raises(ValidationError) as exc:
+            visit_report_save(appointment=appointment, actor=eng, **(REPORT | {"human_damage": True}))
+        assert "human_damage_acknowledged" in exc.value.message_dict
+        visit_report_save(
+            appointment=appointment, actor=eng, **(REPORT | {"human_damage": True, "human_damage_acknowledged": True})
+        )
+        order.refresh_from_db()
+        assert not order.in_warranty and order.quote_total > 0
+        with pytest.raises(ValidationError) as exc:
+            visit_event(appointment=appointment, event="started", actor=eng)
+        assert "fee_consent" in exc.value.message_dict
+        visit_report_save(
+            appointment=appointment,
+            actor=eng,
+            **(REPORT | {"human_damage": True, "human_damage_acknowledged": True, "fee_consent": True}),
+        )
+        for event in ("started", "finished"):
+            visit_event(appointment=appointment, event=event, actor=eng)
+        with pytest.raises(ValidationError) as exc:
+            visit_sign_off(appointment=appointment, satisfied=True, signature=SIGNATURE, actor=eng)
+        assert "payment_method" in exc.value.message_dict
+        visit_sign_off(appointment=appointment, satisfied=True, signature=SIGNATURE, payment_method="wechat", actor=eng)
+    order.refresh_from_db()
+    payment = Payment.objects.get()
+    assert order.quote_total == 170  # labour 120 + visit fee 50, from the schedule
+    assert payment.amount == order.quote_total and payment.received_by == eng
+    assert order.status == Status.AWAITING_CALLBACK
+
+
+def test_engineer_asks_for_reassignment_and_the_dispatcher_sees_it(job):
+    appointment_request_reassign(appointment=job.appointment, reason="前一单急修未完", actor=job.eng)
+    job.appointment.refresh_from_db()
+    assert job.appointment.reassign_requested == "前一单急修未完"
+    assert job.order.events.filter(text__contains="前一单急修未完").exists()
+
+
+def test_confirmation_outside_booked_state_is_refused(job):
+    visit_event(appointment=job.appointment, event="departed", actor=job.eng)
+    with pytest.raises(ValidationError):
+        visit_confirm(appointment=job.appointment, confirmation="confirmed", actor=job.eng)
+    assert dt.timedelta(0) < job.appointment.ends_at - job.appointment.starts_at
