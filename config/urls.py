@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core import api as core_api
 from core import views as core_views
 from core.navigation import ROLE_HOME
+from dispatch import views as dispatch_views
 from warranty import api as warranty_api
 from warranty import views as warranty_views
 from workorders import api as workorder_api
@@ -117,6 +118,21 @@ urlpatterns = [
     path("orders/<int:pk>/details/", workorder_views.work_order_details, name="work-order-details"),
     path("orders/<int:pk>/print/<slug:document>/", workorder_views.work_order_print, name="work-order-print"),
     path("orders/<int:pk>/repair-record/", workorder_views.work_order_repair_record, name="work-order-repair-record"),
+    path("dispatch/", dispatch_views.board, name="dispatch-board"),
+    path("dispatch/week/", dispatch_views.board_week, name="dispatch-week"),
+    path("dispatch/orders/<int:pk>/assign/", dispatch_views.assign, name="dispatch-assign"),
+    path("dispatch/appointments/<int:pk>/", dispatch_views.appointment_detail, name="appointment-detail"),
+    path("dispatch/appointments/<int:pk>/print/", dispatch_views.service_record, name="service-record"),
+    path(
+        "dispatch/appointments/<int:pk>/<slug:action>/",
+        dispatch_views.appointment_change,
+        name="appointment-change",
+    ),
+    path("engineers/", dispatch_views.engineer_list, name="engineer-list"),
+    path("engineers/<int:user_pk>/", dispatch_views.engineer_edit, name="engineer-edit"),
+    path("jobs/", dispatch_views.my_jobs, name="my-jobs"),
+    path("jobs/<int:pk>/", dispatch_views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/<slug:step>/", dispatch_views.job_step, name="job-step"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

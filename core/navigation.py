@@ -39,10 +39,13 @@ ROLE_HOME = {
 NAVIGATION = [
     NavItem("intake", _("New work order"), "plus-square", perm="workorders.add_workorder"),
     NavItem("work-order-list", _("Work orders"), "card-list", perm="workorders.view_workorder"),
+    NavItem("my-jobs", _("My jobs"), "geo-alt", perm="dispatch.visit_appointment"),
+    NavItem("dispatch-board", _("Dispatch board"), "calendar3", perm="dispatch.dispatch_appointment"),
     NavItem("hotline", _("Calls and message slips"), "telephone", perm="workorders.view_messageslip"),
     NavItem("warranty-check", _("Warranty check"), "shield-check", perm="warranty.view_warrantypolicy"),
     NavItem("warranty-policies", _("Warranty policies"), "journal-text", perm="warranty.view_warrantypolicy"),
     NavItem("fee-schedule-list", _("Fee schedules"), "cash-coin", perm="warranty.view_feeschedule"),
+    NavItem("engineer-list", _("Engineers"), "person-gear", perm="dispatch.view_engineerprofile"),
     NavItem("outlet-list", _("Outlets"), "shop", perm="core.view_outlet"),
     NavItem("staff-list", _("Staff"), "people", perm="core.view_user"),
     NavItem("centre-list", _("Service centres"), "diagram-3", perm="core.change_servicecentre", headquarters_only=True),

@@ -183,6 +183,28 @@ def _check_engineer_free(
         )
 
 
+@transaction.atomic
+def appointment_check(
+    *, work_order: WorkOrder, engineer, starts_at: datetime, ends_at: datetime, actor, appointment=None
+) -> list[str]:
+    """What would stop this booking (or this change of an appointment), without saving anything:
+    the board shows it before the dispatcher commits."""
+    _require(actor, "dispatch.dispatch_appointment")
+    order = _locked_order(work_order, actor)
+    try:
+        _check_engineer_free(
+            engineer=engineer,
+            order=order,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            actor=actor,
+            exclude_pk=appointment.pk if appointment else None,
+        )
+    except ValidationError as exc:
+        return exc.messages
+    return []
+
+
 def _saved(appointment: Appointment) -> Appointment:
     """Save; the database's own no-overlap rule (PostgreSQL) turns a lost race into a clear message."""
     try:

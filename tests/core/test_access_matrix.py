@@ -9,6 +9,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.roles import Role
+from dispatch.models import EngineerProfile
+from tests.dispatch.factories import booked, onsite_order
 from tests.warranty.factories import published_schedule
 from tests.workorders.factories import walk_in_order
 from warranty.models import PublicHoliday
@@ -112,6 +114,17 @@ EXPECTED = {
     "api-fee-schedule-list": (None, every(200, anon=401)),
     "api-fee-schedule-detail": ("fee_schedule", every(200, anon=401)),
     "api-quote": (None, every(405, anon=401)),
+    "dispatch-board": (None, only({HL, DP, SV})),
+    "dispatch-week": (None, only({HL, DP, SV})),
+    "dispatch-assign": ("dispatch_order", only({HL, DP, SV})),
+    "appointment-detail": ("appointment", every(200)),
+    "appointment-change": ("appointment_change", every(405, anon=405)),
+    "service-record": ("appointment", every(200)),
+    "engineer-list": (None, only({HL, DP, EN, SV, AD})),
+    "engineer-edit": ("engineer", only({DP, SV, AD})),
+    "my-jobs": (None, only({EN})),
+    "job-detail": ("appointment", only({EN})),
+    "job-step": ("job_step", every(405, anon=405)),
     "admin:index": (None, only({AD}, denied=302)),
 }
 
@@ -133,7 +146,24 @@ def test_every_url_is_in_the_matrix():
     assert missing == [], f"pages missing from the access matrix: {missing}"
 
 
+def _appointment(network):
+    engineer_user = network.staff[EN]
+    EngineerProfile.objects.get_or_create(user=engineer_user)
+    order = onsite_order(network.staff[HL], network.a1)
+    return booked(order, engineer_user, network.staff[DP])
+
+
 def _kwargs(kind, network):
+    if kind == "dispatch_order":
+        return {"pk": onsite_order(network.staff[HL], network.a1).pk}
+    if kind == "appointment":
+        return {"pk": _appointment(network).pk}
+    if kind == "appointment_change":
+        return {"pk": _appointment(network).pk, "action": "reschedule"}
+    if kind == "job_step":
+        return {"pk": _appointment(network).pk, "step": "confirm"}
+    if kind == "engineer":
+        return {"user_pk": network.staff[EN].pk}
     if kind == "fee_schedule":
         return {"pk": published_schedule().pk}
     if kind == "slip":

@@ -1,0 +1,222 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledForm
+from core.models import User
+from dispatch import selectors
+from dispatch.models import CHECKLIST, Appointment, VisitReport
+from workorders.models import Payment, ProductCategory, WorkOrder
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+
+
+def _engineer_choices(user, outlet):
+    return User.objects.filter(pk__in=selectors.engineers(user=user, outlet=outlet).values("user_id")).order_by("name")
+
+
+class WindowForm(StyledForm):
+    """A day and a from-until time, read as an aware window in the local time zone."""
+
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    start = forms.TimeField(label=_("From"), widget=TIME)
+    end = forms.TimeField(label=_("Until"), widget=TIME)
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(f) for f in ("day", "start", "end")):
+            data["starts_at"] = timezone.make_aware(dt.datetime.combine(data["day"], data["start"]))
+            data["ends_at"] = timezone.make_aware(dt.datetime.combine(data["day"], data["end"]))
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("end", _("The window must end after it starts."))
+        return data
+
+
+class BookingForm(WindowForm):
+    engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=User.objects.none())
+
+    field_order = ["engineer", "day", "start", "end"]
+
+    def __init__(self, *args, user, order: WorkOrder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engineer"].queryset = _engineer_choices(user, order.outlet)
+
+
+class ChangeForm(StyledForm):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+    customer_agreed = forms.BooleanField(label=_("The customer agreed"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RescheduleForm(WindowForm, ChangeForm):
+    field_order = ["day", "start", "end", "reason", "customer_agreed"]
+
+
+class ReassignForm(ChangeForm):
+    engineer = forms.ModelChoiceField(label=_("New engineer"), queryset=User.objects.none())
+
+    field_order = ["engineer", "reason", "customer_agreed"]
+
+    def __init__(self, *args, user, appointment: Appointment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engineer"].queryset = _engineer_choices(user, appointment.work_order.outlet).exclude(
+            pk=appointment.engineer_id
+        )
+
+
+class UnbookForm(StyledForm):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class EngineerProfileForm(StyledForm):
+    skills = forms.ModelMultipleChoiceField(
+        label=_("Product skills"),
+        queryset=ProductCategory.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    service_types = forms.MultipleChoiceField(
+        label=_("Service types"),
+        choices=WorkOrder.ServiceType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    work_start = forms.TimeField(label=_("Working hours from"), widget=TIME)
+    work_end = forms.TimeField(label=_("Working hours until"), widget=TIME)
+    days_off = forms.TypedMultipleChoiceField(
+        label=_("Days off"), choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    daily_capacity = forms.IntegerField(label=_("Jobs per day"), min_value=1, max_value=50)
+    base_area = forms.CharField(label=_("Base area"), max_length=100, required=False)
+    active = forms.BooleanField(label=_("Active"), required=False)
+
+
+# --- The engineer's visit page -----------------------------------------------------------------
+
+
+class ConfirmForm(StyledForm):
+    confirmation = forms.ChoiceField(
+        label=_("Outcome of the call"), choices=Appointment.Confirmation.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("What the customer said"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanForm(StyledForm):
+    travel_minutes = forms.IntegerField(label=_("Travel time (minutes)"), min_value=1, max_value=600)
+
+
+class ReassignRequestForm(StyledForm):
+    reason = forms.CharField(label=_("Why another engineer should go"), max_length=500)
+
+
+class LatenessForm(StyledForm):
+    apology_made = forms.BooleanField(label=_("Apologised to the customer"), required=False)
+    gift_given = forms.BooleanField(label=_("Gave a small gift (over 15 minutes late)"), required=False)
+    customer_refused = forms.BooleanField(label=_("The customer still refuses the service"), required=False)
+    note = forms.CharField(label=_("What the customer said"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoShowForm(StyledForm):
+    note_left = forms.BooleanField(label=_("Note left at the door"), required=False)
+    centre_informed = forms.BooleanField(label=_("Centre informed"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportForm(StyledForm):
+    proof = forms.ChoiceField(
+        label=_("Proof of purchase"), choices=[("", "—"), *VisitReport.Proof.choices], required=False
+    )
+    parts_complete = forms.BooleanField(label=_("Parts complete and untampered"), required=False, initial=True)
+    tamper_note = forms.CharField(
+        label=_("Missing parts or tampering found"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    tamper_acknowledged = forms.BooleanField(label=_("The customer acknowledged the finding"), required=False)
+    diagnosis = forms.CharField(label=_("Diagnosis"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    human_damage = forms.BooleanField(label=_("Human damage found (not covered by the warranty)"), required=False)
+    human_damage_acknowledged = forms.BooleanField(label=_("The customer acknowledged the damage"), required=False)
+    parts_used = forms.CharField(
+        label=_("Parts used"),
+        required=False,
+        help_text=_("One part per line: code and quantity, e.g. “compressor 1”."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    fee_consent = forms.BooleanField(
+        label=_("Fee schedule shown; the customer agreed to the charges before the work"), required=False
+    )
+    actions = forms.CharField(label=_("Actions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    test_run_result = forms.CharField(
+        label=_("Test run and full inspection"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in CHECKLIST.items():
+            self.fields[f"check_{code}"] = forms.BooleanField(label=label, required=False)
+            self.fields[f"check_{code}"].widget.attrs["class"] = "form-check-input"
+
+    @classmethod
+    def initial_from(cls, report: VisitReport | None) -> dict:
+        if report is None:
+            return {"parts_complete": True}
+        initial = {f: getattr(report, f) for f in cls.base_fields if f != "parts_used"}
+        initial["parts_used"] = "\n".join(f"{p['code']} {p['quantity']}" for p in report.parts_used)
+        initial |= {f"check_{code}": done for code, done in report.checklist.items()}
+        return initial
+
+    def clean_parts_used(self):
+        parts = []
+        for line in self.cleaned_data["parts_used"].splitlines():
+            bits = line.split()
+            if not bits:
+                continue
+            if len(bits) > 2 or (len(bits) == 2 and not bits[1].isdigit()):
+                raise forms.ValidationError(_("Write each part as its code and a quantity, e.g. “compressor 1”."))
+            parts.append({"code": bits[0], "quantity": int(bits[1]) if len(bits) == 2 else 1})
+        return parts
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["checklist"] = {code: data.pop(f"check_{code}") for code in CHECKLIST}
+        return data
+
+
+class SignOffForm(StyledForm):
+    satisfied = forms.TypedChoiceField(
+        label=_("Is the customer satisfied?"),
+        choices=[("yes", _("Satisfied")), ("no", _("Not satisfied: another visit is needed"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    rating_quality = forms.TypedChoiceField(
+        label=_("Repair quality"),
+        choices=[("", "—")] + [(i, i) for i in range(5, 0, -1)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    rating_attitude = forms.TypedChoiceField(
+        label=_("Service attitude"),
+        choices=[("", "—")] + [(i, i) for i in range(5, 0, -1)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    comment = forms.CharField(label=_("Customer's comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    signature_refused_reason = forms.CharField(label=_("The customer did not sign, because"), required=False)
+    payment_method = forms.ChoiceField(
+        label=_("Payment method"), choices=[("", "—"), *Payment.Method.choices], required=False
+    )
+    bill_later = forms.BooleanField(label=_("Bill the charges later"), required=False)

@@ -1,0 +1,391 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_time
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.decorators import staff_page
+from core.errors import ConflictError
+from core.privacy import sees_personal_data
+from core.roles import Role
+from core.scoping import visible_outlets, visible_staff
+from dispatch import selectors, services
+from dispatch.forms import (
+    BookingForm,
+    ConfirmForm,
+    EngineerProfileForm,
+    LatenessForm,
+    NoShowForm,
+    PlanForm,
+    ReassignForm,
+    ReassignRequestForm,
+    ReportForm,
+    RescheduleForm,
+    SignOffForm,
+    UnbookForm,
+)
+from dispatch.models import Appointment, EngineerProfile
+from workorders.selectors import work_order_list
+
+SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
+BOOKING_LENGTH = dt.timedelta(hours=2)
+
+
+def _day(request) -> dt.date:
+    return parse_date(request.GET.get("day") or "") or timezone.localdate()
+
+
+def _outlet(request):
+    outlet_id = request.GET.get("outlet")
+    if not outlet_id or not outlet_id.isdigit():
+        return None
+    return get_object_or_404(visible_outlets(request.user), pk=outlet_id)
+
+
+def _fail(form, exc) -> None:
+    if isinstance(exc, ValidationError):
+        form.add_service_errors(exc)
+    else:
+        form.add_error(None, str(exc))
+
+
+# --- Dispatcher: the board ----------------------------------------------------------------------
+
+
+@staff_page(perm="dispatch.dispatch_appointment")
+def board(request):
+    """A day by engineer, with the queue of orders waiting for an engineer."""
+    day, outlet = _day(request), _outlet(request)
+    context = {
+        "day": day,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+        "outlet": outlet,
+        "outlets": visible_outlets(request.user).order_by("code"),
+        "rows": selectors.board(user=request.user, day=day, outlet=outlet),
+        "queue": list(selectors.dispatch_queue(user=request.user)[:100]),
+        "hours": range(selectors.DAY_FROM, selectors.DAY_UNTIL),
+        "hour_width": 100 / (selectors.DAY_UNTIL - selectors.DAY_FROM),
+    }
+    return render(request, "dispatch/board.html", context)
+
+
+@staff_page(perm="dispatch.dispatch_appointment")
+def board_week(request):
+    first_day, outlet = _day(request), _outlet(request)
+    days, rows = selectors.week(user=request.user, first_day=first_day, outlet=outlet)
+    context = {
+        "days": days,
+        "rows": rows,
+        "outlet": outlet,
+        "outlets": visible_outlets(request.user).order_by("code"),
+        "previous_week": first_day - dt.timedelta(days=7),
+        "next_week": first_day + dt.timedelta(days=7),
+    }
+    return render(request, "dispatch/week.html", context)
+
+
+def _booking_initial(request, suggestions, day: dt.date) -> dict:
+    """The engineer and time picked on the board (dragged or clicked), else the best suggestion."""
+    picked = parse_time(request.GET.get("start") or "")
+    if request.GET.get("engineer") and picked:
+        start = dt.datetime.combine(day, picked)
+        return {
+            "engineer": request.GET["engineer"],
+            "day": day,
+            "start": picked,
+            "end": (start + BOOKING_LENGTH).time(),
+        }
+    if suggestions and suggestions[0].candidate.free_start:
+        best = suggestions[0].candidate
+        start = timezone.localtime(best.free_start)
+        return {
+            "engineer": best.engineer_id,
+            "day": start.date(),
+            "start": start.time(),
+            "end": (start + BOOKING_LENGTH).time(),
+        }
+    return {"day": day}
+
+
+def _wanted(order, day: dt.date) -> dt.datetime:
+    """The time the customer asked for, else 09:00 of the day on the board."""
+    if order.requested_time and timezone.localtime(order.requested_time).date() >= timezone.localdate():
+        return order.requested_time
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+
+
+@staff_page(perm="dispatch.dispatch_appointment")
+def assign(request, pk: int):
+    """Suggestions for one order and the booking form; "check" shows conflicts without saving."""
+    order = get_object_or_404(work_order_list(user=request.user).select_related("outlet__centre"), pk=pk)
+    day = _day(request)
+    wanted = _wanted(order, day)
+    suggestions = selectors.suggestions(user=request.user, order=order, wanted=wanted, length=BOOKING_LENGTH)
+    form = BookingForm(
+        request.POST or None, user=request.user, order=order, initial=_booking_initial(request, suggestions, day)
+    )
+    problems, checked = [], False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        window = {"engineer": data["engineer"], "starts_at": data["starts_at"], "ends_at": data["ends_at"]}
+        if "check" in request.POST:
+            problems = services.appointment_check(work_order=order, actor=request.user, **window)
+            checked = True
+        else:
+            try:
+                appointment = services.appointment_book(work_order=order, actor=request.user, **window)
+            except SERVICE_ERRORS as exc:
+                _fail(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Order %(number)s booked with %(engineer)s.")
+                    % {"number": order.number, "engineer": data["engineer"]},
+                )
+                target = f"{reverse('dispatch-board')}?day={timezone.localtime(appointment.starts_at).date()}"
+                if request.htmx:
+                    return HttpResponse(headers={"HX-Redirect": target})
+                return redirect(target)
+    context = {
+        "order": order,
+        "form": form,
+        "suggestions": suggestions,
+        "wanted": wanted,
+        "problems": problems,
+        "checked": checked,
+        "day": day,
+    }
+    template = "dispatch/includes/assign.html" if request.htmx else "dispatch/assign.html"
+    return render(request, template, context)
+
+
+@staff_page(perm="dispatch.view_appointment")
+def appointment_detail(request, pk: int):
+    appointment = get_object_or_404(selectors.appointment_detail(user=request.user), pk=pk)
+    return render(request, "dispatch/appointment.html", _appointment_context(request, appointment))
+
+
+def _appointment_context(request, appointment, **forms) -> dict:
+    local = timezone.localtime(appointment.starts_at)
+    version = {"version": appointment.version}
+    return {
+        "appointment": appointment,
+        "order": appointment.work_order,
+        "sees_personal_data": sees_personal_data(request.user),
+        "can_dispatch": request.user.has_perm("dispatch.dispatch_appointment")
+        and appointment.status == Appointment.Status.BOOKED,
+        "reschedule_form": forms.get("reschedule")
+        or RescheduleForm(
+            initial=version
+            | {"day": local.date(), "start": local.time(), "end": timezone.localtime(appointment.ends_at).time()}
+        ),
+        "reassign_form": forms.get("reassign")
+        or ReassignForm(initial=version, user=request.user, appointment=appointment),
+        "unbook_form": forms.get("unbook") or UnbookForm(),
+    }
+
+
+@require_POST
+@staff_page(perm="dispatch.dispatch_appointment")
+def appointment_change(request, pk: int, action: str):
+    """Reschedule (改约), reassign (改派) or take back an appointment; errors shown next to the fields."""
+    appointment = get_object_or_404(selectors.appointment_detail(user=request.user), pk=pk)
+    if action == "reschedule":
+        form = RescheduleForm(request.POST)
+    elif action == "reassign":
+        form = ReassignForm(request.POST, user=request.user, appointment=appointment)
+    elif action == "unbook":
+        form = UnbookForm(request.POST)
+    else:
+        raise Http404
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "reschedule":
+                services.appointment_reschedule(
+                    appointment=appointment,
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    reason=data["reason"],
+                    customer_agreed=data["customer_agreed"],
+                    expected_version=data["version"],
+                    actor=request.user,
+                )
+            elif action == "reassign":
+                services.appointment_reassign(
+                    appointment=appointment,
+                    engineer=data["engineer"],
+                    reason=data["reason"],
+                    customer_agreed=data["customer_agreed"],
+                    expected_version=data["version"],
+                    actor=request.user,
+                )
+            else:
+                services.appointment_unbook(appointment=appointment, reason=data["reason"], actor=request.user)
+        except SERVICE_ERRORS as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("appointment-detail", pk=pk)
+    context = _appointment_context(request, appointment, **{action: form})
+    return render(request, "dispatch/appointment.html", context, status=400)
+
+
+@staff_page(perm="dispatch.view_engineerprofile")
+def engineer_list(request):
+    """Every field engineer the user may see, with their profile (or none yet)."""
+    engineers = (
+        visible_staff(request.user)
+        .filter(groups__name=Role.ENGINEER)
+        .select_related("engineer_profile")
+        .prefetch_related("outlets", "engineer_profile__skills")
+        .order_by("-is_active", "name")
+    )
+    return render(request, "dispatch/engineers.html", {"engineers": engineers})
+
+
+@staff_page(perm="dispatch.change_engineerprofile")
+def engineer_edit(request, user_pk: int):
+    engineer = get_object_or_404(visible_staff(request.user).filter(is_active=True), pk=user_pk)
+    profile = EngineerProfile.objects.filter(user=engineer).prefetch_related("skills").first()
+    initial = (
+        {
+            "skills": list(profile.skills.all()),
+            "service_types": profile.service_types,
+            "work_start": profile.work_start,
+            "work_end": profile.work_end,
+            "days_off": profile.days_off,
+            "daily_capacity": profile.daily_capacity,
+            "base_area": profile.base_area,
+            "active": profile.active,
+        }
+        if profile
+        else {"work_start": dt.time(8, 30), "work_end": dt.time(18), "daily_capacity": 8, "active": True}
+    )
+    form = EngineerProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.engineer_profile_save(engineer=engineer, actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("engineer-list")
+    return render(request, "dispatch/engineer_form.html", {"form": form, "engineer": engineer})
+
+
+# --- Engineer: today's jobs and the visit ----------------------------------------------------------
+
+
+@staff_page(perm="dispatch.visit_appointment")
+def my_jobs(request):
+    day = _day(request)
+    jobs = list(selectors.engineer_jobs(user=request.user, day=day))
+    context = {
+        "day": day,
+        "jobs": jobs,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+    }
+    return render(request, "dispatch/my_jobs.html", context)
+
+
+# step -> (form class, service, success message)
+VISIT_STEPS = {
+    "confirm": (ConfirmForm, services.visit_confirm),
+    "plan": (PlanForm, services.visit_plan),
+    "ask-reassign": (ReassignRequestForm, services.appointment_request_reassign),
+    "lateness": (LatenessForm, services.visit_lateness),
+    "no-show": (NoShowForm, services.visit_no_show),
+    "report": (ReportForm, services.visit_report_save),
+    "sign-off": (SignOffForm, services.visit_sign_off),
+}
+
+
+def _own_job(request, pk: int) -> Appointment:
+    return get_object_or_404(
+        selectors.appointment_detail(user=request.user).filter(engineer=request.user).select_related("report"), pk=pk
+    )
+
+
+def _job_context(request, appointment, bound=None) -> dict:
+    report = getattr(appointment, "report", None)
+    forms = {
+        "confirm": ConfirmForm(
+            initial={"confirmation": appointment.confirmation, "note": appointment.confirmation_note}
+        ),
+        "plan": PlanForm(initial={"travel_minutes": appointment.travel_minutes}),
+        "ask_reassign": ReassignRequestForm(),
+        "lateness": LatenessForm(
+            initial={"apology_made": appointment.apology_made, "gift_given": appointment.gift_given}
+        ),
+        "no_show": NoShowForm(),
+        "report": ReportForm(initial=ReportForm.initial_from(report)),
+        "sign_off": SignOffForm(initial={"satisfied": "yes"}),
+    }
+    if bound:
+        step, form = bound
+        forms[step.replace("-", "_")] = form
+    return {
+        "appointment": appointment,
+        "order": appointment.work_order,
+        "report": report,
+        "forms": forms,
+        "report_fields": [f for f in forms["report"] if not f.name.startswith("check_")],
+        "checklist_fields": [f for f in forms["report"] if f.name.startswith("check_")],
+    }
+
+
+@staff_page(perm="dispatch.visit_appointment")
+def job_detail(request, pk: int):
+    appointment = _own_job(request, pk)
+    return render(request, "dispatch/job.html", _job_context(request, appointment))
+
+
+@require_POST
+@staff_page(perm="dispatch.visit_appointment")
+def job_step(request, pk: int, step: str):
+    """One step of the visit; on an error the page comes back with what was typed and the message."""
+    appointment = _own_job(request, pk)
+    if step in ("departed", "arrived", "started", "finished"):
+        try:
+            services.visit_event(appointment=appointment, event=step, actor=request.user)
+        except SERVICE_ERRORS as exc:
+            for message in getattr(exc, "messages", None) or [str(exc)]:
+                messages.error(request, message)
+        return redirect("job-detail", pk=pk)
+    if step not in VISIT_STEPS:
+        raise Http404
+    form_class, service = VISIT_STEPS[step]
+    form = form_class(request.POST)
+    if form.is_valid():
+        kwargs = form.service_kwargs() if isinstance(form, ReportForm) else form.cleaned_data
+        try:
+            service(appointment=appointment, actor=request.user, **kwargs)
+        except SERVICE_ERRORS as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("job-detail", pk=pk)
+    appointment = _own_job(request, pk)
+    return render(request, "dispatch/job.html", _job_context(request, appointment, (step, form)), status=400)
+
+
+@staff_page(perm="dispatch.view_appointment")
+def service_record(request, pk: int):
+    """The printable on-site service record (上门服务单) the customer signed."""
+    appointment = get_object_or_404(
+        selectors.appointment_detail(user=request.user).select_related("report", "work_order__outlet"), pk=pk
+    )
+    return render(
+        request,
+        "dispatch/print/service_record.html",
+        {"appointment": appointment, "order": appointment.work_order, "report": getattr(appointment, "report", None)},
+    )

@@ -1,0 +1,32 @@
+// Drag an order from the queue onto an engineer's row: the assign panel opens with that engineer
+// and the half hour under the pointer; nothing is saved until the dispatcher books.
+(function () {
+  let dragged = null;
+  document.querySelectorAll(".queue-item[draggable]").forEach((item) => {
+    item.addEventListener("dragstart", (event) => {
+      dragged = item;
+      event.dataTransfer.setData("text/plain", item.dataset.order);
+    });
+  });
+  document.querySelectorAll(".board-track").forEach((track) => {
+    track.addEventListener("dragover", (event) => {
+      event.preventDefault();
+      track.classList.add("drop-target");
+    });
+    track.addEventListener("dragleave", () => track.classList.remove("drop-target"));
+    track.addEventListener("drop", (event) => {
+      event.preventDefault();
+      track.classList.remove("drop-target");
+      if (!dragged) return;
+      const box = track.getBoundingClientRect();
+      const from = Number(track.dataset.from);
+      const until = Number(track.dataset.until);
+      const hours = from + ((event.clientX - box.left) / box.width) * (until - from);
+      const halfHours = Math.floor(hours * 2);
+      const start = `${String(Math.floor(halfHours / 2)).padStart(2, "0")}:${halfHours % 2 ? "30" : "00"}`;
+      const query = new URLSearchParams({ day: track.dataset.day, engineer: track.dataset.engineer, start });
+      htmx.ajax("GET", `${dragged.dataset.assignUrl}?${query}`, "#assign-panel");
+      dragged = null;
+    });
+  });
+})();

@@ -1,0 +1,214 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.roles import Role
+from dispatch.models import Appointment, AppointmentChange, EngineerProfile, VisitReport
+from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
+from tests.dispatch.test_services_visit import SIGNATURE
+from tests.factories import UserFactory
+from workorders.lifecycle import Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(network):
+    return type(
+        "Desk",
+        (),
+        {
+            "hl": network.staff[Role.HOTLINE],
+            "dp": network.staff[Role.DISPATCHER],
+            "eng": engineer(network.a1, username="wang", base_area="徐汇区"),
+            "net": network,
+        },
+    )
+
+
+def _in_english(user):
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return user
+
+
+def _board_queries(client, day) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("dispatch-board"), {"day": day.isoformat()})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _bulk_day(outlet, clerk, dispatcher, day, engineers: int, per_engineer: int) -> None:
+    """Engineers and appointments made in bulk (the board only reads them)."""
+    order = onsite_order(clerk, outlet)
+    rows = []
+    for _ in range(engineers):
+        user = UserFactory(role=Role.ENGINEER, outlets=[outlet])
+        EngineerProfile.objects.create(user=user, daily_capacity=20)
+        rows += [
+            Appointment(
+                work_order=order,
+                outlet=outlet,
+                engineer=user,
+                starts_at=at(day, 8 + j),
+                ends_at=at(day, 9 + j),
+                booked_by=dispatcher,
+            )
+            for j in range(per_engineer)
+        ]
+    Appointment.objects.bulk_create(rows)
+
+
+def test_the_board_is_built_in_a_fixed_number_of_queries(desk, client_for):
+    day = next_workday()
+    client = client_for(desk.dp)
+    _bulk_day(desk.net.a1, desk.hl, desk.dp, day, engineers=2, per_engineer=2)
+    few = _board_queries(client, day)
+    _bulk_day(desk.net.a1, desk.hl, desk.dp, day, engineers=20, per_engineer=8)
+    for _ in range(5):
+        onsite_order(desk.hl, desk.net.a1)
+    assert _board_queries(client, day) == few
+
+
+def test_board_shows_queue_and_appointments_and_assigning_books(desk, client_for):
+    waiting = onsite_order(desk.hl, desk.net.a1, priority="urgent")
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=9, hours=1)
+    client = client_for(_in_english(desk.dp))
+    day = next_workday()
+
+    page = client.get(reverse("dispatch-board"), {"day": day.isoformat()}).content.decode()
+    assert waiting.number in page and f"block-{appointment.work_order.number}" in page
+
+    url = reverse("dispatch-assign", args=[waiting.pk])
+    panel = client.get(url, {"day": day.isoformat()}, headers={"HX-Request": "true"})
+    assert (
+        panel.status_code == 200 and "wang" in panel.content.decode().lower() or desk.eng.name in panel.content.decode()
+    )
+    form = {"engineer": desk.eng.pk, "day": day.isoformat(), "start": "09:30", "end": "11:00"}
+    checked = client.post(url, form | {"check": "1"}, headers={"HX-Request": "true"})
+    assert appointment.work_order.number in checked.content.decode()  # the conflict, before saving
+    assert Appointment.objects.count() == 1
+
+    booked_response = client.post(url, form | {"start": "10:00", "book": "1"}, headers={"HX-Request": "true"})
+    assert booked_response.status_code == 200 and booked_response["HX-Redirect"].startswith(reverse("dispatch-board"))
+    waiting.refresh_from_db()
+    assert waiting.status == Status.SCHEDULED
+
+
+def test_a_refused_booking_keeps_the_form_and_shows_why(desk, client_for):
+    booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10, hours=2)
+    waiting = onsite_order(desk.hl, desk.net.a1)
+    client = client_for(_in_english(desk.dp))
+    response = client.post(
+        reverse("dispatch-assign", args=[waiting.pk]),
+        {"engineer": desk.eng.pk, "day": next_workday().isoformat(), "start": "11:00", "end": "12:00"},
+    )
+    body = response.content.decode()
+    assert "already booked" in body and 'value="11:00"' in body
+    assert Appointment.objects.count() == 1
+
+
+def test_orders_of_other_outlets_cannot_be_assigned(desk, client_for):
+    other = onsite_order(UserFactory(role=Role.HOTLINE, outlets=[desk.net.b1]), desk.net.b1)
+    assert client_for(desk.dp).get(reverse("dispatch-assign", args=[other.pk])).status_code == 404
+
+
+def test_reschedule_and_reassign_on_the_appointment_page(desk, client_for):
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10, hours=2)
+    other = engineer(desk.net.a1, username="li")
+    client = client_for(desk.dp)
+    day = next_workday().isoformat()
+
+    missing_reason = client.post(
+        reverse("appointment-change", args=[appointment.pk, "reschedule"]),
+        {"day": day, "start": "14:00", "end": "16:00", "reason": "", "version": 1},
+    )
+    assert missing_reason.status_code == 400 and 'value="14:00"' in missing_reason.content.decode()
+    client.post(
+        reverse("appointment-change", args=[appointment.pk, "reschedule"]),
+        {"day": day, "start": "14:00", "end": "16:00", "reason": "客户下午在家", "customer_agreed": "on", "version": 1},
+    )
+    client.post(
+        reverse("appointment-change", args=[appointment.pk, "reassign"]),
+        {"engineer": other.pk, "reason": "王师傅请假", "version": 2},
+    )
+    page = client.get(reverse("appointment-detail", args=[appointment.pk])).content.decode()
+    assert "客户下午在家" in page and "王师傅请假" in page
+    assert AppointmentChange.objects.filter(appointment=appointment).count() == 2
+    stale = client.post(
+        reverse("appointment-change", args=[appointment.pk, "reschedule"]),
+        {"day": day, "start": "15:00", "end": "16:00", "reason": "x", "version": 1},
+    )
+    assert stale.status_code == 400  # someone changed it meanwhile
+
+
+def test_engineer_runs_the_visit_from_the_phone_page(desk, client_for):
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10, hours=2)
+    client = client_for(desk.eng)
+    jobs = client.get(reverse("my-jobs"), {"day": next_workday().isoformat()}).content.decode()
+    assert appointment.work_order.number in jobs and "tel:+8613812345678" in jobs
+
+    def step(name, data=None):
+        return client.post(reverse("job-step", args=[appointment.pk, name]), data or {})
+
+    step("confirm", {"confirmation": "confirmed"})
+    step("plan", {"travel_minutes": "30"})
+    step("departed")
+    step("arrived")
+    bad = step("report", {"parts_complete": "", "diagnosis": "压缩机启动电容损坏"})
+    assert bad.status_code == 400 and "压缩机启动电容损坏" in bad.content.decode()  # kept what was typed
+    step(
+        "report",
+        {
+            "check_service_id_shown": "on",
+            "check_shoe_covers": "on",
+            "proof": "proof_seen",
+            "parts_complete": "on",
+            "diagnosis": "压缩机启动电容损坏",
+            "parts_used": "capacitor 1",
+            "actions": "更换启动电容",
+            "test_run_result": "试机正常",
+        },
+    )
+    step("started")
+    step("finished")
+    step("sign-off", {"satisfied": "yes", "rating_quality": "5", "rating_attitude": "5", "signature": SIGNATURE})
+
+    appointment.refresh_from_db()
+    report = VisitReport.objects.get(appointment=appointment)
+    assert appointment.status == Appointment.Status.DONE and appointment.travel_minutes == 30
+    assert report.checklist["shoe_covers"] and not report.checklist["mat_cloth"]
+    assert report.parts_used == [{"code": "capacitor", "quantity": 1}]
+    record = client.get(reverse("service-record", args=[appointment.pk])).content.decode()
+    assert "更换启动电容" in record and SIGNATURE in record
+
+
+def test_engineers_see_only_their_own_jobs(desk, client_for):
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp)
+    colleague = engineer(desk.net.a1)
+    client = client_for(colleague)
+    assert client.get(reverse("job-detail", args=[appointment.pk])).status_code == 404
+    assert client.get(reverse("appointment-detail", args=[appointment.pk])).status_code == 404
+    assert client.post(reverse("job-step", args=[appointment.pk, "departed"])).status_code == 404
+
+
+def test_engineer_profiles_are_listed_and_edited(desk, client_for):
+    newcomer = UserFactory(role=Role.ENGINEER, outlets=[desk.net.a1], username="newbie")
+    client = client_for(desk.dp)
+    page = client.get(reverse("engineer-list")).content.decode()
+    assert "edit-newbie" in page and "edit-wang" in page
+    bad = client.post(
+        reverse("engineer-edit", args=[newcomer.pk]),
+        {"work_start": "18:00", "work_end": "09:00", "daily_capacity": "5", "active": "on"},
+    )
+    assert bad.status_code == 200 and not EngineerProfile.objects.filter(user=newcomer).exists()
+    client.post(
+        reverse("engineer-edit", args=[newcomer.pk]),
+        {"work_start": "09:00", "work_end": "17:30", "daily_capacity": "5", "days_off": ["6"], "active": "on"},
+    )
+    profile = EngineerProfile.objects.get(user=newcomer)
+    assert profile.days_off == [6] and profile.work_end == dt.time(17, 30)
