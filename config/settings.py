@@ -254,6 +254,9 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderServiceTypeEnum": "workorders.models.WorkOrder.ServiceType",
         "FeeScheduleStatusEnum": "warranty.models.FeeSchedule.Status",
         "FeeServiceTypeEnum": "warranty.models.SERVICE_TYPE_CHOICES",
+        "AppointmentStatusEnum": "dispatch.models.Appointment.Status",
+        "VisitProofEnum": "dispatch.models.VisitReport.Proof",
+        "ProductProofEnum": "workorders.models.Product.Proof",
     },
 }
 

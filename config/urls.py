@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core import api as core_api
 from core import views as core_views
 from core.navigation import ROLE_HOME
+from dispatch import api as dispatch_api
 from dispatch import views as dispatch_views
 from warranty import api as warranty_api
 from warranty import views as warranty_views
@@ -54,6 +55,34 @@ api_v1 = [
         "message-slips/<int:pk>/answer/",
         workorder_api.MessageSlipAnswerView.as_view(),
         name="api-message-slip-answer",
+    ),
+    path("engineers/", dispatch_api.EngineerListView.as_view(), name="api-engineer-list"),
+    path("engineers/<int:user_pk>/", dispatch_api.EngineerProfileView.as_view(), name="api-engineer-profile"),
+    path("dispatch/board/", dispatch_api.BoardView.as_view(), name="api-dispatch-board"),
+    path("dispatch/queue/", dispatch_api.DispatchQueueView.as_view(), name="api-dispatch-queue"),
+    path(
+        "work-orders/<int:pk>/engineer-suggestions/",
+        dispatch_api.SuggestionsView.as_view(),
+        name="api-engineer-suggestions",
+    ),
+    path("appointments/", dispatch_api.AppointmentListCreateView.as_view(), name="api-appointment-list"),
+    path("appointments/check/", dispatch_api.AppointmentCheckView.as_view(), name="api-appointment-check"),
+    path("appointments/<int:pk>/", dispatch_api.AppointmentDetailView.as_view(), name="api-appointment-detail"),
+    path(
+        "appointments/<int:pk>/reschedule/",
+        dispatch_api.AppointmentRescheduleView.as_view(),
+        name="api-appointment-reschedule",
+    ),
+    path(
+        "appointments/<int:pk>/reassign/",
+        dispatch_api.AppointmentReassignView.as_view(),
+        name="api-appointment-reassign",
+    ),
+    path("appointments/<int:pk>/unbook/", dispatch_api.AppointmentUnbookView.as_view(), name="api-appointment-unbook"),
+    path(
+        "appointments/<int:pk>/visit/<slug:step>/",
+        dispatch_api.VisitStepView.as_view(),
+        name="api-visit-step",
     ),
     path("fees/schedules/", warranty_api.FeeScheduleListView.as_view(), name="api-fee-schedule-list"),
     path("fees/schedules/<int:pk>/", warranty_api.FeeScheduleDetailView.as_view(), name="api-fee-schedule-detail"),

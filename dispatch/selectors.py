@@ -76,7 +76,7 @@ def board(*, user, day: date, outlet=None) -> list[BoardRow]:
             engineer_id__in=[p.user_id for p in profiles], starts_at__gte=start, starts_at__lt=end
         )
         .exclude(status=Appointment.Status.CANCELLED)
-        .select_related("work_order", "work_order__customer", "work_order__product__category")
+        .select_related("engineer", "work_order", "work_order__customer", "work_order__product__category")
         .order_by("starts_at")
     )
     by_engineer: dict[int, list[Appointment]] = {}

@@ -125,6 +125,18 @@ EXPECTED = {
     "my-jobs": (None, only({EN})),
     "job-detail": ("appointment", only({EN})),
     "job-step": ("job_step", every(405, anon=405)),
+    "api-engineer-list": (None, only({HL, DP, EN, SV, AD}, anon=401)),
+    "api-engineer-profile": ("engineer", every(405, anon=401)),
+    "api-dispatch-board": (None, only({HL, DP, SV}, anon=401)),
+    "api-dispatch-queue": (None, only({HL, DP, SV}, anon=401)),
+    "api-engineer-suggestions": ("dispatch_order", only({HL, DP, SV}, anon=401)),
+    "api-appointment-list": (None, every(200, anon=401)),
+    "api-appointment-check": (None, every(405, anon=401)),
+    "api-appointment-detail": ("appointment", every(200, anon=401)),
+    "api-appointment-reschedule": ("appointment", every(405, anon=401)),
+    "api-appointment-reassign": ("appointment", every(405, anon=401)),
+    "api-appointment-unbook": ("appointment", every(405, anon=401)),
+    "api-visit-step": ("job_step", every(405, anon=401)),
     "admin:index": (None, only({AD}, denied=302)),
 }
 

@@ -1,0 +1,342 @@
+"""Dispatch over /api/v1/: engineers, the board, suggestions, appointments and the visit steps."""
+
+import datetime as dt
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import ViewPermissions, validated
+from core.scoping import visible_outlets, visible_staff
+from dispatch import selectors, services
+from dispatch.models import Appointment, EngineerProfile
+from dispatch.serializers import (
+    AppointmentDetailSerializer,
+    AppointmentSerializer,
+    BookingInputSerializer,
+    ConfirmInputSerializer,
+    EngineerProfileInputSerializer,
+    EngineerProfileSerializer,
+    EventInputSerializer,
+    LatenessInputSerializer,
+    NoShowInputSerializer,
+    PlanInputSerializer,
+    ReasonInputSerializer,
+    ReassignInputSerializer,
+    ReportInputSerializer,
+    RescheduleInputSerializer,
+    SignOffInputSerializer,
+    SuggestionSerializer,
+)
+from dispatch.views import BOOKING_LENGTH
+from workorders.models import ProductCategory, WorkOrder
+from workorders.selectors import work_order_list
+from workorders.serializers import WorkOrderSerializer
+
+
+def _require(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _day(request) -> dt.date:
+    value = request.query_params.get("day")
+    if not value:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise serializers.ValidationError({"day": ["YYYY-MM-DD"]}) from None
+
+
+def _engineer(request, pk: int):
+    engineer = visible_staff(request.user).filter(pk=pk).first()
+    if engineer is None:
+        raise serializers.ValidationError({"engineer": ["Unknown engineer."]})
+    return engineer
+
+
+class EngineerListView(generics.ListAPIView):
+    """Engineer profiles of the staff you may see."""
+
+    serializer_class = EngineerProfileSerializer
+    permission_classes = [ViewPermissions]
+    queryset = EngineerProfile.objects.none()
+
+    def get_queryset(self):
+        return (
+            EngineerProfile.objects.filter(user__in=visible_staff(self.request.user))
+            .select_related("user")
+            .prefetch_related("skills", "user__outlets")
+        )
+
+
+class EngineerProfileView(APIView):
+    """Create or replace an engineer's profile (skills, hours, days off, capacity)."""
+
+    @extend_schema(request=EngineerProfileInputSerializer, responses=EngineerProfileSerializer)
+    def put(self, request, user_pk: int):
+        engineer = get_object_or_404(visible_staff(request.user), pk=user_pk)
+        data = validated(EngineerProfileInputSerializer, request.data)
+        skills = list(ProductCategory.objects.filter(code__in=data["skills"]))
+        if len(skills) != len(set(data["skills"])):
+            raise serializers.ValidationError({"skills": ["Unknown product category."]})
+        profile = services.engineer_profile_save(engineer=engineer, actor=request.user, **(data | {"skills": skills}))
+        profile = (
+            EngineerProfile.objects.select_related("user")
+            .prefetch_related("skills", "user__outlets")
+            .get(pk=profile.pk)
+        )
+        return Response(EngineerProfileSerializer(profile).data)
+
+
+class BoardView(APIView):
+    """One day by engineer with their appointments, built in a fixed number of queries."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("day", OpenApiTypes.DATE),
+            OpenApiParameter("outlet", OpenApiTypes.INT),
+        ],
+        responses=inline_serializer(
+            "Board",
+            {
+                "day": serializers.DateField(),
+                "engineers": inline_serializer(
+                    "BoardRow",
+                    {
+                        "engineer": EngineerProfileSerializer(),
+                        "jobs": serializers.IntegerField(),
+                        "appointments": AppointmentSerializer(many=True),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        _require(request, "dispatch.dispatch_appointment")
+        outlet = None
+        if request.query_params.get("outlet"):
+            outlet = visible_outlets(request.user).filter(pk=request.query_params["outlet"]).first()
+            if outlet is None:
+                raise NotFound
+        day = _day(request)
+        rows = selectors.board(user=request.user, day=day, outlet=outlet)
+        context = {"request": request}
+        return Response(
+            {
+                "day": day,
+                "engineers": [
+                    {
+                        "engineer": EngineerProfileSerializer(row.profile).data,
+                        "jobs": row.jobs,
+                        "appointments": AppointmentSerializer(
+                            [b[0] for b in row.blocks], many=True, context=context
+                        ).data,
+                    }
+                    for row in rows
+                ],
+            }
+        )
+
+
+class DispatchQueueView(generics.ListAPIView):
+    """Orders waiting for an engineer: urgent first, then oldest (at most 200)."""
+
+    serializer_class = WorkOrderSerializer
+    pagination_class = None
+    queryset = WorkOrder.objects.none()  # for the schema; get_queryset answers
+
+    def get_queryset(self):
+        _require(self.request, "dispatch.dispatch_appointment")
+        return selectors.dispatch_queue(user=self.request.user)[:200]
+
+
+class SuggestionsView(APIView):
+    """Engineers ranked for an order, with the reasons: `?at=` the wanted time (default: the order's)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("at", OpenApiTypes.DATETIME)], responses=SuggestionSerializer(many=True)
+    )
+    def get(self, request, pk: int):
+        _require(request, "dispatch.dispatch_appointment")
+        order = get_object_or_404(work_order_list(user=request.user).select_related("outlet"), pk=pk)
+        at = (
+            serializers.DateTimeField().to_internal_value(request.query_params["at"])
+            if "at" in request.query_params
+            else None
+        )
+        wanted = at or order.requested_time or timezone.now()
+        ranked = selectors.suggestions(user=request.user, order=order, wanted=wanted, length=BOOKING_LENGTH)
+        return Response(SuggestionSerializer(ranked, many=True).data)
+
+
+class AppointmentPermissions(ViewPermissions):
+    """Booking is the dispatch permission, not a plain `add_appointment`."""
+
+    perms_map = {**ViewPermissions.perms_map, "POST": ["%(app_label)s.dispatch_appointment"]}
+
+
+class AppointmentFilter(django_filters.FilterSet):
+    starts_from = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+
+    class Meta:
+        model = Appointment
+        fields = ["engineer", "status", "work_order", "outlet"]  # each is indexed with starts_at
+
+
+class AppointmentListCreateView(generics.ListAPIView):
+    """Appointments of your outlets (engineers: their own); POST books an engineer for an order."""
+
+    serializer_class = AppointmentSerializer
+    permission_classes = [AppointmentPermissions]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AppointmentFilter
+    queryset = Appointment.objects.none()
+
+    def get_queryset(self):
+        return selectors.appointment_list(user=self.request.user)
+
+    @extend_schema(request=BookingInputSerializer, responses={201: AppointmentDetailSerializer})
+    def post(self, request):
+        data = validated(BookingInputSerializer, request.data)
+        order = get_object_or_404(work_order_list(user=request.user), pk=data["work_order"])
+        appointment = services.appointment_book(
+            work_order=order,
+            engineer=_engineer(request, data["engineer"]),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            actor=request.user,
+        )
+        return _answer(request, appointment, status.HTTP_201_CREATED)
+
+
+class AppointmentCheckView(APIView):
+    """What would stop a booking, without saving: `{"problems": [...]}` (empty when it can be booked)."""
+
+    @extend_schema(
+        request=BookingInputSerializer,
+        responses=inline_serializer("BookingCheck", {"problems": serializers.ListField(child=serializers.CharField())}),
+    )
+    def post(self, request):
+        data = validated(BookingInputSerializer, request.data)
+        order = get_object_or_404(work_order_list(user=request.user), pk=data["work_order"])
+        problems = services.appointment_check(
+            work_order=order,
+            engineer=_engineer(request, data["engineer"]),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            actor=request.user,
+        )
+        return Response({"problems": problems})
+
+
+def _answer(request, appointment, code=status.HTTP_200_OK) -> Response:
+    appointment = selectors.appointment_detail(user=request.user).select_related("report").get(pk=appointment.pk)
+    return Response(AppointmentDetailSerializer(appointment, context={"request": request}).data, status=code)
+
+
+class AppointmentDetailView(generics.RetrieveAPIView):
+    serializer_class = AppointmentDetailSerializer
+    permission_classes = [ViewPermissions]
+    queryset = Appointment.objects.none()
+
+    def get_queryset(self):
+        return selectors.appointment_detail(user=self.request.user).select_related("report")
+
+
+class _AppointmentAction(APIView):
+    def _appointment(self, request, pk: int) -> Appointment:
+        return get_object_or_404(selectors.appointment_list(user=request.user), pk=pk)
+
+
+class AppointmentRescheduleView(_AppointmentAction):
+    """改约: another window, with the reason and whether the customer agreed."""
+
+    @extend_schema(request=RescheduleInputSerializer, responses=AppointmentDetailSerializer)
+    def post(self, request, pk: int):
+        appointment = self._appointment(request, pk)
+        data = validated(RescheduleInputSerializer, request.data)
+        services.appointment_reschedule(
+            appointment=appointment,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            reason=data["reason"],
+            customer_agreed=data["customer_agreed"],
+            expected_version=data["version"],
+            actor=request.user,
+        )
+        return _answer(request, appointment)
+
+
+class AppointmentReassignView(_AppointmentAction):
+    """改派: another engineer (optionally at another time), with the reason and consent."""
+
+    @extend_schema(request=ReassignInputSerializer, responses=AppointmentDetailSerializer)
+    def post(self, request, pk: int):
+        appointment = self._appointment(request, pk)
+        data = validated(ReassignInputSerializer, request.data)
+        services.appointment_reassign(
+            appointment=appointment,
+            engineer=_engineer(request, data["engineer"]),
+            reason=data["reason"],
+            customer_agreed=data["customer_agreed"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            expected_version=data["version"],
+            actor=request.user,
+        )
+        return _answer(request, appointment)
+
+
+class AppointmentUnbookView(_AppointmentAction):
+    """Take a booked appointment back; the order returns to the dispatch queue."""
+
+    @extend_schema(request=ReasonInputSerializer, responses=AppointmentDetailSerializer)
+    def post(self, request, pk: int):
+        appointment = self._appointment(request, pk)
+        data = validated(ReasonInputSerializer, request.data)
+        services.appointment_unbook(appointment=appointment, reason=data["reason"], actor=request.user)
+        return _answer(request, appointment)
+
+
+# step -> (input serializer, service); each service checks that the caller is the appointment's engineer.
+VISIT_STEPS = {
+    "confirm": (ConfirmInputSerializer, services.visit_confirm),
+    "plan": (PlanInputSerializer, services.visit_plan),
+    "ask-reassign": (ReasonInputSerializer, services.appointment_request_reassign),
+    "event": (EventInputSerializer, services.visit_event),
+    "lateness": (LatenessInputSerializer, services.visit_lateness),
+    "no-show": (NoShowInputSerializer, services.visit_no_show),
+    "report": (ReportInputSerializer, services.visit_report_save),
+    "sign-off": (SignOffInputSerializer, services.visit_sign_off),
+}
+
+
+class VisitStepView(_AppointmentAction):
+    """One step of the engineer's visit: confirm, plan, ask-reassign, event, lateness, no-show,
+    report, sign-off (the request body of each is in the schema under its serializer)."""
+
+    @extend_schema(
+        request={f"application/json; step={step}": serializer for step, (serializer, _s) in VISIT_STEPS.items()},
+        responses=AppointmentDetailSerializer,
+    )
+    def post(self, request, pk: int, step: str):
+        if step not in VISIT_STEPS:
+            raise NotFound
+        appointment = self._appointment(request, pk)
+        serializer_class, service = VISIT_STEPS[step]
+        data = validated(serializer_class, request.data)
+        if step == "report":
+            data["parts_used"] = [dict(p) for p in data["parts_used"]]
+        service(appointment=appointment, actor=request.user, **data)
+        return _answer(request, appointment)

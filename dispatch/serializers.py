@@ -1,0 +1,256 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.serializers import PersonalField
+from dispatch.models import CHECKLIST, Appointment, AppointmentChange, EngineerProfile, VisitReport
+from workorders.models import Payment, WorkOrder
+
+
+class EngineerProfileSerializer(serializers.ModelSerializer):
+    engineer_id = serializers.IntegerField(source="user_id", read_only=True)
+    name = serializers.CharField(source="user.name", read_only=True)
+    skills = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    outlets = serializers.SlugRelatedField(source="user.outlets", slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = EngineerProfile
+        fields = [
+            "engineer_id",
+            "name",
+            "outlets",
+            "skills",
+            "service_types",
+            "work_start",
+            "work_end",
+            "days_off",
+            "daily_capacity",
+            "base_area",
+            "active",
+        ]
+
+
+class EngineerProfileInputSerializer(serializers.Serializer):
+    skills = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
+    service_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=WorkOrder.ServiceType.choices), required=False, default=list
+    )
+    work_start = serializers.TimeField()
+    work_end = serializers.TimeField()
+    days_off = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6), required=False, default=list
+    )
+    daily_capacity = serializers.IntegerField(min_value=1, max_value=50)
+    base_area = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    active = serializers.BooleanField(default=True)
+
+
+class AppointmentChangeSerializer(serializers.ModelSerializer):
+    from_engineer = serializers.StringRelatedField()
+    to_engineer = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = AppointmentChange
+        fields = [
+            "kind",
+            "from_engineer",
+            "to_engineer",
+            "from_starts_at",
+            "from_ends_at",
+            "to_starts_at",
+            "to_ends_at",
+            "reason",
+            "customer_agreed",
+            "actor",
+            "at",
+        ]
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    engineer_id = serializers.IntegerField(read_only=True)
+    engineer = serializers.StringRelatedField()
+    work_order_id = serializers.IntegerField(read_only=True)
+    work_order_number = serializers.CharField(source="work_order.number", read_only=True)
+    customer = serializers.CharField(source="work_order.customer.name", read_only=True)
+    address = PersonalField(source="work_order.address", kind="address")
+    product = serializers.CharField(source="work_order.product", read_only=True)
+    category = serializers.CharField(source="work_order.product.category.code", read_only=True)
+    fault_description = serializers.CharField(source="work_order.fault_description", read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "work_order_id",
+            "work_order_number",
+            "customer",
+            "address",
+            "product",
+            "category",
+            "fault_description",
+            "engineer_id",
+            "engineer",
+            "starts_at",
+            "ends_at",
+            "status",
+            "confirmation",
+            "confirmation_note",
+            "confirmed_at",
+            "travel_minutes",
+            "planned_departure_at",
+            "reassign_requested",
+            "departed_at",
+            "arrived_at",
+            "started_at",
+            "finished_at",
+            "late_minutes",
+            "apology_made",
+            "gift_given",
+            "outcome_note",
+            "version",
+        ]
+
+
+class VisitReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VisitReport
+        fields = [
+            "checklist",
+            "proof",
+            "parts_complete",
+            "tamper_note",
+            "tamper_acknowledged",
+            "diagnosis",
+            "human_damage",
+            "human_damage_acknowledged",
+            "fee_consent",
+            "parts_used",
+            "actions",
+            "test_run_result",
+            "rating_quality",
+            "rating_attitude",
+            "comment",
+            "signature",
+            "signature_refused_reason",
+            "satisfied",
+            "billed_later",
+            "signed_off_at",
+        ]
+
+
+class AppointmentDetailSerializer(AppointmentSerializer):
+    changes = AppointmentChangeSerializer(many=True, read_only=True)
+    report = serializers.SerializerMethodField()
+
+    class Meta(AppointmentSerializer.Meta):
+        fields = [*AppointmentSerializer.Meta.fields, "changes", "report"]
+
+    @extend_schema_field(VisitReportSerializer(allow_null=True))
+    def get_report(self, appointment):
+        report = getattr(appointment, "report", None)
+        return VisitReportSerializer(report).data if report else None
+
+
+class BookingInputSerializer(serializers.Serializer):
+    work_order = serializers.IntegerField()
+    engineer = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class RescheduleInputSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=500)
+    customer_agreed = serializers.BooleanField()
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ReassignInputSerializer(serializers.Serializer):
+    engineer = serializers.IntegerField()
+    reason = serializers.CharField(max_length=500)
+    customer_agreed = serializers.BooleanField()
+    starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    engineer_id = serializers.IntegerField(source="candidate.engineer_id")
+    name = serializers.CharField(source="candidate.name")
+    free_start = serializers.DateTimeField(source="candidate.free_start")
+    jobs_that_day = serializers.IntegerField(source="candidate.jobs_that_day")
+    score = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+# --- The visit steps ---------------------------------------------------------------------------
+
+
+class ConfirmInputSerializer(serializers.Serializer):
+    confirmation = serializers.ChoiceField(choices=Appointment.Confirmation.choices)
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class PlanInputSerializer(serializers.Serializer):
+    travel_minutes = serializers.IntegerField(min_value=1, max_value=600)
+
+
+class EventInputSerializer(serializers.Serializer):
+    event = serializers.ChoiceField(choices=["departed", "arrived", "started", "finished"])
+
+
+class LatenessInputSerializer(serializers.Serializer):
+    apology_made = serializers.BooleanField()
+    gift_given = serializers.BooleanField()
+    customer_refused = serializers.BooleanField(default=False)
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class NoShowInputSerializer(serializers.Serializer):
+    note_left = serializers.BooleanField()
+    centre_informed = serializers.BooleanField()
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class PartUsedSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    quantity = serializers.IntegerField(min_value=1, default=1)
+
+
+class ReportInputSerializer(serializers.Serializer):
+    checklist = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict)
+    proof = serializers.ChoiceField(choices=VisitReport.Proof.choices, required=False, default="", allow_blank=True)
+    parts_complete = serializers.BooleanField(default=True)
+    tamper_note = serializers.CharField(required=False, default="", allow_blank=True)
+    tamper_acknowledged = serializers.BooleanField(default=False)
+    diagnosis = serializers.CharField(required=False, default="", allow_blank=True)
+    human_damage = serializers.BooleanField(default=False)
+    human_damage_acknowledged = serializers.BooleanField(default=False)
+    fee_consent = serializers.BooleanField(default=False)
+    parts_used = PartUsedSerializer(many=True, required=False, default=list)
+    actions = serializers.CharField(required=False, default="", allow_blank=True)
+    test_run_result = serializers.CharField(required=False, default="", allow_blank=True)
+
+    def validate_checklist(self, value):
+        unknown = set(value) - set(CHECKLIST)
+        if unknown:
+            raise serializers.ValidationError(sorted(unknown))
+        return value
+
+
+class SignOffInputSerializer(serializers.Serializer):
+    satisfied = serializers.BooleanField()
+    rating_quality = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
+    rating_attitude = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
+    comment = serializers.CharField(required=False, default="", allow_blank=True)
+    signature = serializers.CharField(required=False, default="", allow_blank=True)
+    signature_refused_reason = serializers.CharField(required=False, default="", allow_blank=True)
+    payment_method = serializers.ChoiceField(
+        choices=Payment.Method.choices, required=False, default="", allow_blank=True
+    )
+    bill_later = serializers.BooleanField(default=False)

@@ -1,0 +1,188 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.roles import Role
+from dispatch.models import Appointment, EngineerProfile
+from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
+from tests.dispatch.test_pages import _bulk_day
+from tests.dispatch.test_services_visit import SIGNATURE
+from tests.factories import UserFactory
+from workorders.lifecycle import Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(network):
+    return type(
+        "Desk",
+        (),
+        {
+            "hl": network.staff[Role.HOTLINE],
+            "dp": network.staff[Role.DISPATCHER],
+            "eng": engineer(network.a1, username="wang"),
+            "net": network,
+        },
+    )
+
+
+def _window(hour, hours=2):
+    day = next_workday()
+    return {"starts_at": at(day, hour).isoformat(), "ends_at": at(day, hour + hours).isoformat()}
+
+
+def test_book_check_and_conflict_over_the_api(desk, client_for):
+    order, other = onsite_order(desk.hl, desk.net.a1), onsite_order(desk.hl, desk.net.a1)
+    api = client_for(desk.dp)
+    url = reverse("api-appointment-list")
+
+    created = api.post(
+        url, {"work_order": order.pk, "engineer": desk.eng.pk, **_window(10)}, content_type="application/json"
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["status"] == "booked" and created.json()["work_order_number"] == order.number
+    check = api.post(
+        reverse("api-appointment-check"),
+        {"work_order": other.pk, "engineer": desk.eng.pk, **_window(11)},
+        content_type="application/json",
+    )
+    assert order.number in check.json()["problems"][0]
+    clash = api.post(
+        url, {"work_order": other.pk, "engineer": desk.eng.pk, **_window(11)}, content_type="application/json"
+    )
+    assert clash.status_code == 400 and "starts_at" in clash.json()["error"]["fields"]
+    assert Appointment.objects.count() == 1
+
+
+def test_an_engineer_of_another_network_cannot_be_booked(desk, client_for):
+    stranger = engineer(desk.net.b1)
+    order = onsite_order(desk.hl, desk.net.a1)
+    response = client_for(desk.dp).post(
+        reverse("api-appointment-list"),
+        {"work_order": order.pk, "engineer": stranger.pk, **_window(10)},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "engineer" in response.json()["error"]["fields"]
+
+
+def test_reschedule_reassign_and_unbook_over_the_api(desk, client_for):
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10)
+    other = engineer(desk.net.a1)
+    api = client_for(desk.dp)
+    moved = api.post(
+        reverse("api-appointment-reschedule", args=[appointment.pk]),
+        {**_window(14), "reason": "客户改时间", "customer_agreed": True, "version": 1},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json()["changes"][0]["reason"] == "客户改时间"
+    stale = api.post(
+        reverse("api-appointment-reassign", args=[appointment.pk]),
+        {"engineer": other.pk, "reason": "x", "customer_agreed": True, "version": 1},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    given = api.post(
+        reverse("api-appointment-reassign", args=[appointment.pk]),
+        {"engineer": other.pk, "reason": "就近派工", "customer_agreed": True, "version": 2},
+        content_type="application/json",
+    )
+    assert given.json()["engineer_id"] == other.pk and len(given.json()["changes"]) == 2
+    back = api.post(
+        reverse("api-appointment-unbook", args=[appointment.pk]),
+        {"reason": "客户出差"},
+        content_type="application/json",
+    )
+    assert back.json()["status"] == "cancelled"
+    appointment.work_order.refresh_from_db()
+    assert appointment.work_order.status == Status.AWAITING_DISPATCH
+
+
+def test_engineers_list_only_their_own_appointments_and_run_the_visit(desk, client_for):
+    mine = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10)
+    colleague = engineer(desk.net.a1)
+    booked(onsite_order(desk.hl, desk.net.a1), colleague, desk.dp, hour=10)
+    api = client_for(desk.eng)
+    listed = api.get(reverse("api-appointment-list")).json()["results"]
+    assert [a["id"] for a in listed] == [mine.pk]
+
+    def step(name, body):
+        return api.post(reverse("api-visit-step", args=[mine.pk, name]), body, content_type="application/json")
+
+    assert step("confirm", {"confirmation": "confirmed"}).status_code == 200
+    assert step("plan", {"travel_minutes": 20}).json()["planned_departure_at"]
+    for event in ("departed", "arrived"):
+        assert step("event", {"event": event}).status_code == 200
+    bad = step("report", {"checklist": {"teleport": True}})
+    assert bad.status_code == 400 and "checklist" in bad.json()["error"]["fields"]
+    report = step(
+        "report",
+        {
+            "checklist": {"service_id_shown": True},
+            "proof": "barcode",
+            "diagnosis": "门封条老化",
+            "actions": "更换门封条",
+            "parts_used": [{"code": "door_seal", "quantity": 1}],
+        },
+    )
+    assert report.json()["report"]["parts_used"] == [{"code": "door_seal", "quantity": 1}]
+    for event in ("started", "finished"):
+        step("event", {"event": event})
+    unsigned = step("sign-off", {"satisfied": True})
+    assert unsigned.status_code == 400 and "signature" in unsigned.json()["error"]["fields"]
+    signed = step("sign-off", {"satisfied": True, "rating_quality": 5, "rating_attitude": 5, "signature": SIGNATURE})
+    assert signed.json()["status"] == "done" and signed.json()["report"]["signed_off_at"]
+    other_job = client_for(colleague).post(
+        reverse("api-visit-step", args=[mine.pk, "event"]), {"event": "departed"}, content_type="application/json"
+    )
+    assert other_job.status_code == 404
+
+
+def test_suggestions_and_queue(desk, client_for):
+    order = onsite_order(desk.hl, desk.net.a1)
+    api = client_for(desk.dp)
+    ranked = api.get(reverse("api-engineer-suggestions", args=[order.pk])).json()
+    assert ranked[0]["engineer_id"] == desk.eng.pk and ranked[0]["reasons"]
+    queue = api.get(reverse("api-dispatch-queue")).json()
+    assert [o["number"] for o in queue] == [order.number]
+    assert client_for(desk.eng).get(reverse("api-dispatch-queue")).status_code == 403
+
+
+def test_board_api_is_built_in_a_fixed_number_of_queries(desk, client_for):
+    day = next_workday()
+    api = client_for(desk.dp)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = api.get(reverse("api-dispatch-board"), {"day": day.isoformat()})
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.json()
+
+    _bulk_day(desk.net.a1, desk.hl, desk.dp, day, engineers=2, per_engineer=2)
+    few, _body = count()
+    _bulk_day(desk.net.a1, desk.hl, desk.dp, day, engineers=15, per_engineer=6)
+    many, body = count()
+    assert many == few
+    assert sum(len(row["appointments"]) for row in body["engineers"]) == 2 * 2 + 15 * 6
+
+
+def test_engineer_profile_put(desk, client_for):
+    newcomer = UserFactory(role=Role.ENGINEER, outlets=[desk.net.a1])
+    api = client_for(desk.dp)
+    body = {"skills": ["tv", "air_conditioner"], "work_start": "09:00", "work_end": "17:00", "daily_capacity": 5}
+    response = api.put(reverse("api-engineer-profile", args=[newcomer.pk]), body, content_type="application/json")
+    assert response.status_code == 200 and sorted(response.json()["skills"]) == ["air_conditioner", "tv"]
+    assert EngineerProfile.objects.get(user=newcomer).daily_capacity == 5
+    unknown = api.put(
+        reverse("api-engineer-profile", args=[newcomer.pk]),
+        body | {"skills": ["rocket"]},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400
+    assert (
+        client_for(desk.eng)
+        .put(reverse("api-engineer-profile", args=[newcomer.pk]), body, content_type="application/json")
+        .status_code
+        == 403
+    )
