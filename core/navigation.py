@@ -37,9 +37,9 @@ ROLE_HOME = {
 }
 
 NAVIGATION = [
+    NavItem("my-jobs", _("My jobs"), "geo-alt", perm="dispatch.visit_appointment"),
     NavItem("intake", _("New work order"), "plus-square", perm="workorders.add_workorder"),
     NavItem("work-order-list", _("Work orders"), "card-list", perm="workorders.view_workorder"),
-    NavItem("my-jobs", _("My jobs"), "geo-alt", perm="dispatch.visit_appointment"),
     NavItem("dispatch-board", _("Dispatch board"), "calendar3", perm="dispatch.dispatch_appointment"),
     NavItem("hotline", _("Calls and message slips"), "telephone", perm="workorders.view_messageslip"),
     NavItem("warranty-check", _("Warranty check"), "shield-check", perm="warranty.view_warrantypolicy"),

@@ -11,7 +11,7 @@ DISPATCH_PERMISSIONS = {
     "front_desk": APPOINTMENTS,
     "hotline": [*APPOINTMENTS, "dispatch_appointment", "view_engineerprofile"],
     "dispatcher": [*APPOINTMENTS, *DISPATCH],
-    "engineer": [*APPOINTMENTS, "visit_appointment", "view_engineerprofile"],
+    "engineer": [*APPOINTMENTS, "visit_appointment"],
     "supervisor": [*APPOINTMENTS, *DISPATCH],
     "admin": [*APPOINTMENTS, "view_engineerprofile", "change_engineerprofile", "add_engineerprofile"],
 }

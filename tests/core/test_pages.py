@@ -107,6 +107,7 @@ def test_navigation_lists_only_pages_the_role_can_open(network, client_for):
             assert client_for(user).get(reverse(item.url_name)).status_code == 200, (role, item.url_name)
     engineer_nav = client_for(network.staff[Role.ENGINEER]).get(reverse("home"), follow=True).context["nav_items"]
     assert [item.url_name for item in engineer_nav] == [
+        "my-jobs",
         "work-order-list",
         "hotline",
         "warranty-check",
