@@ -261,7 +261,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Panels on every staff home page, from the apps (each a callable(request) -> HTML or None).
-HOME_PANELS = ["workorders.panels.work_queues", "workorders.panels.message_slips"]
+HOME_PANELS = [
+    "dispatch.panels.todays_jobs",
+    "dispatch.panels.needs_dispatcher",
+    "workorders.panels.work_queues",
+    "workorders.panels.message_slips",
+]
 
 # Where customer and staff messages go (core/notify.py); the default only logs them.
 NOTIFIER_BACKEND = env.str("NOTIFIER_BACKEND", default="core.notify.LogNotifier")

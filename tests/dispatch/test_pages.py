@@ -1,12 +1,15 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.roles import Role
 from dispatch.models import Appointment, AppointmentChange, EngineerProfile, VisitReport
+from dispatch.services import appointment_request_reassign
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
 from tests.dispatch.test_services_visit import SIGNATURE
 from tests.factories import UserFactory
@@ -212,3 +215,16 @@ def test_engineer_profiles_are_listed_and_edited(desk, client_for):
     )
     profile = EngineerProfile.objects.get(user=newcomer)
     assert profile.days_off == [6] and profile.work_end == dt.time(17, 30)
+
+
+def test_home_pages_show_todays_jobs_and_what_to_rearrange(desk, client_for):
+    today = timezone.localdate()
+    with time_machine.travel(at(today, 8), tick=False):
+        appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, day=today, hour=10)
+        appointment_request_reassign(appointment=appointment, reason="前一单急修未完", actor=desk.eng)
+        engineer_home = client_for(desk.eng).get(reverse("home"), follow=True).content.decode()
+        dispatcher_home = client_for(desk.dp).get(reverse("home"), follow=True).content.decode()
+    assert reverse("job-detail", args=[appointment.pk]) in engineer_home
+    assert (
+        "前一单急修未完" in dispatcher_home and reverse("appointment-detail", args=[appointment.pk]) in dispatcher_home
+    )
