@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ViewPermissions, validated
-from core.scoping import visible_outlets, visible_staff
+from core.scoping import scope, visible_outlets, visible_staff
 from dispatch import selectors, services
-from dispatch.models import Appointment, EngineerProfile
+from dispatch.models import Appointment, EngineerProfile, LoanerUnit, Part, PartRequisition, PartStock
 from dispatch.serializers import (
     AppointmentDetailSerializer,
     AppointmentSerializer,
@@ -26,13 +26,22 @@ from dispatch.serializers import (
     EngineerProfileSerializer,
     EventInputSerializer,
     LatenessInputSerializer,
+    LendInputSerializer,
+    LoanerInputSerializer,
+    LoanerSerializer,
     NoShowInputSerializer,
+    PartRequisitionSerializer,
+    PartSerializer,
+    PartStockSerializer,
     PlanInputSerializer,
+    PullBackInputSerializer,
     ReasonInputSerializer,
     ReassignInputSerializer,
     ReportInputSerializer,
+    RequisitionInputSerializer,
     RescheduleInputSerializer,
     SignOffInputSerializer,
+    StockReceiveInputSerializer,
     SuggestionSerializer,
 )
 from dispatch.views import BOOKING_LENGTH
@@ -54,6 +63,17 @@ def _day(request) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise serializers.ValidationError({"day": ["YYYY-MM-DD"]}) from None
+
+
+def _outlet(request):
+    """The `?outlet=` of the request, among the caller's outlets (404 otherwise)."""
+    value = request.query_params.get("outlet")
+    if not value:
+        return None
+    outlet = visible_outlets(request.user).filter(pk=value).first() if value.isdigit() else None
+    if outlet is None:
+        raise NotFound
+    return outlet
 
 
 def _engineer(request, pk: int):
@@ -123,13 +143,8 @@ class BoardView(APIView):
     )
     def get(self, request):
         _require(request, "dispatch.dispatch_appointment")
-        outlet = None
-        if request.query_params.get("outlet"):
-            outlet = visible_outlets(request.user).filter(pk=request.query_params["outlet"]).first()
-            if outlet is None:
-                raise NotFound
         day = _day(request)
-        rows = selectors.board(user=request.user, day=day, outlet=outlet)
+        rows = selectors.board(user=request.user, day=day, outlet=_outlet(request))
         context = {"request": request}
         return Response(
             {
@@ -141,6 +156,61 @@ class BoardView(APIView):
                         "appointments": AppointmentSerializer(
                             [b[0] for b in row.blocks], many=True, context=context
                         ).data,
+                    }
+                    for row in rows
+                ],
+            }
+        )
+
+
+class ReconciliationView(APIView):
+    """对帐 for a day: per engineer, visits against signed records, with the gaps to follow up."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("day", OpenApiTypes.DATE), OpenApiParameter("outlet", OpenApiTypes.INT)],
+        responses=inline_serializer(
+            "Reconciliation",
+            {
+                "day": serializers.DateField(),
+                "engineers": inline_serializer(
+                    "ReconciliationRow",
+                    {
+                        "engineer_id": serializers.IntegerField(),
+                        "engineer": serializers.CharField(),
+                        "visits": serializers.IntegerField(),
+                        "signed": serializers.IntegerField(),
+                        "not_home_or_refused": serializers.IntegerField(),
+                        "missing": AppointmentSerializer(many=True),
+                        "unsigned_satisfied": AppointmentSerializer(many=True),
+                        "late": AppointmentSerializer(many=True),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        _require(request, "dispatch.reconcile_appointment")
+        day = _day(request)
+        rows = selectors.reconciliation(user=request.user, day=day, outlet=_outlet(request))
+        context = {"request": request}
+
+        def listed(appointments):
+            return AppointmentSerializer(appointments, many=True, context=context).data
+
+        return Response(
+            {
+                "day": day,
+                "engineers": [
+                    {
+                        "engineer_id": row.engineer.pk,
+                        "engineer": str(row.engineer),
+                        "visits": len(row.visits),
+                        "signed": row.signed,
+                        "not_home_or_refused": row.not_home_or_refused,
+                        "missing": listed(row.missing),
+                        "unsigned_satisfied": listed(row.unsigned_satisfied),
+                        "late": listed(row.late),
                     }
                     for row in rows
                 ],
@@ -319,12 +389,13 @@ VISIT_STEPS = {
     "no-show": (NoShowInputSerializer, services.visit_no_show),
     "report": (ReportInputSerializer, services.visit_report_save),
     "sign-off": (SignOffInputSerializer, services.visit_sign_off),
+    "pull-back": (PullBackInputSerializer, services.visit_pull_back),
 }
 
 
 class VisitStepView(_AppointmentAction):
     """One step of the engineer's visit: confirm, plan, ask-reassign, event, lateness, no-show,
-    report, sign-off (the request body of each is in the schema under its serializer)."""
+    report, sign-off, pull-back (the request body of each is in the schema under its serializer)."""
 
     @extend_schema(
         request={f"application/json; step={step}": serializer for step, (serializer, _s) in VISIT_STEPS.items()},
@@ -338,5 +409,136 @@ class VisitStepView(_AppointmentAction):
         data = validated(serializer_class, request.data)
         if step == "report":
             data["parts_used"] = [dict(p) for p in data["parts_used"]]
+        if step == "pull-back" and data["loaner"] is not None:
+            data["loaner"] = get_object_or_404(scope(LoanerUnit.objects.all(), request.user), pk=data["loaner"])
         service(appointment=appointment, actor=request.user, **data)
         return _answer(request, appointment)
+
+
+# --- Parts and loaners -------------------------------------------------------------------------
+
+
+class PartListView(generics.ListAPIView):
+    """The spare-parts catalogue."""
+
+    serializer_class = PartSerializer
+    permission_classes = [ViewPermissions]
+    queryset = Part.objects.select_related("category")
+
+
+class StockPermissions(ViewPermissions):
+    perms_map = {**ViewPermissions.perms_map, "POST": ["%(app_label)s.change_partstock"]}
+
+
+class PartStockView(generics.ListAPIView):
+    """Stock per outlet; POST records parts received at an outlet."""
+
+    serializer_class = PartStockSerializer
+    permission_classes = [StockPermissions]
+    queryset = PartStock.objects.none()
+    filterset_fields = ["outlet"]
+
+    def get_queryset(self):
+        return scope(PartStock.objects.select_related("outlet", "part"), self.request.user)
+
+    @extend_schema(request=StockReceiveInputSerializer, responses=PartStockSerializer)
+    def post(self, request):
+        data = validated(StockReceiveInputSerializer, request.data)
+        outlet = get_object_or_404(visible_outlets(request.user), pk=data["outlet"])
+        part = get_object_or_404(Part, code=data["part"])
+        stock = services.stock_receive(outlet=outlet, part=part, quantity=data["quantity"], actor=request.user)
+        return Response(PartStockSerializer(PartStock.objects.select_related("outlet", "part").get(pk=stock.pk)).data)
+
+
+class RequisitionPermissions(ViewPermissions):
+    perms_map = {**ViewPermissions.perms_map, "POST": ["%(app_label)s.add_partrequisition"]}
+
+
+class RequisitionListCreateView(generics.ListAPIView):
+    """Parts requisitions of your outlets (filter by status or work order); POST asks for parts for a job."""
+
+    serializer_class = PartRequisitionSerializer
+    permission_classes = [RequisitionPermissions]
+    queryset = PartRequisition.objects.none()
+    filterset_fields = ["status", "work_order", "outlet"]  # indexed with status / work order
+
+    def get_queryset(self):
+        return scope(PartRequisition.objects.select_related("part", "work_order", "requested_by"), self.request.user)
+
+    @extend_schema(request=RequisitionInputSerializer, responses={201: PartRequisitionSerializer})
+    def post(self, request):
+        data = validated(RequisitionInputSerializer, request.data)
+        order = get_object_or_404(work_order_list(user=request.user), pk=data["work_order"])
+        part = Part.objects.filter(code=data["part"]).first()
+        if part is None:
+            raise serializers.ValidationError({"part": ["Unknown part."]})
+        requisition = services.part_requisition_request(
+            work_order=order, part=part, quantity=data["quantity"], note=data["note"], actor=request.user
+        )
+        requisition = self.get_queryset().get(pk=requisition.pk)
+        return Response(PartRequisitionSerializer(requisition).data, status=status.HTTP_201_CREATED)
+
+
+REQUISITION_ACTIONS = {
+    "issue": services.part_requisition_issue,
+    "use": services.part_requisition_use,
+    "return": services.part_requisition_return,
+    "cancel": services.part_requisition_cancel,
+}
+
+
+class RequisitionActionView(APIView):
+    """issue (from the outlet's stock), use, return (to stock) or cancel a requisition."""
+
+    @extend_schema(request=None, responses=PartRequisitionSerializer, operation_id="v1_part_requisitions_act")
+    def post(self, request, pk: int, action: str):
+        if action not in REQUISITION_ACTIONS:
+            raise NotFound
+        queryset = scope(PartRequisition.objects.select_related("part", "work_order", "requested_by"), request.user)
+        requisition = get_object_or_404(queryset, pk=pk)
+        REQUISITION_ACTIONS[action](requisition=requisition, actor=request.user)
+        return Response(PartRequisitionSerializer(queryset.get(pk=pk)).data)
+
+
+class LoanerPermissions(ViewPermissions):
+    perms_map = {**ViewPermissions.perms_map, "POST": ["%(app_label)s.add_loanerunit"]}
+
+
+class LoanerListCreateView(generics.ListAPIView):
+    """Loaner units of your outlets (filter by status); POST registers one."""
+
+    serializer_class = LoanerSerializer
+    permission_classes = [LoanerPermissions]
+    queryset = LoanerUnit.objects.none()
+    filterset_fields = ["status", "outlet"]  # indexed together
+
+    def get_queryset(self):
+        return scope(LoanerUnit.objects.select_related("outlet", "category", "work_order"), self.request.user)
+
+    @extend_schema(request=LoanerInputSerializer, responses={201: LoanerSerializer})
+    def post(self, request):
+        data = validated(LoanerInputSerializer, request.data)
+        outlet = get_object_or_404(visible_outlets(request.user), pk=data["outlet"])
+        category = ProductCategory.objects.filter(code=data["category"]).first() if data["category"] else None
+        loaner = services.loaner_register(
+            outlet=outlet, serial=data["serial"], description=data["description"], category=category, actor=request.user
+        )
+        return Response(LoanerSerializer(self.get_queryset().get(pk=loaner.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class LoanerActionView(APIView):
+    """lend (to the customer of an order until a date) or return a loaner unit."""
+
+    @extend_schema(request=LendInputSerializer, responses=LoanerSerializer, operation_id="v1_loaners_act")
+    def post(self, request, pk: int, action: str):
+        queryset = scope(LoanerUnit.objects.select_related("outlet", "category", "work_order"), request.user)
+        loaner = get_object_or_404(queryset, pk=pk)
+        if action == "lend":
+            data = validated(LendInputSerializer, request.data)
+            order = get_object_or_404(work_order_list(user=request.user), pk=data["work_order"])
+            services.loaner_lend(loaner=loaner, work_order=order, due_back=data["due_back"], actor=request.user)
+        elif action == "return":
+            services.loaner_return(loaner=loaner, actor=request.user)
+        else:
+            raise NotFound
+        return Response(LoanerSerializer(queryset.get(pk=pk)).data)

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledForm
 from core.models import User
+from core.scoping import visible_outlets
 from dispatch import selectors
-from dispatch.models import CHECKLIST, Appointment, VisitReport
+from dispatch.models import CHECKLIST, Appointment, LoanerUnit, Part, VisitReport
 from workorders.models import Payment, ProductCategory, WorkOrder
 
 WEEKDAYS = [
@@ -220,3 +221,42 @@ class SignOffForm(StyledForm):
         label=_("Payment method"), choices=[("", "—"), *Payment.Method.choices], required=False
     )
     bill_later = forms.BooleanField(label=_("Bill the charges later"), required=False)
+
+
+class RequisitionForm(StyledForm):
+    part = forms.ModelChoiceField(label=_("Spare part"), queryset=Part.objects.filter(active=True))
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99, initial=1)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class StockReceiveForm(StyledForm):
+    outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None)
+    part = forms.ModelChoiceField(label=_("Spare part"), queryset=Part.objects.filter(active=True))
+    quantity = forms.IntegerField(label=_("Quantity received"), min_value=1, max_value=10000)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = visible_outlets(user).order_by("code")
+
+
+class LoanerForm(StyledForm):
+    outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None)
+    serial = forms.CharField(label=_("Serial / barcode / IMEI"), max_length=64)
+    description = forms.CharField(label=_("Description"), max_length=100)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=ProductCategory.objects.all(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = visible_outlets(user).order_by("code")
+
+
+class PullBackForm(StyledForm):
+    condition = forms.CharField(label=_("Condition of the product taken"), widget=forms.Textarea(attrs={"rows": 2}))
+    accessories = forms.CharField(label=_("Accessories taken"), required=False)
+    return_date = forms.DateField(label=_("Agreed return date"), widget=DATE)
+    loaner = forms.ModelChoiceField(label=_("Loaner left with the customer"), queryset=None, required=False)
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, outlet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaner"].queryset = LoanerUnit.objects.filter(outlet=outlet, status=LoanerUnit.Status.AVAILABLE)

@@ -58,6 +58,10 @@ class Appointment(models.Model):
         CHANGED = "changed", _("Customer asked for another time")
         NOT_REACHED = "not_reached", _("Customer not reached")
 
+    class Purpose(models.TextChoices):
+        SERVICE = "service", _("Service visit")
+        RETURN = "return", _("Return of a pulled-back product")
+
     LIVE = (Status.BOOKED, Status.ON_SITE, Status.DONE)  # these occupy the engineer's time
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="appointments")
@@ -68,6 +72,7 @@ class Appointment(models.Model):
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.SERVICE)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     booked_at = models.DateTimeField(auto_now_add=True)
     # Before the visit
@@ -96,6 +101,7 @@ class Appointment(models.Model):
         permissions = [
             ("dispatch_appointment", _("Can book, reschedule and reassign appointments")),
             ("visit_appointment", _("Can record visits to own appointments")),
+            ("reconcile_appointment", _("Can reconcile engineers' visits against their records")),
         ]
         indexes = [
             models.Index(fields=["engineer", "starts_at"], name="appt_engineer_start"),
@@ -178,6 +184,15 @@ class VisitReport(models.Model):
     parts_used = models.JSONField(_("parts used"), default=list, blank=True)  # [{"code", "quantity"}]
     actions = models.TextField(_("actions"), blank=True)
     test_run_result = models.TextField(_("test run and full inspection"), blank=True)
+    # Pull-back repair (拉修): the product goes to the bench with a signed receipt; a loaner may stay.
+    pulled_back = models.BooleanField(_("pulled back for repair"), default=False)
+    pull_back_condition = models.TextField(_("condition of the product taken"), blank=True)
+    pull_back_accessories = models.TextField(_("accessories taken"), blank=True)
+    pull_back_return_date = models.DateField(_("agreed return date"), null=True, blank=True)
+    pull_back_signature = models.TextField(_("customer's signature on the receipt"), blank=True)
+    loaner = models.ForeignKey(
+        "LoanerUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("loaner left")
+    )
     # Sign-off
     rating_quality = models.PositiveSmallIntegerField(_("repair quality (1-5)"), null=True, blank=True)
     rating_attitude = models.PositiveSmallIntegerField(_("service attitude (1-5)"), null=True, blank=True)
@@ -207,3 +222,124 @@ class VisitReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment}"
+
+
+class Part(models.Model):
+    """A spare part in the catalogue; its price is the fee schedule's in force (by code)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    category = models.ForeignKey(
+        ProductCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("spare part")
+        verbose_name_plural = _("spare parts")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class PartStock(models.Model):
+    """How many of a part an outlet holds; the database refuses a negative count."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="stock", verbose_name=_("spare part"))
+    quantity = models.IntegerField(_("in stock"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("parts stock")
+        verbose_name_plural = _("parts stock")
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "part"], name="stock_outlet_part_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id}@{self.outlet_id}: {self.quantity}"
+
+
+class PartRequisition(models.Model):
+    """Parts asked for a job (备件申领): requested, issued from the outlet's stock, then used or returned."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ISSUED = "issued", _("Issued")  # taken from stock, with the engineer
+        USED = "used", _("Used")
+        RETURNED = "returned", _("Returned to stock")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="part_requisitions")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+", verbose_name=_("spare part"))
+    quantity = models.PositiveSmallIntegerField(_("quantity"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("parts requisition")
+        verbose_name_plural = _("parts requisitions")
+        ordering = ["id"]
+        permissions = [("issue_partrequisition", _("Can issue parts from stock"))]
+        indexes = [
+            models.Index(fields=["outlet", "status", "-id"], name="req_outlet_status"),
+            models.Index(fields=["work_order", "status"], name="req_order_status"),
+        ]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="req_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} ×{self.quantity} ({self.status})"
+
+
+class LoanerUnit(models.Model):
+    """A loaner unit (周转机) of an outlet, tracked by serial while it is with a customer."""
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        OUT = "out", _("With a customer")
+        IN_REPAIR = "in_repair", _("In repair")
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    serial = models.CharField(_("serial / barcode / IMEI"), max_length=64, unique=True)
+    description = models.CharField(_("description"), max_length=100)
+    category = models.ForeignKey(
+        ProductCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.AVAILABLE)
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="loaners", verbose_name=_("lent for")
+    )
+    lent_at = models.DateTimeField(_("lent at"), null=True, blank=True)
+    due_back = models.DateField(_("due back"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("loaner unit")
+        verbose_name_plural = _("loaner units")
+        ordering = ["outlet", "serial"]
+        indexes = [models.Index(fields=["outlet", "status", "due_back"], name="loaner_outlet_status_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="out", work_order__isnull=False, due_back__isnull=False)
+                | (~Q(status="out") & Q(work_order__isnull=True)),
+                name="loaner_out_has_order_and_due_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} {self.serial}"

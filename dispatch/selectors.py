@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.scoping import scope, visible_staff
 from dispatch import rules
-from dispatch.models import Appointment, AppointmentChange, EngineerProfile
+from dispatch.models import Appointment, AppointmentChange, EngineerProfile, VisitReport
 from workorders.lifecycle import Status
 from workorders.models import CustomerPhone, WorkOrder
 from workorders.selectors import work_order_list
@@ -55,8 +55,23 @@ def appointment_detail(*, user) -> QuerySet[Appointment]:
 
 
 def dispatch_queue(*, user) -> QuerySet[WorkOrder]:
-    """Orders waiting for an engineer: urgent first, then oldest; incomplete ones are marked on the page."""
-    return work_order_list(user=user).filter(status=Status.AWAITING_DISPATCH).order_by("-priority", "created_at", "id")
+    """Orders waiting for an engineer, urgent first, then oldest (incomplete ones are marked on the
+    page): new jobs, and pulled-back products repaired on the bench whose return is not booked yet."""
+    pulled_back = VisitReport.objects.filter(appointment__work_order=OuterRef("pk"), pulled_back=True)
+    return_booked = Appointment.objects.filter(
+        work_order=OuterRef("pk"),
+        purpose=Appointment.Purpose.RETURN,
+        status__in=[Appointment.Status.BOOKED, Appointment.Status.ON_SITE],
+    )
+    return (
+        work_order_list(user=user)
+        .filter(
+            Q(status=Status.AWAITING_DISPATCH)
+            | (Q(status=Status.REPAIRED) & Exists(pulled_back) & ~Exists(return_booked))
+        )
+        .annotate(is_return=Q(status=Status.REPAIRED))
+        .order_by("-priority", "created_at", "id")
+    )
 
 
 @dataclass
@@ -165,3 +180,51 @@ def engineer_jobs(*, user, day: date) -> QuerySet[Appointment]:
         )
         .order_by("starts_at", "id")
     )
+
+
+@dataclass
+class ReconciliationRow:
+    """One engineer's day: visits against their signed records (对帐)."""
+
+    engineer: object
+    visits: list[Appointment]
+    signed: int
+    not_home_or_refused: int
+    missing: list[Appointment]  # window over, no signed record
+    unsigned_satisfied: list[Appointment]  # "satisfied" without the customer's signature
+    late: list[Appointment]  # record signed off after the visit's day
+
+
+def reconciliation(*, user, day: date, outlet=None) -> list[ReconciliationRow]:
+    """The information clerk's daily check of every engineer's visits, in one query."""
+    start, end = day_bounds(day)
+    now = timezone.now()
+    appointments = (
+        appointment_list(user=user)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("report")
+        .order_by("engineer__name", "engineer_id", "starts_at")
+    )
+    if outlet is not None:
+        appointments = appointments.filter(outlet=outlet)
+    rows: dict[int, ReconciliationRow] = {}
+    for appointment in appointments:
+        row = rows.setdefault(
+            appointment.engineer_id,
+            ReconciliationRow(appointment.engineer, [], 0, 0, [], [], []),
+        )
+        row.visits.append(appointment)
+        report = getattr(appointment, "report", None)
+        signed_off = report is not None and report.signed_off_at is not None
+        if appointment.status in (Appointment.Status.NO_SHOW, Appointment.Status.REFUSED):
+            row.not_home_or_refused += 1
+        elif signed_off:
+            row.signed += 1
+            if report.satisfied and not report.signature:
+                row.unsigned_satisfied.append(appointment)
+            if timezone.localtime(report.signed_off_at).date() > day:
+                row.late.append(appointment)
+        elif appointment.ends_at < now:
+            row.missing.append(appointment)
+    return list(rows.values())

@@ -2,7 +2,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import PersonalField
-from dispatch.models import CHECKLIST, Appointment, AppointmentChange, EngineerProfile, VisitReport
+from dispatch.models import (
+    CHECKLIST,
+    Appointment,
+    AppointmentChange,
+    EngineerProfile,
+    LoanerUnit,
+    Part,
+    PartRequisition,
+    PartStock,
+    VisitReport,
+)
 from workorders.models import Payment, WorkOrder
 
 
@@ -93,6 +103,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "starts_at",
             "ends_at",
             "status",
+            "purpose",
             "confirmation",
             "confirmation_note",
             "confirmed_at",
@@ -127,6 +138,11 @@ class VisitReportSerializer(serializers.ModelSerializer):
             "parts_used",
             "actions",
             "test_run_result",
+            "pulled_back",
+            "pull_back_condition",
+            "pull_back_accessories",
+            "pull_back_return_date",
+            "loaner",
             "rating_quality",
             "rating_attitude",
             "comment",
@@ -254,3 +270,96 @@ class SignOffInputSerializer(serializers.Serializer):
         choices=Payment.Method.choices, required=False, default="", allow_blank=True
     )
     bill_later = serializers.BooleanField(default=False)
+
+
+class PartSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Part
+        fields = ["id", "code", "name", "category", "active"]
+
+
+class PartStockSerializer(serializers.ModelSerializer):
+    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    part = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = PartStock
+        fields = ["id", "outlet", "part", "quantity"]
+
+
+class StockReceiveInputSerializer(serializers.Serializer):
+    outlet = serializers.IntegerField()
+    part = serializers.SlugField()
+    quantity = serializers.IntegerField(min_value=1, max_value=10000)
+
+
+class PartRequisitionSerializer(serializers.ModelSerializer):
+    part = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    work_order_number = serializers.CharField(source="work_order.number", read_only=True)
+    requested_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = PartRequisition
+        fields = [
+            "id",
+            "work_order",
+            "work_order_number",
+            "part",
+            "quantity",
+            "status",
+            "note",
+            "requested_by",
+            "requested_at",
+            "issued_at",
+            "closed_at",
+        ]
+
+
+class RequisitionInputSerializer(serializers.Serializer):
+    work_order = serializers.IntegerField()
+    part = serializers.SlugField()
+    quantity = serializers.IntegerField(min_value=1, max_value=99)
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class LoanerSerializer(serializers.ModelSerializer):
+    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    work_order_number = serializers.CharField(source="work_order.number", read_only=True, default=None)
+
+    class Meta:
+        model = LoanerUnit
+        fields = [
+            "id",
+            "outlet",
+            "serial",
+            "description",
+            "category",
+            "status",
+            "work_order",
+            "work_order_number",
+            "lent_at",
+            "due_back",
+        ]
+
+
+class LoanerInputSerializer(serializers.Serializer):
+    outlet = serializers.IntegerField()
+    serial = serializers.CharField(max_length=64)
+    description = serializers.CharField(max_length=100)
+    category = serializers.SlugField(required=False, allow_null=True, default=None)
+
+
+class LendInputSerializer(serializers.Serializer):
+    work_order = serializers.IntegerField()
+    due_back = serializers.DateField()
+
+
+class PullBackInputSerializer(serializers.Serializer):
+    condition = serializers.CharField()
+    accessories = serializers.CharField(required=False, default="", allow_blank=True)
+    signature = serializers.CharField()
+    return_date = serializers.DateField()
+    loaner = serializers.IntegerField(required=False, allow_null=True, default=None)

@@ -11,8 +11,18 @@ from core.errors import ConflictError
 from core.roles import Role
 from core.scoping import visible_outlets, visible_staff
 from dispatch import rules
-from dispatch.models import CHECKLIST, Appointment, AppointmentChange, EngineerProfile, VisitReport
-from workorders.lifecycle import Status
+from dispatch.models import (
+    CHECKLIST,
+    Appointment,
+    AppointmentChange,
+    EngineerProfile,
+    LoanerUnit,
+    Part,
+    PartRequisition,
+    PartStock,
+    VisitReport,
+)
+from workorders.lifecycle import OPEN_STATUSES, Status
 from workorders.models import Payment, ProductCategory, WorkOrder
 from workorders.services import (
     message_slip_take,
@@ -219,12 +229,27 @@ def _saved(appointment: Appointment) -> Appointment:
     return appointment
 
 
+def _pulled_back(order: WorkOrder) -> bool:
+    return VisitReport.objects.filter(appointment__work_order=order, pulled_back=True).exists()
+
+
 @transaction.atomic
 def appointment_book(*, work_order: WorkOrder, engineer, starts_at: datetime, ends_at: datetime, actor) -> Appointment:
-    """Book an engineer for an order waiting for dispatch; the order becomes scheduled."""
+    """Book an engineer for an order waiting for dispatch (the order becomes scheduled), or for
+    bringing a pulled-back product home once it is repaired."""
     _require(actor, "dispatch.dispatch_appointment")
     order = _locked_order(work_order, actor)
-    if order.status != Status.AWAITING_DISPATCH:
+    returning = order.status == Status.REPAIRED and _pulled_back(order)
+    if (
+        returning
+        and Appointment.objects.filter(
+            work_order=order, purpose=Appointment.Purpose.RETURN, status=Appointment.Status.BOOKED
+        ).exists()
+    ):
+        raise ValidationError(
+            {"work_order": _("The return of order %(number)s is already booked.") % {"number": order.number}}
+        )
+    if order.status != Status.AWAITING_DISPATCH and not returning:
         raise ValidationError(
             {"work_order": _("Order %(number)s is not waiting for dispatch.") % {"number": order.number}}
         )
@@ -236,17 +261,21 @@ def appointment_book(*, work_order: WorkOrder, engineer, starts_at: datetime, en
             engineer=engineer,
             starts_at=starts_at,
             ends_at=ends_at,
+            purpose=Appointment.Purpose.RETURN if returning else Appointment.Purpose.SERVICE,
             booked_by=actor,
         )
     )
-    work_order_transition(
-        work_order=order,
-        transition="schedule",
-        actor=actor,
-        reason=_("%(engineer)s, %(from)s–%(until)s")
-        % {"engineer": engineer, "from": _when(starts_at), "until": f"{timezone.localtime(ends_at):%H:%M}"},
-        by_service=True,
-    )
+    window = _("%(engineer)s, %(from)s–%(until)s") % {
+        "engineer": engineer,
+        "from": _when(starts_at),
+        "until": f"{timezone.localtime(ends_at):%H:%M}",
+    }
+    if returning:
+        work_order_add_note(
+            work_order=order, text=_("Return of the product booked: %(window)s") % {"window": window}, actor=actor
+        )
+    else:
+        work_order_transition(work_order=order, transition="schedule", actor=actor, reason=window, by_service=True)
     return appointment
 
 
@@ -489,7 +518,7 @@ def visit_event(*, appointment: Appointment, event: str, actor) -> Appointment:
     elif event == "arrived":
         found.late_minutes = rules.minutes_late(arrived_at=now, window_ends_at=found.ends_at)
         fields.append("late_minutes")
-    elif event == "started":
+    elif event == "started" and found.purpose == Appointment.Purpose.SERVICE:
         _check_may_start(found)
         work_order_transition(work_order=found.work_order, transition="start_service", actor=actor)
     return _save_visit(found, actor, fields)
@@ -662,9 +691,12 @@ def visit_sign_off(
     Satisfied: the order is handed back and waits for its callback. Not satisfied: another visit."""
     found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
     report = VisitReport.objects.select_for_update().filter(appointment=found).first()
+    returning = found.purpose == Appointment.Purpose.RETURN
     if found.finished_at is None:
         raise ValidationError(_("Record that the work is finished first."))
-    if report is None or not report.diagnosis:
+    if returning and report is None:
+        report = VisitReport(appointment=found, updated_by=actor)
+    if report is None or not (report.diagnosis or returning):
         raise ValidationError({"diagnosis": _("Write the diagnosis in the visit report first.")})
     order = WorkOrder.objects.get(pk=found.work_order_id)
     errors = {}
@@ -690,17 +722,22 @@ def visit_sign_off(
     report.updated_by = actor
     report._history_user = actor
     report.save()
-    parts = ", ".join(f"{p['code']} ×{p['quantity']}" for p in report.parts_used)
-    work_order_record_repair(
-        work_order=order,
-        fault_confirmed=report.diagnosis,
-        cause=order.cause,
-        actions_taken=report.actions,
-        parts_replaced=parts,
-        actor=actor,
-    )
+    if not returning:
+        parts = ", ".join(f"{p['code']} ×{p['quantity']}" for p in report.parts_used)
+        work_order_record_repair(
+            work_order=order,
+            fault_confirmed=report.diagnosis,
+            cause=order.cause,
+            actions_taken=report.actions,
+            parts_replaced=parts,
+            actor=actor,
+        )
+    if returning:
+        for loaner in LoanerUnit.objects.filter(work_order=order, status=LoanerUnit.Status.OUT):
+            loaner_return(loaner=loaner, actor=actor)  # swapped back when the product comes home
     if satisfied:
-        work_order_transition(work_order=order, transition="finish_repair", actor=actor)
+        if not returning:
+            work_order_transition(work_order=order, transition="finish_repair", actor=actor)
         work_order_transition(work_order=order, transition="hand_back", actor=actor)
     else:
         work_order_transition(
@@ -712,3 +749,238 @@ def visit_sign_off(
     found.status = Appointment.Status.DONE
     _save_visit(found, actor, ["status"])
     return report
+
+
+@transaction.atomic
+def visit_pull_back(
+    *,
+    appointment: Appointment,
+    condition: str,
+    accessories: str,
+    signature: str,
+    return_date,
+    loaner: LoanerUnit | None = None,
+    actor,
+) -> VisitReport:
+    """拉修: the product cannot be fixed in the home. It goes to the bench with a receipt the customer
+    signs (condition and accessories listed); a loaner may stay; the return is another appointment."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
+    report = VisitReport.objects.select_for_update().filter(appointment=found).first()
+    if found.arrived_at is None:
+        raise ValidationError(_("Record your arrival first."))
+    if found.purpose != Appointment.Purpose.SERVICE:
+        raise ValidationError(_("Only a service visit can take the product away."))
+    if report is None or not report.diagnosis:
+        raise ValidationError({"diagnosis": _("Write the diagnosis in the visit report first.")})
+    errors = {}
+    if not condition.strip():
+        errors["condition"] = _("Describe the product's condition as taken.")
+    if not signature.startswith(SIGNATURE_PREFIX) or len(signature) > 200_000:
+        errors["signature"] = _("The customer signs the receipt on the screen.")
+    if return_date is None or return_date < timezone.localdate():
+        errors["return_date"] = _("Agree a return date from today on.")
+    if errors:
+        raise ValidationError(errors)
+    order = WorkOrder.objects.get(pk=found.work_order_id)
+    if order.status == Status.SCHEDULED:
+        work_order_transition(work_order=order, transition="start_service", actor=actor)  # on the bench now
+    if loaner is not None:
+        loaner_lend(loaner=loaner, work_order=order, due_back=return_date, actor=actor)
+    report.pulled_back, report.loaner = True, loaner
+    report.pull_back_condition, report.pull_back_accessories = condition.strip(), accessories.strip()
+    report.pull_back_return_date, report.pull_back_signature = return_date, signature
+    report.updated_by = actor
+    report._history_user = actor
+    report.save()
+    found.finished_at = found.finished_at or timezone.now()
+    found.status = Appointment.Status.DONE
+    found.outcome_note = _("Taken back for repair; return agreed for %(day)s.") % {"day": return_date}
+    text = found.outcome_note
+    if loaner is not None:
+        text = _("%(text)s Loaner %(serial)s left with the customer.") % {"text": text, "serial": loaner.serial}
+    work_order_add_note(work_order=order, text=text, actor=actor)
+    _save_visit(found, actor, ["status", "finished_at", "outcome_note"])
+    return report
+
+
+# --- Parts: requisitions against the outlet's stock (备件申领) -----------------------------------
+
+
+def _engineer_of(order: WorkOrder, actor) -> None:
+    """Engineers ask for parts only for jobs booked with them."""
+    if actor.role == Role.ENGINEER and not Appointment.objects.filter(work_order=order, engineer=actor).exists():
+        raise PermissionDenied(_("This is not one of your jobs."))
+
+
+@transaction.atomic
+def part_requisition_request(
+    *, work_order: WorkOrder, part: Part, quantity: int, note: str = "", actor
+) -> PartRequisition:
+    """Ask for parts for a job before the visit (or for the bench)."""
+    _require(actor, "dispatch.add_partrequisition")
+    order = _locked_order(work_order, actor)
+    _engineer_of(order, actor)
+    if order.status not in OPEN_STATUSES:
+        raise ValidationError(_("The order is closed."))
+    if not part.active:
+        raise ValidationError({"part": _("This part is no longer in the catalogue.")})
+    if quantity < 1:
+        raise ValidationError({"quantity": _("At least 1.")})
+    requisition = PartRequisition(
+        work_order=order, outlet=order.outlet, part=part, quantity=quantity, note=note.strip(), requested_by=actor
+    )
+    requisition._history_user = actor
+    requisition.save()
+    return requisition
+
+
+def _locked_requisition(requisition: PartRequisition, actor, *, status) -> PartRequisition:
+    found = (
+        PartRequisition.objects.select_for_update()
+        .select_related("part", "work_order")
+        .filter(pk=requisition.pk, outlet__in=visible_outlets(actor))
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied(_("This requisition is not in your outlets."))
+    if found.status != status:
+        raise ValidationError(
+            _("Not possible while the requisition is “%(status)s”.")
+            % {"status": PartRequisition.Status(found.status).label}
+        )
+    return found
+
+
+def _stock(outlet_id: int, part_id: int) -> PartStock:
+    PartStock.objects.get_or_create(outlet_id=outlet_id, part_id=part_id)
+    return PartStock.objects.select_for_update().get(outlet_id=outlet_id, part_id=part_id)
+
+
+def _close(requisition: PartRequisition, status, actor, **fields) -> PartRequisition:
+    requisition.status = status
+    for name, value in fields.items():
+        setattr(requisition, name, value)
+    requisition._history_user = actor
+    requisition.save()
+    return requisition
+
+
+@transaction.atomic
+def part_requisition_issue(*, requisition: PartRequisition, actor) -> PartRequisition:
+    """Hand the parts out from the outlet's stock; never more than there is."""
+    _require(actor, "dispatch.issue_partrequisition")
+    found = _locked_requisition(requisition, actor, status=PartRequisition.Status.REQUESTED)
+    stock = _stock(found.outlet_id, found.part_id)
+    if stock.quantity < found.quantity:
+        raise ValidationError(
+            {
+                "quantity": _("Only %(left)d of %(part)s in stock at this outlet.")
+                % {"left": stock.quantity, "part": found.part}
+            }
+        )
+    stock.quantity -= found.quantity
+    stock._history_user = actor
+    stock.save(update_fields=["quantity"])
+    return _close(found, PartRequisition.Status.ISSUED, actor, issued_by=actor, issued_at=timezone.now())
+
+
+@transaction.atomic
+def part_requisition_use(*, requisition: PartRequisition, actor) -> PartRequisition:
+    """The issued parts went into the product."""
+    _require(actor, "dispatch.change_partrequisition")
+    found = _locked_requisition(requisition, actor, status=PartRequisition.Status.ISSUED)
+    _engineer_of(found.work_order, actor)
+    return _close(found, PartRequisition.Status.USED, actor, closed_by=actor, closed_at=timezone.now())
+
+
+@transaction.atomic
+def part_requisition_return(*, requisition: PartRequisition, actor) -> PartRequisition:
+    """Issued parts not needed go back to stock."""
+    _require(actor, "dispatch.change_partrequisition")
+    found = _locked_requisition(requisition, actor, status=PartRequisition.Status.ISSUED)
+    _engineer_of(found.work_order, actor)
+    stock = _stock(found.outlet_id, found.part_id)
+    stock.quantity += found.quantity
+    stock._history_user = actor
+    stock.save(update_fields=["quantity"])
+    return _close(found, PartRequisition.Status.RETURNED, actor, closed_by=actor, closed_at=timezone.now())
+
+
+@transaction.atomic
+def part_requisition_cancel(*, requisition: PartRequisition, actor) -> PartRequisition:
+    _require(actor, "dispatch.change_partrequisition")
+    found = _locked_requisition(requisition, actor, status=PartRequisition.Status.REQUESTED)
+    _engineer_of(found.work_order, actor)
+    return _close(found, PartRequisition.Status.CANCELLED, actor, closed_by=actor, closed_at=timezone.now())
+
+
+@transaction.atomic
+def stock_receive(*, outlet, part: Part, quantity: int, actor) -> PartStock:
+    """Parts delivered to an outlet (or a count corrected upwards)."""
+    _require(actor, "dispatch.change_partstock")
+    if not visible_outlets(actor).filter(pk=outlet.pk).exists():
+        raise PermissionDenied(_("This outlet is not one of yours."))
+    if quantity < 1:
+        raise ValidationError({"quantity": _("At least 1.")})
+    stock = _stock(outlet.pk, part.pk)
+    stock.quantity += quantity
+    stock._history_user = actor
+    stock.save(update_fields=["quantity"])
+    return stock
+
+
+# --- Loaner units (周转机) --------------------------------------------------------------------------
+
+
+def _locked_loaner(loaner: LoanerUnit, actor) -> LoanerUnit:
+    found = LoanerUnit.objects.select_for_update().filter(pk=loaner.pk, outlet__in=visible_outlets(actor)).first()
+    if found is None:
+        raise PermissionDenied(_("This loaner unit is not in your outlets."))
+    return found
+
+
+@transaction.atomic
+def loaner_register(*, outlet, serial: str, description: str, category=None, actor) -> LoanerUnit:
+    _require(actor, "dispatch.add_loanerunit")
+    if not visible_outlets(actor).filter(pk=outlet.pk).exists():
+        raise PermissionDenied(_("This outlet is not one of yours."))
+    loaner = LoanerUnit(outlet=outlet, serial=serial.strip(), description=description.strip(), category=category)
+    loaner.full_clean()
+    loaner._history_user = actor
+    loaner.save()
+    return loaner
+
+
+@transaction.atomic
+def loaner_lend(*, loaner: LoanerUnit, work_order: WorkOrder, due_back, actor) -> LoanerUnit:
+    """Leave a loaner with the customer of an order until an agreed date."""
+    _require(actor, "dispatch.change_loanerunit")
+    found = _locked_loaner(loaner, actor)
+    if found.status != LoanerUnit.Status.AVAILABLE:
+        raise ValidationError({"loaner": _("Loaner %(serial)s is not available.") % {"serial": found.serial}})
+    if found.outlet_id != work_order.outlet_id:
+        raise ValidationError({"loaner": _("The loaner belongs to another outlet.")})
+    if due_back is None or due_back < timezone.localdate():
+        raise ValidationError({"due_back": _("Agree a return date from today on.")})
+    found.status, found.work_order, found.lent_at, found.due_back = (
+        LoanerUnit.Status.OUT,
+        work_order,
+        timezone.now(),
+        due_back,
+    )
+    found._history_user = actor
+    found.save()
+    return found
+
+
+@transaction.atomic
+def loaner_return(*, loaner: LoanerUnit, actor) -> LoanerUnit:
+    """The loaner is back at the outlet."""
+    _require(actor, "dispatch.change_loanerunit")
+    found = _locked_loaner(loaner, actor)
+    if found.status != LoanerUnit.Status.OUT:
+        raise ValidationError({"loaner": _("Loaner %(serial)s is not out.") % {"serial": found.serial}})
+    found.status, found.work_order, found.lent_at, found.due_back = LoanerUnit.Status.AVAILABLE, None, None, None
+    found._history_user = actor
+    found.save()
+    return found

@@ -7,30 +7,36 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_time
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
+from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
 from core.roles import Role
-from core.scoping import visible_outlets, visible_staff
+from core.scoping import scope, visible_outlets, visible_staff
 from dispatch import selectors, services
 from dispatch.forms import (
     BookingForm,
     ConfirmForm,
     EngineerProfileForm,
     LatenessForm,
+    LoanerForm,
     NoShowForm,
     PlanForm,
+    PullBackForm,
     ReassignForm,
     ReassignRequestForm,
     ReportForm,
+    RequisitionForm,
     RescheduleForm,
     SignOffForm,
+    StockReceiveForm,
     UnbookForm,
 )
-from dispatch.models import Appointment, EngineerProfile
+from dispatch.models import Appointment, EngineerProfile, LoanerUnit, PartRequisition, PartStock
 from workorders.selectors import work_order_list
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
@@ -238,6 +244,21 @@ def appointment_change(request, pk: int, action: str):
     return render(request, "dispatch/appointment.html", context, status=400)
 
 
+@staff_page(perm="dispatch.reconcile_appointment")
+def reconciliation(request):
+    """对帐: each engineer's visits of a day against their signed records; gaps listed for follow-up."""
+    day, outlet = _day(request), _outlet(request)
+    context = {
+        "day": day,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+        "outlet": outlet,
+        "outlets": visible_outlets(request.user).order_by("code"),
+        "rows": selectors.reconciliation(user=request.user, day=day, outlet=outlet),
+    }
+    return render(request, "dispatch/reconciliation.html", context)
+
+
 @staff_page(perm="dispatch.view_engineerprofile")
 def engineer_list(request):
     """Every field engineer the user may see, with their profile (or none yet)."""
@@ -329,6 +350,8 @@ def _job_context(request, appointment, bound=None) -> dict:
         "no_show": NoShowForm(),
         "report": ReportForm(initial=ReportForm.initial_from(report)),
         "sign_off": SignOffForm(initial={"satisfied": "yes"}),
+        "request_part": RequisitionForm(),
+        "pull_back": PullBackForm(outlet=appointment.outlet_id),
     }
     if bound:
         step, form = bound
@@ -337,6 +360,8 @@ def _job_context(request, appointment, bound=None) -> dict:
         "appointment": appointment,
         "order": appointment.work_order,
         "report": report,
+        "requisitions": PartRequisition.objects.filter(work_order=appointment.work_order_id).select_related("part"),
+        "requisition_actions_issued": [("use", _("Used")), ("return", _("Return to stock"))],
         "forms": forms,
         "report_fields": [f for f in forms["report"] if not f.name.startswith("check_")],
         "checklist_fields": [f for f in forms["report"] if f.name.startswith("check_")],
@@ -361,14 +386,24 @@ def job_step(request, pk: int, step: str):
             for message in getattr(exc, "messages", None) or [str(exc)]:
                 messages.error(request, message)
         return redirect("job-detail", pk=pk)
-    if step not in VISIT_STEPS:
+    if step == "request-part":
+        form = RequisitionForm(request.POST)
+        target = {"work_order": appointment.work_order}
+        service = services.part_requisition_request
+    elif step == "pull-back":
+        form = PullBackForm(request.POST, outlet=appointment.outlet_id)
+        target = {"appointment": appointment}
+        service = services.visit_pull_back
+    elif step in VISIT_STEPS:
+        form_class, service = VISIT_STEPS[step]
+        form = form_class(request.POST)
+        target = {"appointment": appointment}
+    else:
         raise Http404
-    form_class, service = VISIT_STEPS[step]
-    form = form_class(request.POST)
     if form.is_valid():
         kwargs = form.service_kwargs() if isinstance(form, ReportForm) else form.cleaned_data
         try:
-            service(appointment=appointment, actor=request.user, **kwargs)
+            service(actor=request.user, **target, **kwargs)
         except SERVICE_ERRORS as exc:
             _fail(form, exc)
         else:
@@ -376,6 +411,107 @@ def job_step(request, pk: int, step: str):
             return redirect("job-detail", pk=pk)
     appointment = _own_job(request, pk)
     return render(request, "dispatch/job.html", _job_context(request, appointment, (step, form)), status=400)
+
+
+REQUISITION_ACTIONS = {
+    "issue": services.part_requisition_issue,
+    "use": services.part_requisition_use,
+    "return": services.part_requisition_return,
+    "cancel": services.part_requisition_cancel,
+}
+
+
+@require_POST
+@staff_page(perm="dispatch.view_partrequisition")
+def requisition_act(request, pk: int, action: str):
+    """Issue, use, return or cancel a parts requisition; back to the page it was done from."""
+    if action not in REQUISITION_ACTIONS:
+        raise Http404
+    requisition = get_object_or_404(scope(PartRequisition.objects.all(), request.user), pk=pk)
+    try:
+        REQUISITION_ACTIONS[action](requisition=requisition, actor=request.user)
+    except SERVICE_ERRORS as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(_safe_next(request, reverse("parts")))
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else default
+
+
+@staff_page(perm="dispatch.view_partrequisition")
+def parts(request):
+    """The centre's parts desk: requisitions to issue, stock per outlet, stock received."""
+    form = StockReceiveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stock_receive(actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("parts")
+    status = request.GET.get("status", PartRequisition.Status.REQUESTED)
+    requisitions = scope(
+        PartRequisition.objects.select_related("part", "work_order", "outlet", "requested_by"), request.user
+    ).filter(status=status)
+    page = keyset_page_for(request, requisitions, key="id", descending=True)
+    stock = scope(PartStock.objects.select_related("part", "outlet"), request.user).order_by(
+        "outlet__code", "part__code"
+    )
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": PartRequisition.Status.choices,
+        "stock": stock[:500],
+        "form": form,
+        "can_issue": request.user.has_perm("dispatch.issue_partrequisition"),
+        "can_receive": request.user.has_perm("dispatch.change_partstock"),
+    }
+    return render(request, "dispatch/parts.html", context)
+
+
+@staff_page(perm="dispatch.view_loanerunit")
+def loaners(request):
+    """Loaner units of the outlets: available, out with a customer (overdue first), in repair."""
+    form = LoanerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.loaner_register(actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("loaners")
+    units = scope(
+        LoanerUnit.objects.select_related("outlet", "work_order", "work_order__customer", "category"), request.user
+    ).order_by("status", "due_back", "serial")
+    context = {
+        "units": units[:500],
+        "today": timezone.localdate(),
+        "form": form,
+        "can_register": request.user.has_perm("dispatch.add_loanerunit"),
+        "can_change": request.user.has_perm("dispatch.change_loanerunit"),
+    }
+    return render(request, "dispatch/loaners.html", context)
+
+
+@require_POST
+@staff_page(perm="dispatch.change_loanerunit")
+def loaner_return(request, pk: int):
+    loaner = get_object_or_404(scope(LoanerUnit.objects.all(), request.user), pk=pk)
+    try:
+        services.loaner_return(loaner=loaner, actor=request.user)
+    except SERVICE_ERRORS as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("loaners")
 
 
 @staff_page(perm="dispatch.view_appointment")

@@ -53,6 +53,7 @@ SEED_MIGRATIONS = [
     ("workorders.migrations.0002_seed_categories_and_permissions", "seed"),
     ("workorders.migrations.0006_call_permissions", "grant"),
     ("dispatch.migrations.0002_no_overlap_and_permissions", "grant"),
+    ("dispatch.migrations.0004_parts_and_loaner_permissions", "grant"),
 ]
 
 

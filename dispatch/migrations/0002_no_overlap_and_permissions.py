@@ -9,10 +9,10 @@ APPOINTMENTS = ["view_appointment", "view_appointmentchange", "view_visitreport"
 DISPATCH = ["dispatch_appointment", "view_engineerprofile", "change_engineerprofile", "add_engineerprofile"]
 DISPATCH_PERMISSIONS = {
     "front_desk": APPOINTMENTS,
-    "hotline": [*APPOINTMENTS, "dispatch_appointment", "view_engineerprofile"],
-    "dispatcher": [*APPOINTMENTS, *DISPATCH],
+    "hotline": [*APPOINTMENTS, "dispatch_appointment", "view_engineerprofile", "reconcile_appointment"],
+    "dispatcher": [*APPOINTMENTS, *DISPATCH, "reconcile_appointment"],
     "engineer": [*APPOINTMENTS, "visit_appointment"],
-    "supervisor": [*APPOINTMENTS, *DISPATCH],
+    "supervisor": [*APPOINTMENTS, *DISPATCH, "reconcile_appointment"],
     "admin": [*APPOINTMENTS, "view_engineerprofile", "change_engineerprofile", "add_engineerprofile"],
 }
 # An engineer passes on what a customer asks for the centre (and escalates a refusal) by message slip.

@@ -116,16 +116,28 @@ EXPECTED = {
     "api-quote": (None, every(405, anon=401)),
     "dispatch-board": (None, only({HL, DP, SV})),
     "dispatch-week": (None, only({HL, DP, SV})),
+    "reconciliation": (None, only({HL, DP, SV})),
+    "api-reconciliation": (None, only({HL, DP, SV}, anon=401)),
     "dispatch-assign": ("dispatch_order", only({HL, DP, SV})),
     "appointment-detail": ("appointment", every(200)),
     "appointment-change": ("appointment_change", every(405, anon=405)),
     "service-record": ("appointment", every(200)),
     "engineer-list": (None, only({HL, DP, SV, AD})),
+    "parts": (None, every(200)),
+    "requisition-act": ("requisition_act", every(405, anon=405)),
+    "loaners": (None, every(200)),
+    "loaner-return": ("loaner", every(405, anon=405)),
     "engineer-edit": ("engineer", only({DP, SV, AD})),
     "my-jobs": (None, only({EN})),
     "job-detail": ("appointment", only({EN})),
     "job-step": ("job_step", every(405, anon=405)),
     "api-engineer-list": (None, only({HL, DP, SV, AD}, anon=401)),
+    "api-part-list": (None, every(200, anon=401)),
+    "api-part-stock": (None, every(200, anon=401)),
+    "api-requisition-list": (None, every(200, anon=401)),
+    "api-requisition-action": ("requisition_act", every(405, anon=401)),
+    "api-loaner-list": (None, every(200, anon=401)),
+    "api-loaner-action": ("loaner_act", every(405, anon=401)),
     "api-engineer-profile": ("engineer", every(405, anon=401)),
     "api-dispatch-board": (None, only({HL, DP, SV}, anon=401)),
     "api-dispatch-queue": (None, only({HL, DP, SV}, anon=401)),
@@ -174,6 +186,12 @@ def _kwargs(kind, network):
         return {"pk": _appointment(network).pk, "action": "reschedule"}
     if kind == "job_step":
         return {"pk": _appointment(network).pk, "step": "confirm"}
+    if kind == "requisition_act":
+        return {"pk": 1, "action": "issue"}
+    if kind == "loaner":
+        return {"pk": 1}
+    if kind == "loaner_act":
+        return {"pk": 1, "action": "return"}
     if kind == "engineer":
         return {"user_pk": network.staff[EN].pk}
     if kind == "fee_schedule":

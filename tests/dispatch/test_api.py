@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.roles import Role
-from dispatch.models import Appointment, EngineerProfile
+from dispatch.models import Appointment, EngineerProfile, Part
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
 from tests.dispatch.test_pages import _bulk_day
 from tests.dispatch.test_services_visit import SIGNATURE
@@ -186,3 +186,43 @@ def test_engineer_profile_put(desk, client_for):
         .status_code
         == 403
     )
+
+
+def test_parts_and_loaners_over_the_api(desk, client_for):
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10)
+    Part.objects.create(code="capacitor", name="启动电容")
+    asked = client_for(desk.eng).post(
+        reverse("api-requisition-list"),
+        {"work_order": appointment.work_order_id, "part": "capacitor", "quantity": 2},
+        content_type="application/json",
+    )
+    assert asked.status_code == 201, asked.content
+    pk = asked.json()["id"]
+    centre = client_for(desk.dp)  # one test client: each client_for logs it in as someone else
+    short = centre.post(reverse("api-requisition-action", args=[pk, "issue"]))
+    assert short.status_code == 400 and "quantity" in short.json()["error"]["fields"]
+    received = centre.post(
+        reverse("api-part-stock"),
+        {"outlet": desk.net.a1.pk, "part": "capacitor", "quantity": 5},
+        content_type="application/json",
+    )
+    assert received.json()["quantity"] == 5
+    assert centre.post(reverse("api-requisition-action", args=[pk, "issue"])).json()["status"] == "issued"
+    made = centre.post(
+        reverse("api-loaner-list"),
+        {"outlet": desk.net.a1.pk, "serial": "LN-1", "description": "周转空调"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    lent = centre.post(
+        reverse("api-loaner-action", args=[made.json()["id"], "lend"]),
+        {"work_order": appointment.work_order_id, "due_back": next_workday(3).isoformat()},
+        content_type="application/json",
+    )
+    assert lent.json()["status"] == "out" and lent.json()["work_order_number"] == appointment.work_order.number
+
+    engineer_api = client_for(desk.eng)
+    assert engineer_api.post(reverse("api-requisition-action", args=[pk, "issue"])).status_code == 403
+    assert engineer_api.post(reverse("api-requisition-action", args=[pk, "use"])).json()["status"] == "used"
+    assert [s["quantity"] for s in engineer_api.get(reverse("api-part-stock")).json()["results"]] == [3]
+    assert engineer_api.post(reverse("api-loaner-list"), {}, content_type="application/json").status_code == 403

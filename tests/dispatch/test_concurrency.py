@@ -19,7 +19,7 @@ pytestmark = [
 ]
 
 
-def test_two_dispatchers_booking_one_engineer_at_once_one_wins_and_the_other_is_told(network, migration_data):
+def test_two_dispatchers_booking_one_engineer_at_once_one_wins_and_the_other_is_told(migration_data, network):
     eng = engineer(network.a1)
     first_dp = network.staff[Role.DISPATCHER]
     second_dp = UserFactory(role=Role.DISPATCHER, outlets=[network.a1])

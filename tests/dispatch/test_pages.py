@@ -8,8 +8,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
-from dispatch.models import Appointment, AppointmentChange, EngineerProfile, VisitReport
-from dispatch.services import appointment_request_reassign
+from dispatch.models import (
+    Appointment,
+    AppointmentChange,
+    EngineerProfile,
+    LoanerUnit,
+    Part,
+    PartRequisition,
+    PartStock,
+    VisitReport,
+)
+from dispatch.services import appointment_request_reassign, loaner_lend, loaner_register
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
 from tests.dispatch.test_services_visit import SIGNATURE
 from tests.factories import UserFactory
@@ -228,3 +237,72 @@ def test_home_pages_show_todays_jobs_and_what_to_rearrange(desk, client_for):
     assert (
         "前一单急修未完" in dispatcher_home and reverse("appointment-detail", args=[appointment.pk]) in dispatcher_home
     )
+
+
+def test_parts_asked_on_the_job_page_issued_at_the_parts_desk_and_used(desk, client_for):
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp)
+    part = Part.objects.create(code="capacitor", name="启动电容")
+    engineer_client = client_for(desk.eng)
+    engineer_client.post(reverse("job-step", args=[appointment.pk, "request-part"]), {"part": part.pk, "quantity": 2})
+    requisition = PartRequisition.objects.get()
+
+    desk_client = client_for(_in_english(desk.dp))
+    empty = desk_client.post(reverse("requisition-act", args=[requisition.pk, "issue"]), follow=True)
+    assert "Only 0 of" in empty.content.decode()  # no stock: refused with the reason, nothing issued
+    desk_client.post(reverse("parts"), {"outlet": desk.net.a1.pk, "part": part.pk, "quantity": 5})
+    page = desk_client.get(reverse("parts")).content.decode()
+    assert f"issue-{requisition.pk}" in page
+    desk_client.post(reverse("requisition-act", args=[requisition.pk, "issue"]))
+    engineer_client = client_for(desk.eng)
+    job = engineer_client.get(reverse("job-detail", args=[appointment.pk])).content.decode()
+    assert "启动电容" in job
+    engineer_client.post(
+        reverse("requisition-act", args=[requisition.pk, "use"]),
+        {"next": reverse("job-detail", args=[appointment.pk])},
+    )
+    requisition.refresh_from_db()
+    assert requisition.status == PartRequisition.Status.USED
+    assert PartStock.objects.get(part=part).quantity == 3
+
+
+def test_loaners_page_registers_units_and_shows_overdue_ones(desk, client_for):
+    client = client_for(desk.dp)
+    client.post(reverse("loaners"), {"outlet": desk.net.a1.pk, "serial": "LN-9", "description": "周转冰箱"})
+    loaner = LoanerUnit.objects.get(serial="LN-9")
+    order = onsite_order(desk.hl, desk.net.a1)
+    loaner_lend(loaner=loaner, work_order=order, due_back=timezone.localdate(), actor=desk.dp)
+    LoanerUnit.objects.filter(pk=loaner.pk).update(due_back=timezone.localdate() - dt.timedelta(days=2))  # set-up
+    page = client.get(reverse("loaners")).content.decode()
+    assert 'data-testid="overdue"' in page and order.number in page
+    client.post(reverse("loaner-return", args=[loaner.pk]))
+    loaner.refresh_from_db()
+    assert loaner.status == LoanerUnit.Status.AVAILABLE
+
+
+def test_pull_back_from_the_job_page(desk, client_for):
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp)
+    loaner = loaner_register(outlet=desk.net.a1, serial="LN-7", description="周转空调", actor=desk.dp)
+    client = client_for(desk.eng)
+    for step in ("departed", "arrived"):
+        client.post(reverse("job-step", args=[appointment.pk, step]))
+    client.post(
+        reverse("job-step", args=[appointment.pk, "report"]), {"parts_complete": "on", "diagnosis": "压缩机故障"}
+    )
+    assert 'data-testid="pull-back-form"' in client.get(reverse("job-detail", args=[appointment.pk])).content.decode()
+    missing = client.post(
+        reverse("job-step", args=[appointment.pk, "pull-back"]),
+        {"condition": "外观完好", "return_date": next_workday(3).isoformat(), "loaner": loaner.pk},
+    )
+    assert missing.status_code == 400 and "外观完好" in missing.content.decode()
+    client.post(
+        reverse("job-step", args=[appointment.pk, "pull-back"]),
+        {
+            "condition": "外观完好",
+            "return_date": next_workday(3).isoformat(),
+            "loaner": loaner.pk,
+            "signature": SIGNATURE,
+        },
+    )
+    appointment.refresh_from_db()
+    loaner.refresh_from_db()
+    assert appointment.status == Appointment.Status.DONE and loaner.status == LoanerUnit.Status.OUT
