@@ -268,6 +268,9 @@ HOME_PANELS = [
     "workorders.panels.message_slips",
 ]
 
+# Rules that narrow which of their outlets' work orders a user sees (callables (queryset, user) -> queryset).
+WORK_ORDER_VISIBILITY = ["dispatch.selectors.engineers_see_their_jobs"]
+
 # Where customer and staff messages go (core/notify.py); the default only logs them.
 NOTIFIER_BACKEND = env.str("NOTIFIER_BACKEND", default="core.notify.LogNotifier")
 

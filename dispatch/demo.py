@@ -6,16 +6,21 @@ from itertools import cycle
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import User
+from core.models import Outlet, User
 from core.roles import Role
-from dispatch.models import Appointment
+from dispatch.models import Appointment, Part
 from dispatch.services import (
     appointment_book,
     engineer_profile_save,
+    loaner_register,
+    part_requisition_request,
+    stock_receive,
     visit_event,
     visit_report_save,
     visit_sign_off,
 )
+from warranty.models import PartPrice
+from warranty.services import schedule_in_force
 from workorders.lifecycle import Status
 from workorders.models import ProductCategory, WorkOrder
 
@@ -73,7 +78,46 @@ def seed() -> str:
             booked += 1
             break
     visited = _one_visit()
-    return f"appointments: {booked} booked, {visited} visit signed off"
+    parts, loaners = _parts_and_loaners(admin)
+    return f"appointments: {booked} booked, {visited} visit signed off; {parts} parts; {loaners} loaners"
+
+
+def _parts_and_loaners(admin) -> tuple[int, int]:
+    """The fee schedule's parts as the catalogue, some stock at every outlet, two loaners each;
+    刘洋 has asked for a part for his next job."""
+    schedule = schedule_in_force(timezone.localdate())
+    categories = {c.code: c for c in ProductCategory.objects.all()}
+    prices = PartPrice.objects.filter(schedule=schedule).order_by("code") if schedule else []
+    parts = [
+        Part.objects.get_or_create(code=p.code, defaults={"name": p.name, "category": categories.get(p.category)})[0]
+        for p in prices
+    ]
+    made = 0
+    for outlet in Outlet.objects.order_by("code"):
+        for i, part in enumerate(parts):
+            if i % 3:
+                stock_receive(outlet=outlet, part=part, quantity=2 + i % 5, actor=admin)
+        for n, (description, category) in enumerate([("周转空调 1.5 匹", "air_conditioner"), ("周转电视 43 寸", "tv")]):
+            loaner_register(
+                outlet=outlet,
+                serial=f"LN-{outlet.code}-{n + 1}",
+                description=description,
+                category=categories.get(category),
+                actor=admin,
+            )
+            made += 1
+    job = (
+        Appointment.objects.filter(engineer__username="engineer", status=Appointment.Status.BOOKED)
+        .select_related("engineer", "work_order__product")
+        .order_by("starts_at")
+        .first()
+    )
+    part = next((p for p in parts if p.category_id == (job.work_order.product.category_id if job else None)), None)
+    if job and part:
+        part_requisition_request(
+            work_order=job.work_order, part=part, quantity=1, note="上门前备件", actor=job.engineer
+        )
+    return len(parts), made
 
 
 def _one_visit() -> int:

@@ -34,6 +34,20 @@ def engineers(*, user, outlet=None) -> QuerySet[EngineerProfile]:
     return queryset
 
 
+def _field_engineer(user) -> bool:
+    """Records visits but does not dispatch (read from the cached permissions, not a query)."""
+    return user.has_perm("dispatch.visit_appointment") and not user.has_perm("dispatch.dispatch_appointment")
+
+
+def engineers_see_their_jobs(queryset: QuerySet[WorkOrder], user) -> QuerySet[WorkOrder]:
+    """Field engineers see the on-site orders booked with them (and the bench's walk-ins and orders
+    they own), not every on-site job of their outlets. A subquery: no query of its own."""
+    if not _field_engineer(user):
+        return queryset
+    booked_with_them = Appointment.objects.filter(engineer_id=user.pk).values("work_order_id")
+    return queryset.filter(Q(channel=WorkOrder.Channel.WALK_IN) | Q(owner_id=user.pk) | Q(pk__in=booked_with_them))
+
+
 def appointment_list(*, user) -> QuerySet[Appointment]:
     """Appointments of the user's outlets with what a row shows; engineers see only their own."""
     queryset = scope(
@@ -42,7 +56,7 @@ def appointment_list(*, user) -> QuerySet[Appointment]:
         ),
         user,
     )
-    if not user.has_perm("dispatch.dispatch_appointment") and user.has_perm("dispatch.visit_appointment"):
+    if _field_engineer(user):
         queryset = queryset.filter(engineer=user)
     return queryset
 

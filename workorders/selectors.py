@@ -1,4 +1,8 @@
+import functools
+
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.module_loading import import_string
 from phonenumber_field.phonenumber import to_python
 
 from core.scoping import scope, visible_outlets
@@ -6,8 +10,19 @@ from workorders.models import Call, Customer, CustomerPhone, MessageSlip, Produc
 
 
 def work_order_list(*, user) -> QuerySet[WorkOrder]:
-    """Work orders of the user's outlets with what a list row shows, in one query."""
-    return scope(WorkOrder.objects.select_related("customer", "product", "product__category", "outlet", "owner"), user)
+    """Work orders of the user's outlets with what a list row shows, in one query, narrowed by the
+    apps' visibility rules (settings.WORK_ORDER_VISIBILITY, e.g. engineers see their own jobs)."""
+    queryset = scope(
+        WorkOrder.objects.select_related("customer", "product", "product__category", "outlet", "owner"), user
+    )
+    for rule in _visibility_rules():
+        queryset = rule(queryset, user)
+    return queryset
+
+
+@functools.cache
+def _visibility_rules():
+    return [import_string(path) for path in settings.WORK_ORDER_VISIBILITY]
 
 
 def work_order_detail(*, user) -> QuerySet[WorkOrder]:

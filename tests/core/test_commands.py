@@ -69,6 +69,11 @@ def test_seed_demo_twice_duplicates_nothing():
 
     assert WorkOrder.objects.count() == 240
     assert WorkOrder.objects.values("status").distinct().count() == 10  # every state
+    from dispatch.models import Appointment, EngineerProfile, LoanerUnit, Part, PartRequisition, VisitReport
+
+    assert EngineerProfile.objects.count() == 3 and Appointment.objects.count() > 30
+    assert VisitReport.objects.filter(signed_off_at__isnull=False).count() == 1
+    assert (Part.objects.count(), LoanerUnit.objects.count(), PartRequisition.objects.count()) == (16, 8, 1)
     assert {u.role for u in User.objects.prefetch_related("groups")} == set(Role)
     assert User.objects.get(username="frontdesk").check_password("Service#2026")
 

@@ -306,3 +306,13 @@ def test_pull_back_from_the_job_page(desk, client_for):
     appointment.refresh_from_db()
     loaner.refresh_from_db()
     assert appointment.status == Appointment.Status.DONE and loaner.status == LoanerUnit.Status.OUT
+
+
+def test_engineers_see_the_on_site_orders_booked_with_them_not_every_one(desk, client_for):
+    mine = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp).work_order
+    not_mine = onsite_order(desk.hl, desk.net.a1)
+    listed = client_for(desk.eng).get(reverse("work-order-list")).content.decode()
+    assert mine.number in listed and not_mine.number not in listed
+    assert client_for(desk.eng).get(reverse("work-order-detail", args=[not_mine.pk])).status_code == 404
+    assert client_for(desk.eng).get(reverse("api-work-order-detail", args=[not_mine.pk])).status_code == 404
+    assert not_mine.number in client_for(desk.dp).get(reverse("work-order-list")).content.decode()
