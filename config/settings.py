@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
 HOME_PANELS = [
     "dispatch.panels.todays_jobs",
     "dispatch.panels.needs_dispatcher",
+    "workorders.panels.waivers_to_decide",
     "workorders.panels.work_queues",
     "workorders.panels.message_slips",
 ]

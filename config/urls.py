@@ -49,6 +49,9 @@ api_v1 = [
         name="api-work-order-repair-record",
     ),
     path("work-orders/<int:pk>/pickup/", workorder_api.WorkOrderPickupView.as_view(), name="api-work-order-pickup"),
+    path("work-orders/<int:pk>/waivers/", workorder_api.WorkOrderWaiverView.as_view(), name="api-work-order-waiver"),
+    path("waivers/", workorder_api.WaiverListView.as_view(), name="api-waiver-list"),
+    path("waivers/<int:pk>/decision/", workorder_api.WaiverDecisionView.as_view(), name="api-waiver-decision"),
     path("calls/", workorder_api.CallListCreateView.as_view(), name="api-call-list"),
     path("message-slips/", workorder_api.MessageSlipListCreateView.as_view(), name="api-message-slip-list"),
     path(
@@ -160,6 +163,8 @@ urlpatterns = [
     path("orders/<int:pk>/pickup/", workorder_views.work_order_pickup, name="work-order-pickup"),
     path("orders/<int:pk>/agreement/", workorder_views.work_order_agreement, name="work-order-agreement"),
     path("orders/<int:pk>/details/", workorder_views.work_order_details, name="work-order-details"),
+    path("orders/<int:pk>/waiver/", workorder_views.work_order_waiver, name="work-order-waiver"),
+    path("orders/waivers/<int:pk>/decide/", workorder_views.waiver_decide, name="waiver-decide"),
     path("orders/<int:pk>/print/<slug:document>/", workorder_views.work_order_print, name="work-order-print"),
     path("orders/<int:pk>/repair-record/", workorder_views.work_order_repair_record, name="work-order-repair-record"),
     path("dispatch/", dispatch_views.board, name="dispatch-board"),

@@ -657,7 +657,8 @@ def visit_report_save(
     if human_damage != report.human_damage:
         order = work_order_reassess_warranty(work_order=order, human_damage=human_damage, actor=actor)
     if not order.in_warranty:
-        order = work_order_price_on_site(work_order=order, parts=parts, approved=fee_consent, actor=actor)
+        priced = [(p["code"], p["quantity"]) for p in parts]
+        order = work_order_price_on_site(work_order=order, parts=priced, approved=fee_consent, actor=actor)
     report.checklist = {code: bool(checklist.get(code)) for code in CHECKLIST}
     report.proof, report.parts_complete = proof, parts_complete
     report.tamper_note, report.tamper_acknowledged = tamper_note.strip(), tamper_acknowledged

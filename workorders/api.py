@@ -8,14 +8,15 @@ from rest_framework.views import APIView
 
 from core.api import ViewPermissions, validated
 from core.models import User
-from core.scoping import visible_outlets
+from core.scoping import scope, visible_outlets
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
-from workorders.models import Call, Customer, MessageSlip, Product, ProductCategory, WorkOrder
+from workorders.models import Call, ChargeWaiver, Customer, MessageSlip, Product, ProductCategory, WorkOrder
 from workorders.serializers import (
     AgreementInputSerializer,
     CallInputSerializer,
     CallSerializer,
+    ChargeWaiverSerializer,
     CustomerSerializer,
     DetailsInputSerializer,
     HandOverInputSerializer,
@@ -28,6 +29,8 @@ from workorders.serializers import (
     RepairRecordInputSerializer,
     SlipAnswerInputSerializer,
     TransitionInputSerializer,
+    WaiverDecisionInputSerializer,
+    WaiverInputSerializer,
     WorkOrderDetailSerializer,
     WorkOrderQuoteInputSerializer,
     WorkOrderSerializer,
@@ -265,3 +268,37 @@ class MessageSlipAnswerView(APIView):
         data = validated(SlipAnswerInputSerializer, request.data)
         slip = services.message_slip_answer(slip=slip, actor=request.user, **data)
         return Response(MessageSlipSerializer(slip, context={"request": request}).data)
+
+
+class WorkOrderWaiverView(_WorkOrderAction):
+    """Ask a supervisor to waive (0) or reduce the charge of an unpaid order."""
+
+    @extend_schema(request=WaiverInputSerializer, responses={201: ChargeWaiverSerializer})
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        values = validated(WaiverInputSerializer, request.data)
+        waiver = services.charge_waiver_request(work_order=order, actor=request.user, **values)
+        return Response(ChargeWaiverSerializer(waiver).data, status=status.HTTP_201_CREATED)
+
+
+class WaiverListView(generics.ListAPIView):
+    """Charge waivers of your outlets; `?status=pending` is a supervisor's queue."""
+
+    serializer_class = ChargeWaiverSerializer
+    permission_classes = [ViewPermissions]
+    queryset = ChargeWaiver.objects.none()
+    filterset_fields = ["status", "outlet"]  # indexed together
+
+    def get_queryset(self):
+        return scope(ChargeWaiver.objects.select_related("work_order", "requested_by", "decided_by"), self.request.user)
+
+
+class WaiverDecisionView(APIView):
+    """A supervisor approves (the charge becomes the amount asked for) or rejects (with a note)."""
+
+    @extend_schema(request=WaiverDecisionInputSerializer, responses=ChargeWaiverSerializer)
+    def post(self, request, pk: int):
+        waiver = get_object_or_404(scope(ChargeWaiver.objects.all(), request.user), pk=pk)
+        values = validated(WaiverDecisionInputSerializer, request.data)
+        waiver = services.charge_waiver_decide(waiver=waiver, actor=request.user, **values)
+        return Response(ChargeWaiverSerializer(waiver).data)

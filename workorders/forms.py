@@ -182,3 +182,17 @@ class MessageSlipForm(StyledForm):
 
 class SlipAnswerForm(StyledForm):
     answer = forms.CharField(label=_("What was done"), max_length=1000)
+
+
+class WaiverForm(StyledForm):
+    new_total = forms.DecimalField(label=_("Charge asked for (¥, 0 waives it)"), min_value=0, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WaiverDecisionForm(StyledForm):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Approve")), ("no", _("Reject"))],
+        coerce=lambda value: value == "yes",
+    )
+    note = forms.CharField(label=_("Note"), required=False)

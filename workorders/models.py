@@ -382,3 +382,47 @@ class DailySequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
+
+
+class ChargeWaiver(models.Model):
+    """Waiving or reducing a charge: asked for by the person at the counter or on site, decided by
+    a supervisor, recorded either way (DOMAIN "Charges")."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a supervisor")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="waivers")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    original_total = models.DecimalField(_("charge before"), max_digits=10, decimal_places=2)
+    new_total = models.DecimalField(_("charge asked for"), max_digits=10, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("charge waiver")
+        verbose_name_plural = _("charge waivers")
+        ordering = ["id"]
+        permissions = [("decide_chargewaiver", _("Can approve or reject charge waivers"))]
+        indexes = [models.Index(fields=["outlet", "status", "id"], name="waiver_outlet_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(new_total__gte=0) & models.Q(new_total__lt=models.F("original_total")),
+                name="waiver_lowers_the_charge",
+            ),
+            # One open request per order: a second one waits for the decision on the first.
+            models.UniqueConstraint(
+                fields=["work_order"], condition=models.Q(status="pending"), name="waiver_one_pending_per_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id}: ¥{self.original_total} → ¥{self.new_total} ({self.status})"

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 
 from core.roles import Role
 from workorders.lifecycle import Status
-from workorders.selectors import open_slips_for, work_order_list
+from workorders.selectors import open_slips_for, pending_waivers, work_order_list
 
 
 def message_slips(request) -> str | None:
@@ -41,3 +41,11 @@ def work_queues(request) -> str | None:
     )
     queues = [(status, counts.get(status, 0)) for status in statuses]
     return render_to_string("workorders/includes/home_queues.html", {"queues": queues}, request=request)
+
+
+def waivers_to_decide(request) -> str | None:
+    """Charge waivers waiting for a supervisor of these outlets."""
+    if not request.user.has_perm("workorders.decide_chargewaiver"):
+        return None
+    waivers = list(pending_waivers(user=request.user)[:20])
+    return render_to_string("workorders/includes/home_waivers.html", {"waivers": waivers}, request=request)

@@ -6,7 +6,16 @@ from django.utils.module_loading import import_string
 from phonenumber_field.phonenumber import to_python
 
 from core.scoping import scope, visible_outlets
-from workorders.models import Call, Customer, CustomerPhone, MessageSlip, Product, WorkOrder, WorkOrderEvent
+from workorders.models import (
+    Call,
+    ChargeWaiver,
+    Customer,
+    CustomerPhone,
+    MessageSlip,
+    Product,
+    WorkOrder,
+    WorkOrderEvent,
+)
 
 
 def work_order_list(*, user) -> QuerySet[WorkOrder]:
@@ -34,6 +43,7 @@ def work_order_detail(*, user) -> QuerySet[WorkOrder]:
             "customer__phones",
             "customer__addresses",
             "payments",
+            Prefetch("waivers", queryset=ChargeWaiver.objects.select_related("requested_by", "decided_by")),
             Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("at", "id")),
         )
     )
@@ -74,6 +84,14 @@ def open_slips_for(*, user) -> QuerySet[MessageSlip]:
         .select_related("outlet", "taken_by", "recipient")
         .order_by("id")
     )
+
+
+def pending_waivers(*, user) -> QuerySet[ChargeWaiver]:
+    """Waivers of the user's outlets waiting for a supervisor, oldest first."""
+    return scope(
+        ChargeWaiver.objects.filter(status=ChargeWaiver.Status.PENDING).select_related("work_order", "requested_by"),
+        user,
+    ).order_by("id")
 
 
 def recent_calls(*, user) -> QuerySet[Call]:

@@ -4,7 +4,17 @@ from rest_framework import serializers
 from core.privacy import personal
 from core.serializers import PersonalField
 from workorders.lifecycle import TRANSITIONS
-from workorders.models import Call, Customer, MessageSlip, Payment, Product, ProductCategory, WorkOrder, WorkOrderEvent
+from workorders.models import (
+    Call,
+    ChargeWaiver,
+    Customer,
+    MessageSlip,
+    Payment,
+    Product,
+    ProductCategory,
+    WorkOrder,
+    WorkOrderEvent,
+)
 
 
 class ProductCategorySerializer(serializers.ModelSerializer):
@@ -271,3 +281,36 @@ class MessageSlipInputSerializer(serializers.Serializer):
 
 class SlipAnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=1000)
+
+
+class ChargeWaiverSerializer(serializers.ModelSerializer):
+    work_order_number = serializers.CharField(source="work_order.number", read_only=True)
+    requested_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ChargeWaiver
+        fields = [
+            "id",
+            "work_order",
+            "work_order_number",
+            "original_total",
+            "new_total",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class WaiverInputSerializer(serializers.Serializer):
+    new_total = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    reason = serializers.CharField()
+
+
+class WaiverDecisionInputSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, default="", allow_blank=True)

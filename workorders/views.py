@@ -12,6 +12,7 @@ from core.decorators import staff_page
 from core.errors import ConflictError
 from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
+from core.scoping import scope
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
 from workorders.forms import (
@@ -26,9 +27,11 @@ from workorders.forms import (
     RepairRecordForm,
     SlipAnswerForm,
     TransitionForm,
+    WaiverDecisionForm,
+    WaiverForm,
 )
 from workorders.lifecycle import allowed
-from workorders.models import Customer, Product, ProductCategory
+from workorders.models import ChargeWaiver, Customer, Product, ProductCategory
 
 
 @staff_page(perm="workorders.view_workorder")
@@ -55,8 +58,53 @@ def work_order_detail(request, pk: int):
         "note_form": NoteForm(),
         "quote_form": QuoteForm(),
         "repair_form": RepairRecordForm(initial={f: getattr(order, f) for f in RepairRecordForm.base_fields}),
+        "waiver_form": WaiverForm(),
+        "can_ask_waiver": request.user.has_perm("workorders.add_chargewaiver")
+        and order.amount_due > 0
+        and not order.payments.all(),
+        "can_decide_waiver": request.user.has_perm("workorders.decide_chargewaiver"),
     }
     return render(request, "workorders/detail.html", context)
+
+
+@require_POST
+@staff_page(perm="workorders.add_chargewaiver")
+def work_order_waiver(request, pk: int):
+    """Ask a supervisor to waive or reduce the charge."""
+    order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
+    form = WaiverForm(request.POST)
+    if form.is_valid():
+        try:
+            services.charge_waiver_request(work_order=order, actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in getattr(exc, "messages", None) or [str(exc)]:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Sent to a supervisor."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("work-order-detail", pk=pk)
+
+
+@require_POST
+@staff_page(perm="workorders.decide_chargewaiver")
+def waiver_decide(request, pk: int):
+    """A supervisor approves or rejects a waiver (from the order page or the home page)."""
+    waiver = get_object_or_404(scope(ChargeWaiver.objects.all(), request.user), pk=pk)
+    form = WaiverDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.charge_waiver_decide(waiver=waiver, actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in getattr(exc, "messages", None) or [str(exc)]:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Done."))
+    if request.POST.get("next") == "home":
+        return redirect("home")
+    return redirect("work-order-detail", pk=waiver.work_order_id)
 
 
 @require_POST

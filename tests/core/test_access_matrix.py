@@ -89,6 +89,11 @@ EXPECTED = {
     "work-order-agreement": ("work_order", every(405, anon=405)),
     "work-order-details": ("work_order", every(200)),
     "work-order-print": ("work_order_print", every(200)),
+    "work-order-waiver": ("work_order", every(405, anon=405)),
+    "waiver-decide": ("waiver", every(405, anon=405)),
+    "api-work-order-waiver": ("work_order", every(405, anon=401)),
+    "api-waiver-list": (None, every(200, anon=401)),
+    "api-waiver-decision": ("waiver", every(405, anon=401)),
     "work-order-repair-record": ("work_order", every(405, anon=405)),
     "api-product-categories": (None, every(200, anon=401)),
     "api-customer-lookup": (None, only({FD, HL, DP, EN, SV, AD}, anon=401)),
@@ -188,7 +193,7 @@ def _kwargs(kind, network):
         return {"pk": _appointment(network).pk, "step": "confirm"}
     if kind == "requisition_act":
         return {"pk": 1, "action": "issue"}
-    if kind == "loaner":
+    if kind in ("loaner", "waiver"):
         return {"pk": 1}
     if kind == "loaner_act":
         return {"pk": 1, "action": "return"}

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -18,7 +19,7 @@ from dispatch.services import (
 )
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
 from tests.warranty.factories import published_schedule
-from warranty.models import LabourRate
+from warranty.models import LabourRate, PartPrice
 from workorders.lifecycle import Status
 from workorders.models import MessageSlip, Payment
 
@@ -202,6 +203,9 @@ def test_no_show_after_waiting_puts_the_order_back_to_dispatch(job):
 def test_human_damage_ends_free_service_and_charges_need_consent_and_payment(network):
     schedule = published_schedule()
     LabourRate.objects.create(schedule=schedule, category="air_conditioner", service_type="repair", amount=120)
+    PartPrice.objects.create(
+        schedule=schedule, code="ac-capacitor", name="启动电容", category="air_conditioner", price=Decimal("45.00")
+    )
     eng = engineer(network.a1)
     order = onsite_order(network.staff[Role.HOTLINE], network.a1)
     appointment = booked(order, eng, network.staff[Role.DISPATCHER])
@@ -223,7 +227,15 @@ def test_human_damage_ends_free_service_and_charges_need_consent_and_payment(net
         visit_report_save(
             appointment=appointment,
             actor=eng,
-            **(REPORT | {"human_damage": True, "human_damage_acknowledged": True, "fee_consent": True}),
+            **(
+                REPORT
+                | {
+                    "human_damage": True,
+                    "human_damage_acknowledged": True,
+                    "fee_consent": True,
+                    "parts_used": [{"code": "ac-capacitor", "quantity": 2}],
+                }
+            ),
         )
         for event in ("started", "finished"):
             visit_event(appointment=appointment, event=event, actor=eng)
@@ -233,7 +245,7 @@ def test_human_damage_ends_free_service_and_charges_need_consent_and_payment(net
         visit_sign_off(appointment=appointment, satisfied=True, signature=SIGNATURE, payment_method="wechat", actor=eng)
     order.refresh_from_db()
     payment = Payment.objects.get()
-    assert order.quote_total == 170  # labour 120 + visit fee 50, from the schedule
+    assert order.quote_total == 260  # labour 120 + visit fee 50 + two capacitors at 45, from the schedule
     assert payment.amount == order.quote_total and payment.received_by == eng
     assert order.status == Status.AWAITING_CALLBACK
 

@@ -126,8 +126,8 @@ def test_list_and_detail_run_a_constant_number_of_queries(rows, network, client_
     client.get(reverse("work-order-list"))
     with django_assert_num_queries(7):  # session, user, 2x perms, groups, outlet choices, the page
         client.get(reverse("work-order-list"), {"status": "received", "channel": "walk_in"})
-    # session, user, perms x2, groups, order, phones, addresses, payments, events, staff for hand-over
-    with django_assert_num_queries(11):
+    # session, user, perms x2, groups, order, phones, addresses, payments, waivers, events, staff for hand-over
+    with django_assert_num_queries(12):
         client.get(reverse("work-order-detail", args=[orders[0].pk]))
 
 
