@@ -134,7 +134,21 @@ class BoardView(APIView):
                     {
                         "engineer": EngineerProfileSerializer(),
                         "jobs": serializers.IntegerField(),
-                        "appointments": AppointmentSerializer(many=True),
+                        "appointments": inline_serializer(
+                            "BoardAppointment",
+                            {
+                                "id": serializers.IntegerField(),
+                                "work_order_id": serializers.IntegerField(),
+                                "work_order_number": serializers.CharField(),
+                                "customer": serializers.CharField(),
+                                "category": serializers.CharField(),
+                                "starts_at": serializers.DateTimeField(),
+                                "ends_at": serializers.DateTimeField(),
+                                "status": serializers.ChoiceField(choices=Appointment.Status.choices),
+                                "reassign_requested": serializers.CharField(),
+                            },
+                            many=True,
+                        ),
                     },
                     many=True,
                 ),
@@ -145,19 +159,31 @@ class BoardView(APIView):
         _require(request, "dispatch.dispatch_appointment")
         day = _day(request)
         rows = selectors.board(user=request.user, day=day, outlet=_outlet(request))
-        context = {"request": request}
+        profiles = EngineerProfileSerializer([row.profile for row in rows], many=True).data
+        # Plain dicts: a board may hold thousands of appointments.
         return Response(
             {
                 "day": day,
                 "engineers": [
                     {
-                        "engineer": EngineerProfileSerializer(row.profile).data,
+                        "engineer": profile,
                         "jobs": row.jobs,
-                        "appointments": AppointmentSerializer(
-                            [b[0] for b in row.blocks], many=True, context=context
-                        ).data,
+                        "appointments": [
+                            {
+                                "id": b.pk,
+                                "work_order_id": b.work_order_id,
+                                "work_order_number": b.number,
+                                "customer": b.customer,
+                                "category": b.category,
+                                "starts_at": b.starts_at,
+                                "ends_at": b.ends_at,
+                                "status": b.status,
+                                "reassign_requested": b.reassign_requested,
+                            }
+                            for b in row.blocks
+                        ],
                     }
-                    for row in rows
+                    for row, profile in zip(rows, profiles, strict=True)
                 ],
             }
         )

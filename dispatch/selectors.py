@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.scoping import scope, visible_staff
 from dispatch import rules
@@ -88,10 +89,28 @@ def dispatch_queue(*, user) -> QuerySet[WorkOrder]:
     )
 
 
+@dataclass(frozen=True)
+class BoardBlock:
+    """One appointment as the board draws it (plain values: the board may hold thousands)."""
+
+    pk: int
+    work_order_id: int
+    number: str
+    customer: str
+    category: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    reassign_requested: str
+    label: str  # "09:00 空调"
+    title: str  # the tooltip: window, order, customer, status, a reassignment asked for
+    style: str  # its place on the timeline, in % of the visible day
+
+
 @dataclass
 class BoardRow:
     profile: EngineerProfile
-    blocks: list[tuple[Appointment, float, float]]  # appointment, left %, width %
+    blocks: list[BoardBlock]
     jobs: int
 
 
@@ -100,29 +119,61 @@ def board(*, user, day: date, outlet=None) -> list[BoardRow]:
     for the engineers (with skills and outlets) and one for every appointment of the day."""
     profiles = list(engineers(user=user, outlet=outlet))
     start, end = day_bounds(day)
-    appointments = (
+    rows = (
         Appointment.objects.filter(
             engineer_id__in=[p.user_id for p in profiles], starts_at__gte=start, starts_at__lt=end
         )
         .exclude(status=Appointment.Status.CANCELLED)
-        .select_related("engineer", "work_order", "work_order__customer", "work_order__product__category")
         .order_by("starts_at")
+        .values_list(
+            "pk",
+            "engineer_id",
+            "work_order_id",
+            "work_order__number",
+            "work_order__customer__name",
+            "work_order__product__category__name",
+            "starts_at",
+            "ends_at",
+            "status",
+            "reassign_requested",
+        )
     )
-    by_engineer: dict[int, list[Appointment]] = {}
-    for appointment in appointments:
-        by_engineer.setdefault(appointment.engineer_id, []).append(appointment)
+    labels = dict(Appointment.Status.choices)
+    reassign_label = _("Reassignment asked for")
     view_start = start + timedelta(hours=DAY_FROM)
     span = (DAY_UNTIL - DAY_FROM) * 3600
-    rows = []
-    for profile in profiles:
-        blocks = []
-        for appointment in by_engineer.get(profile.user_id, []):
-            left = max(0.0, (appointment.starts_at - view_start).total_seconds() / span * 100)
-            width = max(1.5, (appointment.ends_at - appointment.starts_at).total_seconds() / span * 100)
-            blocks.append((appointment, round(left, 2), round(min(width, 100 - left), 2)))
-        live = [a for a in by_engineer.get(profile.user_id, []) if a.status in Appointment.LIVE]
-        rows.append(BoardRow(profile=profile, blocks=blocks, jobs=len(live)))
-    return rows
+    by_engineer: dict[int, list[BoardBlock]] = {}
+    for pk, engineer_id, order_id, number, customer, category, starts_at, ends_at, status, flag in rows:
+        local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        left = max(0.0, (starts_at - view_start).total_seconds() / span * 100)
+        width = max(1.5, (ends_at - starts_at).total_seconds() / span * 100)
+        title = f"{local_start:%H:%M}–{local_end:%H:%M} {number} {customer} · {labels[status]}"
+        if flag:
+            title = f"{title} · {reassign_label}: {flag}"
+        by_engineer.setdefault(engineer_id, []).append(
+            BoardBlock(
+                pk=pk,
+                work_order_id=order_id,
+                number=number,
+                customer=customer,
+                category=category,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                status=status,
+                reassign_requested=flag,
+                label=f"{local_start:%H:%M} {category}",
+                title=title,
+                style=f"left: {left:.2f}%; width: {min(width, 100 - left):.2f}%",
+            )
+        )
+    return [
+        BoardRow(
+            profile=profile,
+            blocks=by_engineer.get(profile.user_id, []),
+            jobs=sum(b.status in Appointment.LIVE for b in by_engineer.get(profile.user_id, [])),
+        )
+        for profile in profiles
+    ]
 
 
 def week(*, user, first_day: date, outlet=None) -> tuple[list[date], list[tuple[EngineerProfile, list[int]]]]:
