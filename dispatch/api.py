@@ -43,6 +43,7 @@ from dispatch.serializers import (
     SignOffInputSerializer,
     StockReceiveInputSerializer,
     SuggestionSerializer,
+    TakeLoanerInputSerializer,
 )
 from dispatch.views import BOOKING_LENGTH
 from workorders.models import ProductCategory, WorkOrder
@@ -416,12 +417,13 @@ VISIT_STEPS = {
     "report": (ReportInputSerializer, services.visit_report_save),
     "sign-off": (SignOffInputSerializer, services.visit_sign_off),
     "pull-back": (PullBackInputSerializer, services.visit_pull_back),
+    "take-loaner": (TakeLoanerInputSerializer, services.visit_take_loaner),
 }
 
 
 class VisitStepView(_AppointmentAction):
     """One step of the engineer's visit: confirm, plan, ask-reassign, event, lateness, no-show,
-    report, sign-off, pull-back (the request body of each is in the schema under its serializer)."""
+    report, sign-off, pull-back, take-loaner (the request body of each is in the schema under its serializer)."""
 
     @extend_schema(
         request={f"application/json; step={step}": serializer for step, (serializer, _s) in VISIT_STEPS.items()},
@@ -435,7 +437,7 @@ class VisitStepView(_AppointmentAction):
         data = validated(serializer_class, request.data)
         if step == "report":
             data["parts_used"] = [dict(p) for p in data["parts_used"]]
-        if step == "pull-back" and data["loaner"] is not None:
+        if step in ("pull-back", "take-loaner") and data["loaner"] is not None:
             data["loaner"] = get_object_or_404(scope(LoanerUnit.objects.all(), request.user), pk=data["loaner"])
         service(appointment=appointment, actor=request.user, **data)
         return _answer(request, appointment)

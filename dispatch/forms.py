@@ -122,6 +122,14 @@ class ReassignRequestForm(StyledForm):
     reason = forms.CharField(label=_("Why another engineer should go"), max_length=500)
 
 
+class TakeLoanerForm(StyledForm):
+    loaner = forms.ModelChoiceField(label=_("Loaner to take along"), queryset=None, required=False)
+
+    def __init__(self, *args, outlet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaner"].queryset = LoanerUnit.objects.filter(outlet=outlet, status=LoanerUnit.Status.AVAILABLE)
+
+
 class LatenessForm(StyledForm):
     apology_made = forms.BooleanField(label=_("Apologised to the customer"), required=False)
     gift_given = forms.BooleanField(label=_("Gave a small gift (over 15 minutes late)"), required=False)

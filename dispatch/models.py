@@ -82,6 +82,14 @@ class Appointment(models.Model):
     travel_minutes = models.PositiveSmallIntegerField(_("travel time (minutes)"), null=True, blank=True)
     planned_departure_at = models.DateTimeField(_("planned departure"), null=True, blank=True)
     reassign_requested = models.TextField(_("reassignment asked for"), blank=True)  # the engineer's emergency
+    loaner = models.ForeignKey(
+        "LoanerUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("loaner taken along"),
+    )
     # The visit
     departed_at = models.DateTimeField(_("departed"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)

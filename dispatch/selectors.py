@@ -63,9 +63,15 @@ def appointment_list(*, user) -> QuerySet[Appointment]:
 
 
 def appointment_detail(*, user) -> QuerySet[Appointment]:
-    return appointment_list(user=user).prefetch_related(
-        Prefetch("work_order__customer__phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id")),
-        Prefetch("changes", queryset=AppointmentChange.objects.select_related("from_engineer", "to_engineer", "actor")),
+    return (
+        appointment_list(user=user)
+        .select_related("loaner")
+        .prefetch_related(
+            Prefetch("work_order__customer__phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id")),
+            Prefetch(
+                "changes", queryset=AppointmentChange.objects.select_related("from_engineer", "to_engineer", "actor")
+            ),
+        )
     )
 
 

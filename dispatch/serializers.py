@@ -110,6 +110,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "travel_minutes",
             "planned_departure_at",
             "reassign_requested",
+            "loaner",
             "departed_at",
             "arrived_at",
             "started_at",
@@ -355,6 +356,10 @@ class LoanerInputSerializer(serializers.Serializer):
 class LendInputSerializer(serializers.Serializer):
     work_order = serializers.IntegerField()
     due_back = serializers.DateField()
+
+
+class TakeLoanerInputSerializer(serializers.Serializer):
+    loaner = serializers.IntegerField(allow_null=True)
 
 
 class PullBackInputSerializer(serializers.Serializer):

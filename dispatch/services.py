@@ -494,6 +494,25 @@ def visit_plan(*, appointment: Appointment, travel_minutes: int, actor) -> Appoi
     return _save_visit(found, actor, ["travel_minutes", "planned_departure_at"])
 
 
+@transaction.atomic
+def visit_take_loaner(*, appointment: Appointment, loaner: LoanerUnit | None, actor) -> Appointment:
+    """Before a visit that may end in a pull-back: the loaner the engineer takes along (or none)."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.BOOKED])
+    if loaner is not None:
+        unit = _locked_loaner(loaner, actor)
+        if unit.status != LoanerUnit.Status.AVAILABLE or unit.outlet_id != found.outlet_id:
+            raise ValidationError({"loaner": _("Loaner %(serial)s is not available.") % {"serial": unit.serial}})
+        taken = Appointment.objects.filter(
+            loaner=unit, status__in=[Appointment.Status.BOOKED, Appointment.Status.ON_SITE]
+        ).exclude(pk=found.pk)
+        if taken.exists():
+            raise ValidationError(
+                {"loaner": _("Another engineer is taking loaner %(serial)s.") % {"serial": unit.serial}}
+            )
+    found.loaner = loaner
+    return _save_visit(found, actor, ["loaner"])
+
+
 VISIT_EVENTS = ("departed", "arrived", "started", "finished")
 
 

@@ -36,6 +36,7 @@ from dispatch.forms import (
     RescheduleForm,
     SignOffForm,
     StockReceiveForm,
+    TakeLoanerForm,
     UnbookForm,
 )
 from dispatch.models import Appointment, EngineerProfile, LoanerUnit, PartRequisition, PartStock
@@ -377,7 +378,8 @@ def _job_context(request, appointment, bound=None) -> dict:
         "report": ReportForm(initial=ReportForm.initial_from(report)),
         "sign_off": SignOffForm(initial={"satisfied": "yes"}),
         "request_part": RequisitionForm(),
-        "pull_back": PullBackForm(outlet=appointment.outlet_id),
+        "pull_back": PullBackForm(outlet=appointment.outlet_id, initial={"loaner": appointment.loaner_id}),
+        "take_loaner": TakeLoanerForm(outlet=appointment.outlet_id, initial={"loaner": appointment.loaner_id}),
     }
     if bound:
         step, form = bound
@@ -416,10 +418,11 @@ def job_step(request, pk: int, step: str):
         form = RequisitionForm(request.POST)
         target = {"work_order": appointment.work_order}
         service = services.part_requisition_request
-    elif step == "pull-back":
-        form = PullBackForm(request.POST, outlet=appointment.outlet_id)
+    elif step in ("pull-back", "take-loaner"):
+        form_class = PullBackForm if step == "pull-back" else TakeLoanerForm
+        form = form_class(request.POST, outlet=appointment.outlet_id)
         target = {"appointment": appointment}
-        service = services.visit_pull_back
+        service = services.visit_pull_back if step == "pull-back" else services.visit_take_loaner
     elif step in VISIT_STEPS:
         form_class, service = VISIT_STEPS[step]
         form = form_class(request.POST)
@@ -544,7 +547,7 @@ def loaner_return(request, pk: int):
 def service_record(request, pk: int):
     """The printable on-site service record (上门服务单) the customer signed."""
     appointment = get_object_or_404(
-        selectors.appointment_detail(user=request.user).select_related("report", "work_order__outlet"), pk=pk
+        selectors.appointment_detail(user=request.user).select_related("report__loaner", "work_order__outlet"), pk=pk
     )
     return render(
         request,

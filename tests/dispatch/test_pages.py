@@ -306,6 +306,8 @@ def test_pull_back_from_the_job_page(desk, client_for):
     appointment.refresh_from_db()
     loaner.refresh_from_db()
     assert appointment.status == Appointment.Status.DONE and loaner.status == LoanerUnit.Status.OUT
+    receipt = client.get(reverse("service-record", args=[appointment.pk])).content.decode()
+    assert 'data-testid="pull-back-receipt"' in receipt and "外观完好" in receipt and "LN-7" in receipt
 
 
 def test_engineers_see_the_on_site_orders_booked_with_them_not_every_one(desk, client_for):

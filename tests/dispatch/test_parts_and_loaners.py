@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from core.roles import Role
 from dispatch.models import Appointment, LoanerUnit, Part, PartRequisition, PartStock
@@ -21,6 +22,7 @@ from dispatch.services import (
     visit_pull_back,
     visit_report_save,
     visit_sign_off,
+    visit_take_loaner,
 )
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
 from tests.dispatch.test_services_visit import REPORT, SIGNATURE
@@ -139,3 +141,18 @@ def test_pull_back_with_loaner_then_bench_repair_and_return_delivery(job):
     loaner.refresh_from_db()
     assert job.order.status == Status.AWAITING_CALLBACK
     assert loaner.status == LoanerUnit.Status.AVAILABLE  # swapped back on delivery
+
+
+def test_a_loaner_taken_along_is_one_engineers_and_offered_at_pull_back(job, client_for):
+    dp = job.net.staff[Role.DISPATCHER]
+    loaner = loaner_register(outlet=job.net.a1, serial="LN-3", description="周转空调", actor=dp)
+    other_eng = engineer(job.net.a1)
+    other = booked(onsite_order(job.net.staff[Role.HOTLINE], job.net.a1), other_eng, dp, hour=14)
+    visit_take_loaner(appointment=job.appointment, loaner=loaner, actor=job.eng)
+    with pytest.raises(ValidationError) as exc:
+        visit_take_loaner(appointment=other, loaner=loaner, actor=other_eng)
+    assert "loaner" in exc.value.message_dict
+    page = client_for(job.eng).get(reverse("job-detail", args=[job.appointment.pk])).content.decode()
+    assert "LN-3" in page
+    printed = client_for(job.eng).get(reverse("service-record", args=[job.appointment.pk]))
+    assert printed.status_code == 200
