@@ -555,7 +555,7 @@ class LoanerListCreateView(generics.ListAPIView):
 
 
 class LoanerActionView(APIView):
-    """lend (to the customer of an order until a date) or return a loaner unit."""
+    """lend (to the customer of an order until a date), return, repair (to the bench) or repaired."""
 
     @extend_schema(request=LendInputSerializer, responses=LoanerSerializer, operation_id="v1_loaners_act")
     def post(self, request, pk: int, action: str):
@@ -567,6 +567,8 @@ class LoanerActionView(APIView):
             services.loaner_lend(loaner=loaner, work_order=order, due_back=data["due_back"], actor=request.user)
         elif action == "return":
             services.loaner_return(loaner=loaner, actor=request.user)
+        elif action in ("repair", "repaired"):
+            services.loaner_set_in_repair(loaner=loaner, in_repair=action == "repair", actor=request.user)
         else:
             raise NotFound
         return Response(LoanerSerializer(queryset.get(pk=pk)).data)

@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.scoping import scope, visible_staff
 from dispatch import rules
 from dispatch.models import Appointment, AppointmentChange, EngineerProfile, VisitReport
+from warranty.models import PartPrice
+from warranty.services import schedule_in_force
 from workorders.lifecycle import Status
 from workorders.models import CustomerPhone, WorkOrder
 from workorders.selectors import work_order_list
@@ -275,6 +277,8 @@ def reconciliation(*, user, day: date, outlet=None) -> list[ReconciliationRow]:
         .filter(starts_at__gte=start, starts_at__lt=end)
         .exclude(status=Appointment.Status.CANCELLED)
         .select_related("report")
+        .defer("report__signature", "report__pull_back_signature")  # images: only whether there is one
+        .annotate(has_signature=ExpressionWrapper(~Q(report__signature=""), output_field=BooleanField()))
         .order_by("engineer__name", "engineer_id", "starts_at")
     )
     if outlet is not None:
@@ -292,10 +296,18 @@ def reconciliation(*, user, day: date, outlet=None) -> list[ReconciliationRow]:
             row.not_home_or_refused += 1
         elif signed_off:
             row.signed += 1
-            if report.satisfied and not report.signature:
+            if report.satisfied and not appointment.has_signature:
                 row.unsigned_satisfied.append(appointment)
             if timezone.localtime(report.signed_off_at).date() > day:
                 row.late.append(appointment)
         elif appointment.ends_at < now:
             row.missing.append(appointment)
     return list(rows.values())
+
+
+def part_prices() -> dict[str, object]:
+    """Part code -> price in the fee schedule in force today (one query)."""
+    schedule = schedule_in_force(timezone.localdate())
+    if schedule is None:
+        return {}
+    return dict(PartPrice.objects.filter(schedule=schedule).values_list("code", "price"))

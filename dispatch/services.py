@@ -1004,3 +1004,22 @@ def loaner_return(*, loaner: LoanerUnit, actor) -> LoanerUnit:
     found._history_user = actor
     found.save()
     return found
+
+
+@transaction.atomic
+def loaner_set_in_repair(*, loaner: LoanerUnit, in_repair: bool, actor) -> LoanerUnit:
+    """A faulty loaner goes to the bench (not lent meanwhile) and comes back available."""
+    _require(actor, "dispatch.change_loanerunit")
+    found = _locked_loaner(loaner, actor)
+    wanted_from = LoanerUnit.Status.AVAILABLE if in_repair else LoanerUnit.Status.IN_REPAIR
+    if found.status != wanted_from:
+        raise ValidationError(
+            {
+                "loaner": _("Loaner %(serial)s is “%(status)s”.")
+                % {"serial": found.serial, "status": found.get_status_display()}
+            }
+        )
+    found.status = LoanerUnit.Status.IN_REPAIR if in_repair else LoanerUnit.Status.AVAILABLE
+    found._history_user = actor
+    found.save(update_fields=["status"])
+    return found

@@ -492,11 +492,12 @@ def parts(request):
     stock = scope(PartStock.objects.select_related("part", "outlet"), request.user).order_by(
         "outlet__code", "part__code"
     )
+    prices = selectors.part_prices()
     context = {
         "page": page,
         "status": status,
         "statuses": PartRequisition.Status.choices,
-        "stock": stock[:500],
+        "stock": [(row, prices.get(row.part.code)) for row in stock[:500]],
         "form": form,
         "can_issue": request.user.has_perm("dispatch.issue_partrequisition"),
         "can_receive": request.user.has_perm("dispatch.change_partstock"),
@@ -529,12 +530,22 @@ def loaners(request):
     return render(request, "dispatch/loaners.html", context)
 
 
+LOANER_ACTIONS = {
+    "return": lambda loaner, actor: services.loaner_return(loaner=loaner, actor=actor),
+    "repair": lambda loaner, actor: services.loaner_set_in_repair(loaner=loaner, in_repair=True, actor=actor),
+    "repaired": lambda loaner, actor: services.loaner_set_in_repair(loaner=loaner, in_repair=False, actor=actor),
+}
+
+
 @require_POST
 @staff_page(perm="dispatch.change_loanerunit")
-def loaner_return(request, pk: int):
+def loaner_act(request, pk: int, action: str):
+    """A loaner came back, goes to repair, or is repaired."""
+    if action not in LOANER_ACTIONS:
+        raise Http404
     loaner = get_object_or_404(scope(LoanerUnit.objects.all(), request.user), pk=pk)
     try:
-        services.loaner_return(loaner=loaner, actor=request.user)
+        LOANER_ACTIONS[action](loaner, request.user)
     except SERVICE_ERRORS as exc:
         for message in getattr(exc, "messages", None) or [str(exc)]:
             messages.error(request, message)

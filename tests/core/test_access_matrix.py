@@ -131,7 +131,7 @@ EXPECTED = {
     "parts": (None, every(200)),
     "requisition-act": ("requisition_act", every(405, anon=405)),
     "loaners": (None, every(200)),
-    "loaner-return": ("loaner", every(405, anon=405)),
+    "loaner-act": ("loaner_act", every(405, anon=405)),
     "engineer-edit": ("engineer", only({DP, SV, AD})),
     "my-jobs": (None, only({EN})),
     "job-detail": ("appointment", only({EN})),

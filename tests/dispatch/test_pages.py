@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,10 +19,11 @@ from dispatch.models import (
     PartStock,
     VisitReport,
 )
-from dispatch.services import appointment_request_reassign, loaner_lend, loaner_register
+from dispatch.services import appointment_request_reassign, loaner_lend, loaner_register, stock_receive
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
 from tests.dispatch.test_services_visit import SIGNATURE
 from tests.factories import UserFactory
+from tests.warranty.factories import published_schedule
 from workorders.lifecycle import Status
 
 pytestmark = pytest.mark.django_db
@@ -274,7 +276,13 @@ def test_loaners_page_registers_units_and_shows_overdue_ones(desk, client_for):
     LoanerUnit.objects.filter(pk=loaner.pk).update(due_back=timezone.localdate() - dt.timedelta(days=2))  # set-up
     page = client.get(reverse("loaners")).content.decode()
     assert 'data-testid="overdue"' in page and order.number in page
-    client.post(reverse("loaner-return", args=[loaner.pk]))
+    client.post(reverse("loaner-act", args=[loaner.pk, "return"]))
+    client.post(reverse("loaner-act", args=[loaner.pk, "repair"]))
+    loaner.refresh_from_db()
+    assert loaner.status == LoanerUnit.Status.IN_REPAIR
+    with pytest.raises(ValidationError):
+        loaner_lend(loaner=loaner, work_order=order, due_back=timezone.localdate(), actor=desk.dp)
+    client.post(reverse("loaner-act", args=[loaner.pk, "repaired"]))
     loaner.refresh_from_db()
     assert loaner.status == LoanerUnit.Status.AVAILABLE
 
@@ -318,3 +326,10 @@ def test_engineers_see_the_on_site_orders_booked_with_them_not_every_one(desk, c
     assert client_for(desk.eng).get(reverse("work-order-detail", args=[not_mine.pk])).status_code == 404
     assert client_for(desk.eng).get(reverse("api-work-order-detail", args=[not_mine.pk])).status_code == 404
     assert not_mine.number in client_for(desk.dp).get(reverse("work-order-list")).content.decode()
+
+
+def test_the_parts_desk_shows_prices_from_the_fee_schedule_in_force(desk, client_for):
+    published_schedule()
+    screen = Part.objects.create(code="screen", name="屏幕总成")
+    stock_receive(outlet=desk.net.a1, part=screen, quantity=2, actor=desk.dp)
+    assert "¥499.00" in client_for(desk.dp).get(reverse("parts")).content.decode()
