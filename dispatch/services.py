@@ -904,34 +904,38 @@ def part_requisition_issue(*, requisition: PartRequisition, actor) -> PartRequis
     return _close(found, PartRequisition.Status.ISSUED, actor, issued_by=actor, issued_at=timezone.now())
 
 
+def _settle(requisition: PartRequisition, actor, *, source, target, restock: bool) -> PartRequisition:
+    """Use, return or cancel: by the job's engineer or the centre; returned parts go back to stock."""
+    _require(actor, "dispatch.change_partrequisition")
+    found = _locked_requisition(requisition, actor, status=source)
+    _engineer_of(found.work_order, actor)
+    if restock:
+        stock = _stock(found.outlet_id, found.part_id)
+        stock.quantity += found.quantity
+        stock._history_user = actor
+        stock.save(update_fields=["quantity"])
+    return _close(found, target, actor, closed_by=actor, closed_at=timezone.now())
+
+
 @transaction.atomic
 def part_requisition_use(*, requisition: PartRequisition, actor) -> PartRequisition:
     """The issued parts went into the product."""
-    _require(actor, "dispatch.change_partrequisition")
-    found = _locked_requisition(requisition, actor, status=PartRequisition.Status.ISSUED)
-    _engineer_of(found.work_order, actor)
-    return _close(found, PartRequisition.Status.USED, actor, closed_by=actor, closed_at=timezone.now())
+    S = PartRequisition.Status
+    return _settle(requisition, actor, source=S.ISSUED, target=S.USED, restock=False)
 
 
 @transaction.atomic
 def part_requisition_return(*, requisition: PartRequisition, actor) -> PartRequisition:
     """Issued parts not needed go back to stock."""
-    _require(actor, "dispatch.change_partrequisition")
-    found = _locked_requisition(requisition, actor, status=PartRequisition.Status.ISSUED)
-    _engineer_of(found.work_order, actor)
-    stock = _stock(found.outlet_id, found.part_id)
-    stock.quantity += found.quantity
-    stock._history_user = actor
-    stock.save(update_fields=["quantity"])
-    return _close(found, PartRequisition.Status.RETURNED, actor, closed_by=actor, closed_at=timezone.now())
+    S = PartRequisition.Status
+    return _settle(requisition, actor, source=S.ISSUED, target=S.RETURNED, restock=True)
 
 
 @transaction.atomic
 def part_requisition_cancel(*, requisition: PartRequisition, actor) -> PartRequisition:
-    _require(actor, "dispatch.change_partrequisition")
-    found = _locked_requisition(requisition, actor, status=PartRequisition.Status.REQUESTED)
-    _engineer_of(found.work_order, actor)
-    return _close(found, PartRequisition.Status.CANCELLED, actor, closed_by=actor, closed_at=timezone.now())
+    """Parts asked for and no longer needed, before they are issued."""
+    S = PartRequisition.Status
+    return _settle(requisition, actor, source=S.REQUESTED, target=S.CANCELLED, restock=False)
 
 
 @transaction.atomic

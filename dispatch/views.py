@@ -57,6 +57,12 @@ def _outlet(request):
     return get_object_or_404(visible_outlets(request.user), pk=outlet_id)
 
 
+def _flash(request, exc) -> None:
+    """A service's refusal as messages on the next page."""
+    for message in getattr(exc, "messages", None) or [str(exc)]:
+        messages.error(request, message)
+
+
 def _fail(form, exc) -> None:
     if isinstance(exc, ValidationError):
         form.add_service_errors(exc)
@@ -345,7 +351,7 @@ def my_jobs(request):
     return render(request, "dispatch/my_jobs.html", context)
 
 
-# step -> (form class, service, success message)
+# step -> (form class, service); the services check that the caller is the appointment's engineer.
 VISIT_STEPS = {
     "confirm": (ConfirmForm, services.visit_confirm),
     "plan": (PlanForm, services.visit_plan),
@@ -411,8 +417,7 @@ def job_step(request, pk: int, step: str):
         try:
             services.visit_event(appointment=appointment, event=step, actor=request.user)
         except SERVICE_ERRORS as exc:
-            for message in getattr(exc, "messages", None) or [str(exc)]:
-                messages.error(request, message)
+            _flash(request, exc)
         return redirect("job-detail", pk=pk)
     if step == "request-part":
         form = RequisitionForm(request.POST)
@@ -460,8 +465,7 @@ def requisition_act(request, pk: int, action: str):
     try:
         REQUISITION_ACTIONS[action](requisition=requisition, actor=request.user)
     except SERVICE_ERRORS as exc:
-        for message in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, message)
+        _flash(request, exc)
     else:
         messages.success(request, _("Saved."))
     return redirect(_safe_next(request, reverse("parts")))
@@ -547,8 +551,7 @@ def loaner_act(request, pk: int, action: str):
     try:
         LOANER_ACTIONS[action](loaner, request.user)
     except SERVICE_ERRORS as exc:
-        for message in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, message)
+        _flash(request, exc)
     else:
         messages.success(request, _("Saved."))
     return redirect("loaners")
