@@ -155,6 +155,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str("BEAT_SCHEDULE_FILE", default=str(VAR_DI
 SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-heartbeat": {"task": "core.tasks.scheduler_heartbeat", "schedule": SCHEDULER_TICK_SECONDS},
+    "sweep-callbacks": {"task": "followups.tasks.sweep_callbacks", "schedule": SCHEDULER_TICK_SECONDS},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -257,11 +258,16 @@ SPECTACULAR_SETTINGS = {
         "AppointmentStatusEnum": "dispatch.models.Appointment.Status",
         "VisitProofEnum": "dispatch.models.VisitReport.Proof",
         "ProductProofEnum": "workorders.models.Product.Proof",
+        "CallbackStatusEnum": "followups.models.Callback.Status",
+        "ChargeWaiverStatusEnum": "workorders.models.ChargeWaiver.Status",
+        "PartRequisitionStatusEnum": "dispatch.models.PartRequisition.Status",
+        "LoanerStatusEnum": "dispatch.models.LoanerUnit.Status",
     },
 }
 
 # Panels on every staff home page, from the apps (each a callable(request) -> HTML or None).
 HOME_PANELS = [
+    "followups.panels.call_queue",
     "dispatch.panels.todays_jobs",
     "dispatch.panels.needs_dispatcher",
     "workorders.panels.waivers_to_decide",

@@ -8,6 +8,8 @@ from core import views as core_views
 from core.navigation import ROLE_HOME
 from dispatch import api as dispatch_api
 from dispatch import views as dispatch_views
+from followups import api as followup_api
+from followups import views as followup_views
 from warranty import api as warranty_api
 from warranty import views as warranty_views
 from workorders import api as workorder_api
@@ -102,6 +104,9 @@ api_v1 = [
     ),
     path("loaners/", dispatch_api.LoanerListCreateView.as_view(), name="api-loaner-list"),
     path("loaners/<int:pk>/<slug:action>/", dispatch_api.LoanerActionView.as_view(), name="api-loaner-action"),
+    path("callbacks/", followup_api.CallbackListView.as_view(), name="api-callback-list"),
+    path("callbacks/<int:pk>/claim/", followup_api.CallbackClaimView.as_view(), name="api-callback-claim"),
+    path("callbacks/<int:pk>/outcome/", followup_api.CallbackOutcomeView.as_view(), name="api-callback-outcome"),
     path("fees/schedules/", warranty_api.FeeScheduleListView.as_view(), name="api-fee-schedule-list"),
     path("fees/schedules/<int:pk>/", warranty_api.FeeScheduleDetailView.as_view(), name="api-fee-schedule-detail"),
     path("fees/quote/", warranty_api.QuoteView.as_view(), name="api-quote"),
@@ -187,6 +192,10 @@ urlpatterns = [
     path("jobs/", dispatch_views.my_jobs, name="my-jobs"),
     path("jobs/<int:pk>/", dispatch_views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/<slug:step>/", dispatch_views.job_step, name="job-step"),
+    path("callbacks/", followup_views.call_queue, name="call-queue"),
+    path("callbacks/<int:pk>/", followup_views.callback_detail, name="callback-detail"),
+    path("callbacks/<int:pk>/claim/", followup_views.callback_claim, name="callback-claim"),
+    path("callbacks/<int:pk>/record/", followup_views.callback_record, name="callback-record"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class FollowupsConfig(AppConfig):
     name = "followups"
     verbose_name = _("Callbacks")
+
+    def ready(self):
+        from followups.services import schedule_after_purchase, schedule_after_transition
+        from workorders.lifecycle import product_registered, work_order_transitioned
+
+        work_order_transitioned.connect(schedule_after_transition, dispatch_uid="followups-after-transition")
+        product_registered.connect(schedule_after_purchase, dispatch_uid="followups-after-purchase")

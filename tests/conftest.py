@@ -55,6 +55,7 @@ SEED_MIGRATIONS = [
     ("workorders.migrations.0009_charge_waiver_permissions", "grant"),
     ("dispatch.migrations.0002_no_overlap_and_permissions", "grant"),
     ("dispatch.migrations.0004_parts_and_loaner_permissions", "grant"),
+    ("followups.migrations.0002_seed_plans_and_permissions", "seed"),
 ]
 
 

@@ -116,6 +116,8 @@ TRANSITIONS = {
 # Sent inside the transaction by services.work_order_transition, after the history row is written.
 # Subscribers (connected in their AppConfig.ready) are listed in the README.
 work_order_transitioned = django.dispatch.Signal()  # kwargs: work_order, transition, event, actor
+# Sent inside the transaction by services.product_register: a product (maybe just sold) is on file.
+product_registered = django.dispatch.Signal()  # kwargs: product, outlet, actor
 
 
 def allowed(status: Status, role: Role | None) -> list[Transition]:

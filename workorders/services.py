@@ -17,7 +17,7 @@ from core.roles import Role
 from core.scoping import visible_outlets
 from warranty.engine import FREE_OPTIONS, Case, FaultType
 from warranty.services import Evaluation, fee_schedule_mark_used, quote_compute, warranty_evaluate
-from workorders.lifecycle import TRANSITIONS, Status, work_order_transitioned
+from workorders.lifecycle import TRANSITIONS, Status, product_registered, work_order_transitioned
 from workorders.models import (
     Call,
     ChargeWaiver,
@@ -123,6 +123,7 @@ def product_register(
     product.full_clean()
     product._history_user = actor
     product.save()
+    product_registered.send(sender=Product, product=product, outlet=customer.outlet, actor=actor)
     return product
 
 

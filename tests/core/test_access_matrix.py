@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.roles import Role
 from dispatch.models import EngineerProfile
+from followups.models import Callback, CallbackPlan
 from tests.dispatch.factories import booked, onsite_order
 from tests.warranty.factories import published_schedule
 from tests.workorders.factories import walk_in_order
@@ -154,6 +155,13 @@ EXPECTED = {
     "api-appointment-reassign": ("appointment", every(405, anon=401)),
     "api-appointment-unbook": ("appointment", every(405, anon=401)),
     "api-visit-step": ("job_step", every(405, anon=401)),
+    "call-queue": (None, every(200)),
+    "api-callback-list": (None, every(200, anon=401)),
+    "api-callback-claim": ("callback", every(405, anon=401)),
+    "api-callback-outcome": ("callback", every(405, anon=401)),
+    "callback-detail": ("callback", every(200)),
+    "callback-claim": ("callback", every(405, anon=405)),
+    "callback-record": ("callback", every(405, anon=405)),
     "admin:index": (None, only({AD}, denied=302)),
 }
 
@@ -197,6 +205,19 @@ def _kwargs(kind, network):
         return {"pk": 1}
     if kind == "loaner_act":
         return {"pk": 1, "action": "return"}
+    if kind == "callback":
+        order = walk_in_order(network.staff[FD], network.a1)
+        plan = CallbackPlan.objects.get(code="service-72h")
+        callback = Callback.objects.create(
+            plan=plan,
+            outlet=network.a1,
+            customer=order.customer,
+            work_order=order,
+            due_at=order.created_at,
+            status=Callback.Status.QUEUED,
+            idempotency_key="matrix",
+        )
+        return {"pk": callback.pk}
     if kind == "engineer":
         return {"user_pk": network.staff[EN].pk}
     if kind == "fee_schedule":

@@ -74,6 +74,10 @@ def test_seed_demo_twice_duplicates_nothing():
     assert EngineerProfile.objects.count() == 3 and Appointment.objects.count() > 30
     assert VisitReport.objects.filter(signed_off_at__isnull=False).count() == 1
     assert (Part.objects.count(), LoanerUnit.objects.count(), PartRequisition.objects.count()) == (16, 8, 1)
+    from followups.models import Callback
+
+    statuses = set(Callback.objects.values_list("status", flat=True))
+    assert {"queued", "scheduled"} <= statuses  # due, overdue and future callbacks in the demo queue
     assert {u.role for u in User.objects.prefetch_related("groups")} == set(Role)
     assert User.objects.get(username="frontdesk").check_password("Service#2026")
 

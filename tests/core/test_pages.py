@@ -109,6 +109,7 @@ def test_navigation_lists_only_pages_the_role_can_open(network, client_for):
     assert [item.url_name for item in engineer_nav] == [
         "my-jobs",
         "work-order-list",
+        "call-queue",
         "hotline",
         "warranty-check",
         "warranty-policies",

@@ -1,0 +1,160 @@
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Outlet
+from core.roles import Role
+from workorders.models import Customer, Product, ProductCategory, WorkOrder
+
+
+class CallbackPlan(models.Model):
+    """One row of the callback table (DOMAIN "Callbacks"), as data an admin edits."""
+
+    class Trigger(models.TextChoices):
+        PURCHASE = "purchase", _("After purchase")  # a product with a purchase date is registered
+        SERVICE_COMPLETED = "service_completed", _("After a service is completed")  # the order is handed back
+        PHONE_GUIDANCE = "phone_guidance", _("After phone guidance")
+        PHONE_ADJUSTMENT = "phone_adjustment", _("After a phone adjustment to observe")
+        UNCERTAIN_REPAIR = "uncertain_repair", _("After a repair the engineer is not sure of")
+        SEASONAL = "seasonal", _("Seasonal care reminder")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
+    offset_minutes = models.PositiveIntegerField(_("due after (minutes)"))
+    caller_role = models.CharField(_("who calls"), max_length=20, choices=Role.choices, default=Role.HOTLINE)
+    script = models.TextField(_("script"))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    max_attempts = models.PositiveSmallIntegerField(_("attempts before it fails"), default=3)
+    retry_minutes = models.PositiveIntegerField(_("retry after (minutes)"), default=180)
+    # Seasonal reminders: products of a category, on a day of the year.
+    category = models.ForeignKey(
+        ProductCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
+    season_month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    season_day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("callback plan")
+        verbose_name_plural = _("callback plans")
+        ordering = ["trigger", "offset_minutes"]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_attempts__gte=1), name="plan_at_least_one_attempt"),
+            models.CheckConstraint(
+                condition=~Q(trigger="seasonal")
+                | Q(
+                    category__isnull=False,
+                    season_month__gte=1,
+                    season_month__lte=12,
+                    season_day__gte=1,
+                    season_day__lte=31,
+                ),
+                name="plan_seasonal_has_category_and_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CallingWindow(models.Model):
+    """When customers may be called (Asia/Shanghai): never at rest or meal times or at night."""
+
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("calling window")
+        verbose_name_plural = _("calling windows")
+        ordering = ["starts"]
+        constraints = [models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="window_in_order")]
+
+    def __str__(self) -> str:
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+DEFAULT_WINDOWS = [(time(9, 0), time(11, 30)), (time(14, 0), time(17, 30)), (time(19, 0), time(20, 30))]
+
+
+class Callback(models.Model):
+    """One callback to make: a row with its due time is the truth; the sweep queues it when due."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")  # not due yet
+        QUEUED = "queued", _("In the call queue")  # due: a clerk may take it
+        CLAIMED = "claimed", _("Being called")  # a clerk has it (until claimed_until)
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")  # not reached after every attempt: for the supervisor
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Outcome(models.TextChoices):
+        SATISFIED = "satisfied", _("Reached: satisfied")
+        DISSATISFIED = "dissatisfied", _("Reached: not satisfied")
+        FAULT_BACK = "fault_back", _("Reached: the fault is back")
+        CONTRADICTS = "contradicts", _("Reached: contradicts the engineer's record")
+        NOT_REACHED = "not_reached", _("Not reached")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    plan = models.ForeignKey(CallbackPlan, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan"))
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="callbacks")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks")
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    idempotency_key = models.CharField(max_length=120, unique=True)  # one callback per plan and trigger
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    finding = models.BooleanField(_("finding for the supervisor"), default=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        indexes = [
+            # The sweep: only rows still waiting to come due.
+            models.Index(fields=["due_at"], condition=Q(status="scheduled"), name="callback_scheduled_due"),
+            # The call queue of an outlet, most urgent first.
+            models.Index(fields=["outlet", "status", "due_at"], name="callback_outlet_queue"),
+            models.Index(fields=["customer", "status"], name="callback_customer_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="claimed") | Q(claimed_by__isnull=False, claimed_until__isnull=False),
+                name="callback_claimed_has_clerk",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.due_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class CallbackAttempt(models.Model):
+    """Every call made for a callback, reached or not."""
+
+    callback = models.ForeignKey(Callback, on_delete=models.CASCADE, related_name="calls")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=15, choices=Callback.Outcome.choices)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("callback attempt")
+        verbose_name_plural = _("callback attempts")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.callback_id} {self.outcome}"

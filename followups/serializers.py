@@ -1,0 +1,54 @@
+from rest_framework import serializers
+
+from core.serializers import PersonalField
+from followups.models import Callback
+
+
+class CallbackSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    plan_name = serializers.CharField(source="plan.name", read_only=True)
+    script = serializers.CharField(source="plan.script", read_only=True)
+    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    work_order_number = serializers.CharField(source="work_order.number", read_only=True, default=None)
+    claimed_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Callback
+        fields = [
+            "id",
+            "plan",
+            "plan_name",
+            "script",
+            "outlet",
+            "customer",
+            "customer_name",
+            "product",
+            "work_order",
+            "work_order_number",
+            "due_at",
+            "status",
+            "attempts",
+            "claimed_by",
+            "claimed_until",
+            "outcome",
+            "notes",
+            "finding",
+        ]
+
+
+class CallbackDetailSerializer(CallbackSerializer):
+    phones = serializers.SerializerMethodField()
+
+    class Meta(CallbackSerializer.Meta):
+        fields = [*CallbackSerializer.Meta.fields, "phones"]
+
+    def get_phones(self, callback) -> list[str]:
+        field = PersonalField()
+        field.bind("phones", self)
+        return [field.to_representation(str(p.number)) for p in callback.customer.phones.all()]
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Callback.Outcome.choices)
+    notes = serializers.CharField(required=False, default="", allow_blank=True)

@@ -1,0 +1,257 @@
+"""Callbacks: made in the transaction of the event that calls for them, queued by the sweep when
+due, claimed by one clerk at a time, closed with an outcome."""
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ConflictError
+from core.roles import Role
+from core.scoping import visible_outlets
+from followups import rules
+from followups.models import DEFAULT_WINDOWS, Callback, CallbackAttempt, CallbackPlan, CallingWindow
+from workorders.lifecycle import TRANSITIONS, Status
+from workorders.models import WorkOrder
+from workorders.services import work_order_transition
+
+CLAIM_FOR = timedelta(minutes=15)  # a claimed callback returns to the queue if nothing is recorded by then
+PURCHASE_WINDOW_DAYS = 21  # the last purchase callback
+
+
+def calling_windows() -> list:
+    return [(w.starts, w.ends) for w in CallingWindow.objects.all()] or DEFAULT_WINDOWS
+
+
+def callbacks_schedule(
+    *,
+    trigger: str,
+    customer,
+    outlet,
+    source: str,
+    at: datetime | None = None,
+    purchase_date: date | None = None,
+    product=None,
+    work_order=None,
+) -> int:
+    """Create the callbacks every enabled plan of `trigger` asks for, in the caller's transaction.
+
+    `source` names the event (e.g. "event:123", "product:45"): with the plan it makes the
+    idempotency key, so announcing one event twice creates nothing twice.
+    """
+    tz = timezone.get_default_timezone()
+    windows = calling_windows()
+    now = timezone.now()
+    rows = []
+    for plan in CallbackPlan.objects.filter(trigger=trigger, enabled=True):
+        if trigger == CallbackPlan.Trigger.PURCHASE:
+            due = rules.due_after_purchase(purchase_date, offset_minutes=plan.offset_minutes, windows=windows, tz=tz)
+            if due < now:
+                continue  # registered too late for "N days after purchase"
+        else:
+            due = rules.due_after(at or now, offset_minutes=plan.offset_minutes, windows=windows, tz=tz)
+        rows.append(
+            Callback(
+                plan=plan,
+                outlet=outlet,
+                customer=customer,
+                product=product,
+                work_order=work_order,
+                due_at=due,
+                idempotency_key=f"{plan.code}:{source}",
+            )
+        )
+    return len(Callback.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+# --- Subscribers (connected in followups.apps) --------------------------------------------------
+
+TRANSITION_TRIGGERS = {
+    "hand_back": CallbackPlan.Trigger.SERVICE_COMPLETED,
+    "resolve_by_phone": CallbackPlan.Trigger.PHONE_GUIDANCE,
+}
+
+
+def schedule_after_transition(*, work_order, transition, event, actor, **kwargs) -> None:
+    """Subscriber of `work_order_transitioned`: the 72-hour and 2-hour callbacks; a cancelled
+    order's callbacks are cancelled."""
+    if transition.name == "cancel":
+        Callback.objects.filter(
+            work_order=work_order, status__in=[Callback.Status.SCHEDULED, Callback.Status.QUEUED]
+        ).update(status=Callback.Status.CANCELLED)
+        return
+    trigger = TRANSITION_TRIGGERS.get(transition.name)
+    if trigger is None:
+        return
+    callbacks_schedule(
+        trigger=trigger,
+        customer=work_order.customer,
+        outlet=work_order.outlet,
+        product=work_order.product,
+        work_order=work_order,
+        at=event.at,
+        source=f"event:{event.pk}",
+    )
+
+
+def schedule_after_purchase(*, product, outlet, actor, **kwargs) -> None:
+    """Subscriber of `product_registered`: the 3/7/15/21-day callbacks of a recent purchase."""
+    if product.purchase_date is None:
+        return
+    if timezone.localdate() - product.purchase_date > timedelta(days=PURCHASE_WINDOW_DAYS):
+        return
+    callbacks_schedule(
+        trigger=CallbackPlan.Trigger.PURCHASE,
+        customer=product.customer,
+        outlet=outlet,
+        product=product,
+        purchase_date=product.purchase_date,
+        source=f"product:{product.pk}",
+    )
+
+
+# --- The sweep ----------------------------------------------------------------------------------
+
+
+def callback_sweep(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Move callbacks that have come due into the call queue; put back claims that ran out.
+
+    Batches of `batch` rows, each in its own transaction with SELECT ... FOR UPDATE SKIP LOCKED:
+    two sweepers never take the same rows, and a sweeper killed midway loses nothing (its batch
+    rolls back and stays scheduled). Returns how many callbacks were queued.
+    """
+    now = now or timezone.now()
+    queued = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Callback.objects.select_for_update(skip_locked=True)
+                .filter(status=Callback.Status.SCHEDULED, due_at__lte=now)
+                .order_by("due_at")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if ids:
+                queued += Callback.objects.filter(pk__in=ids, status=Callback.Status.SCHEDULED).update(
+                    status=Callback.Status.QUEUED, queued_at=now
+                )
+        if len(ids) < batch:
+            break
+    Callback.objects.filter(status=Callback.Status.CLAIMED, claimed_until__lt=now).update(
+        status=Callback.Status.QUEUED, claimed_by=None, claimed_until=None
+    )
+    return queued
+
+
+# --- The call queue -----------------------------------------------------------------------------
+
+
+def _require(actor, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _may_call(plan: CallbackPlan, actor) -> bool:
+    return actor.role in {Role(plan.caller_role), Role.HOTLINE, Role.SUPERVISOR}
+
+
+@transaction.atomic
+def callback_claim(*, callback: Callback, actor) -> Callback:
+    """Take a due callback: it is yours for 15 minutes; a second clerk is told someone has it."""
+    _require(actor, "followups.change_callback")
+    found = Callback.objects.select_related("plan").filter(pk=callback.pk, outlet__in=visible_outlets(actor)).first()
+    if found is None:
+        raise PermissionDenied(_("This callback is not in your outlets."))
+    if not _may_call(found.plan, actor):
+        raise PermissionDenied(_("This callback is for another role."))
+    now = timezone.now()
+    free = Q(status=Callback.Status.QUEUED) | Q(status=Callback.Status.CLAIMED) & (
+        Q(claimed_until__lt=now) | Q(claimed_by=actor)
+    )
+    # One conditional UPDATE: of two clerks clicking at once, exactly one changes the row.
+    taken = Callback.objects.filter(free, pk=found.pk).update(
+        status=Callback.Status.CLAIMED, claimed_by=actor, claimed_until=now + CLAIM_FOR
+    )
+    if not taken:
+        raise ConflictError(_("Another clerk is calling this customer, or the callback is not due."))
+    found.refresh_from_db()
+    return found
+
+
+REACHED = {
+    Callback.Outcome.SATISFIED,
+    Callback.Outcome.DISSATISFIED,
+    Callback.Outcome.FAULT_BACK,
+    Callback.Outcome.CONTRADICTS,
+}
+
+
+@transaction.atomic
+def callback_record(*, callback: Callback, outcome: str, notes: str = "", actor) -> Callback:
+    """The outcome of a call. Satisfied after a service closes the order; dissatisfied or the fault
+    back reopens it; not reached is retried in calling hours until the plan's attempts run out;
+    a customer who contradicts the engineer's record is a finding for the supervisor."""
+    _require(actor, "followups.change_callback")
+    found = (
+        Callback.objects.select_for_update()
+        .select_related("plan")
+        .filter(pk=callback.pk, outlet__in=visible_outlets(actor))
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied(_("This callback is not in your outlets."))
+    if found.status != Callback.Status.CLAIMED or found.claimed_by_id != actor.pk:
+        raise ValidationError(_("Take the callback first (another clerk may have it)."))
+    if outcome not in Callback.Outcome.values:
+        raise ValidationError({"outcome": _("Pick the outcome of the call.")})
+    if outcome in (Callback.Outcome.DISSATISFIED, Callback.Outcome.FAULT_BACK, Callback.Outcome.CONTRADICTS) and not (
+        notes.strip()
+    ):
+        raise ValidationError({"notes": _("Write down what the customer said.")})
+    now = timezone.now()
+    CallbackAttempt.objects.create(callback=found, by=actor, outcome=outcome, notes=notes.strip())
+    found.attempts += 1
+    found.outcome, found.notes = outcome, notes.strip()
+    found.claimed_by, found.claimed_until = None, None
+    if outcome in REACHED:
+        found.status, found.completed_by, found.completed_at = Callback.Status.DONE, actor, now
+        found.finding = outcome == Callback.Outcome.CONTRADICTS
+        _follow_up_order(found, outcome, actor)
+    elif found.attempts >= found.plan.max_attempts:
+        found.status = Callback.Status.FAILED  # shown to the supervisor, never dropped
+        found.completed_at = now
+    else:
+        found.status = Callback.Status.SCHEDULED
+        found.due_at = rules.next_calling_time(
+            now + timedelta(minutes=found.plan.retry_minutes),
+            windows=calling_windows(),
+            tz=timezone.get_default_timezone(),
+        )
+    found.save()
+    return found
+
+
+def _follow_up_order(callback: Callback, outcome: str, actor) -> None:
+    if callback.work_order_id is None:
+        return
+    order = WorkOrder.objects.get(pk=callback.work_order_id)
+    if (
+        outcome == Callback.Outcome.SATISFIED
+        and callback.plan.trigger == CallbackPlan.Trigger.SERVICE_COMPLETED
+        and order.status == Status.AWAITING_CALLBACK
+    ):
+        work_order_transition(work_order=order, transition="close", actor=actor)
+    elif outcome in (Callback.Outcome.DISSATISFIED, Callback.Outcome.FAULT_BACK) and order.status in (
+        Status.AWAITING_CALLBACK,
+        Status.CLOSED,
+    ):
+        if actor.role not in TRANSITIONS["reopen"].roles:
+            callback.finding = True  # an engineer's own callback: the centre reopens the order
+            return
+        reason = _("Callback: %(outcome)s. %(notes)s") % {
+            "outcome": Callback.Outcome(outcome).label,
+            "notes": callback.notes,
+        }
+        work_order_transition(work_order=order, transition="reopen", actor=actor, reason=reason)

@@ -1,0 +1,78 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.decorators import staff_page
+from core.errors import ConflictError
+from core.privacy import sees_personal_data
+from followups import selectors, services
+from followups.forms import OutcomeForm
+from followups.models import Callback
+
+SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
+
+
+@staff_page(perm="followups.view_callback")
+def call_queue(request):
+    """Due and overdue callbacks of the clerk's outlets, oldest first, with counts."""
+    context = {
+        "callbacks": list(selectors.call_queue(user=request.user)[:200]),
+        "counts": selectors.queue_counts(user=request.user),
+        "findings": list(selectors.findings(user=request.user)[:50])
+        if request.user.has_perm("followups.change_callback")
+        else [],
+    }
+    return render(request, "followups/queue.html", context)
+
+
+def _detail_context(request, callback, form=None) -> dict:
+    others = list(selectors.call_queue(user=request.user).filter(customer=callback.customer_id).exclude(pk=callback.pk))
+    return {
+        "callback": callback,
+        "others": others,
+        "history": list(selectors.service_history(user=request.user, customer_id=callback.customer_id)[:10]),
+        "form": form or OutcomeForm(),
+        "mine": callback.status == Callback.Status.CLAIMED and callback.claimed_by_id == request.user.pk,
+        "sees_personal_data": sees_personal_data(request.user),
+    }
+
+
+@staff_page(perm="followups.view_callback")
+def callback_detail(request, pk: int):
+    callback = get_object_or_404(selectors.callback_detail(user=request.user), pk=pk)
+    return render(request, "followups/callback.html", _detail_context(request, callback))
+
+
+@require_POST
+@staff_page(perm="followups.change_callback")
+def callback_claim(request, pk: int):
+    """Take the callback (it is yours for 15 minutes); another clerk who has it keeps it."""
+    callback = get_object_or_404(selectors.call_queue_all(user=request.user), pk=pk)
+    try:
+        services.callback_claim(callback=callback, actor=request.user)
+    except SERVICE_ERRORS as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    return redirect("callback-detail", pk=pk)
+
+
+@require_POST
+@staff_page(perm="followups.change_callback")
+def callback_record(request, pk: int):
+    callback = get_object_or_404(selectors.callback_detail(user=request.user), pk=pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.callback_record(callback=callback, actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            if isinstance(exc, ValidationError):
+                form.add_service_errors(exc)
+            else:
+                form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("call-queue")
+    callback = get_object_or_404(selectors.callback_detail(user=request.user), pk=pk)
+    return render(request, "followups/callback.html", _detail_context(request, callback, form), status=400)

@@ -1,0 +1,172 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.errors import ConflictError
+from core.roles import Role
+from followups.models import Callback, CallbackPlan
+from followups.services import callback_claim, callback_record, callback_sweep, callbacks_schedule
+from tests.factories import UserFactory
+from tests.workorders.factories import customer_with_product, walk_in_order
+from workorders.lifecycle import Status
+from workorders.services import call_log, work_order_transition
+
+pytestmark = pytest.mark.django_db
+SH = timezone.get_default_timezone()
+
+
+def _at(day, hour, minute=0):
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SH)
+
+
+def _handed_back(network, when):
+    """A walk-in handed back at `when` (repaired in warranty, picked up)."""
+    fd = network.staff[Role.FRONT_DESK]
+    with time_machine.travel(when, tick=False):
+        order = walk_in_order(fd, network.a1)
+        for name in ("start_service", "finish_repair", "hand_back"):
+            order = work_order_transition(work_order=order, transition=name, actor=fd)
+    return order
+
+
+def test_handing_back_makes_the_72_hour_callback_in_calling_hours(network):
+    day = dt.date(2026, 11, 23)
+    order = _handed_back(network, _at(day, 20, 45))
+    callback = Callback.objects.get(work_order=order)
+    assert callback.plan.code == "service-72h"
+    assert callback.due_at == _at(day + dt.timedelta(days=4), 9)  # 72 h lands at night: next morning
+    assert callback.status == Callback.Status.SCHEDULED and callback.outlet == network.a1
+
+
+def test_announcing_one_event_twice_creates_one_callback(network):
+    order = _handed_back(network, timezone.now())
+    event = order.events.get(transition="hand_back")
+    for _ in range(2):
+        callbacks_schedule(
+            trigger=CallbackPlan.Trigger.SERVICE_COMPLETED,
+            customer=order.customer,
+            outlet=order.outlet,
+            work_order=order,
+            at=event.at,
+            source=f"event:{event.pk}",
+        )
+    assert Callback.objects.filter(work_order=order).count() == 1
+
+
+@pytest.mark.parametrize(("days_ago", "plans"), [(1, 4), (10, 2), (30, 0)])
+def test_a_recent_purchase_gets_the_3_7_15_21_day_callbacks_still_ahead(network, days_ago, plans):
+    customer_with_product(
+        network.staff[Role.FRONT_DESK], network.a1, purchase_date=timezone.localdate() - dt.timedelta(days=days_ago)
+    )
+    assert Callback.objects.filter(plan__trigger="purchase").count() == plans
+
+
+def test_phone_guidance_makes_the_2_hour_callback(network):
+    hl = network.staff[Role.HOTLINE]
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    call_log(
+        outlet=network.a1,
+        caller_phone="13812345678",
+        call_type="service_request",
+        summary="遥控失灵",
+        phone_guidance=True,
+        guidance_advice="更换遥控器电池",
+        work_order=order,
+        actor=hl,
+    )
+    assert Callback.objects.get(work_order=order).plan.code == "guidance-2h"
+
+
+def test_the_sweep_queues_what_is_due_once_and_returns_stale_claims(network):
+    order = _handed_back(network, timezone.now() - dt.timedelta(days=5))
+    callback = Callback.objects.get(work_order=order)
+    callback_sweep(now=callback.due_at - dt.timedelta(minutes=1))
+    callback.refresh_from_db()
+    assert callback.status == Callback.Status.SCHEDULED
+    callback_sweep(now=callback.due_at)
+    callback.refresh_from_db()
+    assert callback.status == Callback.Status.QUEUED and callback.queued_at == callback.due_at
+    assert callback_sweep(now=callback.due_at) == 0  # idempotent
+    hl = network.staff[Role.HOTLINE]
+    claimed = callback_claim(callback=callback, actor=hl)
+    assert claimed.status == Callback.Status.CLAIMED
+    callback_sweep(now=claimed.claimed_until + dt.timedelta(seconds=1))
+    callback.refresh_from_db()
+    assert callback.status == Callback.Status.QUEUED and callback.claimed_by is None
+
+
+def _queued(network):
+    order = _handed_back(network, timezone.now() - dt.timedelta(days=5))
+    callback_sweep()
+    return order, Callback.objects.get(work_order=order)
+
+
+def test_a_second_clerk_cannot_take_a_claimed_callback(network):
+    _order, callback = _queued(network)
+    hl = network.staff[Role.HOTLINE]
+    other = UserFactory(role=Role.HOTLINE, outlets=[network.a1])
+    callback_claim(callback=callback, actor=hl)
+    with pytest.raises(ConflictError):
+        callback_claim(callback=callback, actor=other)
+    with pytest.raises(ValidationError):
+        callback_record(callback=callback, outcome="satisfied", actor=other)
+
+
+def test_satisfied_closes_the_order_and_dissatisfied_reopens_it(network):
+    hl = network.staff[Role.HOTLINE]
+    order, callback = _queued(network)
+    callback_claim(callback=callback, actor=hl)
+    callback_record(callback=callback, outcome="satisfied", actor=hl)
+    order.refresh_from_db()
+    assert order.status == Status.CLOSED
+
+    second, callback = _queued(network)
+    callback_claim(callback=callback, actor=hl)
+    with pytest.raises(ValidationError) as exc:
+        callback_record(callback=callback, outcome="fault_back", actor=hl)
+    assert "notes" in exc.value.message_dict
+    callback_record(callback=callback, outcome="fault_back", notes="又不开机了", actor=hl)
+    second.refresh_from_db()
+    assert second.status == Status.RECEIVED and "又不开机了" in second.events.get(transition="reopen").text
+
+
+def test_not_reached_is_retried_in_calling_hours_then_fails_for_the_supervisor(network):
+    hl = network.staff[Role.HOTLINE]
+    _order, callback = _queued(network)
+    for attempt in range(1, 4):
+        callback_claim(callback=callback, actor=hl)
+        callback = callback_record(callback=callback, outcome="not_reached", actor=hl)
+        assert callback.attempts == attempt
+        if attempt < 3:
+            assert callback.status == Callback.Status.SCHEDULED
+            assert callback.due_at > timezone.now() + dt.timedelta(hours=2)
+            Callback.objects.filter(pk=callback.pk).update(status=Callback.Status.QUEUED)  # the sweep, later
+    assert callback.status == Callback.Status.FAILED
+    assert callback.calls.count() == 3
+
+
+def test_a_contradiction_is_a_finding(network):
+    hl = network.staff[Role.HOTLINE]
+    _order, callback = _queued(network)
+    callback_claim(callback=callback, actor=hl)
+    done = callback_record(callback=callback, outcome="contradicts", notes="客户说师傅没来过", actor=hl)
+    assert done.finding and done.status == Callback.Status.DONE
+
+
+def test_cancelling_an_order_cancels_its_callbacks(network):
+    fd = network.staff[Role.FRONT_DESK]
+    order = walk_in_order(fd, network.a1)
+    plan = CallbackPlan.objects.get(code="uncertain-3h")
+    Callback.objects.create(
+        plan=plan,
+        outlet=order.outlet,
+        customer=order.customer,
+        work_order=order,
+        due_at=timezone.now(),
+        idempotency_key="x",
+    )
+    work_order_transition(work_order=order, transition="cancel", actor=fd, reason="用户取消")
+    assert Callback.objects.get(work_order=order).status == Callback.Status.CANCELLED
