@@ -255,3 +255,27 @@ def _follow_up_order(callback: Callback, outcome: str, actor) -> None:
             "notes": callback.notes,
         }
         work_order_transition(work_order=order, transition="reopen", actor=actor, reason=reason)
+
+
+REQUESTED_TRIGGERS = (CallbackPlan.Trigger.PHONE_ADJUSTMENT, CallbackPlan.Trigger.UNCERTAIN_REPAIR)
+
+
+@transaction.atomic
+def callback_request(*, work_order: WorkOrder, trigger: str, actor) -> int:
+    """A clerk who adjusted a product by phone (30 minutes), or an engineer unsure of a repair
+    (3 hours), asks for the callback its plan sets. A double submit in the same minute makes one."""
+    _require(actor, "followups.change_callback")
+    if trigger not in REQUESTED_TRIGGERS:
+        raise ValidationError({"trigger": _("Pick the kind of callback.")})
+    if not visible_outlets(actor).filter(pk=work_order.outlet_id).exists():
+        raise PermissionDenied(_("This work order is not in your outlets."))
+    now = timezone.now()
+    return callbacks_schedule(
+        trigger=trigger,
+        customer=work_order.customer,
+        outlet=work_order.outlet,
+        product=work_order.product,
+        work_order=work_order,
+        at=now,
+        source=f"order:{work_order.pk}:{timezone.localtime(now):%Y%m%d%H%M}",
+    )

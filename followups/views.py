@@ -8,10 +8,19 @@ from core.decorators import staff_page
 from core.errors import ConflictError
 from core.privacy import sees_personal_data
 from followups import selectors, services
-from followups.forms import OutcomeForm
+from followups.forms import CallbackRequestForm, OutcomeForm
 from followups.models import Callback
+from workorders.selectors import work_order_list
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
+
+
+def _fail(form, exc) -> None:
+    """A service's refusal next to the fields it names (or above the form)."""
+    if isinstance(exc, ValidationError):
+        form.add_service_errors(exc)
+    else:
+        form.add_error(None, str(exc))
 
 
 @staff_page(perm="followups.view_callback")
@@ -67,12 +76,33 @@ def callback_record(request, pk: int):
         try:
             services.callback_record(callback=callback, actor=request.user, **form.cleaned_data)
         except SERVICE_ERRORS as exc:
-            if isinstance(exc, ValidationError):
-                form.add_service_errors(exc)
-            else:
-                form.add_error(None, str(exc))
+            _fail(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("call-queue")
     callback = get_object_or_404(selectors.callback_detail(user=request.user), pk=pk)
     return render(request, "followups/callback.html", _detail_context(request, callback, form), status=400)
+
+
+@staff_page(perm="followups.change_callback")
+def callback_new(request):
+    """Ask for the 30-minute (phone adjustment) or 3-hour (uncertain repair) callback of an order."""
+    form = CallbackRequestForm(request.POST or None, initial={"number": request.GET.get("order", "")})
+    if request.method == "POST" and form.is_valid():
+        order = work_order_list(user=request.user).filter(number=form.cleaned_data["number"].strip()).first()
+        if order is None:
+            form.add_error("number", _("No work order with this number in your outlets."))
+        else:
+            try:
+                made = services.callback_request(
+                    work_order=order, trigger=form.cleaned_data["trigger"], actor=request.user
+                )
+            except SERVICE_ERRORS as exc:
+                _fail(form, exc)
+            else:
+                if made:
+                    messages.success(request, _("The callback is planned."))
+                else:
+                    messages.info(request, _("That callback is planned already."))
+                return redirect("call-queue")
+    return render(request, "followups/new.html", {"form": form})

@@ -156,6 +156,7 @@ EXPECTED = {
     "api-appointment-unbook": ("appointment", every(405, anon=401)),
     "api-visit-step": ("job_step", every(405, anon=401)),
     "call-queue": (None, every(200)),
+    "callback-new": (None, only({HL, EN, SV})),
     "api-callback-list": (None, every(200, anon=401)),
     "api-callback-claim": ("callback", every(405, anon=401)),
     "api-callback-outcome": ("callback", every(405, anon=401)),

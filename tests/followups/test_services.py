@@ -3,12 +3,19 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import ConflictError
 from core.roles import Role
 from followups.models import Callback, CallbackPlan
-from followups.services import callback_claim, callback_record, callback_sweep, callbacks_schedule
+from followups.services import (
+    callback_claim,
+    callback_record,
+    callback_request,
+    callback_sweep,
+    callbacks_schedule,
+)
 from tests.factories import UserFactory
 from tests.workorders.factories import customer_with_product, walk_in_order
 from workorders.lifecycle import Status
@@ -170,3 +177,18 @@ def test_cancelling_an_order_cancels_its_callbacks(network):
     )
     work_order_transition(work_order=order, transition="cancel", actor=fd, reason="用户取消")
     assert Callback.objects.get(work_order=order).status == Callback.Status.CANCELLED
+
+
+def test_a_clerk_or_engineer_asks_for_the_30_minute_or_3_hour_callback(network, client_for):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    client = client_for(network.staff[Role.HOTLINE])
+    page = client.get(reverse("callback-new"), {"order": order.number})
+    assert order.number in page.content.decode()
+    unknown = client.post(reverse("callback-new"), {"number": "00000000000", "trigger": "phone_adjustment"})
+    assert unknown.status_code == 200 and not Callback.objects.filter(plan__trigger="phone_adjustment").exists()
+    for _ in range(2):  # a double submit
+        client.post(reverse("callback-new"), {"number": order.number, "trigger": "phone_adjustment"})
+    callback = Callback.objects.get(plan__trigger="phone_adjustment")
+    assert callback.work_order == order and callback.due_at >= timezone.now()
+    with pytest.raises(ValidationError):
+        callback_request(work_order=order, trigger="purchase", actor=network.staff[Role.HOTLINE])
