@@ -1,6 +1,7 @@
 """Callbacks: made in the transaction of the event that calls for them, queued by the sweep when
 due, claimed by one clerk at a time, closed with an outcome."""
 
+import calendar
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from core.scoping import visible_outlets
 from followups import rules
 from followups.models import DEFAULT_WINDOWS, Callback, CallbackAttempt, CallbackPlan, CallingWindow
 from workorders.lifecycle import TRANSITIONS, Status
-from workorders.models import WorkOrder
+from workorders.models import Product, WorkOrder
 from workorders.services import work_order_transition
 
 CLAIM_FOR = timedelta(minutes=15)  # a claimed callback returns to the queue if nothing is recorded by then
@@ -64,7 +65,9 @@ def callbacks_schedule(
                 idempotency_key=f"{plan.code}:{source}",
             )
         )
-    return len(Callback.objects.bulk_create(rows, ignore_conflicts=True))
+    existing = Callback.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]).count()
+    Callback.objects.bulk_create(rows, ignore_conflicts=True)  # the unique key drops a repeat
+    return len(rows) - existing
 
 
 # --- Subscribers (connected in followups.apps) --------------------------------------------------
@@ -279,3 +282,45 @@ def callback_request(*, work_order: WorkOrder, trigger: str, actor) -> int:
         at=now,
         source=f"order:{work_order.pk}:{timezone.localtime(now):%Y%m%d%H%M}",
     )
+
+
+SEASON_CATCH_UP = timedelta(days=7)  # a reminder day missed while the workers were down is made up
+
+
+def callbacks_seasonal(*, on: date | None = None, batch: int = 2000) -> int:
+    """Seasonal care reminders: from a plan's day of the year, one callback for every product of its
+    category (once a year: the key holds the year). Runs daily; idempotent; bounded memory."""
+    on = on or timezone.localdate()
+    tz = timezone.get_default_timezone()
+    windows = calling_windows()
+    made = 0
+    for plan in CallbackPlan.objects.filter(trigger=CallbackPlan.Trigger.SEASONAL, enabled=True):
+        last_day = calendar.monthrange(on.year, plan.season_month)[1]  # 31 April -> 30 April, 29 Feb -> 28 Feb
+        day = date(on.year, plan.season_month, min(plan.season_day, last_day))
+        if not (on - SEASON_CATCH_UP < day <= on):
+            continue
+        due = rules.next_calling_time(datetime.combine(on, datetime.min.time(), tzinfo=tz), windows=windows, tz=tz)
+        products = (
+            Product.objects.filter(category_id=plan.category_id)
+            .order_by("pk")
+            .values_list("pk", "customer_id", "customer__outlet_id")
+        )
+        before = Callback.objects.filter(plan=plan, due_at=due).count()
+        rows = []
+        for product_id, customer_id, outlet_id in products.iterator(chunk_size=batch):
+            rows.append(
+                Callback(
+                    plan=plan,
+                    outlet_id=outlet_id,
+                    customer_id=customer_id,
+                    product_id=product_id,
+                    due_at=due,
+                    idempotency_key=f"{plan.code}:{day.year}:product:{product_id}",
+                )
+            )
+            if len(rows) == batch:
+                Callback.objects.bulk_create(rows, ignore_conflicts=True)
+                rows = []
+        Callback.objects.bulk_create(rows, ignore_conflicts=True)
+        made += Callback.objects.filter(plan=plan, due_at=due).count() - before
+    return made

@@ -15,6 +15,7 @@ from followups.services import (
     callback_request,
     callback_sweep,
     callbacks_schedule,
+    callbacks_seasonal,
 )
 from tests.factories import UserFactory
 from tests.workorders.factories import customer_with_product, walk_in_order
@@ -192,3 +193,38 @@ def test_a_clerk_or_engineer_asks_for_the_30_minute_or_3_hour_callback(network, 
     assert callback.work_order == order and callback.due_at >= timezone.now()
     with pytest.raises(ValidationError):
         callback_request(work_order=order, trigger="purchase", actor=network.staff[Role.HOTLINE])
+
+
+def test_a_sweep_that_dies_midway_loses_nothing(network, monkeypatch):
+    order = _handed_back(network, timezone.now() - dt.timedelta(days=5))
+    callback = Callback.objects.get(work_order=order)
+    original_update = Callback.objects.filter(pk=callback.pk).update.__func__
+
+    def crash(queryset, **kwargs):
+        if kwargs.get("status") == Callback.Status.QUEUED:
+            raise RuntimeError("worker killed")
+        return original_update(queryset, **kwargs)
+
+    monkeypatch.setattr(type(Callback.objects.filter(pk=callback.pk)), "update", crash)
+    with pytest.raises(RuntimeError):
+        callback_sweep()
+    monkeypatch.undo()
+    callback.refresh_from_db()
+    assert callback.status == Callback.Status.SCHEDULED  # the batch rolled back
+    callback_sweep()
+    callback.refresh_from_db()
+    assert callback.status == Callback.Status.QUEUED
+
+
+def test_seasonal_reminders_once_a_year_for_every_product_of_the_category(network):
+    fd = network.staff[Role.FRONT_DESK]
+    for phone in ("13811110001", "13811110002"):
+        customer_with_product(fd, network.a1, category="air_conditioner", purchase_date=None, phones=(phone,))
+    customer_with_product(fd, network.a1, category="phone", purchase_date=None, phones=("13811110003",))
+    plan = CallbackPlan.objects.get(code="season-ac")  # 1 May
+    assert callbacks_seasonal(on=dt.date(2027, 4, 30)) == 0
+    assert callbacks_seasonal(on=dt.date(2027, 5, 1), batch=1) == 2
+    assert callbacks_seasonal(on=dt.date(2027, 5, 3)) == 0  # caught up already: nothing twice
+    due = Callback.objects.filter(plan=plan).values_list("due_at", flat=True).first()
+    assert due == _at(dt.date(2027, 5, 1), 9)
+    assert callbacks_seasonal(on=dt.date(2028, 5, 2)) == 2  # next year, a day late: made up
