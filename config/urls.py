@@ -194,6 +194,7 @@ urlpatterns = [
     path("jobs/<int:pk>/<slug:step>/", dispatch_views.job_step, name="job-step"),
     path("callbacks/", followup_views.call_queue, name="call-queue"),
     path("callbacks/new/", followup_views.callback_new, name="callback-new"),
+    path("callbacks/measures/", followup_views.callback_measures, name="callback-measures"),
     path("callbacks/<int:pk>/", followup_views.callback_detail, name="callback-detail"),
     path("callbacks/<int:pk>/claim/", followup_views.callback_claim, name="callback-claim"),
     path("callbacks/<int:pk>/record/", followup_views.callback_record, name="callback-record"),

@@ -104,6 +104,7 @@ class Callback(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks")
     due_at = models.DateTimeField(_("due"))
+    first_due_at = models.DateTimeField(_("first due"))  # due_at moves with retries; the on-time rate needs this
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     idempotency_key = models.CharField(max_length=120, unique=True)  # one callback per plan and trigger
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -124,7 +125,9 @@ class Callback(models.Model):
     class Meta:
         verbose_name = _("callback")
         verbose_name_plural = _("callbacks")
+        permissions = [("view_callback_measures", _("Can see callback on-time and completion rates"))]
         indexes = [
+            models.Index(fields=["outlet", "first_due_at"], name="callback_outlet_first_due"),
             # The sweep: only rows still waiting to come due.
             models.Index(fields=["due_at"], condition=Q(status="scheduled"), name="callback_scheduled_due"),
             # The call queue of an outlet, most urgent first.

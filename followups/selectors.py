@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.scoping import scope
-from followups.models import Callback
+from followups.models import Callback, CallbackAttempt
 from workorders.models import CustomerPhone, WorkOrder
 from workorders.selectors import work_order_list
 
@@ -58,3 +58,41 @@ def call_queue_all(*, user) -> QuerySet[Callback]:
 def findings(*, user) -> QuerySet[Callback]:
     """For supervisors: callbacks that failed after every attempt, and records the customer contradicted."""
     return call_queue_all(user=user).filter(Q(status=Callback.Status.FAILED) | Q(finding=True)).order_by("-id")
+
+
+def measures(*, user, since, until) -> dict:
+    """Callback on-time and completion rates for callbacks first due in [since, until), per outlet and
+    per clerk, computed by the database (two grouped queries)."""
+    first_call = CallbackAttempt.objects.filter(callback=OuterRef("pk")).order_by("at").values("at")[:1]
+    base = (
+        scope(Callback.objects.exclude(status=Callback.Status.CANCELLED), user)
+        .filter(first_due_at__gte=since, first_due_at__lt=until)
+        .annotate(first_call=Subquery(first_call))
+    )
+    figures = {
+        "due": Count("id"),
+        "on_time": Count("id", filter=Q(first_call__lte=F("first_due_at") + OVERDUE_AFTER)),
+        "done": Count("id", filter=Q(status=Callback.Status.DONE)),
+        "failed": Count("id", filter=Q(status=Callback.Status.FAILED)),
+        "open": Count(
+            "id", filter=Q(status__in=[Callback.Status.SCHEDULED, Callback.Status.QUEUED, Callback.Status.CLAIMED])
+        ),
+    }
+    by_outlet = list(base.order_by().values("outlet__name").annotate(**figures).order_by("outlet__name"))
+    by_clerk = list(
+        base.filter(completed_by__isnull=False)
+        .order_by()
+        .values("completed_by__name", "completed_by__username")
+        .annotate(done=Count("id"), on_time=figures["on_time"])
+        .order_by("completed_by__name")
+    )
+    for row in by_outlet:
+        row["on_time_rate"] = _rate(row["on_time"], row["due"])
+        row["completion_rate"] = _rate(row["done"], row["due"])
+    for row in by_clerk:
+        row["on_time_rate"] = _rate(row["on_time"], row["done"])
+    return {"by_outlet": by_outlet, "by_clerk": by_clerk}
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None

@@ -62,6 +62,7 @@ def callbacks_schedule(
                 product=product,
                 work_order=work_order,
                 due_at=due,
+                first_due_at=due,
                 idempotency_key=f"{plan.code}:{source}",
             )
         )
@@ -315,6 +316,7 @@ def callbacks_seasonal(*, on: date | None = None, batch: int = 2000) -> int:
                     customer_id=customer_id,
                     product_id=product_id,
                     due_at=due,
+                    first_due_at=due,
                     idempotency_key=f"{plan.code}:{day.year}:product:{product_id}",
                 )
             )

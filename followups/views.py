@@ -1,6 +1,10 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -106,3 +110,20 @@ def callback_new(request):
                     messages.info(request, _("That callback is planned already."))
                 return redirect("call-queue")
     return render(request, "followups/new.html", {"form": form})
+
+
+@staff_page(perm="followups.view_callback_measures")
+def callback_measures(request):
+    """On-time and completion rates per outlet and clerk for a period (default: the last 30 days)."""
+    today = timezone.localdate()
+    since = parse_date(request.GET.get("from") or "") or today - dt.timedelta(days=30)
+    until = parse_date(request.GET.get("to") or "") or today
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    context = {
+        "since": since,
+        "until": until,
+        "grace_minutes": int(selectors.OVERDUE_AFTER.total_seconds() // 60),
+        **selectors.measures(user=request.user, since=start, until=end),
+    }
+    return render(request, "followups/measures.html", context)

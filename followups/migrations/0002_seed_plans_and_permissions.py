@@ -62,8 +62,15 @@ CALLBACK_PERMISSIONS = {
     "hotline": [*SEE, "change_callback"],
     "dispatcher": SEE,
     "engineer": [*SEE, "change_callback"],
-    "supervisor": [*SEE, "change_callback"],
-    "admin": [*SEE, "change_callbackplan", "add_callbackplan", "view_callingwindow", "change_callingwindow"],
+    "supervisor": [*SEE, "change_callback", "view_callback_measures"],
+    "admin": [
+        *SEE,
+        "view_callback_measures",
+        "change_callbackplan",
+        "add_callbackplan",
+        "view_callingwindow",
+        "change_callingwindow",
+    ],
 }
 
 

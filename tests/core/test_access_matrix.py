@@ -157,6 +157,7 @@ EXPECTED = {
     "api-visit-step": ("job_step", every(405, anon=401)),
     "call-queue": (None, every(200)),
     "callback-new": (None, only({HL, EN, SV})),
+    "callback-measures": (None, only({SV, AD})),
     "api-callback-list": (None, every(200, anon=401)),
     "api-callback-claim": ("callback", every(405, anon=401)),
     "api-callback-outcome": ("callback", every(405, anon=401)),
@@ -215,6 +216,7 @@ def _kwargs(kind, network):
             customer=order.customer,
             work_order=order,
             due_at=order.created_at,
+            first_due_at=order.created_at,
             status=Callback.Status.QUEUED,
             idempotency_key="matrix",
         )

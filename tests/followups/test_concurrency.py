@@ -25,7 +25,9 @@ def _due_callbacks(network, n: int) -> None:
     plan = CallbackPlan.objects.get(code="service-72h")
     past = timezone.now() - dt.timedelta(minutes=5)
     Callback.objects.bulk_create(
-        Callback(plan=plan, outlet=network.a1, customer=customer, due_at=past, idempotency_key=f"load:{i}")
+        Callback(
+            plan=plan, outlet=network.a1, customer=customer, due_at=past, first_due_at=past, idempotency_key=f"load:{i}"
+        )
         for i in range(n)
     )
 

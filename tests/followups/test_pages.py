@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
-from followups.models import Callback
-from followups.services import callback_sweep
+from followups.models import Callback, CallbackAttempt
+from followups.services import callback_claim, callback_record, callback_sweep
 from tests.factories import UserFactory
 from tests.followups.test_services import _handed_back
 from workorders.lifecycle import Status
@@ -102,3 +102,32 @@ def test_queue_queries_do_not_grow_with_rows(network, client_for, url_name):
     callback_sweep()
     assert Callback.objects.filter(status="queued").count() >= 6
     assert count() == few
+
+
+def test_on_time_and_completion_rates_per_outlet_and_clerk(network, client_for):
+    hl = network.staff[Role.HOTLINE]
+    orders = [_handed_back(network, timezone.now() - dt.timedelta(days=5)) for _ in range(3)]
+    Callback.objects.exclude(plan__code="service-72h").delete()  # set-up: only the 72-hour callbacks count here
+    callback_sweep()
+    quick, late, unreached = (Callback.objects.get(work_order=o) for o in orders)
+    for callback, outcome in [(quick, "satisfied"), (late, "satisfied"), (unreached, "not_reached")]:
+        callback_claim(callback=callback, actor=hl)
+        callback_record(callback=callback, outcome=outcome, actor=hl)
+    # set-up: the "late" callback's first call was made a day after it came due
+    CallbackAttempt.objects.filter(callback=late).update(at=late.first_due_at + dt.timedelta(days=1))
+    CallbackAttempt.objects.filter(callback__in=[quick, unreached]).update(
+        at=quick.first_due_at + dt.timedelta(minutes=30)
+    )
+
+    client = client_for(network.staff[Role.SUPERVISOR])
+    page = client.get(
+        reverse("callback-measures"), {"from": (timezone.localdate() - dt.timedelta(days=10)).isoformat()}
+    )
+    outlet = page.context["by_outlet"][0]
+    assert (outlet["due"], outlet["on_time"], outlet["done"], outlet["open"]) == (3, 2, 2, 1)
+    assert outlet["completion_rate"] == 66.7
+    clerk = page.context["by_clerk"][0]
+    assert (clerk["done"], clerk["on_time"], clerk["on_time_rate"]) == (2, 1, 50.0)
+    empty = client.get(reverse("callback-measures"), {"from": "2020-01-01", "to": "2020-01-31"})
+    assert empty.context["by_outlet"] == []
+    assert client_for(hl).get(reverse("callback-measures")).status_code == 403

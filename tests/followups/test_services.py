@@ -174,6 +174,7 @@ def test_cancelling_an_order_cancels_its_callbacks(network):
         customer=order.customer,
         work_order=order,
         due_at=timezone.now(),
+        first_due_at=timezone.now(),
         idempotency_key="x",
     )
     work_order_transition(work_order=order, transition="cancel", actor=fd, reason="用户取消")
