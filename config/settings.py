@@ -157,6 +157,7 @@ SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-heartbeat": {"task": "core.tasks.scheduler_heartbeat", "schedule": SCHEDULER_TICK_SECONDS},
     "sweep-callbacks": {"task": "followups.tasks.sweep_callbacks", "schedule": SCHEDULER_TICK_SECONDS},
+    "send-notifications": {"task": "core.tasks.send_notifications", "schedule": SCHEDULER_TICK_SECONDS},
     "seasonal-callbacks": {"task": "followups.tasks.seasonal_callbacks", "schedule": crontab(hour=7, minute=0)},
 }
 

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import Outlet, SchedulerHeartbeat, ServiceCentre, User
+from core.models import MessageTemplate, Notification, Outlet, SchedulerHeartbeat, ServiceCentre, User
 
 
 @admin.register(ServiceCentre)
@@ -39,3 +39,31 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
 @admin.register(SchedulerHeartbeat)
 class SchedulerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "last_beat_at", "beats"]
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    list_display = ["kind", "language", "text"]
+    list_filter = ["kind", "language"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what failed and why."""
+
+    list_display = ["created_at", "kind", "to", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [
+        "kind",
+        "to",
+        "message",
+        "idempotency_key",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -121,3 +121,47 @@ class SchedulerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MessageTemplate(models.Model):
+    """The text of one kind of message in one language, with {placeholders}; admins edit it.
+    Without a row the built-in (translated) text of core.notify.MESSAGES is used."""
+
+    kind = models.SlugField(_("kind"), max_length=40)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [models.UniqueConstraint(fields=["kind", "language"], name="message_template_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language})"
+
+
+class Notification(models.Model):
+    """The outbox: a message written in the transaction of its event, sent by the beat task, once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    kind = models.SlugField(_("kind"), max_length=40)
+    to = models.CharField(_("to"), max_length=100)
+    message = models.TextField(_("message"))
+    idempotency_key = models.CharField(max_length=120, unique=True)  # one message per event
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["id"], condition=models.Q(status="pending"), name="notification_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to} ({self.status})"

@@ -1,16 +1,35 @@
-"""One notifier interface for messages to customers and staff (SMS, e-mail, ... are backends).
+"""Messages to customers and staff: an outbox written in the event's transaction, sent by a beat task.
 
-The default backend writes to the log (phones masked by the log filter). Set NOTIFIER_BACKEND to
-the dotted path of another class with the same `send` method to deliver for real.
+`notification_enqueue` stores the message (rendered from the editable `MessageTemplate`, else the
+translated text below) with an idempotency key, so an event announced twice sends one message and
+a rolled-back event sends none. `notifications_send` (beat, every tick) delivers pending messages
+through the notifier backend (NOTIFIER_BACKEND; the default writes to the log), retrying failures
+and marking a message failed after MAX_ATTEMPTS. Delivery is at least once: a worker killed between
+sending and committing sends that message again.
 """
 
 import logging
+from collections import defaultdict
 from typing import Protocol
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 log = logging.getLogger("notifications")
+MAX_ATTEMPTS = 5
+
+# The built-in texts; admins override them per language in data administration (MessageTemplate).
+MESSAGES = {
+    "ready_for_pickup": _("Your {product} is repaired and ready for pickup at {outlet}. Pickup code {code}."),
+    "appointment_confirmed": _("Our engineer {engineer} will visit on {window} for your {product} (order {number})."),
+    "callback_missed": _(
+        "We tried to call you about your {product} several times. Please call us back on {outlet_phone}."
+    ),
+    "callbacks_overdue": _("{count} callbacks of {outlet} are overdue."),
+}
 
 
 class Notifier(Protocol):
@@ -26,3 +45,57 @@ class LogNotifier:
 
 def notifier() -> Notifier:
     return import_string(settings.NOTIFIER_BACKEND)()
+
+
+def render(kind: str, context: dict, language: str | None = None) -> str:
+    """The message text: the admin's template for the language, else the built-in one; an unknown
+    placeholder in an edited template stays as typed instead of failing."""
+    from core.models import MessageTemplate
+
+    language = language or settings.LANGUAGE_CODE
+    text = MessageTemplate.objects.filter(kind=kind, language=language).values_list("text", flat=True).first()
+    if text is None:
+        with translation.override(language):
+            text = str(MESSAGES[kind])
+    return text.format_map(defaultdict(lambda: "", context))
+
+
+def notification_enqueue(*, kind: str, to: str, context: dict, key: str, language: str | None = None) -> None:
+    """Put a message in the outbox, in the caller's transaction; a repeated key adds nothing."""
+    from core.models import Notification
+
+    if not to:
+        return
+    message = render(kind, context, language)
+    Notification.objects.bulk_create(
+        [Notification(kind=kind, to=to, message=message, idempotency_key=key)], ignore_conflicts=True
+    )
+
+
+def notifications_send(*, batch: int = 100) -> int:
+    """Send pending messages in batches (rows locked, SKIP LOCKED: two senders never send one twice)."""
+    from core.models import Notification
+
+    sent = 0
+    backend = notifier()
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(status=Notification.Status.PENDING)
+                .order_by("id")[:batch]
+            )
+            for row in rows:
+                try:
+                    backend.send(to=row.to, message=row.message, kind=row.kind)
+                except Exception as exc:  # noqa: BLE001 - any delivery error is retried, then recorded
+                    row.attempts += 1
+                    row.last_error = str(exc)[:500]
+                    if row.attempts >= MAX_ATTEMPTS:
+                        row.status = Notification.Status.FAILED
+                else:
+                    row.status, row.sent_at = Notification.Status.SENT, timezone.now()
+                    sent += 1
+                row.save(update_fields=["status", "attempts", "last_error", "sent_at"])
+        if len(rows) < batch:
+            return sent

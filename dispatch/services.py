@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
+from core.notify import notification_enqueue
 from core.roles import Role
 from core.scoping import visible_outlets, visible_staff
 from dispatch import rules
@@ -276,7 +277,28 @@ def appointment_book(*, work_order: WorkOrder, engineer, starts_at: datetime, en
         )
     else:
         work_order_transition(work_order=order, transition="schedule", actor=actor, reason=window, by_service=True)
+    _tell_customer(appointment)
     return appointment
+
+
+def _tell_customer(appointment: Appointment) -> None:
+    """The customer hears the engineer and the time (again after each change): through the outbox."""
+    order = appointment.work_order
+    phone = order.customer.phones.order_by("-is_primary", "id").first()
+    if phone is None:
+        return
+    local_end = timezone.localtime(appointment.ends_at)
+    notification_enqueue(
+        kind="appointment_confirmed",
+        to=str(phone.number),
+        context={
+            "engineer": appointment.engineer,
+            "window": f"{_when(appointment.starts_at)}–{local_end:%H:%M}",
+            "product": order.product,
+            "number": order.number,
+        },
+        key=f"appointment:{appointment.pk}:{appointment.version}",
+    )
 
 
 def _record_change(appointment, *, kind, old_engineer, old_start, old_end, reason, customer_agreed, actor):
@@ -355,6 +377,7 @@ def appointment_reschedule(
         customer_agreed=customer_agreed,
         actor=actor,
     )
+    _tell_customer(found)
     return found
 
 
@@ -394,6 +417,7 @@ def appointment_reassign(
         customer_agreed=customer_agreed,
         actor=actor,
     )
+    _tell_customer(found)
     return found
 
 

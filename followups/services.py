@@ -6,15 +6,18 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
+from core.models import User
+from core.notify import notification_enqueue
 from core.roles import Role
 from core.scoping import visible_outlets
 from followups import rules
 from followups.models import DEFAULT_WINDOWS, Callback, CallbackAttempt, CallbackPlan, CallingWindow
+from followups.selectors import OVERDUE_AFTER
 from workorders.lifecycle import TRANSITIONS, Status
 from workorders.models import Product, WorkOrder
 from workorders.services import work_order_transition
@@ -146,7 +149,32 @@ def callback_sweep(*, now: datetime | None = None, batch: int = 500) -> int:
     Callback.objects.filter(status=Callback.Status.CLAIMED, claimed_until__lt=now).update(
         status=Callback.Status.QUEUED, claimed_by=None, claimed_until=None
     )
+    _remind_outlets(now)
     return queued
+
+
+def _remind_outlets(now: datetime) -> None:
+    """Once a day per clerk: the outlet's callbacks overdue by more than two hours (two queries)."""
+    overdue = dict(
+        Callback.objects.filter(status=Callback.Status.QUEUED, due_at__lt=now - OVERDUE_AFTER)
+        .order_by()
+        .values_list("outlet_id")
+        .annotate(n=Count("id"))
+    )
+    if not overdue:
+        return
+    today = timezone.localdate(now)
+    clerks = User.objects.filter(outlets__in=list(overdue), groups__name=Role.HOTLINE, is_active=True).values_list(
+        "pk", "phone", "outlets__pk", "outlets__name"
+    )
+    for user_id, phone, outlet_id, outlet_name in clerks:
+        if outlet_id in overdue and phone:
+            notification_enqueue(
+                kind="callbacks_overdue",
+                to=str(phone),
+                context={"count": overdue[outlet_id], "outlet": outlet_name},
+                key=f"overdue:{outlet_id}:{today}:{user_id}",
+            )
 
 
 # --- The call queue -----------------------------------------------------------------------------
@@ -226,6 +254,7 @@ def callback_record(*, callback: Callback, outcome: str, notes: str = "", actor)
     elif found.attempts >= found.plan.max_attempts:
         found.status = Callback.Status.FAILED  # shown to the supervisor, never dropped
         found.completed_at = now
+        _tell_customer_we_called(found)
     else:
         found.status = Callback.Status.SCHEDULED
         found.due_at = rules.next_calling_time(
@@ -235,6 +264,21 @@ def callback_record(*, callback: Callback, outcome: str, notes: str = "", actor)
         )
     found.save()
     return found
+
+
+def _tell_customer_we_called(callback: Callback) -> None:
+    phone = callback.customer.phones.order_by("-is_primary", "id").first()
+    if phone is None or callback.outcome == Callback.Outcome.WRONG_NUMBER:
+        return  # not a message for a stranger
+    notification_enqueue(
+        kind="callback_missed",
+        to=str(phone.number),
+        context={
+            "product": callback.product or "",
+            "outlet_phone": callback.outlet.phone.as_national if callback.outlet.phone else "",
+        },
+        key=f"callback-missed:{callback.pk}",
+    )
 
 
 def _follow_up_order(callback: Callback, outcome: str, actor) -> None:

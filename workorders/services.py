@@ -12,7 +12,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from core.errors import ConflictError
 from core.models import Outlet
-from core.notify import notifier
+from core.notify import notification_enqueue
 from core.roles import Role
 from core.scoping import visible_outlets
 from warranty.engine import FREE_OPTIONS, Case, FaultType
@@ -363,7 +363,7 @@ def work_order_transition(
         changed += ["quote_approved_at", "quote_approved_by"]
     order.save(update_fields=changed)
     if step.name == "finish_repair" and order.channel == WorkOrder.Channel.WALK_IN and order.notify_by_phone:
-        transaction.on_commit(lambda: _notify_ready(order.pk))
+        _notify_ready(order)
     text = reason.strip()
     if override_incomplete and order.missing_info:
         text = "; ".join(filter(None, [text, _("Sent with missing information (override).")]))
@@ -633,18 +633,17 @@ def work_order_record_repair(
     return order
 
 
-def _notify_ready(order_id: int) -> None:
-    """Tell the customer the product is ready (after commit: never for a rolled-back change)."""
-    order = WorkOrder.objects.select_related("product", "outlet").prefetch_related("customer__phones").get(pk=order_id)
-    phone = next(iter(order.customer.phones.all()), None)
+def _notify_ready(order: WorkOrder) -> None:
+    """Tell the customer the product is ready: into the outbox with this change (sent by the beat task)."""
+    phone = order.customer.phones.order_by("-is_primary", "id").first()
     if phone is None:
         return
-    message = _("Your %(product)s is repaired and ready for pickup at %(outlet)s. Pickup code %(code)s.") % {
-        "product": order.product,
-        "outlet": order.outlet.name,
-        "code": order.pickup_code,
-    }
-    notifier().send(to=str(phone.number), message=message, kind="ready_for_pickup")
+    notification_enqueue(
+        kind="ready_for_pickup",
+        to=str(phone.number),
+        context={"product": order.product, "outlet": order.outlet.name, "code": order.pickup_code},
+        key=f"ready:{order.pk}:{order.version}",
+    )
 
 
 @transaction.atomic

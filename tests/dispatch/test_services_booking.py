@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
+from core.models import Notification
 from core.roles import Role
 from dispatch.models import Appointment, AppointmentChange
 from dispatch.services import appointment_book, appointment_reassign, appointment_reschedule, appointment_unbook
@@ -31,6 +32,8 @@ def test_booking_schedules_the_order_and_records_it(desk):
     assert order.status == Status.SCHEDULED
     assert appointment.outlet == desk.net.a1 and appointment.status == Appointment.Status.BOOKED
     assert order.events.filter(transition="schedule", actor=desk.dp).exists()
+    told = Notification.objects.get(kind="appointment_confirmed")
+    assert told.to == "+8613812345678" and order.number in told.message
 
 
 def test_overlap_is_refused_with_the_clashing_order_named_and_adjacent_windows_are_fine(desk):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import ConflictError
+from core.models import Notification
 from core.roles import Role
 from followups.models import Callback, CallbackPlan
 from followups.services import (
@@ -229,3 +230,21 @@ def test_seasonal_reminders_once_a_year_for_every_product_of_the_category(networ
     due = Callback.objects.filter(plan=plan).values_list("due_at", flat=True).first()
     assert due == _at(dt.date(2027, 5, 1), 9)
     assert callbacks_seasonal(on=dt.date(2028, 5, 2)) == 2  # next year, a day late: made up
+
+
+def test_a_failed_callback_tells_the_customer_and_overdue_queues_remind_the_clerks_once_a_day(network):
+    hl = network.staff[Role.HOTLINE]
+    hl.phone = "13900001111"
+    hl.save(update_fields=["phone"])
+    _order, callback = _queued(network)
+    Callback.objects.filter(pk=callback.pk).update(due_at=timezone.now() - dt.timedelta(hours=3))
+    callback_sweep()
+    callback_sweep()
+    reminders = Notification.objects.filter(kind="callbacks_overdue")
+    assert reminders.count() == 1 and reminders.get().to == "+8613900001111"
+    for _ in range(3):
+        callback_claim(callback=callback, actor=hl)
+        callback_record(callback=callback, outcome="not_reached", actor=hl)
+        Callback.objects.filter(pk=callback.pk, status="scheduled").update(status="queued")
+    missed = Notification.objects.get(kind="callback_missed")
+    assert missed.to == "+8613812345678"

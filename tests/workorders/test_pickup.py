@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.models import Notification
+from core.notify import notifications_send
 from core.roles import Role
 from tests.warranty.factories import published_schedule
 from tests.workorders.factories import customer_with_product, walk_in_order
@@ -46,13 +48,14 @@ def paid_job(network):
     return _repaired(order, clerk)
 
 
-def test_finishing_a_walk_in_tells_the_customer_after_commit(network, caplog, django_capture_on_commit_callbacks):
+def test_finishing_a_walk_in_tells_the_customer_through_the_outbox(network, caplog):
     caplog.set_level(logging.INFO, logger="notifications")
     clerk = network.staff[Role.FRONT_DESK]
     order = walk_in_order(clerk, network.a1)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        _repaired(order, clerk)
-    assert len(callbacks) == 1
+    _repaired(order, clerk)
+    message = Notification.objects.get(kind="ready_for_pickup")
+    assert message.to == "+8613812345678" and order.pickup_code in message.message
+    assert notifications_send() == 1 and notifications_send() == 0  # sent once
     record = next(r for r in caplog.records if r.name == "notifications")
     assert "kind=ready_for_pickup" in record.getMessage() and order.pickup_code in record.getMessage()
 
