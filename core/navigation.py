@@ -51,6 +51,7 @@ NAVIGATION = [
     NavItem("parts", _("Spare parts"), "box-seam", perm="dispatch.issue_partrequisition"),
     NavItem("loaners", _("Loaner units"), "arrow-left-right", perm="dispatch.add_loanerunit"),
     NavItem("engineer-list", _("Engineers"), "person-gear", perm="dispatch.view_engineerprofile"),
+    NavItem("callback-plans", _("Callback plans"), "calendar-check", perm="followups.change_callbackplan"),
     NavItem("outlet-list", _("Outlets"), "shop", perm="core.view_outlet"),
     NavItem("staff-list", _("Staff"), "people", perm="core.view_user"),
     NavItem("centre-list", _("Service centres"), "diagram-3", perm="core.change_servicecentre", headquarters_only=True),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledForm
+from core.roles import Role
 from followups.models import Callback, CallbackPlan
 
 
@@ -22,3 +23,13 @@ class CallbackRequestForm(StyledForm):
         ],
         widget=forms.RadioSelect,
     )
+
+
+class PlanForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    offset_minutes = forms.IntegerField(label=_("Due after (minutes)"), min_value=0, max_value=366 * 24 * 60)
+    caller_role = forms.ChoiceField(label=_("Who calls"), choices=Role.choices)
+    script = forms.CharField(label=_("Script"), widget=forms.Textarea(attrs={"rows": 3}))
+    max_attempts = forms.IntegerField(label=_("Attempts before it fails"), min_value=1, max_value=10)
+    retry_minutes = forms.IntegerField(label=_("Retry after (minutes)"), min_value=5, max_value=7 * 24 * 60)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False)

@@ -370,3 +370,22 @@ def callbacks_seasonal(*, on: date | None = None, batch: int = 2000) -> int:
         Callback.objects.bulk_create(rows, ignore_conflicts=True)
         made += Callback.objects.filter(plan=plan, due_at=due).count() - before
     return made
+
+
+PLAN_FIELDS = ("name", "offset_minutes", "caller_role", "script", "enabled", "max_attempts", "retry_minutes")
+
+
+@transaction.atomic
+def callback_plan_save(*, plan: CallbackPlan, actor, **fields) -> CallbackPlan:
+    """An admin changes a plan (offset, who calls, script, retry policy, on or off). Callbacks already
+    made keep their due times; the change applies to the next ones."""
+    _require(actor, "followups.change_callbackplan")
+    found = CallbackPlan.objects.select_for_update().get(pk=plan.pk)
+    for name in PLAN_FIELDS:
+        if name in fields:
+            setattr(found, name, fields[name])
+    if not str(found.script).strip():
+        raise ValidationError({"script": _("Write what the clerk asks.")})
+    found.full_clean()
+    found.save()
+    return found

@@ -12,8 +12,8 @@ from core.decorators import staff_page
 from core.errors import ConflictError
 from core.privacy import sees_personal_data
 from followups import selectors, services
-from followups.forms import CallbackRequestForm, OutcomeForm
-from followups.models import Callback
+from followups.forms import CallbackRequestForm, OutcomeForm, PlanForm
+from followups.models import Callback, CallbackPlan
 from workorders.selectors import work_order_list
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
@@ -127,3 +127,28 @@ def callback_measures(request):
         **selectors.measures(user=request.user, since=start, until=end),
     }
     return render(request, "followups/measures.html", context)
+
+
+@staff_page(perm="followups.view_callbackplan")
+def plan_list(request):
+    """The callback plans and calling windows."""
+    context = {
+        "plans": CallbackPlan.objects.select_related("category").order_by("trigger", "offset_minutes"),
+        "windows": services.calling_windows(),
+    }
+    return render(request, "followups/plans.html", context)
+
+
+@staff_page(perm="followups.change_callbackplan")
+def plan_edit(request, pk: int):
+    plan = get_object_or_404(CallbackPlan, pk=pk)
+    form = PlanForm(request.POST or None, initial={f: getattr(plan, f) for f in services.PLAN_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.callback_plan_save(plan=plan, actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("callback-plans")
+    return render(request, "followups/plan_form.html", {"form": form, "plan": plan})

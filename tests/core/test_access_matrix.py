@@ -158,6 +158,8 @@ EXPECTED = {
     "call-queue": (None, every(200)),
     "callback-new": (None, only({HL, EN, SV})),
     "callback-measures": (None, only({SV, AD})),
+    "callback-plans": (None, every(200)),
+    "callback-plan-edit": ("plan", only({AD})),
     "api-callback-list": (None, every(200, anon=401)),
     "api-callback-claim": ("callback", every(405, anon=401)),
     "api-callback-outcome": ("callback", every(405, anon=401)),
@@ -221,6 +223,8 @@ def _kwargs(kind, network):
             idempotency_key="matrix",
         )
         return {"pk": callback.pk}
+    if kind == "plan":
+        return {"pk": CallbackPlan.objects.get(code="service-72h").pk}
     if kind == "engineer":
         return {"user_pk": network.staff[EN].pk}
     if kind == "fee_schedule":

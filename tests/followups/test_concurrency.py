@@ -53,12 +53,12 @@ def _together(workers):
     return results
 
 
-def test_four_sweepers_queue_every_due_callback_exactly_once(migration_data, network):
-    _due_callbacks(network, 2000)
+def test_four_sweepers_queue_10_000_due_callbacks_exactly_once(migration_data, network):
+    _due_callbacks(network, 10_000)
     results = _together([lambda: callback_sweep(batch=100) for _ in range(4)])
     assert all(isinstance(r, int) for r in results), results
-    assert sum(results) == 2000  # no row queued twice, none left behind
-    assert Callback.objects.filter(status=Callback.Status.QUEUED).count() == 2000
+    assert sum(results) == 10_000  # no row queued twice, none left behind
+    assert Callback.objects.filter(status=Callback.Status.QUEUED).count() == 10_000
 
 
 def test_two_clerks_claiming_one_callback_exactly_one_gets_it(migration_data, network):

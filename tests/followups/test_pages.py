@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
-from followups.models import Callback, CallbackAttempt
+from followups.models import Callback, CallbackAttempt, CallbackPlan
 from followups.services import callback_claim, callback_record, callback_sweep
 from tests.factories import UserFactory
 from tests.followups.test_services import _handed_back
@@ -131,3 +131,29 @@ def test_on_time_and_completion_rates_per_outlet_and_clerk(network, client_for):
     empty = client.get(reverse("callback-measures"), {"from": "2020-01-01", "to": "2020-01-31"})
     assert empty.context["by_outlet"] == []
     assert client_for(hl).get(reverse("callback-measures")).status_code == 403
+
+
+def test_an_admin_changes_a_plan_and_the_next_callbacks_follow_it(network, client_for):
+    plan = CallbackPlan.objects.get(code="service-72h")
+    client = client_for(network.staff[Role.ADMIN])
+    assert "edit-service-72h" in client.get(reverse("callback-plans")).content.decode()
+    bad = client.post(reverse("callback-plan-edit", args=[plan.pk]), {"name": "x", "offset_minutes": "-5"})
+    assert bad.status_code == 200
+    client.post(
+        reverse("callback-plan-edit", args=[plan.pk]),
+        {
+            "name": "服务后 48 小时回访",
+            "offset_minutes": str(48 * 60),
+            "caller_role": "hotline",
+            "script": "产品正常吗？",
+            "max_attempts": "2",
+            "retry_minutes": "60",
+            "enabled": "on",
+        },
+    )
+    plan.refresh_from_db()
+    assert (plan.offset_minutes, plan.max_attempts) == (48 * 60, 2)
+    handed_back_at = timezone.now()
+    order = _handed_back(network, handed_back_at)
+    due = Callback.objects.get(work_order=order).due_at
+    assert due >= handed_back_at + dt.timedelta(hours=48) and due < handed_back_at + dt.timedelta(hours=72)
