@@ -199,6 +199,7 @@ urlpatterns = [
     path("callbacks/plans/<int:pk>/", followup_views.plan_edit, name="callback-plan-edit"),
     path("callbacks/<int:pk>/", followup_views.callback_detail, name="callback-detail"),
     path("callbacks/<int:pk>/claim/", followup_views.callback_claim, name="callback-claim"),
+    path("callbacks/<int:pk>/claim-others/", followup_views.callback_claim_others, name="callback-claim-others"),
     path("callbacks/<int:pk>/record/", followup_views.callback_record, name="callback-record"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

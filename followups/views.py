@@ -73,6 +73,22 @@ def callback_claim(request, pk: int):
 
 @require_POST
 @staff_page(perm="followups.change_callback")
+def callback_claim_others(request, pk: int):
+    """The customer is on the phone: take their other due callbacks too (those nobody else has)."""
+    callback = get_object_or_404(selectors.call_queue_all(user=request.user), pk=pk)
+    taken = 0
+    for other in selectors.call_queue(user=request.user).filter(customer=callback.customer_id).exclude(pk=pk):
+        try:
+            services.callback_claim(callback=other, actor=request.user)
+        except SERVICE_ERRORS:
+            continue  # someone else has that one
+        taken += 1
+    messages.success(request, _("%(count)d more callbacks taken for this call.") % {"count": taken})
+    return redirect("callback-detail", pk=pk)
+
+
+@require_POST
+@staff_page(perm="followups.change_callback")
 def callback_record(request, pk: int):
     callback = get_object_or_404(selectors.callback_detail(user=request.user), pk=pk)
     form = OutcomeForm(request.POST)

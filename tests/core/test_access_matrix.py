@@ -165,6 +165,7 @@ EXPECTED = {
     "api-callback-outcome": ("callback", every(405, anon=401)),
     "callback-detail": ("callback", every(200)),
     "callback-claim": ("callback", every(405, anon=405)),
+    "callback-claim-others": ("callback", every(405, anon=405)),
     "callback-record": ("callback", every(405, anon=405)),
     "admin:index": (None, only({AD}, denied=302)),
 }

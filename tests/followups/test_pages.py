@@ -157,3 +157,14 @@ def test_an_admin_changes_a_plan_and_the_next_callbacks_follow_it(network, clien
     order = _handed_back(network, handed_back_at)
     due = Callback.objects.get(work_order=order).due_at
     assert due >= handed_back_at + dt.timedelta(hours=48) and due < handed_back_at + dt.timedelta(hours=72)
+
+
+def test_the_customers_other_due_callbacks_are_taken_in_the_same_call(network, client_for):
+    first = _handed_back(network, timezone.now() - dt.timedelta(days=6))
+    callback_sweep()
+    callbacks = list(Callback.objects.filter(customer=first.customer, status="queued"))
+    assert len(callbacks) >= 2  # the 72-hour one and the customer's purchase callback
+    client = client_for(network.staff[Role.HOTLINE])
+    client.post(reverse("callback-claim", args=[callbacks[0].pk]))
+    client.post(reverse("callback-claim-others", args=[callbacks[0].pk]))
+    assert set(Callback.objects.filter(customer=first.customer).values_list("status", flat=True)) == {"claimed"}

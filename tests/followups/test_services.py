@@ -248,3 +248,16 @@ def test_a_failed_callback_tells_the_customer_and_overdue_queues_remind_the_cler
         Callback.objects.filter(pk=callback.pk, status="scheduled").update(status="queued")
     missed = Notification.objects.get(kind="callback_missed")
     assert missed.to == "+8613812345678"
+
+
+def test_a_product_bought_and_registered_gets_the_whole_purchase_plan_on_its_days(network):
+    bought = dt.date(2026, 1, 29)
+    with time_machine.travel(_at(bought, 16), tick=False):
+        customer_with_product(network.staff[Role.FRONT_DESK], network.a1, purchase_date=bought)
+    due = sorted(Callback.objects.filter(plan__trigger="purchase").values_list("plan__code", "due_at"))
+    assert due == [
+        ("purchase-15d", _at(dt.date(2026, 2, 13), 9)),
+        ("purchase-21d", _at(dt.date(2026, 2, 19), 9)),
+        ("purchase-3d", _at(dt.date(2026, 2, 1), 9)),  # across the month end
+        ("purchase-7d", _at(dt.date(2026, 2, 5), 9)),
+    ]
