@@ -31,13 +31,16 @@ class StyledForm(forms.Form):
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Show a service's ValidationError next to the fields it names."""
+    def add_service_errors(self, exc: Exception) -> None:
+        """Show a service's refusal next to the fields it names (a ValidationError), or above the
+        form (a permission or conflict error)."""
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():
                 self.add_error(field if field in self.fields else None, errors)
-        else:
+        elif isinstance(exc, ValidationError):
             self.add_error(None, exc)
+        else:
+            self.add_error(None, str(exc))
 
 
 class StaffForm(StyledForm):

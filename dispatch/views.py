@@ -63,13 +63,6 @@ def _flash(request, exc) -> None:
         messages.error(request, message)
 
 
-def _fail(form, exc) -> None:
-    if isinstance(exc, ValidationError):
-        form.add_service_errors(exc)
-    else:
-        form.add_error(None, str(exc))
-
-
 # --- Dispatcher: the board ----------------------------------------------------------------------
 
 
@@ -181,7 +174,7 @@ def assign(request, pk: int):
             try:
                 appointment = services.appointment_book(work_order=order, actor=request.user, **window)
             except SERVICE_ERRORS as exc:
-                _fail(form, exc)
+                form.add_service_errors(exc)
             else:
                 messages.success(
                     request,
@@ -269,7 +262,7 @@ def appointment_change(request, pk: int, action: str):
             else:
                 services.appointment_unbook(appointment=appointment, reason=data["reason"], actor=request.user)
         except SERVICE_ERRORS as exc:
-            _fail(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("appointment-detail", pk=pk)
@@ -328,7 +321,7 @@ def engineer_edit(request, user_pk: int):
         try:
             services.engineer_profile_save(engineer=engineer, actor=request.user, **form.cleaned_data)
         except SERVICE_ERRORS as exc:
-            _fail(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("engineer-list")
@@ -439,7 +432,7 @@ def job_step(request, pk: int, step: str):
         try:
             service(actor=request.user, **target, **kwargs)
         except SERVICE_ERRORS as exc:
-            _fail(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("job-detail", pk=pk)
@@ -484,7 +477,7 @@ def parts(request):
         try:
             services.stock_receive(actor=request.user, **form.cleaned_data)
         except SERVICE_ERRORS as exc:
-            _fail(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("parts")
@@ -517,7 +510,7 @@ def loaners(request):
         try:
             services.loaner_register(actor=request.user, **form.cleaned_data)
         except SERVICE_ERRORS as exc:
-            _fail(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("loaners")

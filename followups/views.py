@@ -19,14 +19,6 @@ from workorders.selectors import work_order_list
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
 
 
-def _fail(form, exc) -> None:
-    """A service's refusal next to the fields it names (or above the form)."""
-    if isinstance(exc, ValidationError):
-        form.add_service_errors(exc)
-    else:
-        form.add_error(None, str(exc))
-
-
 @staff_page(perm="followups.view_callback")
 def call_queue(request):
     """Due and overdue callbacks of the clerk's outlets, oldest first, with counts."""
@@ -96,7 +88,7 @@ def callback_record(request, pk: int):
         try:
             services.callback_record(callback=callback, actor=request.user, **form.cleaned_data)
         except SERVICE_ERRORS as exc:
-            _fail(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("call-queue")
@@ -118,7 +110,7 @@ def callback_new(request):
                     work_order=order, trigger=form.cleaned_data["trigger"], actor=request.user
                 )
             except SERVICE_ERRORS as exc:
-                _fail(form, exc)
+                form.add_service_errors(exc)
             else:
                 if made:
                     messages.success(request, _("The callback is planned."))
@@ -163,7 +155,7 @@ def plan_edit(request, pk: int):
         try:
             services.callback_plan_save(plan=plan, actor=request.user, **form.cleaned_data)
         except SERVICE_ERRORS as exc:
-            _fail(form, exc)
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("callback-plans")
