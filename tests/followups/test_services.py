@@ -261,3 +261,15 @@ def test_a_product_bought_and_registered_gets_the_whole_purchase_plan_on_its_day
         ("purchase-3d", _at(dt.date(2026, 2, 1), 9)),  # across the month end
         ("purchase-7d", _at(dt.date(2026, 2, 5), 9)),
     ]
+
+
+def test_one_sweep_by_hand(network):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _handed_back(network, timezone.now() - dt.timedelta(days=5))
+    out = StringIO()
+    call_command("sweep_callbacks", stdout=out)
+    assert "callbacks queued: 2" in out.getvalue()  # the 72-hour callback and the 21-day purchase one
+    assert not Callback.objects.filter(status="scheduled", due_at__lte=timezone.now()).exists()
