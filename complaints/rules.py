@@ -1,0 +1,97 @@
+"""Pure complaint rules on plain values: deadlines by severity, when a case must go to a supervisor,
+repeat repairs, and whether a remedy is within the handler's authority."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """Hours from opening to first contact, to an agreed remedy, and to closure (admin-configurable)."""
+
+    first_contact_hours: int
+    remedy_hours: int
+    close_hours: int
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    first_contact: datetime
+    remedy: datetime
+    close: datetime
+
+
+def deadlines(*, opened_at: datetime, policy: DeadlinePolicy) -> Deadlines:
+    return Deadlines(
+        first_contact=opened_at + timedelta(hours=policy.first_contact_hours),
+        remedy=opened_at + timedelta(hours=policy.remedy_hours),
+        close=opened_at + timedelta(hours=policy.close_hours),
+    )
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One earlier work order of the same product, as the repeat-repair rule sees it."""
+
+    day: date
+    fault: str  # the fault as a comparable key (e.g. the confirmed fault, normalised)
+    in_warranty: bool
+
+
+REPEAT_REPAIRS = 2  # two or more repairs of the same fault within warranty: a complaint risk
+
+
+def repeat_repairs(repairs: list[Repair], *, fault: str) -> int:
+    """How many in-warranty repairs of the product were for this fault."""
+    key = normalise_fault(fault)
+    return sum(1 for r in repairs if r.in_warranty and normalise_fault(r.fault) == key)
+
+
+def normalise_fault(text: str) -> str:
+    """Faults compare without spaces and punctuation ("不制冷。" == "不 制冷")."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    severity: Severity
+    deadlines: Deadlines
+    first_contact_at: datetime | None
+    remedy_agreed_at: datetime | None
+    repeat_repairs: int
+    already_escalated: bool
+
+
+def escalation_reasons(facts: CaseFacts, *, now: datetime) -> list[str]:
+    """Why the case must go to a supervisor now (empty: it need not). Manual escalation is separate."""
+    if facts.already_escalated:
+        return []
+    reasons = []
+    if facts.severity == Severity.HIGH:
+        reasons.append(_("high severity"))
+    if facts.repeat_repairs >= REPEAT_REPAIRS:
+        reasons.append(_("%(n)d repairs of the same fault within warranty") % {"n": facts.repeat_repairs})
+    if facts.first_contact_at is None and now > facts.deadlines.first_contact:
+        reasons.append(_("no contact with the customer by the deadline"))
+    if facts.remedy_agreed_at is None and now > facts.deadlines.remedy:
+        reasons.append(_("no remedy agreed by the deadline"))
+    if now > facts.deadlines.close:
+        reasons.append(_("not closed by the deadline"))
+    return reasons
+
+
+def needs_approval(*, amount: Decimal, limit: Decimal | None) -> bool:
+    """A remedy worth more than the handler's authority needs a supervisor; no limit set means none."""
+    if limit is None:
+        return amount > 0
+    return amount > limit

@@ -1,0 +1,74 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from complaints import rules
+from complaints.rules import CaseFacts, DeadlinePolicy, Repair, Severity
+
+OPENED = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+POLICY = DeadlinePolicy(first_contact_hours=2, remedy_hours=24, close_hours=72)
+
+
+def _facts(**kw):
+    values = {
+        "severity": Severity.MEDIUM,
+        "deadlines": rules.deadlines(opened_at=OPENED, policy=POLICY),
+        "first_contact_at": None,
+        "remedy_agreed_at": None,
+        "repeat_repairs": 0,
+        "already_escalated": False,
+    } | kw
+    return CaseFacts(**values)
+
+
+def test_deadlines_count_from_opening():
+    d = rules.deadlines(opened_at=OPENED, policy=POLICY)
+    assert (d.first_contact, d.remedy, d.close) == (
+        OPENED + dt.timedelta(hours=2),
+        OPENED + dt.timedelta(hours=24),
+        OPENED + dt.timedelta(hours=72),
+    )
+
+
+def test_escalation_rules():
+    with translation.override("en"):
+        assert rules.escalation_reasons(_facts(), now=OPENED) == []
+        assert rules.escalation_reasons(_facts(severity=Severity.HIGH), now=OPENED) == ["high severity"]
+        assert rules.escalation_reasons(_facts(repeat_repairs=2), now=OPENED) == [
+            "2 repairs of the same fault within warranty"
+        ]
+        late = OPENED + dt.timedelta(hours=3)
+        assert rules.escalation_reasons(_facts(), now=late) == ["no contact with the customer by the deadline"]
+        contacted = _facts(first_contact_at=OPENED + dt.timedelta(hours=1))
+        assert rules.escalation_reasons(contacted, now=late) == []
+        assert rules.escalation_reasons(contacted, now=OPENED + dt.timedelta(hours=25)) == [
+            "no remedy agreed by the deadline"
+        ]
+        assert rules.escalation_reasons(_facts(severity=Severity.HIGH, already_escalated=True), now=late) == []
+
+
+def test_repeat_repairs_count_the_same_fault_within_warranty_only():
+    history = [
+        Repair(day=dt.date(2026, 3, 1), fault="不制冷。", in_warranty=True),
+        Repair(day=dt.date(2026, 6, 1), fault="不 制冷", in_warranty=True),
+        Repair(day=dt.date(2026, 8, 1), fault="不制冷", in_warranty=False),
+        Repair(day=dt.date(2026, 9, 1), fault="漏水", in_warranty=True),
+    ]
+    assert rules.repeat_repairs(history, fault="不制冷") == 2
+    assert rules.repeat_repairs(history, fault="噪音大") == 0
+
+
+@given(
+    amount=st.decimals(min_value=0, max_value=100000, places=2),
+    limit=st.one_of(st.none(), st.decimals(min_value=0, max_value=100000, places=2)),
+)
+def test_approval_is_needed_exactly_above_the_limit(amount, limit):
+    needed = rules.needs_approval(amount=amount, limit=limit)
+    if limit is None:
+        assert needed == (amount > 0)
+    else:
+        assert needed == (amount > limit)
+    assert not rules.needs_approval(amount=Decimal("0"), limit=limit or Decimal("0"))
