@@ -4,15 +4,8 @@ repeat repairs, and whether a remedy is within the handler's authority."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 
 from django.utils.translation import gettext as _
-
-
-class Severity(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
 
 
 @dataclass(frozen=True)
@@ -64,7 +57,7 @@ def normalise_fault(text: str) -> str:
 
 @dataclass(frozen=True)
 class CaseFacts:
-    severity: Severity
+    high_severity: bool
     deadlines: Deadlines
     first_contact_at: datetime | None
     remedy_agreed_at: datetime | None
@@ -77,7 +70,7 @@ def escalation_reasons(facts: CaseFacts, *, now: datetime) -> list[str]:
     if facts.already_escalated:
         return []
     reasons = []
-    if facts.severity == Severity.HIGH:
+    if facts.high_severity:
         reasons.append(_("high severity"))
     if facts.repeat_repairs >= REPEAT_REPAIRS:
         reasons.append(_("%(n)d repairs of the same fault within warranty") % {"n": facts.repeat_repairs})

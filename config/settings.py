@@ -158,6 +158,7 @@ CELERY_BEAT_SCHEDULE = {
     "scheduler-heartbeat": {"task": "core.tasks.scheduler_heartbeat", "schedule": SCHEDULER_TICK_SECONDS},
     "sweep-callbacks": {"task": "followups.tasks.sweep_callbacks", "schedule": SCHEDULER_TICK_SECONDS},
     "send-notifications": {"task": "core.tasks.send_notifications", "schedule": SCHEDULER_TICK_SECONDS},
+    "escalate-overdue-cases": {"task": "complaints.tasks.escalate_overdue_cases", "schedule": SCHEDULER_TICK_SECONDS},
     "seasonal-callbacks": {"task": "followups.tasks.seasonal_callbacks", "schedule": crontab(hour=7, minute=0)},
 }
 

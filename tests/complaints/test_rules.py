@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from complaints import rules
-from complaints.rules import CaseFacts, DeadlinePolicy, Repair, Severity
+from complaints.rules import CaseFacts, DeadlinePolicy, Repair
 
 OPENED = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
 POLICY = DeadlinePolicy(first_contact_hours=2, remedy_hours=24, close_hours=72)
@@ -14,7 +14,7 @@ POLICY = DeadlinePolicy(first_contact_hours=2, remedy_hours=24, close_hours=72)
 
 def _facts(**kw):
     values = {
-        "severity": Severity.MEDIUM,
+        "high_severity": False,
         "deadlines": rules.deadlines(opened_at=OPENED, policy=POLICY),
         "first_contact_at": None,
         "remedy_agreed_at": None,
@@ -36,7 +36,7 @@ def test_deadlines_count_from_opening():
 def test_escalation_rules():
     with translation.override("en"):
         assert rules.escalation_reasons(_facts(), now=OPENED) == []
-        assert rules.escalation_reasons(_facts(severity=Severity.HIGH), now=OPENED) == ["high severity"]
+        assert rules.escalation_reasons(_facts(high_severity=True), now=OPENED) == ["high severity"]
         assert rules.escalation_reasons(_facts(repeat_repairs=2), now=OPENED) == [
             "2 repairs of the same fault within warranty"
         ]
@@ -47,7 +47,7 @@ def test_escalation_rules():
         assert rules.escalation_reasons(contacted, now=OPENED + dt.timedelta(hours=25)) == [
             "no remedy agreed by the deadline"
         ]
-        assert rules.escalation_reasons(_facts(severity=Severity.HIGH, already_escalated=True), now=late) == []
+        assert rules.escalation_reasons(_facts(high_severity=True, already_escalated=True), now=late) == []
 
 
 def test_repeat_repairs_count_the_same_fault_within_warranty_only():

@@ -1,0 +1,318 @@
+"""Every change to feedback and complaint cases goes through these functions."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import rules
+from complaints.models import (
+    AuthorityLimit,
+    BadFaithFlag,
+    CaseStep,
+    ComplaintCase,
+    DeadlinePolicy,
+    Feedback,
+    Remedy,
+    Severity,
+)
+from core.scoping import visible_outlets, visible_staff
+from workorders.models import WorkOrder
+
+
+def _require(actor, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _require_outlet(actor, outlet) -> None:
+    if not visible_outlets(actor).filter(pk=outlet.pk).exists():
+        raise PermissionDenied(_("This outlet is not one of yours."))
+
+
+# --- Feedback -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_record(
+    *,
+    outlet,
+    type: str,
+    channel: str,
+    text: str,
+    customer=None,
+    work_order: WorkOrder | None = None,
+    praised_staff=None,
+    department: str = "",
+    product_model: str = "",
+    actor,
+) -> Feedback:
+    """Record what a customer said, from any channel. Praise names the person praised; suggestions
+    and product-quality information are routed to a department (信息增值)."""
+    _require(actor, "complaints.add_feedback")
+    _require_outlet(actor, outlet)
+    errors = {}
+    if not text.strip():
+        errors["text"] = _("Write down what the customer said.")
+    if type == Feedback.Type.PRAISE and (
+        praised_staff is None or not visible_staff(actor).filter(pk=praised_staff.pk).exists()
+    ):
+        errors["praised_staff"] = _("Name the staff member who was praised.")
+    if type == Feedback.Type.SUGGESTION and department not in Feedback.Department.values:
+        errors["department"] = _("Route the suggestion to a department.")
+    if errors:
+        raise ValidationError(errors)
+    feedback = Feedback(
+        outlet=outlet,
+        type=type,
+        channel=channel,
+        text=text.strip(),
+        customer=customer,
+        work_order=work_order,
+        praised_staff=praised_staff if type == Feedback.Type.PRAISE else None,
+        department=department,
+        product_model=product_model.strip(),
+        created_by=actor,
+    )
+    feedback.full_clean()
+    feedback.save()
+    return feedback
+
+
+@transaction.atomic
+def feedback_acknowledge(*, feedback: Feedback, actor) -> Feedback:
+    """The department has taken the suggestion or quality information in."""
+    _require(actor, "complaints.change_feedback")
+    found = Feedback.objects.select_for_update().filter(pk=feedback.pk, outlet__in=visible_outlets(actor)).first()
+    if found is None:
+        raise PermissionDenied(_("This feedback is not in your outlets."))
+    if not found.department:
+        raise ValidationError(_("Only feedback routed to a department is acknowledged."))
+    if found.acknowledged_at is None:
+        found.acknowledged_by, found.acknowledged_at = actor, timezone.now()
+        found.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    return found
+
+
+# --- Complaint cases ----------------------------------------------------------------------------
+
+
+def _policy(severity: str) -> rules.DeadlinePolicy:
+    row = DeadlinePolicy.objects.get(severity=severity)
+    return rules.DeadlinePolicy(row.first_contact_hours, row.remedy_hours, row.close_hours)
+
+
+def repeat_repairs_of(*, product, fault: str) -> int:
+    """In-warranty repairs of this product for the same fault (the warranty engine decides what an
+    exchange or return is worth; this only counts)."""
+    history = [
+        rules.Repair(day=timezone.localdate(created), fault=confirmed or described, in_warranty=in_warranty)
+        for created, confirmed, described, in_warranty in WorkOrder.objects.filter(product=product).values_list(
+            "created_at", "fault_confirmed", "fault_description", "in_warranty"
+        )
+    ]
+    return rules.repeat_repairs(history, fault=fault)
+
+
+def _facts(case: ComplaintCase) -> rules.CaseFacts:
+    return rules.CaseFacts(
+        high_severity=case.severity == Severity.HIGH,
+        deadlines=rules.Deadlines(case.first_contact_due, case.remedy_due, case.close_due),
+        first_contact_at=case.first_contact_at,
+        remedy_agreed_at=case.remedy_agreed_at,
+        repeat_repairs=case.repeat_repairs,
+        already_escalated=case.escalated_at is not None,
+    )
+
+
+def _escalate(case: ComplaintCase, reason: str, actor) -> None:
+    case.escalated_at, case.escalation_reason = timezone.now(), reason
+    case.version += 1
+    case.save(update_fields=["escalated_at", "escalation_reason", "version"])
+    CaseStep.objects.create(case=case, step=CaseStep.Step.ESCALATION, notes=reason, by=actor)
+
+
+@transaction.atomic
+def case_open(
+    *,
+    outlet,
+    customer,
+    category: str,
+    severity: str,
+    description: str,
+    request: str = "",
+    product=None,
+    work_order: WorkOrder | None = None,
+    handler=None,
+    actor,
+) -> ComplaintCase:
+    """Open a complaint case with its deadlines; high severity and repeat repairs of the same fault
+    within warranty go to a supervisor at once."""
+    _require(actor, "complaints.add_complaintcase")
+    _require_outlet(actor, outlet)
+    handler = handler or actor
+    if not handler.has_perm("complaints.change_complaintcase") or not visible_staff(actor).filter(pk=handler.pk):
+        raise ValidationError({"handler": _("The handler must be staff of yours who handles complaints.")})
+    if not description.strip():
+        raise ValidationError({"description": _("Write down the complaint.")})
+    if work_order is not None and product is None:
+        product = work_order.product
+    opened = timezone.now()
+    due = rules.deadlines(opened_at=opened, policy=_policy(severity))
+    fault = (work_order.fault_confirmed or work_order.fault_description) if work_order else ""
+    case = ComplaintCase(
+        outlet=outlet,
+        customer=customer,
+        product=product,
+        work_order=work_order,
+        category=category,
+        severity=severity,
+        description=description.strip(),
+        request=request.strip(),
+        handler=handler,
+        opened_by=actor,
+        first_contact_due=due.first_contact,
+        remedy_due=due.remedy,
+        close_due=due.close,
+        repeat_repairs=repeat_repairs_of(product=product, fault=fault) if product and fault else 0,
+    )
+    case.full_clean(exclude=["opened_at"])
+    case.save()
+    reasons = rules.escalation_reasons(_facts(case), now=opened)
+    if reasons:
+        _escalate(case, "; ".join(reasons), actor)
+    return case
+
+
+def _locked_case(case: ComplaintCase, actor) -> ComplaintCase:
+    found = ComplaintCase.objects.select_for_update().filter(pk=case.pk, outlet__in=visible_outlets(actor)).first()
+    if found is None:
+        raise PermissionDenied(_("This complaint is not in your outlets."))
+    if found.status == ComplaintCase.Status.CLOSED:
+        raise ValidationError(_("The case is closed."))
+    return found
+
+
+FIRST_CONTACT_STEPS = {CaseStep.Step.APOLOGY, CaseStep.Step.HEARD}
+
+
+@transaction.atomic
+def case_step_record(*, case: ComplaintCase, step: str, notes: str = "", actor) -> CaseStep:
+    """One handling step on the case's timeline. Satisfaction is confirmed by the customer on a
+    callback, not recorded here."""
+    _require(actor, "complaints.add_casestep")
+    found = _locked_case(case, actor)
+    if step not in CaseStep.Step.values or step in (CaseStep.Step.SATISFACTION, CaseStep.Step.ESCALATION):
+        raise ValidationError({"step": _("Pick a handling step.")})
+    if step == CaseStep.Step.REMEDY and not found.remedies.exclude(status=Remedy.Status.REJECTED).exists():
+        raise ValidationError({"step": _("Record the remedy offered first.")})
+    now = timezone.now()
+    if step in FIRST_CONTACT_STEPS and found.first_contact_at is None:
+        found.first_contact_at = now
+    if step == CaseStep.Step.REMEDY and found.remedy_agreed_at is None:
+        found.remedy_agreed_at = now
+    found.version += 1
+    found.save(update_fields=["first_contact_at", "remedy_agreed_at", "version"])
+    return CaseStep.objects.create(case=found, step=step, notes=notes.strip(), by=actor)
+
+
+@transaction.atomic
+def case_escalate(*, case: ComplaintCase, reason: str, actor) -> ComplaintCase:
+    """Hand the case to a supervisor (deputy manager or above), with the reason."""
+    _require(actor, "complaints.change_complaintcase")
+    found = _locked_case(case, actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for escalating.")})
+    if found.escalated_at is not None:
+        raise ValidationError(_("The case is with a supervisor already."))
+    _escalate(found, reason.strip(), actor)
+    return found
+
+
+def cases_escalate_overdue(*, now: datetime | None = None) -> int:
+    """Beat: cases that missed a deadline go to a supervisor (one transaction per case)."""
+    now = now or timezone.now()
+    escalated = 0
+    candidates = ComplaintCase.objects.exclude(status=ComplaintCase.Status.CLOSED).filter(
+        escalated_at__isnull=True, first_contact_due__lt=now
+    )
+    for pk in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            case = ComplaintCase.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if case is None or case.escalated_at is not None:
+                continue
+            reasons = rules.escalation_reasons(_facts(case), now=now)
+            if reasons:
+                _escalate(case, "; ".join(reasons), case.handler)
+                escalated += 1
+    return escalated
+
+
+# --- Remedies and the bottom line ---------------------------------------------------------------
+
+
+def authority_of(user) -> Decimal | None:
+    limit = AuthorityLimit.objects.filter(role=getattr(user.role, "value", "")).values_list("max_amount", flat=True)
+    return limit.first()
+
+
+@transaction.atomic
+def remedy_propose(*, case: ComplaintCase, kind: str, amount: Decimal, description: str = "", actor) -> Remedy:
+    """Offer a remedy. Within the handler's authority it stands; above it a supervisor approves."""
+    _require(actor, "complaints.add_remedy")
+    found = _locked_case(case, actor)
+    if kind not in Remedy.Kind.values:
+        raise ValidationError({"kind": _("Pick a remedy.")})
+    if amount < 0:
+        raise ValidationError({"amount": _("The value cannot be negative.")})
+    needs = rules.needs_approval(amount=amount, limit=authority_of(actor))
+    return Remedy.objects.create(
+        case=found,
+        kind=kind,
+        amount=amount,
+        description=description.strip(),
+        status=Remedy.Status.AWAITING_APPROVAL if needs else Remedy.Status.PROPOSED,
+        proposed_by=actor,
+    )
+
+
+@transaction.atomic
+def remedy_decide(*, remedy: Remedy, approve: bool, note: str = "", actor) -> Remedy:
+    """A supervisor approves or rejects a remedy above the handler's authority; above the
+    supervisor's own authority only headquarters decides."""
+    _require(actor, "complaints.change_remedy")
+    found = (
+        Remedy.objects.select_for_update()
+        .select_related("case")
+        .filter(pk=remedy.pk, case__outlet__in=visible_outlets(actor))
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied(_("This complaint is not in your outlets."))
+    if found.status != Remedy.Status.AWAITING_APPROVAL:
+        raise ValidationError(_("This remedy is not waiting for approval."))
+    if found.proposed_by_id == actor.pk:
+        raise PermissionDenied(_("Someone else must decide on your own request."))
+    limit = authority_of(actor)
+    if approve and rules.needs_approval(amount=found.amount, limit=limit) and not actor.is_headquarters:
+        raise PermissionDenied(_("Above your authority: headquarters decides."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("Say why the remedy is rejected.")})
+    found.status = Remedy.Status.APPROVED if approve else Remedy.Status.REJECTED
+    found.decided_by, found.decided_at, found.decision_note = actor, timezone.now(), note.strip()
+    found.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return found
+
+
+@transaction.atomic
+def customer_flag_bad_faith(*, customer, reason: str, actor) -> BadFaithFlag:
+    """Only a supervisor sets the bottom line on a customer, with the reason; it shows on every case."""
+    _require(actor, "complaints.flag_bad_faith")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    if BadFaithFlag.objects.filter(customer=customer, active=True).exists():
+        raise ValidationError(_("The customer is flagged already."))
+    return BadFaithFlag.objects.create(customer=customer, reason=reason.strip(), set_by=actor)
