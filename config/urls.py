@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from complaints import views as complaint_views
 from core import api as core_api
 from core import views as core_views
 from core.navigation import ROLE_HOME
@@ -201,6 +202,11 @@ urlpatterns = [
     path("callbacks/<int:pk>/claim/", followup_views.callback_claim, name="callback-claim"),
     path("callbacks/<int:pk>/claim-others/", followup_views.callback_claim_others, name="callback-claim-others"),
     path("callbacks/<int:pk>/record/", followup_views.callback_record, name="callback-record"),
+    path("complaints/", complaint_views.case_list, name="complaint-list"),
+    path("complaints/new/", complaint_views.case_new, name="complaint-new"),
+    path("complaints/<int:pk>/", complaint_views.case_detail, name="complaint-detail"),
+    path("complaints/<int:pk>/<slug:action>/", complaint_views.case_act, name="complaint-act"),
+    path("complaints/remedies/<int:pk>/decide/", complaint_views.remedy_decide, name="remedy-decide"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

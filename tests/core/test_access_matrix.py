@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from complaints.services import case_open
 from core.roles import Role
 from dispatch.models import EngineerProfile
 from followups.models import Callback, CallbackPlan
@@ -156,6 +157,11 @@ EXPECTED = {
     "api-appointment-unbook": ("appointment", every(405, anon=401)),
     "api-visit-step": ("job_step", every(405, anon=401)),
     "call-queue": (None, every(200)),
+    "complaint-list": (None, every(200)),
+    "complaint-new": (None, only({FD, HL, SV})),
+    "complaint-detail": ("case", every(200)),
+    "complaint-act": ("case_act", every(405, anon=405)),
+    "remedy-decide": ("remedy", every(405, anon=405)),
     "callback-new": (None, only({HL, EN, SV})),
     "callback-measures": (None, only({SV, AD})),
     "callback-plans": (None, every(200)),
@@ -224,6 +230,20 @@ def _kwargs(kind, network):
             idempotency_key="matrix",
         )
         return {"pk": callback.pk}
+    if kind in ("case", "case_act"):
+        order = walk_in_order(network.staff[FD], network.a1)
+        case = case_open(
+            outlet=network.a1,
+            customer=order.customer,
+            work_order=order,
+            category="delay",
+            severity="low",
+            description="等太久",
+            actor=network.staff[HL],
+        )
+        return {"pk": case.pk} if kind == "case" else {"pk": case.pk, "action": "step"}
+    if kind == "remedy":
+        return {"pk": 1}
     if kind == "plan":
         return {"pk": CallbackPlan.objects.get(code="service-72h").pk}
     if kind == "engineer":

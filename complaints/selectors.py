@@ -1,0 +1,46 @@
+"""Read side of complaints: lists, the supervisors' queue, one case with everything around it."""
+
+from django.db.models import Prefetch, QuerySet
+
+from complaints.models import BadFaithFlag, CaseStep, ComplaintCase, Remedy
+from core.scoping import scope
+
+
+def case_list(*, user) -> QuerySet[ComplaintCase]:
+    return scope(
+        ComplaintCase.objects.select_related("customer", "outlet", "handler", "work_order"),
+        user,
+    )
+
+
+def escalated_queue(*, user) -> QuerySet[ComplaintCase]:
+    """Escalated cases not closed, oldest escalation first (the supervisors' queue)."""
+    return (
+        case_list(user=user)
+        .filter(escalated_at__isnull=False)
+        .exclude(status=ComplaintCase.Status.CLOSED)
+        .order_by("escalated_at", "id")
+    )
+
+
+def case_detail(*, user) -> QuerySet[ComplaintCase]:
+    return case_list(user=user).prefetch_related(
+        Prefetch("steps", queryset=CaseStep.objects.select_related("by")),
+        Prefetch("remedies", queryset=Remedy.objects.select_related("proposed_by", "decided_by")),
+        Prefetch(
+            "customer__bad_faith_flags", queryset=BadFaithFlag.objects.filter(active=True).select_related("set_by")
+        ),
+        "customer__phones",
+    )
+
+
+def earlier_cases(*, user, case: ComplaintCase) -> QuerySet[ComplaintCase]:
+    return case_list(user=user).filter(customer=case.customer_id).exclude(pk=case.pk).order_by("-id")
+
+
+def pending_approvals(*, user) -> QuerySet[Remedy]:
+    return scope(
+        Remedy.objects.filter(status=Remedy.Status.AWAITING_APPROVAL).select_related("case", "proposed_by"),
+        user,
+        outlet_field="case__outlet",
+    ).order_by("id")

@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints import selectors, services
+from complaints.forms import CaseForm, EscalateForm, RemedyForm, StepForm
+from core.decorators import staff_page
+from core.errors import ConflictError
+from core.pagination import keyset_page_for
+from workorders.selectors import work_order_list
+
+SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
+
+
+@staff_page(perm="complaints.view_complaintcase")
+def case_list(request):
+    """Complaint cases of your outlets (newest first); supervisors also see their queue of escalated ones."""
+    page = keyset_page_for(request, selectors.case_list(user=request.user), key="id", descending=True)
+    context = {
+        "page": page,
+        "escalated": list(selectors.escalated_queue(user=request.user)[:50])
+        if request.user.has_perm("complaints.escalate_complaintcase")
+        else [],
+        "approvals": list(selectors.pending_approvals(user=request.user)[:50])
+        if request.user.has_perm("complaints.change_remedy")
+        else [],
+        "now": timezone.now(),
+    }
+    return render(request, "complaints/list.html", context)
+
+
+@staff_page(perm="complaints.add_complaintcase")
+def case_new(request):
+    form = CaseForm(request.POST or None, initial={"number": request.GET.get("order", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        order = work_order_list(user=request.user).filter(number=data.pop("number").strip()).first()
+        if order is None:
+            form.add_error("number", _("No work order with this number in your outlets."))
+        else:
+            try:
+                case = services.case_open(
+                    outlet=order.outlet, customer=order.customer, work_order=order, actor=request.user, **data
+                )
+            except SERVICE_ERRORS as exc:
+                form.add_service_errors(exc)
+            else:
+                return redirect("complaint-detail", pk=case.pk)
+    return render(request, "complaints/new.html", {"form": form})
+
+
+def _detail(request, case, **forms):
+    return {
+        "case": case,
+        "earlier": list(selectors.earlier_cases(user=request.user, case=case)[:10]),
+        "history": list(work_order_list(user=request.user).filter(customer=case.customer_id).order_by("-id")[:10]),
+        "step_form": forms.get("step") or StepForm(),
+        "remedy_form": forms.get("remedy") or RemedyForm(),
+        "escalate_form": forms.get("escalate") or EscalateForm(),
+        "now": timezone.now(),
+    }
+
+
+@staff_page(perm="complaints.view_complaintcase")
+def case_detail(request, pk: int):
+    case = get_object_or_404(selectors.case_detail(user=request.user), pk=pk)
+    return render(request, "complaints/detail.html", _detail(request, case))
+
+
+ACTIONS = {
+    "step": (StepForm, lambda case, actor, data: services.case_step_record(case=case, actor=actor, **data)),
+    "remedy": (RemedyForm, lambda case, actor, data: services.remedy_propose(case=case, actor=actor, **data)),
+    "escalate": (EscalateForm, lambda case, actor, data: services.case_escalate(case=case, actor=actor, **data)),
+}
+
+
+@require_POST
+@staff_page(perm="complaints.view_complaintcase")
+def case_act(request, pk: int, action: str):
+    """A handling step, a remedy offered, or an escalation; errors come back next to the fields."""
+    case = get_object_or_404(selectors.case_detail(user=request.user), pk=pk)
+    if action not in ACTIONS:
+        return redirect("complaint-detail", pk=pk)
+    form_class, act = ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(case, request.user, form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("complaint-detail", pk=pk)
+    case = get_object_or_404(selectors.case_detail(user=request.user), pk=pk)
+    return render(request, "complaints/detail.html", _detail(request, case, **{action: form}), status=400)
+
+
+@require_POST
+@staff_page(perm="complaints.change_remedy")
+def remedy_decide(request, pk: int):
+    remedy = get_object_or_404(selectors.pending_approvals(user=request.user), pk=pk)
+    try:
+        services.remedy_decide(
+            remedy=remedy,
+            approve=request.POST.get("approve") == "yes",
+            note=request.POST.get("note", ""),
+            actor=request.user,
+        )
+    except SERVICE_ERRORS as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("complaint-detail", pk=remedy.case_id)

@@ -1,0 +1,63 @@
+import pytest
+from django.urls import reverse
+
+from complaints.models import ComplaintCase, Remedy
+from core.roles import Role
+from tests.workorders.factories import walk_in_order
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_clerk_opens_a_case_offers_a_remedy_and_the_supervisor_approves_it(network, client_for):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    clerk = client_for(network.staff[Role.HOTLINE])
+    missing = clerk.post(
+        reverse("complaint-new"), {"number": "00000000000", "category": "delay", "severity": "low", "description": "x"}
+    )
+    assert missing.status_code == 200 and not ComplaintCase.objects.exists()
+    clerk.post(
+        reverse("complaint-new"),
+        {
+            "number": order.number,
+            "category": "repair_quality",
+            "severity": "medium",
+            "description": "修完又坏",
+            "request": "换机",
+        },
+    )
+    case = ComplaintCase.objects.get()
+    clerk.post(reverse("complaint-act", args=[case.pk, "step"]), {"step": "apology", "notes": "已道歉"})
+    bad = clerk.post(reverse("complaint-act", args=[case.pk, "remedy"]), {"kind": "exchange", "amount": "-1"})
+    assert bad.status_code == 400
+    clerk.post(
+        reverse("complaint-act", args=[case.pk, "remedy"]),
+        {"kind": "exchange", "amount": "900", "description": "换新机"},
+    )
+    remedy = Remedy.objects.get()
+    assert remedy.status == Remedy.Status.AWAITING_APPROVAL
+
+    supervisor = client_for(network.staff[Role.SUPERVISOR])
+    listing = supervisor.get(reverse("complaint-list")).content.decode()
+    assert 'data-testid="approvals"' in listing
+    page = supervisor.get(reverse("complaint-detail", args=[case.pk])).content.decode()
+    assert f"approve-{remedy.pk}" in page and "已道歉" in page
+    supervisor.post(reverse("remedy-decide", args=[remedy.pk]), {"approve": "yes"})
+    remedy.refresh_from_db()
+    assert remedy.status == Remedy.Status.APPROVED and remedy.decided_by == network.staff[Role.SUPERVISOR]
+    case.refresh_from_db()
+    assert case.first_contact_at is not None
+
+
+def test_escalating_from_the_page_puts_the_case_in_the_supervisors_queue(network, client_for):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    clerk = client_for(network.staff[Role.HOTLINE])
+    clerk.post(
+        reverse("complaint-new"),
+        {"number": order.number, "category": "attitude", "severity": "low", "description": "态度差"},
+    )
+    case = ComplaintCase.objects.get()
+    empty = clerk.post(reverse("complaint-act", args=[case.pk, "escalate"]), {"reason": ""})
+    assert empty.status_code == 400
+    clerk.post(reverse("complaint-act", args=[case.pk, "escalate"]), {"reason": "用户要求经理出面"})
+    queue = client_for(network.staff[Role.SUPERVISOR]).get(reverse("complaint-list")).content.decode()
+    assert 'data-testid="escalated"' in queue and "用户要求经理出面" in queue
