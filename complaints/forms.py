@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import CaseStep, ComplaintCase, Remedy, Severity
+from complaints.models import CaseStep, ComplaintCase, Feedback, Remedy, Severity
 from core.forms import StyledForm
+from core.scoping import visible_outlets, visible_staff
 
 STEPS = [(v, label) for v, label in CaseStep.Step.choices if v not in ("satisfaction", "escalation")]
 
@@ -30,3 +31,21 @@ class RemedyForm(StyledForm):
 
 class EscalateForm(StyledForm):
     reason = forms.CharField(label=_("Why a supervisor should take it"), max_length=500)
+
+
+class FeedbackForm(StyledForm):
+    type = forms.ChoiceField(label=_("Type"), choices=Feedback.Type.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Feedback.Channel.choices)
+    outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None)
+    text = forms.CharField(label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 3}))
+    number = forms.CharField(label=_("Work order number (if any)"), max_length=20, required=False)
+    praised_staff = forms.ModelChoiceField(label=_("Praised staff member"), queryset=None, required=False)
+    department = forms.ChoiceField(
+        label=_("Route to"), choices=[("", "—"), *Feedback.Department.choices], required=False
+    )
+    product_model = forms.CharField(label=_("Product model"), max_length=80, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = visible_outlets(user).order_by("code")
+        self.fields["praised_staff"].queryset = visible_staff(user).filter(is_active=True).order_by("name")

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from complaints.models import BadFaithFlag, CaseStep, ComplaintCase, Remedy
+from complaints.models import BadFaithFlag, CaseStep, ComplaintCase, Feedback, Remedy
 from core.scoping import scope
 
 
@@ -44,3 +44,9 @@ def pending_approvals(*, user) -> QuerySet[Remedy]:
         user,
         outlet_field="case__outlet",
     ).order_by("id")
+
+
+def feedback_list(*, user) -> QuerySet[Feedback]:
+    return scope(
+        Feedback.objects.select_related("outlet", "customer", "work_order", "praised_staff", "created_by"), user
+    )

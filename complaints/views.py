@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints import selectors, services
-from complaints.forms import CaseForm, EscalateForm, RemedyForm, StepForm
+from complaints.forms import CaseForm, EscalateForm, FeedbackForm, RemedyForm, StepForm
+from complaints.models import Feedback
 from core.decorators import staff_page
 from core.errors import ConflictError
 from core.pagination import keyset_page_for
@@ -115,3 +116,53 @@ def remedy_decide(request, pk: int):
     else:
         messages.success(request, _("Done."))
     return redirect("complaint-detail", pk=remedy.case_id)
+
+
+@staff_page(perm="complaints.view_feedback")
+def feedback_list(request):
+    """Feedback of your outlets, by type; routed suggestions and quality information until acknowledged."""
+    kind = request.GET.get("type", "")
+    queryset = selectors.feedback_list(user=request.user)
+    if kind in Feedback.Type.values:
+        queryset = queryset.filter(type=kind)
+    page = keyset_page_for(request, queryset, key="id", descending=True)
+    form = FeedbackForm(user=request.user) if request.user.has_perm("complaints.add_feedback") else None
+    context = {"page": page, "kind": kind, "types": Feedback.Type.choices, "form": form}
+    return render(request, "complaints/feedback.html", context)
+
+
+@require_POST
+@staff_page(perm="complaints.add_feedback")
+def feedback_new(request):
+    form = FeedbackForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        number = data.pop("number").strip()
+        order = work_order_list(user=request.user).filter(number=number).first() if number else None
+        if number and order is None:
+            form.add_error("number", _("No work order with this number in your outlets."))
+        else:
+            try:
+                services.feedback_record(
+                    work_order=order, customer=order.customer if order else None, actor=request.user, **data
+                )
+            except SERVICE_ERRORS as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("feedback-list")
+    page = keyset_page_for(request, selectors.feedback_list(user=request.user), key="id", descending=True)
+    context = {"page": page, "kind": "", "types": Feedback.Type.choices, "form": form}
+    return render(request, "complaints/feedback.html", context, status=400)
+
+
+@require_POST
+@staff_page(perm="complaints.change_feedback")
+def feedback_acknowledge(request, pk: int):
+    feedback = get_object_or_404(selectors.feedback_list(user=request.user), pk=pk)
+    try:
+        services.feedback_acknowledge(feedback=feedback, actor=request.user)
+    except SERVICE_ERRORS as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
+            messages.error(request, message)
+    return redirect("feedback-list")

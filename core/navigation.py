@@ -45,6 +45,7 @@ NAVIGATION = [
     NavItem("call-queue", _("Call queue"), "telephone-outbound", perm="followups.change_callback"),
     NavItem("callback-measures", _("Callback rates"), "graph-up", perm="followups.view_callback_measures"),
     NavItem("complaint-list", _("Complaints"), "exclamation-octagon", perm="complaints.add_complaintcase"),
+    NavItem("feedback-list", _("Feedback"), "chat-square-text", perm="complaints.add_feedback"),
     NavItem("hotline", _("Calls and message slips"), "telephone", perm="workorders.view_messageslip"),
     NavItem("warranty-check", _("Warranty check"), "shield-check", perm="warranty.view_warrantypolicy"),
     NavItem("warranty-policies", _("Warranty policies"), "journal-text", perm="warranty.view_warrantypolicy"),

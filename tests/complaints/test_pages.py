@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from complaints.models import ComplaintCase, Remedy
+from complaints.models import ComplaintCase, Feedback, Remedy
 from core.roles import Role
 from tests.workorders.factories import walk_in_order
 
@@ -61,3 +61,35 @@ def test_escalating_from_the_page_puts_the_case_in_the_supervisors_queue(network
     clerk.post(reverse("complaint-act", args=[case.pk, "escalate"]), {"reason": "用户要求经理出面"})
     queue = client_for(network.staff[Role.SUPERVISOR]).get(reverse("complaint-list")).content.decode()
     assert 'data-testid="escalated"' in queue and "用户要求经理出面" in queue
+
+
+def test_feedback_is_recorded_from_the_page_and_routed_items_acknowledged(network, client_for):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    clerk = client_for(network.staff[Role.HOTLINE])
+    praise = {
+        "type": "praise",
+        "channel": "callback",
+        "outlet": network.a1.pk,
+        "text": "刘师傅很专业",
+        "number": order.number,
+    }
+    refused = clerk.post(reverse("feedback-new"), praise)
+    assert refused.status_code == 400  # praise must name someone
+    clerk.post(reverse("feedback-new"), praise | {"praised_staff": network.staff[Role.ENGINEER].pk})
+    clerk.post(
+        reverse("feedback-new"),
+        {
+            "type": "suggestion",
+            "channel": "hotline",
+            "outlet": network.a1.pk,
+            "text": "说明书太难懂",
+            "department": "rd",
+        },
+    )
+    idea = Feedback.objects.get(type="suggestion")
+    assert Feedback.objects.get(type="praise").work_order == order
+    supervisor = client_for(network.staff[Role.SUPERVISOR])
+    assert f"ack-{idea.pk}" in supervisor.get(reverse("feedback-list")).content.decode()
+    supervisor.post(reverse("feedback-acknowledge", args=[idea.pk]))
+    idea.refresh_from_db()
+    assert idea.acknowledged_by == network.staff[Role.SUPERVISOR]

@@ -110,6 +110,7 @@ def test_navigation_lists_only_pages_the_role_can_open(network, client_for):
         "my-jobs",
         "work-order-list",
         "call-queue",
+        "feedback-list",
         "hotline",
         "warranty-check",
         "warranty-policies",
