@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from complaints import api as complaint_api
 from complaints import views as complaint_views
 from core import api as core_api
 from core import views as core_views
@@ -108,6 +109,15 @@ api_v1 = [
     path("callbacks/", followup_api.CallbackListView.as_view(), name="api-callback-list"),
     path("callbacks/<int:pk>/claim/", followup_api.CallbackClaimView.as_view(), name="api-callback-claim"),
     path("callbacks/<int:pk>/outcome/", followup_api.CallbackOutcomeView.as_view(), name="api-callback-outcome"),
+    path("feedback/", complaint_api.FeedbackListCreateView.as_view(), name="api-feedback-list"),
+    path("complaints/", complaint_api.CaseListCreateView.as_view(), name="api-complaint-list"),
+    path("complaints/<int:pk>/", complaint_api.CaseDetailView.as_view(), name="api-complaint-detail"),
+    path("complaints/<int:pk>/<slug:action>/", complaint_api.CaseActionView.as_view(), name="api-complaint-action"),
+    path(
+        "complaint-remedies/<int:pk>/decision/",
+        complaint_api.RemedyDecisionView.as_view(),
+        name="api-remedy-decision",
+    ),
     path("fees/schedules/", warranty_api.FeeScheduleListView.as_view(), name="api-fee-schedule-list"),
     path("fees/schedules/<int:pk>/", warranty_api.FeeScheduleDetailView.as_view(), name="api-fee-schedule-detail"),
     path("fees/quote/", warranty_api.QuoteView.as_view(), name="api-quote"),

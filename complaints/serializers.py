@@ -1,0 +1,123 @@
+from rest_framework import serializers
+
+from complaints.models import CaseStep, ComplaintCase, Feedback, Remedy, Severity
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    praised_staff = serializers.StringRelatedField()
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "outlet",
+            "type",
+            "channel",
+            "customer",
+            "work_order",
+            "text",
+            "praised_staff",
+            "department",
+            "product_model",
+            "acknowledged_at",
+            "created_at",
+        ]
+
+
+class FeedbackInputSerializer(serializers.Serializer):
+    outlet = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=Feedback.Type.choices)
+    channel = serializers.ChoiceField(choices=Feedback.Channel.choices)
+    text = serializers.CharField()
+    work_order = serializers.IntegerField(required=False, allow_null=True, default=None)
+    praised_staff = serializers.IntegerField(required=False, allow_null=True, default=None)
+    department = serializers.ChoiceField(
+        choices=Feedback.Department.choices, required=False, default="", allow_blank=True
+    )
+    product_model = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class CaseStepSerializer(serializers.ModelSerializer):
+    by = serializers.StringRelatedField()
+
+    class Meta:
+        model = CaseStep
+        fields = ["step", "notes", "by", "at"]
+
+
+class RemedySerializer(serializers.ModelSerializer):
+    proposed_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Remedy
+        fields = ["id", "kind", "amount", "description", "status", "proposed_by", "decided_by", "decision_note"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    handler = serializers.StringRelatedField()
+
+    class Meta:
+        model = ComplaintCase
+        fields = [
+            "id",
+            "outlet",
+            "customer",
+            "customer_name",
+            "work_order",
+            "category",
+            "severity",
+            "description",
+            "request",
+            "handler",
+            "status",
+            "opened_at",
+            "first_contact_due",
+            "remedy_due",
+            "close_due",
+            "first_contact_at",
+            "remedy_agreed_at",
+            "repeat_repairs",
+            "escalated_at",
+            "escalation_reason",
+            "closed_at",
+        ]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    steps = CaseStepSerializer(many=True, read_only=True)
+    remedies = RemedySerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "steps", "remedies"]
+
+
+class CaseInputSerializer(serializers.Serializer):
+    work_order = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=ComplaintCase.Category.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    description = serializers.CharField()
+    request = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class StepInputSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=CaseStep.Step.choices)
+    notes = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class RemedyInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Remedy.Kind.choices)
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    description = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class EscalateInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, default="", allow_blank=True)

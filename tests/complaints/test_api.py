@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+
+from complaints.models import Remedy
+from core.roles import Role
+from tests.factories import UserFactory
+from tests.workorders.factories import walk_in_order
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cases_steps_remedies_and_approvals_over_the_api(network, client_for):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    clerk = client_for(network.staff[Role.HOTLINE])
+    opened = clerk.post(
+        reverse("api-complaint-list"),
+        {"work_order": order.pk, "category": "repair_quality", "severity": "high", "description": "修了又坏"},
+        content_type="application/json",
+    )
+    assert opened.status_code == 201, opened.content
+    case = opened.json()
+    assert case["escalated_at"] and case["steps"][0]["step"] == "escalation"  # high severity: at once
+    step = clerk.post(
+        reverse("api-complaint-action", args=[case["id"], "steps"]),
+        {"step": "apology", "notes": "已道歉"},
+        content_type="application/json",
+    )
+    assert step.json()["first_contact_at"]
+    offered = clerk.post(
+        reverse("api-complaint-action", args=[case["id"], "remedies"]),
+        {"kind": "exchange", "amount": "900.00"},
+        content_type="application/json",
+    ).json()["remedies"][0]
+    assert offered["status"] == Remedy.Status.AWAITING_APPROVAL
+    refused = clerk.post(
+        reverse("api-remedy-decision", args=[offered["id"]]), {"approve": True}, content_type="application/json"
+    )
+    assert refused.status_code == 403  # a clerk may not approve
+    supervisor = client_for(network.staff[Role.SUPERVISOR])
+    decided = supervisor.post(
+        reverse("api-remedy-decision", args=[offered["id"]]), {"approve": True}, content_type="application/json"
+    )
+    assert decided.json()["status"] == "approved"
+    stranger = client_for(UserFactory(role=Role.HOTLINE, outlets=[network.b1]))
+    assert stranger.get(reverse("api-complaint-detail", args=[case["id"]])).status_code == 404
+
+
+def test_feedback_over_the_api(network, client_for):
+    clerk = client_for(network.staff[Role.HOTLINE])
+    made = clerk.post(
+        reverse("api-feedback-list"),
+        {
+            "outlet": network.a1.pk,
+            "type": "praise",
+            "channel": "hotline",
+            "text": "好",
+            "praised_staff": network.staff[Role.ENGINEER].pk,
+        },
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    missing = clerk.post(
+        reverse("api-feedback-list"),
+        {"outlet": network.a1.pk, "type": "suggestion", "channel": "hotline", "text": "建议"},
+        content_type="application/json",
+    )
+    assert missing.status_code == 400 and "department" in missing.json()["error"]["fields"]
+    assert [f["type"] for f in clerk.get(reverse("api-feedback-list")).json()["results"]] == ["praise"]
