@@ -49,3 +49,9 @@ class FeedbackForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["outlet"].queryset = visible_outlets(user).order_by("code")
         self.fields["praised_staff"].queryset = visible_staff(user).filter(is_active=True).order_by("name")
+
+
+class BadFaithForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Why this customer is acting in bad faith"), widget=forms.Textarea(attrs={"rows": 2})
+    )

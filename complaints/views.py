@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints import selectors, services
-from complaints.forms import CaseForm, EscalateForm, FeedbackForm, RemedyForm, StepForm
+from complaints.forms import BadFaithForm, CaseForm, EscalateForm, FeedbackForm, RemedyForm, StepForm
 from complaints.models import Feedback
 from core.decorators import staff_page
 from core.errors import ConflictError
@@ -61,6 +61,7 @@ def _detail(request, case, **forms):
         "step_form": forms.get("step") or StepForm(),
         "remedy_form": forms.get("remedy") or RemedyForm(),
         "escalate_form": forms.get("escalate") or EscalateForm(),
+        "bad_faith_form": forms.get("bad-faith") or BadFaithForm(),
         "now": timezone.now(),
     }
 
@@ -75,6 +76,10 @@ ACTIONS = {
     "step": (StepForm, lambda case, actor, data: services.case_step_record(case=case, actor=actor, **data)),
     "remedy": (RemedyForm, lambda case, actor, data: services.remedy_propose(case=case, actor=actor, **data)),
     "escalate": (EscalateForm, lambda case, actor, data: services.case_escalate(case=case, actor=actor, **data)),
+    "bad-faith": (
+        BadFaithForm,
+        lambda case, actor, data: services.customer_flag_bad_faith(customer=case.customer, actor=actor, **data),
+    ),
 }
 
 
@@ -96,7 +101,8 @@ def case_act(request, pk: int, action: str):
             messages.success(request, _("Saved."))
             return redirect("complaint-detail", pk=pk)
     case = get_object_or_404(selectors.case_detail(user=request.user), pk=pk)
-    return render(request, "complaints/detail.html", _detail(request, case, **{action: form}), status=400)
+    context = _detail(request, case, **{action: form})
+    return render(request, "complaints/detail.html", context, status=400)
 
 
 @require_POST

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from complaints.models import ComplaintCase, Feedback, Remedy
+from complaints.models import BadFaithFlag, ComplaintCase, Feedback, Remedy
 from core.roles import Role
 from tests.workorders.factories import walk_in_order
 
@@ -93,3 +93,20 @@ def test_feedback_is_recorded_from_the_page_and_routed_items_acknowledged(networ
     supervisor.post(reverse("feedback-acknowledge", args=[idea.pk]))
     idea.refresh_from_db()
     assert idea.acknowledged_by == network.staff[Role.SUPERVISOR]
+
+
+def test_only_a_supervisor_sets_the_bad_faith_flag_and_it_shows_on_the_case(network, client_for):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    clerk = client_for(network.staff[Role.HOTLINE])
+    clerk.post(
+        reverse("complaint-new"),
+        {"number": order.number, "category": "charges", "severity": "low", "description": "嫌贵"},
+    )
+    case = ComplaintCase.objects.get()
+    assert 'data-testid="bad-faith-form"' not in clerk.get(reverse("complaint-detail", args=[case.pk])).content.decode()
+    refused = clerk.post(reverse("complaint-act", args=[case.pk, "bad-faith"]), {"reason": "x"})
+    assert refused.status_code == 400 and not BadFaithFlag.objects.exists()
+    supervisor = client_for(network.staff[Role.SUPERVISOR])
+    supervisor.post(reverse("complaint-act", args=[case.pk, "bad-faith"]), {"reason": "多次以曝光要挟索赔"})
+    page = client_for(network.staff[Role.HOTLINE]).get(reverse("complaint-detail", args=[case.pk])).content.decode()
+    assert 'data-testid="bad-faith"' in page and "多次以曝光要挟索赔" in page
