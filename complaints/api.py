@@ -1,6 +1,7 @@
 """Complaints over /api/v1/: feedback, cases, their steps, escalation, remedies and approvals."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -44,7 +45,7 @@ class FeedbackListCreateView(generics.ListAPIView):
         order = get_object_or_404(work_order_list(user=request.user), pk=order_id) if order_id else None
         staff = visible_staff(request.user).filter(pk=staff_id).first() if staff_id else None
         if staff_id and staff is None:
-            raise serializers.ValidationError({"praised_staff": ["Unknown staff member."]})
+            raise serializers.ValidationError({"praised_staff": [_("Unknown staff member.")]})
         feedback = services.feedback_record(
             outlet=outlet,
             work_order=order,

@@ -10,6 +10,7 @@ from complaints.forms import BadFaithForm, CaseForm, EscalateForm, FeedbackForm,
 from complaints.models import Feedback
 from core.decorators import staff_page
 from core.errors import ConflictError
+from core.messages import flash_refusal
 from core.pagination import keyset_page_for
 from workorders.selectors import work_order_list
 
@@ -117,8 +118,7 @@ def remedy_decide(request, pk: int):
             actor=request.user,
         )
     except SERVICE_ERRORS as exc:
-        for message in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, message)
+        flash_refusal(request, exc)
     else:
         messages.success(request, _("Done."))
     return redirect("complaint-detail", pk=remedy.case_id)
@@ -169,6 +169,5 @@ def feedback_acknowledge(request, pk: int):
     try:
         services.feedback_acknowledge(feedback=feedback, actor=request.user)
     except SERVICE_ERRORS as exc:
-        for message in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, message)
+        flash_refusal(request, exc)
     return redirect("feedback-list")

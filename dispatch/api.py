@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -63,7 +64,7 @@ def _day(request) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise serializers.ValidationError({"day": ["YYYY-MM-DD"]}) from None
+        raise serializers.ValidationError({"day": [_("Write the day as YYYY-MM-DD.")]}) from None
 
 
 def _outlet(request):
@@ -80,7 +81,7 @@ def _outlet(request):
 def _engineer(request, pk: int):
     engineer = visible_staff(request.user).filter(pk=pk).first()
     if engineer is None:
-        raise serializers.ValidationError({"engineer": ["Unknown engineer."]})
+        raise serializers.ValidationError({"engineer": [_("Unknown engineer.")]})
     return engineer
 
 
@@ -108,7 +109,7 @@ class EngineerProfileView(APIView):
         data = validated(EngineerProfileInputSerializer, request.data)
         skills = list(ProductCategory.objects.filter(code__in=data["skills"]))
         if len(skills) != len(set(data["skills"])):
-            raise serializers.ValidationError({"skills": ["Unknown product category."]})
+            raise serializers.ValidationError({"skills": [_("Unknown product category.")]})
         profile = services.engineer_profile_save(engineer=engineer, actor=request.user, **(data | {"skills": skills}))
         profile = (
             EngineerProfile.objects.select_related("user")
@@ -499,7 +500,7 @@ class RequisitionListCreateView(generics.ListAPIView):
         order = get_object_or_404(work_order_list(user=request.user), pk=data["work_order"])
         part = Part.objects.filter(code=data["part"]).first()
         if part is None:
-            raise serializers.ValidationError({"part": ["Unknown part."]})
+            raise serializers.ValidationError({"part": [_("Unknown part.")]})
         requisition = services.part_requisition_request(
             work_order=order, part=part, quantity=data["quantity"], note=data["note"], actor=request.user
         )

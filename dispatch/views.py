@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
+from core.messages import flash_refusal
 from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
 from core.roles import Role
@@ -55,12 +56,6 @@ def _outlet(request):
     if not outlet_id or not outlet_id.isdigit():
         return None
     return get_object_or_404(visible_outlets(request.user), pk=outlet_id)
-
-
-def _flash(request, exc) -> None:
-    """A service's refusal as messages on the next page."""
-    for message in getattr(exc, "messages", None) or [str(exc)]:
-        messages.error(request, message)
 
 
 # --- Dispatcher: the board ----------------------------------------------------------------------
@@ -410,7 +405,7 @@ def job_step(request, pk: int, step: str):
         try:
             services.visit_event(appointment=appointment, event=step, actor=request.user)
         except SERVICE_ERRORS as exc:
-            _flash(request, exc)
+            flash_refusal(request, exc)
         return redirect("job-detail", pk=pk)
     if step == "request-part":
         form = RequisitionForm(request.POST)
@@ -458,7 +453,7 @@ def requisition_act(request, pk: int, action: str):
     try:
         REQUISITION_ACTIONS[action](requisition=requisition, actor=request.user)
     except SERVICE_ERRORS as exc:
-        _flash(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, _("Saved."))
     return redirect(_safe_next(request, reverse("parts")))
@@ -544,7 +539,7 @@ def loaner_act(request, pk: int, action: str):
     try:
         LOANER_ACTIONS[action](loaner, request.user)
     except SERVICE_ERRORS as exc:
-        _flash(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, _("Saved."))
     return redirect("loaners")

@@ -212,6 +212,28 @@ def callback_claim(*, callback: Callback, actor) -> Callback:
     return found
 
 
+def callback_claim_others(*, callback: Callback, actor) -> int:
+    """The customer is on the phone: take their other due callbacks too, those nobody else has.
+    Each is claimed on its own (one conditional UPDATE each); returns how many were taken."""
+    taken = 0
+    others = (
+        Callback.objects.filter(
+            customer_id=callback.customer_id,
+            outlet__in=visible_outlets(actor),
+            status__in=[Callback.Status.QUEUED, Callback.Status.CLAIMED],
+        )
+        .exclude(pk=callback.pk)
+        .select_related("plan")
+    )
+    for other in others:
+        try:
+            callback_claim(callback=other, actor=actor)
+        except (ConflictError, PermissionDenied):
+            continue  # another clerk has it, or it is for another role
+        taken += 1
+    return taken
+
+
 REACHED = {
     Callback.Outcome.SATISFIED,
     Callback.Outcome.DISSATISFIED,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
+from core.messages import flash_refusal
 from core.privacy import sees_personal_data
 from followups import selectors, services
 from followups.forms import CallbackRequestForm, OutcomeForm, PlanForm
@@ -58,8 +59,7 @@ def callback_claim(request, pk: int):
     try:
         services.callback_claim(callback=callback, actor=request.user)
     except SERVICE_ERRORS as exc:
-        for message in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, message)
+        flash_refusal(request, exc)
     return redirect("callback-detail", pk=pk)
 
 
@@ -68,13 +68,7 @@ def callback_claim(request, pk: int):
 def callback_claim_others(request, pk: int):
     """The customer is on the phone: take their other due callbacks too (those nobody else has)."""
     callback = get_object_or_404(selectors.call_queue_all(user=request.user), pk=pk)
-    taken = 0
-    for other in selectors.call_queue(user=request.user).filter(customer=callback.customer_id).exclude(pk=pk):
-        try:
-            services.callback_claim(callback=other, actor=request.user)
-        except SERVICE_ERRORS:
-            continue  # someone else has that one
-        taken += 1
+    taken = services.callback_claim_others(callback=callback, actor=request.user)
     messages.success(request, _("%(count)d more callbacks taken for this call.") % {"count": taken})
     return redirect("callback-detail", pk=pk)
 

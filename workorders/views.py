@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
+from core.messages import flash_refusal
 from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
 from core.scoping import scope
@@ -77,8 +78,7 @@ def work_order_waiver(request, pk: int):
         try:
             services.charge_waiver_request(work_order=order, actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            for message in getattr(exc, "messages", None) or [str(exc)]:
-                messages.error(request, message)
+            flash_refusal(request, exc)
         else:
             messages.success(request, _("Sent to a supervisor."))
     else:
@@ -98,8 +98,7 @@ def waiver_decide(request, pk: int):
         try:
             services.charge_waiver_decide(waiver=waiver, actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            for message in getattr(exc, "messages", None) or [str(exc)]:
-                messages.error(request, message)
+            flash_refusal(request, exc)
         else:
             messages.success(request, _("Done."))
     if request.POST.get("next") == "home":
@@ -124,8 +123,7 @@ def work_order_act(request, pk: int):
                 override_incomplete=data["override_incomplete"],
             )
         except (ValidationError, PermissionDenied, ConflictError) as exc:
-            for message in getattr(exc, "messages", None) or [str(exc)]:
-                messages.error(request, message)
+            flash_refusal(request, exc)
         else:
             messages.success(request, _("Done."))
     return redirect("work-order-detail", pk=pk)
@@ -225,8 +223,7 @@ def work_order_quote(request, pk: int):
         try:
             services.work_order_quote(work_order=order, actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            for message in getattr(exc, "messages", None) or [str(exc)]:
-                messages.error(request, message)
+            flash_refusal(request, exc)
         else:
             messages.success(request, _("Quote saved; waiting for the customer's approval."))
     else:
