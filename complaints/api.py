@@ -13,6 +13,7 @@ from complaints.serializers import (
     CaseDetailSerializer,
     CaseInputSerializer,
     CaseSerializer,
+    ConfirmationInputSerializer,
     DecisionInputSerializer,
     EscalateInputSerializer,
     FeedbackInputSerializer,
@@ -98,11 +99,14 @@ CASE_ACTIONS = {
     "steps": (StepInputSerializer, services.case_step_record),
     "escalation": (EscalateInputSerializer, services.case_escalate),
     "remedies": (RemedyInputSerializer, services.remedy_propose),
+    "confirmation": (ConfirmationInputSerializer, services.case_request_confirmation),
 }
 
 
 class CaseActionView(APIView):
-    """steps (a handling step), escalation (to a supervisor, with the reason), remedies (offer one)."""
+    """steps (a handling step), escalation (to a supervisor, with the reason), remedies (offer one),
+    confirmation (lessons learned; asks for the callback in which the customer confirms: only a
+    "satisfied" there closes the case)."""
 
     @extend_schema(
         request={f"application/json; action={name}": s for name, (s, _f) in CASE_ACTIONS.items()},

@@ -51,6 +51,10 @@ class FeedbackForm(StyledForm):
         self.fields["praised_staff"].queryset = visible_staff(user).filter(is_active=True).order_by("name")
 
 
+class ConfirmationForm(StyledForm):
+    lessons = forms.CharField(label=_("Lessons learned"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class BadFaithForm(StyledForm):
     reason = forms.CharField(
         label=_("Why this customer is acting in bad faith"), widget=forms.Textarea(attrs={"rows": 2})

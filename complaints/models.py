@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Outlet
 from core.roles import Role
+from followups.models import Callback
 from workorders.models import Customer, Product, WorkOrder
 
 
@@ -159,6 +160,15 @@ class ComplaintCase(models.Model):
     escalation_reason = models.TextField(_("why escalated"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
+    # The call in which the customer says whether they are satisfied (the latest one asked for).
+    confirmation_callback = models.OneToOneField(
+        Callback,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint_case",
+        verbose_name=_("confirmation callback"),
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -174,9 +184,29 @@ class ComplaintCase(models.Model):
             models.Index(fields=["escalated_at"], condition=~Q(status="closed"), name="case_escalated_open"),
             models.Index(fields=["customer", "status"], name="case_customer_status"),
         ]
+        constraints = [
+            # Waiting for the customer means a confirmation call was asked for; closed means it said satisfied.
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(confirmation_callback__isnull=False), name="case_confirmed_by_callback"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False) & ~Q(lessons=""),
+                name="case_closed_with_lessons",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_category_display()}"
+
+    @property
+    def may_ask_confirmation(self) -> bool:
+        """Open, or waiting on a confirmation call that never reached the customer."""
+        if self.status == self.Status.OPEN:
+            return True
+        return self.status == self.Status.AWAITING_CONFIRMATION and self.confirmation_callback.status in (
+            Callback.Status.FAILED,
+            Callback.Status.CANCELLED,
+        )
 
 
 class CaseStep(models.Model):

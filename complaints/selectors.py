@@ -4,11 +4,13 @@ from django.db.models import Prefetch, QuerySet
 
 from complaints.models import BadFaithFlag, CaseStep, ComplaintCase, Feedback, Remedy
 from core.scoping import scope
+from followups.models import Callback
+from followups.selectors import call_queue_all
 
 
 def case_list(*, user) -> QuerySet[ComplaintCase]:
     return scope(
-        ComplaintCase.objects.select_related("customer", "outlet", "handler", "work_order"),
+        ComplaintCase.objects.select_related("customer", "outlet", "handler", "work_order", "confirmation_callback"),
         user,
     )
 
@@ -36,6 +38,11 @@ def case_detail(*, user) -> QuerySet[ComplaintCase]:
 
 def earlier_cases(*, user, case: ComplaintCase) -> QuerySet[ComplaintCase]:
     return case_list(user=user).filter(customer=case.customer_id).exclude(pk=case.pk).order_by("-id")
+
+
+def customer_callbacks(*, user, customer_id: int) -> QuerySet[Callback]:
+    """The customer's callbacks at the user's outlets, newest first (their satisfaction history)."""
+    return call_queue_all(user=user).filter(customer_id=customer_id).order_by("-id")
 
 
 def pending_approvals(*, user) -> QuerySet[Remedy]:

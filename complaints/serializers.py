@@ -90,9 +90,19 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseDetailSerializer(CaseSerializer):
     steps = CaseStepSerializer(many=True, read_only=True)
     remedies = RemedySerializer(many=True, read_only=True)
+    confirmation_callback_status = serializers.CharField(
+        source="confirmation_callback.status", read_only=True, default=None
+    )
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "steps", "remedies"]
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "lessons",
+            "confirmation_callback",
+            "confirmation_callback_status",
+            "steps",
+            "remedies",
+        ]
 
 
 class CaseInputSerializer(serializers.Serializer):
@@ -116,6 +126,10 @@ class RemedyInputSerializer(serializers.Serializer):
 
 class EscalateInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
+
+
+class ConfirmationInputSerializer(serializers.Serializer):
+    lessons = serializers.CharField()
 
 
 class DecisionInputSerializer(serializers.Serializer):

@@ -19,7 +19,11 @@ from complaints.models import (
     Remedy,
     Severity,
 )
-from core.scoping import visible_outlets, visible_staff
+from core.notify import notification_enqueue
+from core.roles import Role
+from core.scoping import outlet_staff, visible_outlets, visible_staff
+from followups.models import Callback, CallbackPlan
+from followups.services import callbacks_schedule
 from workorders.models import WorkOrder
 
 
@@ -79,7 +83,27 @@ def feedback_record(
     )
     feedback.full_clean()
     feedback.save()
+    if feedback.praised_staff is not None:
+        _pass_on_praise(feedback)
     return feedback
+
+
+def _pass_on_praise(feedback: Feedback) -> None:
+    """Praise goes to the person praised and to the supervisors of the outlet (DOMAIN "Intake")."""
+    staff = feedback.praised_staff
+    context = {"staff": str(staff), "channel": Feedback.Channel(feedback.channel).label, "text": feedback.text}
+    supervisors = outlet_staff(feedback.outlet, role=Role.SUPERVISOR).exclude(pk=staff.pk)
+    for pk, phone, language in [
+        (staff.pk, staff.phone, staff.language),
+        *supervisors.values_list("pk", "phone", "language"),
+    ]:
+        notification_enqueue(
+            kind="praise_received",
+            to=str(phone or ""),
+            context=context,
+            key=f"praise:{feedback.pk}:{pk}",
+            language=language,
+        )
 
 
 @transaction.atomic
@@ -129,10 +153,25 @@ def _facts(case: ComplaintCase) -> rules.CaseFacts:
 
 
 def _escalate(case: ComplaintCase, reason: str, actor) -> None:
+    """The case joins the supervisors' queue, and each supervisor of the outlet gets a message."""
     case.escalated_at, case.escalation_reason = timezone.now(), reason
     case.version += 1
     case.save(update_fields=["escalated_at", "escalation_reason", "version"])
     CaseStep.objects.create(case=case, step=CaseStep.Step.ESCALATION, notes=reason, by=actor)
+    context = {
+        "case": case.pk,
+        "category": ComplaintCase.Category(case.category).label,
+        "outlet": case.outlet.name,
+        "reason": reason,
+    }
+    for pk, phone, language in outlet_staff(case.outlet, role=Role.SUPERVISOR).values_list("pk", "phone", "language"):
+        notification_enqueue(
+            kind="complaint_escalated",
+            to=str(phone or ""),
+            context=context,
+            key=f"escalated:{case.pk}:{pk}",
+            language=language,
+        )
 
 
 @transaction.atomic
@@ -249,6 +288,70 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> int:
                 _escalate(case, "; ".join(reasons), case.handler)
                 escalated += 1
     return escalated
+
+
+# --- Closure: only the customer, on a confirmation callback, says the case is resolved ------------
+
+
+@transaction.atomic
+def case_request_confirmation(*, case: ComplaintCase, lessons: str, actor) -> ComplaintCase:
+    """The remedy is carried out: record the lessons learned and ask for the callback in which the
+    customer confirms they are satisfied (followups' call queue). Only that call closes the case."""
+    _require(actor, "complaints.change_complaintcase")
+    found = _locked_case(case, actor)
+    if not found.may_ask_confirmation:
+        raise ValidationError(_("A confirmation call is already in the call queue."))
+    errors = {}
+    if not lessons.strip():
+        errors["lessons"] = _("Write down the lessons learned.")
+    if found.remedy_agreed_at is None:
+        errors["__all__"] = _("Agree a remedy with the customer first.")
+    elif found.remedies.filter(status=Remedy.Status.AWAITING_APPROVAL).exists():
+        errors["__all__"] = _("A remedy is still waiting for approval.")
+    if errors:
+        raise ValidationError(errors)
+    plan = CallbackPlan.objects.filter(trigger=CallbackPlan.Trigger.COMPLAINT_CONFIRMATION, enabled=True).first()
+    if plan is None:
+        raise ValidationError(_("The complaint confirmation callback plan is switched off: ask an admin."))
+    source = f"case:{found.pk}:{found.version}"
+    callbacks_schedule(
+        trigger=plan.trigger,
+        customer=found.customer,
+        outlet=found.outlet,
+        product=found.product,
+        work_order=found.work_order,
+        source=source,
+    )
+    found.confirmation_callback = Callback.objects.get(idempotency_key=f"{plan.code}:{source}")
+    found.status, found.lessons = ComplaintCase.Status.AWAITING_CONFIRMATION, lessons.strip()
+    found.version += 1
+    found.save(update_fields=["confirmation_callback", "status", "lessons", "version"])
+    CaseStep.objects.create(case=found, step=CaseStep.Step.NOTE, notes=_("Confirmation callback asked for."), by=actor)
+    return found
+
+
+def close_on_confirmation(*, callback: Callback, actor, **kwargs) -> None:
+    """Subscriber of followups' `callback_completed`: "satisfied" closes the case the call was made
+    for; anything else reopens it and, if no supervisor has it yet, escalates it."""
+    case = (
+        ComplaintCase.objects.select_for_update()
+        .filter(confirmation_callback=callback, status=ComplaintCase.Status.AWAITING_CONFIRMATION)
+        .first()
+    )
+    if case is None:
+        return
+    case.version += 1
+    if callback.outcome == Callback.Outcome.SATISFIED:
+        case.status, case.closed_at = ComplaintCase.Status.CLOSED, timezone.now()
+        case.save(update_fields=["status", "closed_at", "version"])
+        CaseStep.objects.create(case=case, step=CaseStep.Step.SATISFACTION, notes=callback.notes, by=actor)
+        return
+    case.status = ComplaintCase.Status.OPEN
+    case.save(update_fields=["status", "version"])
+    said = _("Not satisfied on the confirmation call: %(notes)s") % {"notes": callback.notes}
+    CaseStep.objects.create(case=case, step=CaseStep.Step.NOTE, notes=said, by=actor)
+    if case.escalated_at is None:
+        _escalate(case, said, actor)
 
 
 # --- Remedies and the bottom line ---------------------------------------------------------------

@@ -6,7 +6,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints import selectors, services
-from complaints.forms import BadFaithForm, CaseForm, EscalateForm, FeedbackForm, RemedyForm, StepForm
+from complaints.forms import (
+    BadFaithForm,
+    CaseForm,
+    ConfirmationForm,
+    EscalateForm,
+    FeedbackForm,
+    RemedyForm,
+    StepForm,
+)
 from complaints.models import Feedback
 from core.decorators import staff_page
 from core.errors import ConflictError
@@ -63,6 +71,8 @@ def _detail(request, case, **forms):
         "remedy_form": forms.get("remedy") or RemedyForm(),
         "escalate_form": forms.get("escalate") or EscalateForm(),
         "bad_faith_form": forms.get("bad-faith") or BadFaithForm(),
+        "confirm_form": forms.get("confirm") or ConfirmationForm(initial={"lessons": case.lessons}),
+        "callbacks": list(selectors.customer_callbacks(user=request.user, customer_id=case.customer_id)[:10]),
         "now": timezone.now(),
     }
 
@@ -77,6 +87,10 @@ ACTIONS = {
     "step": (StepForm, lambda case, actor, data: services.case_step_record(case=case, actor=actor, **data)),
     "remedy": (RemedyForm, lambda case, actor, data: services.remedy_propose(case=case, actor=actor, **data)),
     "escalate": (EscalateForm, lambda case, actor, data: services.case_escalate(case=case, actor=actor, **data)),
+    "confirm": (
+        ConfirmationForm,
+        lambda case, actor, data: services.case_request_confirmation(case=case, actor=actor, **data),
+    ),
     "bad-faith": (
         BadFaithForm,
         lambda case, actor, data: services.customer_flag_bad_faith(customer=case.customer, actor=actor, **data),

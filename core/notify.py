@@ -29,6 +29,8 @@ MESSAGES = {
         "We tried to call you about your {product} several times. Please call us back on {outlet_phone}."
     ),
     "callbacks_overdue": _("{count} callbacks of {outlet} are overdue."),
+    "complaint_escalated": _("Complaint #{case} ({category}) of {outlet} is escalated to you: {reason}"),
+    "praise_received": _("A customer praised {staff} ({channel}): {text}"),
 }
 
 
@@ -54,10 +56,8 @@ def render(kind: str, context: dict, language: str | None = None) -> str:
 
     language = language or settings.LANGUAGE_CODE
     text = MessageTemplate.objects.filter(kind=kind, language=language).values_list("text", flat=True).first()
-    if text is None:
-        with translation.override(language):
-            text = str(MESSAGES[kind])
-    return text.format_map(defaultdict(lambda: "", context))
+    with translation.override(language):  # lazy labels in the context also speak the reader's language
+        return (text or str(MESSAGES[kind])).format_map(defaultdict(lambda: "", context))
 
 
 def notification_enqueue(*, kind: str, to: str, context: dict, key: str, language: str | None = None) -> None:

@@ -42,3 +42,12 @@ def visible_staff(user) -> QuerySet[User]:
     if user.centre_id:
         condition |= Q(centre_id=user.centre_id)
     return User.objects.filter(pk__in=User.objects.filter(condition).values("pk"))
+
+
+def outlet_staff(outlet: Outlet, *, role: str) -> QuerySet[User]:
+    """Active staff of a role who work at `outlet` or at its centre (headquarters not included)."""
+    return User.objects.filter(
+        Q(outlets=outlet) | Q(centre_id=outlet.centre_id),
+        groups__name=role,
+        is_active=True,
+    ).distinct()

@@ -20,10 +20,11 @@ class CallbackPlan(models.Model):
         PHONE_ADJUSTMENT = "phone_adjustment", _("After a phone adjustment to observe")
         UNCERTAIN_REPAIR = "uncertain_repair", _("After a repair the engineer is not sure of")
         SEASONAL = "seasonal", _("Seasonal care reminder")
+        COMPLAINT_CONFIRMATION = "complaint_confirmation", _("To confirm a complaint is resolved")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
+    trigger = models.CharField(_("trigger"), max_length=25, choices=Trigger.choices)
     offset_minutes = models.PositiveIntegerField(_("due after (minutes)"))
     caller_role = models.CharField(_("who calls"), max_length=20, choices=Role.choices, default=Role.HOTLINE)
     script = models.TextField(_("script"))

@@ -18,6 +18,7 @@ from core.scoping import visible_outlets
 from followups import rules
 from followups.models import DEFAULT_WINDOWS, Callback, CallbackAttempt, CallbackPlan, CallingWindow
 from followups.selectors import OVERDUE_AFTER
+from followups.signals import callback_completed
 from workorders.lifecycle import TRANSITIONS, Status
 from workorders.models import Product, WorkOrder
 from workorders.services import work_order_transition
@@ -285,6 +286,8 @@ def callback_record(*, callback: Callback, outcome: str, notes: str = "", actor)
             tz=timezone.get_default_timezone(),
         )
     found.save()
+    if found.status == Callback.Status.DONE:
+        callback_completed.send(sender=Callback, callback=found, actor=actor)
     return found
 
 
@@ -304,8 +307,8 @@ def _tell_customer_we_called(callback: Callback) -> None:
 
 
 def _follow_up_order(callback: Callback, outcome: str, actor) -> None:
-    if callback.work_order_id is None:
-        return
+    if callback.work_order_id is None or callback.plan.trigger == CallbackPlan.Trigger.COMPLAINT_CONFIRMATION:
+        return  # a complaint's confirmation call is for the case (complaints subscribes), not the order
     order = WorkOrder.objects.get(pk=callback.work_order_id)
     if (
         outcome == Callback.Outcome.SATISFIED

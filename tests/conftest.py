@@ -56,6 +56,7 @@ SEED_MIGRATIONS = [
     ("dispatch.migrations.0002_no_overlap_and_permissions", "grant"),
     ("dispatch.migrations.0004_parts_and_loaner_permissions", "grant"),
     ("followups.migrations.0002_seed_plans_and_permissions", "seed"),
+    ("followups.migrations.0003_complaint_confirmation_trigger", "seed"),
     ("complaints.migrations.0002_seed_and_permissions", "seed"),
 ]
 

@@ -66,3 +66,22 @@ def test_feedback_over_the_api(network, client_for):
     )
     assert missing.status_code == 400 and "department" in missing.json()["error"]["fields"]
     assert [f["type"] for f in clerk.get(reverse("api-feedback-list")).json()["results"]] == ["praise"]
+
+
+def test_asking_for_the_confirmation_call_over_the_api(network, client_for):
+    from tests.complaints.test_closure import _call, _remedy_agreed
+    from tests.complaints.test_services import _case
+
+    case = _case(network)
+    clerk = client_for(network.staff[Role.HOTLINE])
+    url = reverse("api-complaint-action", args=[case.pk, "confirmation"])
+    early = clerk.post(url, {"lessons": "试机"}, content_type="application/json")
+    assert early.status_code == 400
+    _remedy_agreed(network, case)
+    assert clerk.post(url, {}, content_type="application/json").json()["error"]["fields"]["lessons"]
+    asked = clerk.post(url, {"lessons": "试机"}, content_type="application/json").json()
+    assert asked["status"] == "awaiting_confirmation" and asked["confirmation_callback_status"] == "scheduled"
+    case.refresh_from_db()
+    _call(case.confirmation_callback, "satisfied", network.staff[Role.HOTLINE])
+    closed = clerk.get(reverse("api-complaint-detail", args=[case.pk])).json()
+    assert closed["status"] == "closed" and closed["steps"][-1]["step"] == "satisfaction"

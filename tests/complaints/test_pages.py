@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from complaints.models import BadFaithFlag, ComplaintCase, Feedback, Remedy
+from complaints.models import BadFaithFlag, CaseStep, ComplaintCase, Feedback, Remedy
 from core.roles import Role
 from tests.workorders.factories import walk_in_order
 
@@ -110,3 +112,26 @@ def test_only_a_supervisor_sets_the_bad_faith_flag_and_it_shows_on_the_case(netw
     supervisor.post(reverse("complaint-act", args=[case.pk, "bad-faith"]), {"reason": "多次以曝光要挟索赔"})
     page = client_for(network.staff[Role.HOTLINE]).get(reverse("complaint-detail", args=[case.pk])).content.decode()
     assert 'data-testid="bad-faith"' in page and "多次以曝光要挟索赔" in page
+
+
+def test_the_handler_asks_for_the_confirmation_call_from_the_case_page(network, client_for):
+    from tests.complaints.test_closure import _call, _remedy_agreed
+    from tests.complaints.test_services import _case
+
+    case = _case(network)
+    clerk = client_for(network.staff[Role.HOTLINE])
+    early = clerk.post(reverse("complaint-act", args=[case.pk, "confirm"]), {"lessons": "试机"})
+    with translation.override(network.staff[Role.HOTLINE].language):
+        assert early.status_code == 400 and _("Agree a remedy with the customer first.") in early.content.decode()
+        satisfied = str(CaseStep.Step.SATISFACTION.label)
+    _remedy_agreed(network, case)
+    blank = clerk.post(reverse("complaint-act", args=[case.pk, "confirm"]), {"lessons": ""})
+    assert blank.status_code == 400 and 'id="id_lessons"' in blank.content.decode()
+    clerk.post(reverse("complaint-act", args=[case.pk, "confirm"]), {"lessons": "维修后试机"})
+    case.refresh_from_db()
+    page = clerk.get(reverse("complaint-detail", args=[case.pk])).content.decode()
+    assert 'data-testid="confirmation"' in page and 'data-testid="confirm-form"' not in page
+    assert "维修后试机" in page and case.confirmation_callback.plan.name in page  # in the customer's callbacks
+    _call(case.confirmation_callback, "satisfied", network.staff[Role.HOTLINE])
+    page = clerk.get(reverse("complaint-detail", args=[case.pk])).content.decode()
+    assert satisfied in page and 'data-testid="step-form"' not in page
