@@ -1,6 +1,9 @@
 """Read side of complaints: lists, the supervisors' queue, one case with everything around it."""
 
-from django.db.models import Prefetch, QuerySet
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import BadFaithFlag, CaseStep, ComplaintCase, Feedback, Remedy
 from core.scoping import scope
@@ -23,6 +26,32 @@ def escalated_queue(*, user) -> QuerySet[ComplaintCase]:
         .exclude(status=ComplaintCase.Status.CLOSED)
         .order_by("escalated_at", "id")
     )
+
+
+# Age of open cases, in days since opening: [from, until) with None for "and older".
+AGE_BUCKETS = [(0, 1, _("under a day")), (1, 3, _("1–3 days")), (3, 7, _("3–7 days")), (7, None, _("a week or more"))]
+
+
+def open_case_counts(*, user, now: datetime) -> dict:
+    """Open cases of the user's outlets by outlet, by category and by age (three aggregate queries)."""
+    open_cases = case_list(user=user).exclude(status=ComplaintCase.Status.CLOSED).order_by()
+    by_outlet = open_cases.values_list("outlet__name").annotate(n=Count("id")).order_by("-n", "outlet__name")
+    by_category = open_cases.values_list("category").annotate(n=Count("id")).order_by("-n", "category")
+    ages = open_cases.aggregate(
+        **{
+            f"age{i}": Count(
+                "id",
+                filter=Q(opened_at__lte=now - timedelta(days=start))
+                & (Q() if end is None else Q(opened_at__gt=now - timedelta(days=end))),
+            )
+            for i, (start, end, _label) in enumerate(AGE_BUCKETS)
+        }
+    )
+    return {
+        "by_outlet": list(by_outlet),
+        "by_category": [(ComplaintCase.Category(c).label, n) for c, n in by_category],
+        "by_age": [(label, ages[f"age{i}"]) for i, (_s, _e, label) in enumerate(AGE_BUCKETS)],
+    }
 
 
 def case_detail(*, user) -> QuerySet[ComplaintCase]:

@@ -15,7 +15,7 @@ from complaints.forms import (
     RemedyForm,
     StepForm,
 )
-from complaints.models import Feedback
+from complaints.models import ComplaintCase, Feedback
 from core.decorators import staff_page
 from core.errors import ConflictError
 from core.messages import flash_refusal
@@ -28,12 +28,18 @@ SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
 @staff_page(perm="complaints.view_complaintcase")
 def case_list(request):
     """Complaint cases of your outlets (newest first); supervisors also see their queue of escalated ones."""
-    page = keyset_page_for(request, selectors.case_list(user=request.user), key="id", descending=True)
+    queryset = selectors.case_list(user=request.user)
+    status = request.GET.get("status", "")
+    if status in ComplaintCase.Status.values:
+        queryset = queryset.filter(status=status)  # index case_outlet_status
+    page = keyset_page_for(request, queryset, key="id", descending=True)
+    supervising = request.user.has_perm("complaints.escalate_complaintcase")
     context = {
         "page": page,
-        "escalated": list(selectors.escalated_queue(user=request.user)[:50])
-        if request.user.has_perm("complaints.escalate_complaintcase")
-        else [],
+        "status": status,
+        "statuses": ComplaintCase.Status.choices,
+        "counts": selectors.open_case_counts(user=request.user, now=timezone.now()) if supervising else None,
+        "escalated": list(selectors.escalated_queue(user=request.user)[:50]) if supervising else [],
         "approvals": list(selectors.pending_approvals(user=request.user)[:50])
         if request.user.has_perm("complaints.change_remedy")
         else [],

@@ -282,6 +282,8 @@ HOME_PANELS = [
     "dispatch.panels.todays_jobs",
     "dispatch.panels.needs_dispatcher",
     "workorders.panels.waivers_to_decide",
+    "complaints.panels.complaints_to_handle",
+    "complaints.panels.praise",
     "workorders.panels.work_queues",
     "workorders.panels.message_slips",
 ]

@@ -1,6 +1,6 @@
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints.models import BadFaithFlag, CaseStep, ComplaintCase, Feedback, Remedy
@@ -135,3 +135,51 @@ def test_the_handler_asks_for_the_confirmation_call_from_the_case_page(network, 
     _call(case.confirmation_callback, "satisfied", network.staff[Role.HOTLINE])
     page = clerk.get(reverse("complaint-detail", args=[case.pk])).content.decode()
     assert satisfied in page and 'data-testid="step-form"' not in page
+
+
+def test_supervisors_see_open_cases_by_outlet_category_and_age(network, client_for):
+    import datetime as dt
+
+    import time_machine
+
+    from tests.complaints.test_services import _case
+
+    with time_machine.travel(timezone.now() - dt.timedelta(days=4)):
+        _case(network, category="delay")
+    _case(network, category="delay", severity="high")
+    _case(network, category="charges")
+    supervisor = client_for(network.staff[Role.SUPERVISOR])
+    response = supervisor.get(reverse("complaint-list"))
+    counts = response.context["counts"]
+    assert counts["by_outlet"] == [(network.a1.name, 3)]
+    with translation.override("en"):
+        assert [(str(k), n) for k, n in counts["by_category"]] == [("Delay", 2), ("Charges", 1)]
+        assert [n for _label, n in counts["by_age"]] == [2, 0, 1, 0]
+    assert 'data-testid="open-counts"' in response.content.decode()
+    only_open = supervisor.get(reverse("complaint-list"), {"status": "closed"})
+    assert list(only_open.context["page"].items) == []
+    home = supervisor.get(reverse("home"), follow=True).content.decode()
+    assert 'data-testid="home-escalated"' in home and 'data-testid="escalated-count">1<' in home
+    clerk = client_for(network.staff[Role.HOTLINE])
+    assert clerk.get(reverse("complaint-list")).context["counts"] is None
+
+
+def test_praise_shows_on_the_home_page_of_the_person_and_their_supervisor(network, client_for):
+    from complaints.services import feedback_record
+
+    en = network.staff[Role.ENGINEER]
+    feedback_record(
+        outlet=network.a1,
+        type="praise",
+        channel="on_site",
+        text="师傅很细心",
+        praised_staff=en,
+        actor=network.staff[Role.HOTLINE],
+    )
+    assert "师傅很细心" in client_for(en).get(reverse("home"), follow=True).content.decode()
+    supervisor_home = client_for(network.staff[Role.SUPERVISOR]).get(reverse("home"), follow=True).content.decode()
+    assert 'data-testid="home-praise"' in supervisor_home and str(en) in supervisor_home
+    assert (
+        'data-testid="home-praise"'
+        not in client_for(network.staff[Role.DISPATCHER]).get(reverse("home"), follow=True).content.decode()
+    )
