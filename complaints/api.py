@@ -74,10 +74,16 @@ class CaseListCreateView(generics.ListAPIView):
     @extend_schema(request=CaseInputSerializer, responses={201: CaseDetailSerializer})
     def post(self, request):
         data = validated(CaseInputSerializer, request.data)
-        order = get_object_or_404(work_order_list(user=request.user), pk=data.pop("work_order"))
-        case = services.case_open(
-            outlet=order.outlet, customer=order.customer, work_order=order, actor=request.user, **data
+        order_id, phone, outlet_id = (
+            data.pop("work_order", None),
+            data.pop("customer_phone", ""),
+            data.pop("outlet", None),
         )
+        if order_id is None and not phone:
+            raise serializers.ValidationError({"work_order": [_("Give the work order or the customer's phone.")]})
+        order = get_object_or_404(work_order_list(user=request.user), pk=order_id) if order_id else None
+        outlet = get_object_or_404(visible_outlets(request.user), pk=outlet_id) if outlet_id else None
+        case = services.case_open_for(key=order.number if order else phone, outlet=outlet, actor=request.user, **data)
         return _answer(request, case.pk, status.HTTP_201_CREATED)
 
 

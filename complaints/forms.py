@@ -9,13 +9,23 @@ STEPS = [(v, label) for v, label in CaseStep.Step.choices if v not in ("satisfac
 
 
 class CaseForm(StyledForm):
-    number = forms.CharField(label=_("Work order number"), max_length=20)
+    number = forms.CharField(label=_("Work order number or the customer's phone"), max_length=20)
+    outlet = forms.ModelChoiceField(
+        label=_("Outlet"),
+        queryset=None,
+        required=False,
+        help_text=_("Needed only for a complaint without a work order, when you work at several outlets."),
+    )
     category = forms.ChoiceField(label=_("Category"), choices=ComplaintCase.Category.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MEDIUM)
     description = forms.CharField(label=_("The complaint"), widget=forms.Textarea(attrs={"rows": 3}))
     request = forms.CharField(
         label=_("What the customer asks for"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = visible_outlets(user).order_by("code")
 
 
 class StepForm(StyledForm):

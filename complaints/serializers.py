@@ -106,7 +106,11 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class CaseInputSerializer(serializers.Serializer):
-    work_order = serializers.IntegerField()
+    work_order = serializers.IntegerField(
+        required=False, help_text="The order complained about; or give customer_phone"
+    )
+    customer_phone = serializers.CharField(required=False, max_length=20, help_text="When there is no work order")
+    outlet = serializers.IntegerField(required=False, help_text="With customer_phone: the outlet handling it")
     category = serializers.ChoiceField(choices=ComplaintCase.Category.choices)
     severity = serializers.ChoiceField(choices=Severity.choices)
     description = serializers.CharField()

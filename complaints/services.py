@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import to_python
 
 from complaints import rules
 from complaints.models import (
@@ -25,6 +26,7 @@ from core.scoping import outlet_staff, visible_outlets, visible_staff
 from followups.models import Callback, CallbackPlan
 from followups.services import callbacks_schedule
 from workorders.models import WorkOrder
+from workorders.selectors import customer_lookup, work_order_list
 
 
 def _require(actor, perm: str) -> None:
@@ -224,6 +226,30 @@ def case_open(
     if reasons:
         _escalate(case, "; ".join(reasons), actor)
     return case
+
+
+def case_open_for(*, key: str, outlet=None, actor, **fields) -> ComplaintCase:
+    """Open a case from what the clerk has: a work order number, or the customer's phone (then the
+    case belongs to `outlet`, or to the clerk's only outlet)."""
+    key = key.strip()
+    order = work_order_list(user=actor).filter(number=key).first() if key else None
+    if order is not None:
+        return case_open(outlet=order.outlet, customer=order.customer, work_order=order, actor=actor, **fields)
+    phone = to_python(key, region="CN")
+    customers = list(customer_lookup(user=actor, query=key)) if phone and phone.is_valid() else []
+    if len(customers) != 1:
+        message = (
+            _("Several customers have this phone: use the work order number.")
+            if customers
+            else _("No work order with this number in your outlets, and no customer with this phone.")
+        )
+        raise ValidationError({"number": message})
+    if outlet is None:
+        mine = list(visible_outlets(actor)[:2])
+        if len(mine) != 1:
+            raise ValidationError({"outlet": _("Pick the outlet that handles the complaint.")})
+        outlet = mine[0]
+    return case_open(outlet=outlet, customer=customers[0], actor=actor, **fields)
 
 
 def _locked_case(case: ComplaintCase, actor) -> ComplaintCase:

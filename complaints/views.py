@@ -50,21 +50,15 @@ def case_list(request):
 
 @staff_page(perm="complaints.add_complaintcase")
 def case_new(request):
-    form = CaseForm(request.POST or None, initial={"number": request.GET.get("order", "")})
+    form = CaseForm(request.POST or None, user=request.user, initial={"number": request.GET.get("order", "")})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        order = work_order_list(user=request.user).filter(number=data.pop("number").strip()).first()
-        if order is None:
-            form.add_error("number", _("No work order with this number in your outlets."))
+        data = dict(form.cleaned_data)
+        try:
+            case = services.case_open_for(key=data.pop("number"), actor=request.user, **data)
+        except SERVICE_ERRORS as exc:
+            form.add_service_errors(exc)
         else:
-            try:
-                case = services.case_open(
-                    outlet=order.outlet, customer=order.customer, work_order=order, actor=request.user, **data
-                )
-            except SERVICE_ERRORS as exc:
-                form.add_service_errors(exc)
-            else:
-                return redirect("complaint-detail", pk=case.pk)
+            return redirect("complaint-detail", pk=case.pk)
     return render(request, "complaints/new.html", {"form": form})
 
 

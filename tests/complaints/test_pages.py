@@ -183,3 +183,39 @@ def test_praise_shows_on_the_home_page_of_the_person_and_their_supervisor(networ
         'data-testid="home-praise"'
         not in client_for(network.staff[Role.DISPATCHER]).get(reverse("home"), follow=True).content.decode()
     )
+
+
+def test_a_complaint_without_a_work_order_is_opened_from_the_customers_phone(network, client_for):
+    from tests.workorders.factories import customer_with_product
+
+    customer, _product = customer_with_product(network.staff[Role.FRONT_DESK], network.a1, phones=("13912345678",))
+    clerk = client_for(network.staff[Role.HOTLINE])
+    fields = {"category": "attitude", "severity": "low", "description": "电话里态度差"}
+    unknown = clerk.post(reverse("complaint-new"), {"number": "13900000000", **fields})
+    assert unknown.status_code == 200 and unknown.context["form"].errors["number"]
+    clerk.post(reverse("complaint-new"), {"number": "139 1234 5678", **fields})
+    case = ComplaintCase.objects.get()
+    assert case.customer == customer and case.work_order is None and case.outlet == network.a1
+    # The supervisor works for the whole centre: the outlet must be named.
+    supervisor = client_for(network.staff[Role.SUPERVISOR])
+    ask = supervisor.post(reverse("complaint-new"), {"number": "13912345678", **fields})
+    assert ask.context["form"].errors["outlet"]
+    supervisor.post(reverse("complaint-new"), {"number": "13912345678", "outlet": network.a2.pk, **fields})
+    assert ComplaintCase.objects.filter(outlet=network.a2, customer=customer).exists()
+    clerk = client_for(network.staff[Role.HOTLINE])
+    api = clerk.post(
+        reverse("api-complaint-list"), {"customer_phone": "13912345678", **fields}, content_type="application/json"
+    )
+    assert api.status_code == 201 and api.json()["work_order"] is None
+    neither = clerk.post(reverse("api-complaint-list"), fields, content_type="application/json")
+    assert neither.status_code == 400
+
+
+def test_a_complaint_call_on_the_hotline_links_to_a_new_case(network, client_for):
+    from workorders.services import call_log
+
+    hl = network.staff[Role.HOTLINE]
+    call_log(outlet=network.a1, caller_phone="13912345678", call_type="complaint", summary="投诉态度", actor=hl)
+    call_log(outlet=network.a1, caller_phone="13912345679", call_type="consultation", summary="咨询", actor=hl)
+    page = client_for(hl).get(reverse("hotline")).content.decode()
+    assert page.count(reverse("complaint-new") + "?order=") == 1 and "?order=13912345678" in page
