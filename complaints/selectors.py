@@ -55,13 +55,17 @@ def open_case_counts(*, user, now: datetime) -> dict:
 
 
 def case_detail(*, user) -> QuerySet[ComplaintCase]:
-    return case_list(user=user).prefetch_related(
-        Prefetch("steps", queryset=CaseStep.objects.select_related("by")),
-        Prefetch("remedies", queryset=Remedy.objects.select_related("proposed_by", "decided_by")),
-        Prefetch(
-            "customer__bad_faith_flags", queryset=BadFaithFlag.objects.filter(active=True).select_related("set_by")
-        ),
-        "customer__phones",
+    return (
+        case_list(user=user)
+        .select_related("product__category__warranty_policy")
+        .prefetch_related(
+            Prefetch("steps", queryset=CaseStep.objects.select_related("by")),
+            Prefetch("remedies", queryset=Remedy.objects.select_related("proposed_by", "decided_by")),
+            Prefetch(
+                "customer__bad_faith_flags", queryset=BadFaithFlag.objects.filter(active=True).select_related("set_by")
+            ),
+            "customer__phones",
+        )
     )
 
 

@@ -21,6 +21,7 @@ from core.errors import ConflictError
 from core.messages import flash_refusal
 from core.pagination import keyset_page_for
 from workorders.selectors import work_order_list
+from workorders.services import warranty_after_repairs
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
 
@@ -65,6 +66,9 @@ def case_new(request):
 def _detail(request, case, **forms):
     return {
         "case": case,
+        "entitlement": warranty_after_repairs(case.product, prior_repairs=case.repeat_repairs)
+        if case.product_id
+        else None,
         "earlier": list(selectors.earlier_cases(user=request.user, case=case)[:10]),
         "history": list(work_order_list(user=request.user).filter(customer=case.customer_id).order_by("-id")[:10]),
         "step_form": forms.get("step") or StepForm(),

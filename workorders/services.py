@@ -158,7 +158,7 @@ def fault_type_for(*, water_or_drop_damage: bool) -> FaultType:
     return FaultType.HUMAN_DAMAGE if water_or_drop_damage else FaultType.PERFORMANCE
 
 
-def _evaluate(product: Product, *, fault_type: FaultType, on) -> Evaluation | None:
+def _evaluate(product: Product, *, fault_type: FaultType, on, prior_repairs: int = 0) -> Evaluation | None:
     """The product's 三包 decision under its category's policy; None when the category has none."""
     policy = product.category.warranty_policy
     if policy is None:
@@ -169,8 +169,15 @@ def _evaluate(product: Product, *, fault_type: FaultType, on) -> Evaluation | No
         fault_type=fault_type,
         has_proof=product.proof != Product.Proof.NONE and product.purchase_date is not None,
         production_date=product.production_date,
+        prior_repairs=prior_repairs,
     )
     return warranty_evaluate(policy_code=policy.code, case=case, today=on)
+
+
+def warranty_after_repairs(product: Product, *, prior_repairs: int) -> Evaluation | None:
+    """What the customer may choose today after `prior_repairs` repairs of the same fault (after two,
+    三包 usually allows an exchange or a return): the complaint handler's starting point."""
+    return _evaluate(product, fault_type=FaultType.PERFORMANCE, on=timezone.localdate(), prior_repairs=prior_repairs)
 
 
 def warranty_preview(*, category: ProductCategory, purchase_date, proof: str, water_or_drop_damage: bool):

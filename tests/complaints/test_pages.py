@@ -219,3 +219,32 @@ def test_a_complaint_call_on_the_hotline_links_to_a_new_case(network, client_for
     call_log(outlet=network.a1, caller_phone="13912345679", call_type="consultation", summary="咨询", actor=hl)
     page = client_for(hl).get(reverse("hotline")).content.decode()
     assert page.count(reverse("complaint-new") + "?order=") == 1 and "?order=13912345678" in page
+
+
+def test_a_repeat_repair_case_shows_what_the_warranty_allows_now(network, client_for):
+    from tests.complaints.test_services import _case
+    from tests.workorders.factories import customer_with_product
+    from workorders.services import work_order_receive
+
+    fd = network.staff[Role.FRONT_DESK]
+    customer, product = customer_with_product(fd, network.a1)
+    orders = [
+        work_order_receive(
+            outlet=network.a1,
+            customer=customer,
+            product=product,
+            channel="walk_in",
+            service_type="repair",
+            fault_description="不开机",
+            data_loss_acknowledged=True,
+            actor=fd,
+        )
+        for _ in range(2)
+    ]
+    repeat = _case(network, customer=customer, work_order=orders[-1])
+    page = client_for(network.staff[Role.SUPERVISOR]).get(reverse("complaint-detail", args=[repeat.pk]))
+    options = page.context["entitlement"].decision.options
+    assert "exchange" in options and 'data-testid="entitlement"' in page.content.decode()
+    plain = _case(network)  # its own order is the first repair of the fault
+    plain_page = client_for(network.staff[Role.HOTLINE]).get(reverse("complaint-detail", args=[plain.pk]))
+    assert plain_page.context["entitlement"].decision.options == ("free_repair",)
