@@ -78,6 +78,13 @@ def test_seed_demo_twice_duplicates_nothing():
 
     statuses = set(Callback.objects.values_list("status", flat=True))
     assert {"queued", "scheduled"} <= statuses  # due, overdue and future callbacks in the demo queue
+    from complaints.models import BadFaithFlag, ComplaintCase, Feedback, Remedy
+
+    assert set(ComplaintCase.objects.values_list("status", flat=True)) == set(ComplaintCase.Status.values)
+    assert ComplaintCase.objects.filter(escalated_at__isnull=False).count() == 2  # high severity, overdue
+    assert Remedy.objects.filter(status="awaiting_approval").count() == 1 and BadFaithFlag.objects.count() == 1
+    assert set(Feedback.objects.values_list("type", flat=True)) == set(Feedback.Type.values)
+    assert Callback.objects.filter(plan__code="complaint-confirmation", status="queued").count() == 1
     assert {u.role for u in User.objects.prefetch_related("groups")} == set(Role)
     assert User.objects.get(username="frontdesk").check_password("Service#2026")
 
