@@ -60,6 +60,8 @@ URLS = [
     (Role.ADMIN, "callback-plans"),
     (Role.SUPERVISOR, "callback-measures"),
     (Role.HOTLINE, "api-part-list"),
+    (Role.SUPERVISOR, "home-supervisor"),  # escalated cases, approvals, praise per staff member
+    (Role.ENGINEER, "home-engineer"),  # their own praise
 ]
 
 
