@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dispatch",
     "followups",
     "complaints",
+    "kpis",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,12 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules/bootstrap-icons/font"),
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
 ]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.staticfiles.VendorFileFinder",
+]
+VENDOR_FILES = {"vendor/echarts/echarts.min.js": BASE_DIR / "node_modules/echarts/dist/echarts.min.js"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -12,6 +12,7 @@ from dispatch import api as dispatch_api
 from dispatch import views as dispatch_views
 from followups import api as followup_api
 from followups import views as followup_views
+from kpis import views as kpi_views
 from warranty import api as warranty_api
 from warranty import views as warranty_views
 from workorders import api as workorder_api
@@ -216,6 +217,8 @@ urlpatterns = [
     path("complaints/new/", complaint_views.case_new, name="complaint-new"),
     path("complaints/<int:pk>/", complaint_views.case_detail, name="complaint-detail"),
     path("complaints/<int:pk>/<slug:action>/", complaint_views.case_act, name="complaint-act"),
+    path("kpis/", kpi_views.dashboard, name="kpi-dashboard"),
+    path("kpis/export/<slug:section>.<slug:fmt>", kpi_views.export, name="kpi-export"),
     path("complaints/remedies/<int:pk>/decide/", complaint_views.remedy_decide, name="remedy-decide"),
     path("feedback/", complaint_views.feedback_list, name="feedback-list"),
     path("feedback/new/", complaint_views.feedback_new, name="feedback-new"),

@@ -43,6 +43,7 @@ NAVIGATION = [
     NavItem("dispatch-board", _("Dispatch board"), "calendar3", perm="dispatch.dispatch_appointment"),
     NavItem("reconciliation", _("Visit reconciliation"), "clipboard-check", perm="dispatch.reconcile_appointment"),
     NavItem("call-queue", _("Call queue"), "telephone-outbound", perm="followups.change_callback"),
+    NavItem("kpi-dashboard", _("Service KPIs"), "bar-chart-line", perm="kpis.view_kpis"),
     NavItem("callback-measures", _("Callback rates"), "graph-up", perm="followups.view_callback_measures"),
     NavItem("complaint-list", _("Complaints"), "exclamation-octagon", perm="complaints.add_complaintcase"),
     NavItem("feedback-list", _("Feedback"), "chat-square-text", perm="complaints.add_feedback"),

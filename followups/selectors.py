@@ -60,13 +60,14 @@ def findings(*, user) -> QuerySet[Callback]:
     return call_queue_all(user=user).filter(Q(status=Callback.Status.FAILED) | Q(finding=True)).order_by("-id")
 
 
-def measures(*, user, since, until) -> dict:
-    """Callback on-time and completion rates for callbacks first due in [since, until), per outlet and
-    per clerk, computed by the database (two grouped queries)."""
+def measures(*, outlets, since, until) -> dict:
+    """Callback on-time and completion rates for callbacks of `outlets` (a queryset already limited to
+    the user's) first due in [since, until), per outlet and per clerk, computed by the database (two
+    grouped queries)."""
     first_call = CallbackAttempt.objects.filter(callback=OuterRef("pk")).order_by("at").values("at")[:1]
     base = (
-        scope(Callback.objects.exclude(status=Callback.Status.CANCELLED), user)
-        .filter(first_due_at__gte=since, first_due_at__lt=until)
+        Callback.objects.exclude(status=Callback.Status.CANCELLED)
+        .filter(outlet__in=outlets.values("pk"), first_due_at__gte=since, first_due_at__lt=until)
         .annotate(first_call=Subquery(first_call))
     )
     figures = {

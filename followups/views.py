@@ -12,6 +12,7 @@ from core.decorators import staff_page
 from core.errors import ConflictError
 from core.messages import flash_refusal
 from core.privacy import sees_personal_data
+from core.scoping import visible_outlets
 from followups import selectors, services
 from followups.forms import CallbackRequestForm, OutcomeForm, PlanForm
 from followups.models import Callback, CallbackPlan
@@ -126,7 +127,7 @@ def callback_measures(request):
         "since": since,
         "until": until,
         "grace_minutes": int(selectors.OVERDUE_AFTER.total_seconds() // 60),
-        **selectors.measures(user=request.user, since=start, until=end),
+        **selectors.measures(outlets=visible_outlets(request.user), since=start, until=end),
     }
     return render(request, "followups/measures.html", context)
 

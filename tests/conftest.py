@@ -58,6 +58,7 @@ SEED_MIGRATIONS = [
     ("followups.migrations.0002_seed_plans_and_permissions", "seed"),
     ("followups.migrations.0003_complaint_confirmation_trigger", "seed"),
     ("complaints.migrations.0002_seed_and_permissions", "seed"),
+    ("kpis.migrations.0002_permissions", "grant"),
 ]
 
 

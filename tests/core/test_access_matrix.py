@@ -172,6 +172,8 @@ EXPECTED = {
     "feedback-acknowledge": ("remedy", every(405, anon=405)),
     "callback-new": (None, only({HL, EN, SV})),
     "callback-measures": (None, only({SV, AD})),
+    "kpi-dashboard": (None, only({SV, AD})),
+    "kpi-export": ("kpi_export", only({SV, AD})),
     "callback-plans": (None, every(200)),
     "callback-plan-edit": ("plan", only({AD})),
     "api-callback-list": (None, every(200, anon=401)),
@@ -252,6 +254,8 @@ def _kwargs(kind, network):
         return {"pk": case.pk} if kind == "case" else {"pk": case.pk, "action": "step"}
     if kind == "remedy":
         return {"pk": 1}
+    if kind == "kpi_export":
+        return {"section": "delight", "fmt": "csv"}
     if kind == "plan":
         return {"pk": CallbackPlan.objects.get(code="service-72h").pk}
     if kind == "engineer":

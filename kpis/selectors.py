@@ -1,0 +1,794 @@
+"""The service KPIs, computed by the database: each section is one to three grouped aggregate
+queries over the rows of the chosen outlets and period, per outlet; totals are summed from those
+rows in Python (a few hundred outlets at most), so averages stay exact (sums over counts)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import ComplaintCase, Feedback
+from core.models import Outlet
+from dispatch.models import Appointment, AppointmentChange, LoanerUnit, VisitReport
+from followups.models import Callback
+from followups.selectors import measures as callback_measures
+from workorders.lifecycle import Status
+from workorders.models import Payment, WorkOrder, WorkOrderEvent
+
+REPAIR_GUARANTEE = timedelta(days=30)  # DOMAIN: a repair is guaranteed for 30 days
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures are about: outlets (already limited to the user's), a period [since, until)
+    in aware datetimes, and optionally one product category."""
+
+    outlets: QuerySet[Outlet]
+    since: datetime
+    until: datetime
+    category_id: int | None = None
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    unit: str = ""  # "%", "h", "¥", "" (a count or a rating)
+
+
+@dataclass
+class Figure:
+    label: str
+    value: object
+    unit: str
+    definition: str
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    definition: str
+    figures: list[Figure]
+    columns: list[Column]
+    rows: list[dict]
+    total: dict | None = None  # the "All" row under the table (not charted)
+    chart: dict = field(default_factory=dict)  # {"column": key, "label": key, "stack": [keys]}: bars per row
+
+
+def _pct(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _ratio(total, n, digits=1):
+    return round(total / n, digits) if n else None
+
+
+def _hours(duration: timedelta | None) -> float:
+    return duration.total_seconds() / 3600 if duration else 0.0
+
+
+def _per_outlet(queryset, outlet_field: str, **aggregates) -> dict[int, dict]:
+    """{outlet id: {aggregate: value}} in one grouped query."""
+    rows = queryset.order_by().values(outlet_field).annotate(**aggregates)
+    return {row.pop(outlet_field): row for row in rows}
+
+
+def _outlet_names(scope: Scope) -> dict[int, str]:
+    return dict(scope.outlets.order_by("code").values_list("pk", "name"))
+
+
+def _in(scope: Scope, queryset, *, outlet: str, category: str | None):
+    queryset = queryset.filter(**{f"{outlet}__in": scope.outlets.values("pk")})
+    if scope.category_id and category:
+        queryset = queryset.filter(**{category: scope.category_id})
+    return queryset
+
+
+def _rows(names: dict[int, str], grouped: dict[int, dict], derive) -> tuple[list[dict], dict]:
+    """One row per outlet that has data, plus the total row; `derive(row)` adds the rates."""
+    rows = []
+    total: dict = {}
+    for outlet_id, name in names.items():
+        values = grouped.get(outlet_id)
+        if not values:
+            continue
+        for key, value in values.items():
+            total[key] = value if total.get(key) is None else total[key] + (value or 0)
+        rows.append(derive({"outlet": name, **values}))
+    return rows, derive({"outlet": str(_("All")), **total}) if rows else {}
+
+
+def come_when_called(scope: Scope) -> Section:
+    """随叫随到: from the request to the first contact, arrivals within the agreed window, lateness,
+    reschedules."""
+    names = _outlet_names(scope)
+    first_booked = (
+        Appointment.objects.filter(work_order=OuterRef("pk"))
+        .order_by()
+        .values("work_order")
+        .annotate(m=Min("booked_at"))
+    )
+    requests = _in(
+        scope,
+        WorkOrder.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until),
+        outlet="outlet",
+        category="product__category_id",
+    ).annotate(first_contact=Subquery(first_booked.values("m")))
+    wait = ExpressionWrapper(F("first_contact") - F("created_at"), output_field=DurationField())
+    contacted = _per_outlet(
+        requests.filter(first_contact__isnull=False), "outlet", requests=Count("id"), wait=Sum(wait)
+    )
+    visits = _in(
+        scope,
+        Appointment.objects.filter(starts_at__gte=scope.since, starts_at__lt=scope.until),
+        outlet="outlet",
+        category="work_order__product__category_id",
+    )
+    arrived = Q(arrived_at__isnull=False)
+    arrivals = _per_outlet(
+        visits,
+        "outlet",
+        visits=Count("id", filter=arrived),
+        on_time=Count("id", filter=arrived & Q(late_minutes=0)),
+        late_15=Count("id", filter=arrived & Q(late_minutes__gte=1, late_minutes__lte=15)),
+        late_30=Count("id", filter=arrived & Q(late_minutes__gte=16, late_minutes__lte=30)),
+        late_60=Count("id", filter=arrived & Q(late_minutes__gte=31, late_minutes__lte=60)),
+        late_more=Count("id", filter=arrived & Q(late_minutes__gt=60)),
+        no_show=Count("id", filter=Q(status=Appointment.Status.NO_SHOW)),
+    )
+    changes = _per_outlet(
+        _in(
+            scope,
+            AppointmentChange.objects.filter(at__gte=scope.since, at__lt=scope.until),
+            outlet="appointment__outlet",
+            category="appointment__work_order__product__category_id",
+        ),
+        "appointment__outlet",
+        reschedules=Count("id", filter=Q(kind=AppointmentChange.Kind.RESCHEDULE)),
+        customer_asked=Count("id", filter=Q(kind=AppointmentChange.Kind.RESCHEDULE, customer_agreed=True)),
+        reassigns=Count("id", filter=Q(kind=AppointmentChange.Kind.REASSIGN)),
+    )
+    grouped = _merge(
+        contacted,
+        arrivals,
+        changes,
+        defaults={"requests": 0, "wait": timedelta(0), "visits": 0, "on_time": 0, "reschedules": 0, "reassigns": 0},
+    )
+
+    def derive(row):
+        row["first_contact_hours"] = _ratio(_hours(row["wait"]), row["requests"])
+        row["on_time_pct"] = _pct(row["on_time"], row["visits"])
+        row["reschedules_per_100"] = _ratio(100 * row["reschedules"], row["visits"])
+        return row
+
+    rows, total = _rows(names, grouped, derive)
+    return Section(
+        key="come-when-called",
+        title=str(_("随叫随到 Come when called")),
+        definition=str(_("How fast the customer is contacted and whether engineers arrive within the agreed window.")),
+        figures=[
+            Figure(
+                str(_("Request to first contact")),
+                total.get("first_contact_hours"),
+                "h",
+                str(
+                    _("Mean hours from receiving an on-site order to booking its first appointment with the customer.")
+                ),
+            ),
+            Figure(
+                str(_("Arrived within the window")),
+                total.get("on_time_pct"),
+                "%",
+                str(_("Share of visits (appointments starting in the period, engineer arrived) not late.")),
+            ),
+            Figure(
+                str(_("Reschedules per 100 visits")),
+                total.get("reschedules_per_100"),
+                "",
+                str(_("Reschedules recorded in the period for every 100 visits made.")),
+            ),
+            Figure(
+                str(_("Customer not home")),
+                total.get("no_show", 0),
+                "",
+                str(_("Appointments closed as “customer not home”.")),
+            ),
+        ],
+        columns=[
+            Column("outlet", str(_("Outlet"))),
+            Column("requests", str(_("Orders contacted"))),
+            Column("first_contact_hours", str(_("Hours to first contact")), "h"),
+            Column("visits", str(_("Visits"))),
+            Column("on_time_pct", str(_("On time")), "%"),
+            Column("late_15", str(_("Late 1–15 min"))),
+            Column("late_30", str(_("Late 16–30 min"))),
+            Column("late_60", str(_("Late 31–60 min"))),
+            Column("late_more", str(_("Late over 60 min"))),
+            Column("no_show", str(_("Not home"))),
+            Column("reschedules", str(_("Reschedules"))),
+            Column("customer_asked", str(_("Rescheduled with the customer's agreement"))),
+            Column("reassigns", str(_("Reassignments"))),
+            Column("reschedules_per_100", str(_("Reschedules per 100 visits"))),
+        ],
+        rows=rows,
+        total=total or None,
+        chart={"column": "on_time_pct", "stack": ["on_time", "late_15", "late_30", "late_60", "late_more"]},
+    )
+
+
+def _merge(*groups: dict[int, dict], defaults: dict) -> dict[int, dict]:
+    merged: dict[int, dict] = {}
+    for group in groups:
+        for outlet_id, values in group.items():
+            merged.setdefault(outlet_id, dict(defaults)).update(values)
+    return merged
+
+
+def fixed_on_arrival(scope: Scope) -> Section:
+    """到了就好: fixed at the first visit, orders needing two or more visits, pull-backs, and repairs of
+    the same product again within the 30-day repair guarantee or within warranty."""
+    names = _outlet_names(scope)
+    done_visits = (
+        Appointment.objects.filter(
+            work_order=OuterRef("pk"), status=Appointment.Status.DONE, purpose=Appointment.Purpose.SERVICE
+        )
+        .order_by()
+        .values("work_order")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    pulled = VisitReport.objects.filter(appointment__work_order=OuterRef("pk"), pulled_back=True)
+    orders = _in(
+        scope,
+        WorkOrder.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until),
+        outlet="outlet",
+        category="product__category_id",
+    )
+    earlier = WorkOrder.objects.filter(product=OuterRef("product"), created_at__lt=OuterRef("created_at"))
+    visited = orders.annotate(done_visits=Coalesce(Subquery(done_visits), 0), pulled=Exists(pulled)).filter(
+        done_visits__gte=1
+    )
+    onsite = _per_outlet(
+        visited,
+        "outlet",
+        onsite=Count("id"),
+        first_visit_fixed=Count("id", filter=Q(done_visits=1, pulled=False)),
+        two_plus=Count("id", filter=Q(done_visits__gte=2)),
+        pulled_back=Count("id", filter=Q(pulled=True)),
+    )
+    repeats = _per_outlet(
+        orders.annotate(
+            back_30=Exists(earlier.filter(created_at__gte=OuterRef("created_at") - REPAIR_GUARANTEE)),
+            back_warranty=Exists(earlier.filter(in_warranty=True)),
+        ),
+        "outlet",
+        orders=Count("id"),
+        repeat_30=Count("id", filter=Q(back_30=True)),
+        repeat_warranty=Count("id", filter=Q(back_warranty=True, in_warranty=True)),
+    )
+    grouped = _merge(
+        onsite, repeats, defaults={"onsite": 0, "first_visit_fixed": 0, "two_plus": 0, "pulled_back": 0, "orders": 0}
+    )
+
+    def derive(row):
+        row["first_visit_pct"] = _pct(row["first_visit_fixed"], row["onsite"])
+        row["repeat_30_pct"] = _pct(row.get("repeat_30", 0), row["orders"])
+        return row
+
+    rows, total = _rows(names, grouped, derive)
+    return Section(
+        key="fixed-on-arrival",
+        title=str(_("到了就好 Fixed on arrival")),
+        definition=str(_("Whether the first visit fixes the product and whether it comes back.")),
+        figures=[
+            Figure(
+                str(_("First-visit fix rate")),
+                total.get("first_visit_pct"),
+                "%",
+                str(_("Of the orders received in the period with a finished visit: one visit, no pull-back.")),
+            ),
+            Figure(
+                str(_("Orders needing 2+ visits")),
+                total.get("two_plus", 0),
+                "",
+                str(_("Orders received in the period with two or more finished service visits.")),
+            ),
+            Figure(
+                str(_("Pull-back repairs")),
+                total.get("pulled_back", 0),
+                "",
+                str(_("Orders whose product was taken to the bench from a visit (拉修).")),
+            ),
+            Figure(
+                str(_("Back within 30 days")),
+                total.get("repeat_30_pct"),
+                "%",
+                str(_("Share of orders whose product had another order in the 30 days before (repair guarantee).")),
+            ),
+            Figure(
+                str(_("Repeat repairs within warranty")),
+                total.get("repeat_warranty", 0),
+                "",
+                str(_("In-warranty orders whose product already had an in-warranty order before.")),
+            ),
+        ],
+        columns=[
+            Column("outlet", str(_("Outlet"))),
+            Column("onsite", str(_("Orders with a visit"))),
+            Column("first_visit_fixed", str(_("Fixed at the first visit"))),
+            Column("first_visit_pct", str(_("First-visit fix rate")), "%"),
+            Column("two_plus", str(_("2+ visits"))),
+            Column("pulled_back", str(_("Pulled back"))),
+            Column("orders", str(_("Orders received"))),
+            Column("repeat_30", str(_("Back within 30 days"))),
+            Column("repeat_30_pct", str(_("Back within 30 days")), "%"),
+            Column("repeat_warranty", str(_("Repeat repairs within warranty"))),
+        ],
+        rows=rows,
+        total=total or None,
+        chart={"column": "first_visit_pct"},
+    )
+
+
+def delight(scope: Scope) -> Section:
+    """创造感动: sign-off ratings, satisfaction cards, callback satisfaction, praise, refusals to sign."""
+    names = _outlet_names(scope)
+    reports = _in(
+        scope,
+        VisitReport.objects.filter(signed_off_at__gte=scope.since, signed_off_at__lt=scope.until),
+        outlet="appointment__outlet",
+        category="appointment__work_order__product__category_id",
+    )
+    signed = _per_outlet(
+        reports,
+        "appointment__outlet",
+        sign_offs=Count("id"),
+        rated=Count("rating_quality"),
+        quality_sum=Sum("rating_quality"),
+        attitude_sum=Sum("rating_attitude"),
+        satisfied=Count("id", filter=Q(satisfied=True)),
+        refused_to_sign=Count("id", filter=Q(signature="")),
+    )
+    cards = _per_outlet(
+        _in(
+            scope,
+            WorkOrder.objects.filter(
+                picked_up_at__gte=scope.since, picked_up_at__lt=scope.until, satisfaction_rating__isnull=False
+            ),
+            outlet="outlet",
+            category="product__category_id",
+        ),
+        "outlet",
+        cards=Count("id"),
+        card_sum=Sum("satisfaction_rating"),
+    )
+    reached = [Callback.Outcome.SATISFIED, Callback.Outcome.DISSATISFIED, Callback.Outcome.FAULT_BACK]
+    calls = _per_outlet(
+        _in(
+            scope,
+            Callback.objects.filter(completed_at__gte=scope.since, completed_at__lt=scope.until, outcome__in=reached),
+            outlet="outlet",
+            category="product__category_id",
+        ),
+        "outlet",
+        callbacks_reached=Count("id"),
+        callbacks_satisfied=Count("id", filter=Q(outcome=Callback.Outcome.SATISFIED)),
+    )
+    praise = _per_outlet(
+        _in(
+            scope,
+            Feedback.objects.filter(type=Feedback.Type.PRAISE, created_at__gte=scope.since, created_at__lt=scope.until),
+            outlet="outlet",
+            category="work_order__product__category_id",
+        ),
+        "outlet",
+        praise=Count("id"),
+    )
+    grouped = _merge(
+        signed,
+        cards,
+        calls,
+        praise,
+        defaults={
+            "sign_offs": 0,
+            "rated": 0,
+            "quality_sum": 0,
+            "attitude_sum": 0,
+            "satisfied": 0,
+            "refused_to_sign": 0,
+            "cards": 0,
+            "card_sum": 0,
+            "callbacks_reached": 0,
+            "callbacks_satisfied": 0,
+            "praise": 0,
+        },
+    )
+
+    def derive(row):
+        row["quality"] = _ratio(row["quality_sum"] or 0, row["rated"], 2)
+        row["attitude"] = _ratio(row["attitude_sum"] or 0, row["rated"], 2)
+        row["card"] = _ratio(row["card_sum"] or 0, row["cards"], 2)
+        row["callback_satisfied_pct"] = _pct(row["callbacks_satisfied"], row["callbacks_reached"])
+        return row
+
+    rows, total = _rows(names, grouped, derive)
+    return Section(
+        key="delight",
+        title=str(_("创造感动 Delight")),
+        definition=str(_("What customers say about the service: ratings, cards, callbacks and praise.")),
+        figures=[
+            Figure(
+                str(_("Repair quality")),
+                total.get("quality"),
+                "/5",
+                str(_("Mean quality rating given at on-site sign-offs in the period.")),
+            ),
+            Figure(
+                str(_("Service attitude")),
+                total.get("attitude"),
+                "/5",
+                str(_("Mean attitude rating given at on-site sign-offs in the period.")),
+            ),
+            Figure(
+                str(_("Satisfaction cards")),
+                total.get("card"),
+                "/5",
+                str(_("Mean rating on the satisfaction cards of walk-ins picked up in the period.")),
+            ),
+            Figure(
+                str(_("Satisfied on callbacks")),
+                total.get("callback_satisfied_pct"),
+                "%",
+                str(_("Of the callbacks that reached the customer in the period, the share satisfied.")),
+            ),
+            Figure(str(_("Praise received")), total.get("praise", 0), "", str(_("Praise recorded in the period."))),
+            Figure(
+                str(_("Sign-offs without a signature")),
+                total.get("refused_to_sign", 0),
+                "",
+                str(_("On-site sign-offs where the customer did not sign (the reason is recorded).")),
+            ),
+        ],
+        columns=[
+            Column("outlet", str(_("Outlet"))),
+            Column("sign_offs", str(_("Sign-offs"))),
+            Column("quality", str(_("Repair quality"))),
+            Column("attitude", str(_("Service attitude"))),
+            Column("satisfied", str(_("Satisfied at sign-off"))),
+            Column("refused_to_sign", str(_("Not signed"))),
+            Column("cards", str(_("Satisfaction cards"))),
+            Column("card", str(_("Card rating"))),
+            Column("callbacks_reached", str(_("Callbacks reached"))),
+            Column("callback_satisfied_pct", str(_("Satisfied on callbacks")), "%"),
+            Column("praise", str(_("Praise"))),
+        ],
+        rows=rows,
+        total=total or None,
+        chart={"column": "attitude"},
+    )
+
+
+def information(scope: Scope) -> Section:
+    """信息增值: suggestions and quality information captured and routed, open and acknowledged, by
+    department (one query) and by product model (one query)."""
+    routed = _in(
+        scope,
+        Feedback.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until).exclude(department=""),
+        outlet="outlet",
+        category="work_order__product__category_id",
+    )
+    figures = {"captured": Count("id"), "acknowledged": Count("id", filter=Q(acknowledged_at__isnull=False))}
+    labels = dict(Feedback.Department.choices)
+    rows = [
+        {**row, "department": str(labels.get(row["department"], row["department"]))}
+        for row in routed.order_by().values("department").annotate(**figures).order_by("department")
+    ]
+    for row in rows:
+        row["open"] = row["captured"] - row["acknowledged"]
+    captured = sum(r["captured"] for r in rows)
+    acknowledged = sum(r["acknowledged"] for r in rows)
+    return Section(
+        key="information",
+        title=str(_("信息增值 Information adds value")),
+        definition=str(_("Product-quality, spare-part and design feedback captured and routed to departments.")),
+        figures=[
+            Figure(
+                str(_("Captured and routed")),
+                captured,
+                "",
+                str(_("Suggestions and quality information routed to a department in the period.")),
+            ),
+            Figure(
+                str(_("Still open")),
+                captured - acknowledged,
+                "",
+                str(_("Of those, not yet acknowledged by the department.")),
+            ),
+        ],
+        columns=[
+            Column("department", str(_("Department"))),
+            Column("captured", str(_("Captured"))),
+            Column("acknowledged", str(_("Acknowledged"))),
+            Column("open", str(_("Open"))),
+        ],
+        rows=rows,
+        chart={"column": "captured", "label": "department"},
+    )
+
+
+def quality_by_model(scope: Scope) -> Section:
+    """信息增值 by product model: the ten models with the most routed feedback."""
+    routed = _in(
+        scope,
+        Feedback.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until).exclude(department=""),
+        outlet="outlet",
+        category="work_order__product__category_id",
+    )
+    rows = list(
+        routed.order_by()
+        .values("product_model")
+        .annotate(captured=Count("id"), acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)))
+        .order_by("-captured", "product_model")[:10]
+    )
+    for row in rows:
+        row["product_model"] = row["product_model"] or str(_("(no model)"))
+        row["open"] = row["captured"] - row["acknowledged"]
+    return Section(
+        key="quality-by-model",
+        title=str(_("Feedback by product model")),
+        definition=str(_("The ten product models with the most routed feedback in the period.")),
+        figures=[],
+        columns=[
+            Column("product_model", str(_("Product model"))),
+            Column("captured", str(_("Captured"))),
+            Column("acknowledged", str(_("Acknowledged"))),
+            Column("open", str(_("Open"))),
+        ],
+        rows=rows,
+        chart={"column": "captured", "label": "product_model"},
+    )
+
+
+def callbacks(scope: Scope) -> Section:
+    """Callbacks on time and completed (followups' own measure, for these outlets)."""
+    figures = callback_measures(outlets=scope.outlets, since=scope.since, until=scope.until)
+    rows = [{"outlet": r.pop("outlet__name"), **r} for r in figures["by_outlet"]]
+    due = sum(r["due"] for r in rows)
+    on_time = sum(r["on_time"] for r in rows)
+    done = sum(r["done"] for r in rows)
+    total = None
+    if rows:
+        total = {
+            "outlet": str(_("All")),
+            "due": due,
+            "on_time": on_time,
+            "done": done,
+            "failed": sum(r["failed"] for r in rows),
+            "open": sum(r["open"] for r in rows),
+            "on_time_rate": _pct(on_time, due),
+            "completion_rate": _pct(done, due),
+        }
+    return Section(
+        key="callbacks",
+        title=str(_("Callbacks")),
+        definition=str(_("Callbacks first due in the period: called on time (within two hours) and completed.")),
+        figures=[
+            Figure(str(_("On time")), _pct(on_time, due), "%", str(_("First call within two hours of the due time."))),
+            Figure(str(_("Completed")), _pct(done, due), "%", str(_("Reached the customer and recorded an outcome."))),
+        ],
+        columns=[
+            Column("outlet", str(_("Outlet"))),
+            Column("due", str(_("Due"))),
+            Column("on_time", str(_("On time"))),
+            Column("on_time_rate", str(_("On time")), "%"),
+            Column("done", str(_("Completed"))),
+            Column("completion_rate", str(_("Completed")), "%"),
+            Column("failed", str(_("Failed"))),
+            Column("open", str(_("Open"))),
+        ],
+        rows=rows,
+        total=total,
+        chart={"column": "on_time_rate"},
+    )
+
+
+def complaints(scope: Scope) -> Section:
+    """Complaint cases opened in the period by category: severity, escalated, closed, days to close."""
+    cases = _in(
+        scope,
+        ComplaintCase.objects.filter(opened_at__gte=scope.since, opened_at__lt=scope.until),
+        outlet="outlet",
+        category="product__category_id",
+    )
+    to_close = ExpressionWrapper(F("closed_at") - F("opened_at"), output_field=DurationField())
+    labels = dict(ComplaintCase.Category.choices)
+    rows = list(
+        cases.order_by()
+        .values("category")
+        .annotate(
+            opened=Count("id"),
+            high=Count("id", filter=Q(severity="high")),
+            escalated=Count("id", filter=Q(escalated_at__isnull=False)),
+            closed=Count("id", filter=Q(status=ComplaintCase.Status.CLOSED)),
+            close_time=Sum(to_close, filter=Q(status=ComplaintCase.Status.CLOSED)),
+        )
+        .order_by("-opened", "category")
+    )
+    for row in rows:
+        row["category"] = str(labels.get(row["category"], row["category"]))
+        row["days_to_close"] = _ratio(_hours(row.pop("close_time")) / 24, row["closed"])
+        row["open"] = row["opened"] - row["closed"]
+    opened = sum(r["opened"] for r in rows)
+    return Section(
+        key="complaints",
+        title=str(_("Complaints")),
+        definition=str(_("Complaint cases opened in the period, by category, and what became of them.")),
+        figures=[
+            Figure(str(_("Opened")), opened, "", str(_("Complaint cases opened in the period."))),
+            Figure(
+                str(_("Escalated")),
+                _pct(sum(r["escalated"] for r in rows), opened),
+                "%",
+                str(_("Share that went to a supervisor (manually, by severity, repeat repairs or a missed deadline).")),
+            ),
+            Figure(
+                str(_("Closed")),
+                _pct(sum(r["closed"] for r in rows), opened),
+                "%",
+                str(_("Share closed by the customer's “satisfied” on the confirmation call.")),
+            ),
+        ],
+        columns=[
+            Column("category", str(_("Category"))),
+            Column("opened", str(_("Opened"))),
+            Column("high", str(_("High severity"))),
+            Column("escalated", str(_("Escalated"))),
+            Column("closed", str(_("Closed"))),
+            Column("open", str(_("Open"))),
+            Column("days_to_close", str(_("Days to close"))),
+        ],
+        rows=rows,
+        chart={"column": "opened", "label": "category"},
+    )
+
+
+def turnaround(scope: Scope) -> Section:
+    """Walk-in repairs: hours from receipt to ready and from ready to pickup; revenue taken."""
+    names = _outlet_names(scope)
+    ready_at = (
+        WorkOrderEvent.objects.filter(work_order=OuterRef("pk"), to_status=Status.REPAIRED)
+        .order_by()
+        .values("work_order")
+        .annotate(m=Min("at"))
+        .values("m")
+    )
+    walk_ins = _in(
+        scope,
+        WorkOrder.objects.filter(channel="walk_in", picked_up_at__gte=scope.since, picked_up_at__lt=scope.until),
+        outlet="outlet",
+        category="product__category_id",
+    ).annotate(ready_at=Subquery(ready_at))
+    picked = _per_outlet(
+        walk_ins.filter(ready_at__isnull=False),
+        "outlet",
+        picked_up=Count("id"),
+        to_ready=Sum(ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())),
+        to_pickup=Sum(ExpressionWrapper(F("picked_up_at") - F("ready_at"), output_field=DurationField())),
+    )
+    revenue = _per_outlet(
+        _in(
+            scope,
+            Payment.objects.filter(received_at__gte=scope.since, received_at__lt=scope.until),
+            outlet="work_order__outlet",
+            category="work_order__product__category_id",
+        ),
+        "work_order__outlet",
+        payments=Count("id"),
+        revenue=Sum("amount"),
+    )
+    grouped = _merge(picked, revenue, defaults={"picked_up": 0, "to_ready": None, "to_pickup": None, "payments": 0})
+
+    def derive(row):
+        row["ready_hours"] = _ratio(_hours(row["to_ready"]), row["picked_up"])
+        row["pickup_hours"] = _ratio(_hours(row["to_pickup"]), row["picked_up"])
+        return row
+
+    rows, total = _rows(names, grouped, derive)
+    return Section(
+        key="turnaround",
+        title=str(_("Walk-in turnaround and revenue")),
+        definition=str(_("Walk-in repairs picked up in the period, and the money taken for out-of-warranty work.")),
+        figures=[
+            Figure(
+                str(_("Received to ready")),
+                total.get("ready_hours"),
+                "h",
+                str(_("Mean hours from receipt to “repaired”, for walk-ins picked up in the period.")),
+            ),
+            Figure(
+                str(_("Ready to pickup")),
+                total.get("pickup_hours"),
+                "h",
+                str(_("Mean hours from “repaired” to pickup.")),
+            ),
+            Figure(
+                str(_("Revenue")),
+                total.get("revenue"),
+                "¥",
+                str(_("Payments received in the period (out-of-warranty work).")),
+            ),
+        ],
+        columns=[
+            Column("outlet", str(_("Outlet"))),
+            Column("picked_up", str(_("Picked up"))),
+            Column("ready_hours", str(_("Hours to ready")), "h"),
+            Column("pickup_hours", str(_("Hours to pickup")), "h"),
+            Column("payments", str(_("Payments"))),
+            Column("revenue", str(_("Revenue")), "¥"),
+        ],
+        rows=rows,
+        total=total or None,
+        chart={"column": "ready_hours"},
+    )
+
+
+def loaners(scope: Scope) -> Section:
+    """Loaner units out now and overdue (a snapshot: the period does not apply)."""
+    names = _outlet_names(scope)
+    today = timezone.localdate()
+    units = _in(scope, LoanerUnit.objects.all(), outlet="outlet", category="category_id")
+    grouped = _per_outlet(
+        units,
+        "outlet",
+        units=Count("id"),
+        out=Count("id", filter=Q(status=LoanerUnit.Status.OUT)),
+        overdue=Count("id", filter=Q(status=LoanerUnit.Status.OUT, due_back__lt=today)),
+    )
+    rows, total = _rows(names, grouped, lambda row: row)
+    return Section(
+        key="loaners",
+        title=str(_("Loaners")),
+        definition=str(_("Loaner units now: lent out, and lent out past the agreed return date.")),
+        figures=[
+            Figure(str(_("Out")), total.get("out", 0), "", str(_("Loaner units lent to customers now."))),
+            Figure(str(_("Overdue")), total.get("overdue", 0), "", str(_("Lent out past the due date."))),
+        ],
+        columns=[
+            Column("outlet", str(_("Outlet"))),
+            Column("units", str(_("Units"))),
+            Column("out", str(_("Out"))),
+            Column("overdue", str(_("Overdue"))),
+        ],
+        rows=rows,
+        total=total or None,
+        chart={"column": "out"},
+    )
+
+
+SECTIONS = {
+    "come-when-called": come_when_called,
+    "fixed-on-arrival": fixed_on_arrival,
+    "delight": delight,
+    "information": information,
+    "quality-by-model": quality_by_model,
+    "callbacks": callbacks,
+    "complaints": complaints,
+    "turnaround": turnaround,
+    "loaners": loaners,
+}
