@@ -1,0 +1,85 @@
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.roles import Role
+from tests.factories import UserFactory
+from tests.kpis.test_measures import received, t
+from tests.workorders.factories import walk_in_order
+
+pytestmark = pytest.mark.django_db
+DAY_FILTER = {"period": "custom", "start": "2026-10-15", "end": "2026-10-15"}
+
+
+def _orders(network, n):
+    for _ in range(n):
+        received(walk_in_order(network.staff[Role.FRONT_DESK], network.a1), t(10))
+
+
+def _table(response, key):
+    section = next(s for s in response.context["sections"] if s.key == key)
+    return section
+
+
+def test_an_outlet_supervisor_sees_only_their_outlets(network, client_for):
+    _orders(network, 2)
+    fd_b = UserFactory(role=Role.FRONT_DESK, outlets=[network.b1])
+    received(walk_in_order(fd_b, network.b1), t(10))
+    outlet_supervisor = UserFactory(role=Role.SUPERVISOR, outlets=[network.b1])
+    page = client_for(outlet_supervisor).get(reverse("kpi-dashboard"), DAY_FILTER)
+    rows = _table(page, "fixed-on-arrival").rows
+    assert [(r["outlet"], r["orders"]) for r in rows] == [(network.b1.name, 1)]
+    # Asking for another centre's outlet does not widen the scope: the choice is refused.
+    refused = client_for(outlet_supervisor).get(reverse("kpi-dashboard"), {**DAY_FILTER, "outlet": network.a1.pk})
+    assert refused.context["form"].errors["outlet"]
+    centre = client_for(network.staff[Role.SUPERVISOR]).get(reverse("kpi-dashboard"), DAY_FILTER)
+    assert [(r["outlet"], r["orders"]) for r in _table(centre, "fixed-on-arrival").rows] == [(network.a1.name, 2)]
+    headquarters = client_for(network.staff[Role.ADMIN]).get(reverse("kpi-dashboard"), DAY_FILTER)
+    assert _table(headquarters, "fixed-on-arrival").total["orders"] == 3
+
+
+def test_the_exports_match_the_page(network, client_for):
+    _orders(network, 3)
+    client = client_for(network.staff[Role.SUPERVISOR])
+    page = client.get(reverse("kpi-dashboard"), DAY_FILTER)
+    section = _table(page, "fixed-on-arrival")
+    expected = [[str(r.get(c.key) if r.get(c.key) is not None else "") for c in section.columns] for r in section.rows]
+    expected.append(
+        [str(section.total.get(c.key) if section.total.get(c.key) is not None else "") for c in section.columns]
+    )
+    response = client.get(reverse("kpi-export", args=["fixed-on-arrival", "csv"]), DAY_FILTER)
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert lines[0][0] == section.columns[0].label and lines[1:] == expected
+    workbook = load_workbook(
+        io.BytesIO(b"".join(client.get(reverse("kpi-export", args=["fixed-on-arrival", "xlsx"]), DAY_FILTER)))
+    )
+    cells = [
+        [("" if v is None else str(v)) for v in row] for row in workbook.active.iter_rows(min_row=2, values_only=True)
+    ]
+    assert [row[0] for row in cells] == [row[0] for row in expected]
+    assert [row[6] for row in cells] == ["3", "3"]  # orders received, outlet and total
+    assert client.get(reverse("kpi-export", args=["nothing", "csv"])).status_code == 404
+
+
+def test_a_custom_period_needs_both_days_in_order(network, client_for):
+    client = client_for(network.staff[Role.SUPERVISOR])
+    bad = client.get(reverse("kpi-dashboard"), {"period": "custom", "start": "2026-10-15", "end": "2026-10-01"})
+    assert bad.status_code == 200 and bad.context["form"].errors["end"]
+
+
+def test_the_dashboard_runs_a_constant_number_of_queries(network, client_for):
+    client = client_for(network.staff[Role.SUPERVISOR])
+    _orders(network, 1)
+    client.get(reverse("kpi-dashboard"), DAY_FILTER)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("kpi-dashboard"), DAY_FILTER)
+    _orders(network, 5)
+    received(walk_in_order(UserFactory(role=Role.FRONT_DESK, outlets=[network.a2]), network.a2), t(10))
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse("kpi-dashboard"), DAY_FILTER)
+    assert len(more) == len(few)
