@@ -103,6 +103,7 @@ class Feedback(models.Model):
         verbose_name_plural = _("feedback")
         indexes = [
             models.Index(fields=["outlet", "type", "-id"], name="feedback_outlet_type"),
+            models.Index(fields=["outlet", "created_at"], name="feedback_outlet_received"),  # KPIs
             models.Index(
                 fields=["department", "-id"], condition=Q(acknowledged_at__isnull=True), name="feedback_open_by_dept"
             ),
@@ -183,6 +184,7 @@ class ComplaintCase(models.Model):
             # The supervisors' queue: escalated and not closed, oldest first.
             models.Index(fields=["escalated_at"], condition=~Q(status="closed"), name="case_escalated_open"),
             models.Index(fields=["customer", "status"], name="case_customer_status"),
+            models.Index(fields=["outlet", "opened_at"], name="case_outlet_opened"),  # KPIs per period
         ]
         constraints = [
             # Waiting for the customer means a confirmation call was asked for; closed means it said satisfied.

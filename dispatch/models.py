@@ -152,6 +152,7 @@ class AppointmentChange(models.Model):
         verbose_name = _("appointment change")
         verbose_name_plural = _("appointment changes")
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["at"], name="appt_change_at")]  # reschedules per period
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
@@ -217,6 +218,7 @@ class VisitReport(models.Model):
     class Meta:
         verbose_name = _("visit report")
         verbose_name_plural = _("visit reports")
+        indexes = [models.Index(fields=["signed_off_at"], name="visit_signed_off")]  # ratings per period
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating_quality__isnull=True) | Q(rating_quality__gte=1, rating_quality__lte=5),

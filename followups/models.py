@@ -134,6 +134,7 @@ class Callback(models.Model):
             # The call queue of an outlet, most urgent first.
             models.Index(fields=["outlet", "status", "due_at"], name="callback_outlet_queue"),
             models.Index(fields=["customer", "status"], name="callback_customer_status"),
+            models.Index(fields=["outlet", "completed_at"], name="callback_outlet_completed"),  # KPIs
         ]
         constraints = [
             models.CheckConstraint(

@@ -69,6 +69,8 @@ class Section:
     rows: list[dict]
     total: dict | None = None  # the "All" row under the table (not charted)
     chart: dict = field(default_factory=dict)  # {"column": key, "label": key, "stack": [keys]}: bars per row
+    # Rows drill down to the outlet's work orders received in the period, with these extra list filters.
+    drill: dict | None = None
 
 
 def _pct(part, whole):
@@ -110,7 +112,7 @@ def _rows(names: dict[int, str], grouped: dict[int, dict], derive) -> tuple[list
             continue
         for key, value in values.items():
             total[key] = value if total.get(key) is None else total[key] + (value or 0)
-        rows.append(derive({"outlet": name, **values}))
+        rows.append(derive({"outlet": name, "outlet_id": outlet_id, **values}))
     return rows, derive({"outlet": str(_("All")), **total}) if rows else {}
 
 
@@ -229,6 +231,7 @@ def come_when_called(scope: Scope) -> Section:
         rows=rows,
         total=total or None,
         chart={"column": "on_time_pct", "stack": ["on_time", "late_15", "late_30", "late_60", "late_more"]},
+        drill={},
     )
 
 
@@ -343,6 +346,7 @@ def fixed_on_arrival(scope: Scope) -> Section:
         rows=rows,
         total=total or None,
         chart={"column": "first_visit_pct"},
+        drill={},
     )
 
 

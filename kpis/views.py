@@ -1,5 +1,9 @@
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.decorators import staff_page
@@ -15,6 +19,9 @@ def dashboard(request):
     form = KpiFilterForm(request.GET or None, user=request.user)
     scope = form.scope()
     sections = [compute(scope) for compute in SECTIONS.values()]
+    for section in sections:
+        if section.drill is not None:
+            _add_drill_links(section, scope)
     context = {
         "form": form,
         "scope": scope,
@@ -23,6 +30,16 @@ def dashboard(request):
         "query": request.GET.urlencode(),
     }
     return render(request, "kpis/dashboard.html", context)
+
+
+def _add_drill_links(section, scope) -> None:
+    """Each outlet's row links to the work-order list with the same outlet, days and category."""
+    last_day = (scope.until - timedelta(days=1)).date()
+    common = {"received_from": scope.since.date().isoformat(), "received_to": last_day.isoformat(), **section.drill}
+    if scope.category_id:
+        common["category"] = scope.category_id
+    for row in section.rows:
+        row["drill_url"] = f"{reverse('work-order-list')}?{urlencode({'outlet': row['outlet_id'], **common})}"
 
 
 def _chart(section) -> dict:

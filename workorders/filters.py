@@ -10,7 +10,7 @@ from phonenumber_field.phonenumber import to_python
 
 from core.scoping import visible_outlets
 from workorders.lifecycle import OPEN_STATUSES, Status
-from workorders.models import WorkOrder
+from workorders.models import ProductCategory, WorkOrder
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -22,6 +22,9 @@ class WorkOrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     outlet = django_filters.ModelChoiceFilter(label=_("Outlet"), queryset=None)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=WorkOrder.Channel.choices)
+    category = django_filters.ModelChoiceFilter(
+        label=_("Product category"), field_name="product__category", queryset=ProductCategory.objects.all()
+    )
     owner = django_filters.NumberFilter(label=_("Responsible (staff id)"), field_name="owner_id")
     received_from = django_filters.DateFilter(label=_("Received from"), method="filter_from")
     received_to = django_filters.DateFilter(label=_("Received to"), method="filter_to")

@@ -206,6 +206,9 @@ class WorkOrder(models.Model):
             # The "overdue" filter.
             models.Index(fields=["outlet", "estimated_ready_at"], name="wo_outlet_ready"),
             models.Index(fields=["outlet", "requested_time"], name="wo_outlet_requested"),
+            # Service KPIs: orders received, and walk-ins picked up, per outlet and period.
+            models.Index(fields=["outlet", "created_at"], name="wo_outlet_received"),
+            models.Index(fields=["outlet", "picked_up_at"], name="wo_outlet_picked_up"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -287,6 +290,7 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["received_at"], name="payment_received")]  # revenue per period
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
 
     def __str__(self) -> str:

@@ -83,3 +83,14 @@ def test_the_dashboard_runs_a_constant_number_of_queries(network, client_for):
     with CaptureQueriesContext(connection) as more:
         client.get(reverse("kpi-dashboard"), DAY_FILTER)
     assert len(more) == len(few)
+
+
+def test_a_row_drills_down_to_the_orders_behind_it(network, client_for):
+    _orders(network, 2)
+    received(walk_in_order(network.staff[Role.FRONT_DESK], network.a1), t(10, day=t(0).date().replace(day=16)))
+    client = client_for(network.staff[Role.SUPERVISOR])
+    page = client.get(reverse("kpi-dashboard"), DAY_FILTER)
+    link = _table(page, "fixed-on-arrival").rows[0]["drill_url"]
+    assert f'href="{link.replace("&", "&amp;")}"' in page.content.decode()
+    orders = client.get(link)
+    assert orders.status_code == 200 and len(orders.context["page"].items) == 2

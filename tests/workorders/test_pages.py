@@ -124,7 +124,7 @@ def test_list_and_detail_run_a_constant_number_of_queries(rows, network, client_
     orders = [walk_in_order(clerk, network.a1) for _ in range(rows)]
     client = client_for(clerk)
     client.get(reverse("work-order-list"))
-    with django_assert_num_queries(7):  # session, user, 2x perms, groups, outlet choices, the page
+    with django_assert_num_queries(8):  # session, user, 2x perms, groups, outlet and category choices, the page
         client.get(reverse("work-order-list"), {"status": "received", "channel": "walk_in"})
     # session, user, perms x2, groups, order, phones, addresses, payments, waivers, events, staff for hand-over
     with django_assert_num_queries(12):
