@@ -218,6 +218,7 @@ urlpatterns = [
     path("complaints/<int:pk>/", complaint_views.case_detail, name="complaint-detail"),
     path("complaints/<int:pk>/<slug:action>/", complaint_views.case_act, name="complaint-act"),
     path("kpis/", kpi_views.dashboard, name="kpi-dashboard"),
+    path("kpis/scorecards/", kpi_views.scorecards, name="kpi-scorecards"),
     path("kpis/export/<slug:section>.<slug:fmt>", kpi_views.export, name="kpi-export"),
     path("complaints/remedies/<int:pk>/decide/", complaint_views.remedy_decide, name="remedy-decide"),
     path("feedback/", complaint_views.feedback_list, name="feedback-list"),

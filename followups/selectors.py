@@ -83,7 +83,7 @@ def measures(*, outlets, since, until) -> dict:
     by_clerk = list(
         base.filter(completed_by__isnull=False)
         .order_by()
-        .values("completed_by__name", "completed_by__username")
+        .values("completed_by", "completed_by__name", "completed_by__username")
         .annotate(done=Count("id"), on_time=figures["on_time"])
         .order_by("completed_by__name")
     )
@@ -92,7 +92,8 @@ def measures(*, outlets, since, until) -> dict:
         row["completion_rate"] = _rate(row["done"], row["due"])
     for row in by_clerk:
         row["on_time_rate"] = _rate(row["on_time"], row["done"])
-    return {"by_outlet": by_outlet, "by_clerk": by_clerk}
+    by_clerk_id = {r["completed_by"]: {"callbacks": r["done"], "callbacks_on_time": r["on_time"]} for r in by_clerk}
+    return {"by_outlet": by_outlet, "by_clerk": by_clerk, "by_clerk_id": by_clerk_id}
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -9,20 +9,31 @@ from django.utils.translation import gettext as _
 from core.decorators import staff_page
 from kpis import exports
 from kpis.forms import KpiFilterForm
-from kpis.selectors import SECTIONS
+from kpis.selectors import SCORECARDS, SECTIONS
 
 
 @staff_page(perm="kpis.view_kpis")
 def dashboard(request):
     """The four service standards and the other measures for the chosen outlets and period; each
     chart has its table underneath and each table exports with the same filters."""
+    return _page(request, SECTIONS, _("Service KPIs"))
+
+
+@staff_page(perm="kpis.view_kpis")
+def scorecards(request):
+    """The same measures per engineer and per clerk."""
+    return _page(request, SCORECARDS, _("Scorecards"))
+
+
+def _page(request, registry: dict, heading: str):
     form = KpiFilterForm(request.GET or None, user=request.user)
     scope = form.scope()
-    sections = [compute(scope) for compute in SECTIONS.values()]
+    sections = [compute(scope) for compute in registry.values()]
     for section in sections:
         if section.drill is not None:
             _add_drill_links(section, scope)
     context = {
+        "heading": heading,
         "form": form,
         "scope": scope,
         "sections": sections,
@@ -64,10 +75,10 @@ def _number(value):
 
 @staff_page(perm="kpis.view_kpis")
 def export(request, section: str, fmt: str):
-    if section not in SECTIONS or fmt not in ("csv", "xlsx"):
+    compute = SECTIONS.get(section) or SCORECARDS.get(section)
+    if compute is None or fmt not in ("csv", "xlsx"):
         raise Http404
-    form = KpiFilterForm(request.GET or None, user=request.user)
-    scope = form.scope()
-    table = SECTIONS[section](scope)
+    scope = KpiFilterForm(request.GET or None, user=request.user).scope()
+    table = compute(scope)
     filename = f"{section}-{scope.since:%Y%m%d}-{scope.until:%Y%m%d}"
     return exports.as_csv(table, filename) if fmt == "csv" else exports.as_xlsx(table, filename)

@@ -173,6 +173,7 @@ EXPECTED = {
     "callback-new": (None, only({HL, EN, SV})),
     "callback-measures": (None, only({SV, AD})),
     "kpi-dashboard": (None, only({SV, AD})),
+    "kpi-scorecards": (None, only({SV, AD})),
     "kpi-export": ("kpi_export", only({SV, AD})),
     "callback-plans": (None, every(200)),
     "callback-plan-edit": ("plan", only({AD})),

@@ -245,3 +245,46 @@ def test_the_category_filter(network):
     other = ProductCategory.objects.exclude(pk=category).first().pk
     assert selectors.fixed_on_arrival(scope([network.a1], category=category)).total["orders"] == 1
     assert selectors.fixed_on_arrival(scope([network.a1], category=other)).total is None
+
+
+def test_engineer_and_clerk_scorecards(network):
+    hl, fd = network.staff[Role.HOTLINE], network.staff[Role.FRONT_DESK]
+    liu, chen = engineer(network.a1, username="liu"), engineer(network.a1, username="chen")
+    first, second, third = (onsite_order(hl, network.a1) for _ in range(3))
+    for order in (first, second, third):
+        received(order, t(8))
+    ok = visit(first, liu, t(9), arrived_at=t(9, 5), status="done")
+    visit(second, liu, t(12), arrived_at=t(14, 30), late_minutes=30, status="done")
+    visit(third, chen, t(12), status="no_show")
+    for hour in (10, 11):  # two reschedules of one appointment: it still counts as one visit
+        AppointmentChange.objects.create(
+            appointment=ok,
+            kind="reschedule",
+            from_engineer=liu,
+            to_engineer=liu,
+            from_starts_at=t(hour),
+            from_ends_at=t(hour + 1),
+            to_starts_at=t(9),
+            to_ends_at=t(11),
+            reason="客户要求",
+            customer_agreed=True,
+            actor=hl,
+        )
+    VisitReport.objects.create(
+        appointment=ok, rating_quality=5, rating_attitude=4, signature="data:x", signed_off_at=t(11), updated_by=liu
+    )
+    Feedback.objects.create(
+        outlet=network.a1, type="praise", channel="callback", text="好", praised_staff=liu, created_by=hl
+    )
+    Feedback.objects.update(created_at=t(12))
+    walk_in = walk_in_order(fd, network.a1)
+    received(walk_in, t(10))
+
+    cards = {row["person"]: row for row in selectors.engineers(scope([network.a1])).rows}
+    assert set(cards) == {str(liu), str(chen)}
+    assert (cards[str(liu)]["visits"], cards[str(liu)]["on_time_pct"], cards[str(liu)]["reschedules"]) == (2, 50.0, 2)
+    assert (cards[str(liu)]["quality"], cards[str(liu)]["attitude"], cards[str(liu)]["praise"]) == (5.0, 4.0, 1)
+    assert (cards[str(chen)]["visits"], cards[str(chen)]["no_show"]) == (0, 1)
+
+    clerks = {row["person"]: row for row in selectors.clerks(scope([network.a1])).rows}
+    assert clerks[str(hl)]["orders"] == 3 and clerks[str(fd)]["orders"] == 1
