@@ -114,6 +114,10 @@ if DATABASES["default"].get("ENGINE") not in ("django.db.backends.postgresql", "
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a worker process started by a test can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+else:
+    # PostgreSQL's JIT compiles the larger report queries for 20-50 ms each and saves less than that on
+    # a dashboard's well-indexed aggregates (measured in BENCHMARKS.md): off for this application.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

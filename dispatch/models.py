@@ -218,7 +218,11 @@ class VisitReport(models.Model):
     class Meta:
         verbose_name = _("visit report")
         verbose_name_plural = _("visit reports")
-        indexes = [models.Index(fields=["signed_off_at"], name="visit_signed_off")]  # ratings per period
+        indexes = [
+            models.Index(fields=["signed_off_at"], name="visit_signed_off"),  # ratings per period
+            # Pull-backs are few: the KPI "fixed at the first visit" looks them up per order.
+            models.Index(fields=["appointment"], condition=Q(pulled_back=True), name="visit_pulled_back"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating_quality__isnull=True) | Q(rating_quality__gte=1, rating_quality__lte=5),

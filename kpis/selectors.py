@@ -5,6 +5,7 @@ rows in Python (a few hundred outlets at most), so averages stay exact (sums ove
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import (
     Count,
     DurationField,
@@ -91,6 +92,31 @@ def _per_outlet(queryset, outlet_field: str, **aggregates) -> dict[int, dict]:
     return {row.pop(outlet_field): row for row in rows}
 
 
+def _seconds(later: str, earlier: str) -> str:
+    """SQL for the seconds between two timestamp columns of the per-row values."""
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+    return f"(julianday({later}) - julianday({earlier})) * 86400"
+
+
+def _over_rows(rows: QuerySet, figures: dict[str, str]) -> dict[int, dict]:
+    """{outlet id: figures} aggregated over per-row values.
+
+    `rows` is a `.values("outlet", ...)` queryset whose columns may be correlated subqueries; the ORM
+    would copy such a subquery into every aggregate that uses it (PostgreSQL then runs it once per
+    row for each copy), so the rows are selected once, fenced (OFFSET 0 keeps PostgreSQL from
+    flattening them back), and grouped here. `figures` maps a name to an SQL aggregate over the
+    columns, e.g. "COUNT(*) FILTER (WHERE visits >= 1)".
+    """
+    sql, params = rows.order_by().query.sql_with_params()
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    columns = ", ".join(f"{aggregate} AS {name}" for name, aggregate in figures.items())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT outlet, {columns} FROM ({sql}{fence}) AS r GROUP BY outlet", params)  # noqa: S608
+        names = [c[0] for c in cursor.description]
+        return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
+
+
 def _outlet_names(scope: Scope) -> dict[int, str]:
     return dict(scope.outlets.order_by("code").values_list("pk", "name"))
 
@@ -128,13 +154,15 @@ def come_when_called(scope: Scope) -> Section:
     )
     requests = _in(
         scope,
-        WorkOrder.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until),
+        WorkOrder.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until).exclude(
+            channel=WorkOrder.Channel.WALK_IN
+        ),
         outlet="outlet",
         category="product__category_id",
     ).annotate(first_contact=Subquery(first_booked.values("m")))
-    wait = ExpressionWrapper(F("first_contact") - F("created_at"), output_field=DurationField())
-    contacted = _per_outlet(
-        requests.filter(first_contact__isnull=False), "outlet", requests=Count("id"), wait=Sum(wait)
+    contacted = _over_rows(
+        requests.values("outlet", "created_at", "first_contact"),
+        {"requests": "COUNT(first_contact)", "wait": f"SUM({_seconds('first_contact', 'created_at')})"},
     )
     visits = _in(
         scope,
@@ -170,11 +198,11 @@ def come_when_called(scope: Scope) -> Section:
         contacted,
         arrivals,
         changes,
-        defaults={"requests": 0, "wait": timedelta(0), "visits": 0, "on_time": 0, "reschedules": 0, "reassigns": 0},
+        defaults={"requests": 0, "wait": 0, "visits": 0, "on_time": 0, "reschedules": 0, "reassigns": 0},
     )
 
     def derive(row):
-        row["first_contact_hours"] = _ratio(_hours(row["wait"]), row["requests"])
+        row["first_contact_hours"] = _ratio((row["wait"] or 0) / 3600, row["requests"])
         row["on_time_pct"] = _pct(row["on_time"], row["visits"])
         row["reschedules_per_100"] = _ratio(100 * row["reschedules"], row["visits"])
         return row
@@ -264,29 +292,22 @@ def fixed_on_arrival(scope: Scope) -> Section:
         category="product__category_id",
     )
     earlier = WorkOrder.objects.filter(product=OuterRef("product"), created_at__lt=OuterRef("created_at"))
-    visited = orders.annotate(done_visits=Coalesce(Subquery(done_visits), 0), pulled=Exists(pulled)).filter(
-        done_visits__gte=1
-    )
-    onsite = _per_outlet(
-        visited,
-        "outlet",
-        onsite=Count("id"),
-        first_visit_fixed=Count("id", filter=Q(done_visits=1, pulled=False)),
-        two_plus=Count("id", filter=Q(done_visits__gte=2)),
-        pulled_back=Count("id", filter=Q(pulled=True)),
-    )
-    repeats = _per_outlet(
+    grouped = _over_rows(
         orders.annotate(
+            visits=Coalesce(Subquery(done_visits), 0),
+            pulled=Exists(pulled),
             back_30=Exists(earlier.filter(created_at__gte=OuterRef("created_at") - REPAIR_GUARANTEE)),
             back_warranty=Exists(earlier.filter(in_warranty=True)),
-        ),
-        "outlet",
-        orders=Count("id"),
-        repeat_30=Count("id", filter=Q(back_30=True)),
-        repeat_warranty=Count("id", filter=Q(back_warranty=True, in_warranty=True)),
-    )
-    grouped = _merge(
-        onsite, repeats, defaults={"onsite": 0, "first_visit_fixed": 0, "two_plus": 0, "pulled_back": 0, "orders": 0}
+        ).values("outlet", "visits", "pulled", "back_30", "back_warranty", "in_warranty"),
+        {
+            "orders": "COUNT(*)",
+            "onsite": "COUNT(*) FILTER (WHERE visits >= 1)",
+            "first_visit_fixed": "COUNT(*) FILTER (WHERE visits = 1 AND NOT pulled)",
+            "two_plus": "COUNT(*) FILTER (WHERE visits >= 2)",
+            "pulled_back": "COUNT(*) FILTER (WHERE visits >= 1 AND pulled)",
+            "repeat_30": "COUNT(*) FILTER (WHERE back_30)",
+            "repeat_warranty": "COUNT(*) FILTER (WHERE back_warranty AND in_warranty)",
+        },
     )
 
     def derive(row):
@@ -350,12 +371,21 @@ def fixed_on_arrival(scope: Scope) -> Section:
     )
 
 
+def _signed_off(scope: Scope) -> QuerySet[VisitReport]:
+    """Sign-offs of the visits made in the period (read through the appointments' outlet-and-start index)."""
+    return VisitReport.objects.filter(
+        appointment__starts_at__gte=scope.since,
+        appointment__starts_at__lt=scope.until,
+        signed_off_at__isnull=False,
+    )
+
+
 def delight(scope: Scope) -> Section:
     """创造感动: sign-off ratings, satisfaction cards, callback satisfaction, praise, refusals to sign."""
     names = _outlet_names(scope)
     reports = _in(
         scope,
-        VisitReport.objects.filter(signed_off_at__gte=scope.since, signed_off_at__lt=scope.until),
+        _signed_off(scope),
         outlet="appointment__outlet",
         category="appointment__work_order__product__category_id",
     )
@@ -441,13 +471,13 @@ def delight(scope: Scope) -> Section:
                 str(_("Repair quality")),
                 total.get("quality"),
                 "/5",
-                str(_("Mean quality rating given at on-site sign-offs in the period.")),
+                str(_("Mean quality rating given when signing off the visits of the period.")),
             ),
             Figure(
                 str(_("Service attitude")),
                 total.get("attitude"),
                 "/5",
-                str(_("Mean attitude rating given at on-site sign-offs in the period.")),
+                str(_("Mean attitude rating given when signing off the visits of the period.")),
             ),
             Figure(
                 str(_("Satisfaction cards")),
@@ -688,29 +718,30 @@ def turnaround(scope: Scope) -> Section:
         outlet="outlet",
         category="product__category_id",
     ).annotate(ready_at=Subquery(ready_at))
-    picked = _per_outlet(
-        walk_ins.filter(ready_at__isnull=False),
-        "outlet",
-        picked_up=Count("id"),
-        to_ready=Sum(ExpressionWrapper(F("ready_at") - F("created_at"), output_field=DurationField())),
-        to_pickup=Sum(ExpressionWrapper(F("picked_up_at") - F("ready_at"), output_field=DurationField())),
+    picked = _over_rows(
+        walk_ins.values("outlet", "created_at", "ready_at", "picked_up_at"),
+        {
+            "picked_up": "COUNT(ready_at)",
+            "to_ready": f"SUM({_seconds('ready_at', 'created_at')})",
+            "to_pickup": f"SUM({_seconds('picked_up_at', 'ready_at')})",
+        },
     )
     revenue = _per_outlet(
         _in(
             scope,
             Payment.objects.filter(received_at__gte=scope.since, received_at__lt=scope.until),
-            outlet="work_order__outlet",
+            outlet="outlet",
             category="work_order__product__category_id",
         ),
-        "work_order__outlet",
+        "outlet",
         payments=Count("id"),
         revenue=Sum("amount"),
     )
     grouped = _merge(picked, revenue, defaults={"picked_up": 0, "to_ready": None, "to_pickup": None, "payments": 0})
 
     def derive(row):
-        row["ready_hours"] = _ratio(_hours(row["to_ready"]), row["picked_up"])
-        row["pickup_hours"] = _ratio(_hours(row["to_pickup"]), row["picked_up"])
+        row["ready_hours"] = _ratio((row["to_ready"] or 0) / 3600, row["picked_up"])
+        row["pickup_hours"] = _ratio((row["to_pickup"] or 0) / 3600, row["picked_up"])
         return row
 
     rows, total = _rows(names, grouped, derive)
@@ -841,7 +872,7 @@ def engineers(scope: Scope) -> Section:
     reports = _per_outlet(
         _in(
             scope,
-            VisitReport.objects.filter(signed_off_at__gte=scope.since, signed_off_at__lt=scope.until),
+            _signed_off(scope),
             outlet="appointment__outlet",
             category="appointment__work_order__product__category_id",
         ),

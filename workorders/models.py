@@ -209,6 +209,8 @@ class WorkOrder(models.Model):
             # Service KPIs: orders received, and walk-ins picked up, per outlet and period.
             models.Index(fields=["outlet", "created_at"], name="wo_outlet_received"),
             models.Index(fields=["outlet", "picked_up_at"], name="wo_outlet_picked_up"),
+            # Repeat repairs: the same product's earlier orders, by time.
+            models.Index(fields=["product", "created_at"], name="wo_product_received"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -280,6 +282,8 @@ class Payment(models.Model):
         CARD = "card", _("Bank card")
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="payments")
+    # The order's outlet, kept on the row: revenue per outlet and period reads one index, not the orders.
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
     receipt_number = models.CharField(_("receipt number"), max_length=32, unique=True)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
     method = models.CharField(_("payment method"), max_length=10, choices=Method.choices)
@@ -290,7 +294,7 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["received_at", "id"]
-        indexes = [models.Index(fields=["received_at"], name="payment_received")]  # revenue per period
+        indexes = [models.Index(fields=["outlet", "received_at"], name="payment_outlet_received")]  # revenue
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
 
     def __str__(self) -> str:

@@ -616,6 +616,7 @@ def payment_take(*, work_order: WorkOrder, amount, method: str, actor) -> Paymen
         raise ValidationError({"payment_method": _("Pick how the customer pays.")})
     return Payment.objects.create(
         work_order=order,
+        outlet_id=order.outlet_id,
         receipt_number=f"R{order.number}-{order.payments.count() + 1}",
         amount=amount,
         method=method,

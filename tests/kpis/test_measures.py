@@ -192,7 +192,12 @@ def test_information_complaints_turnaround_and_loaners(network):
     WorkOrderEvent.objects.filter(work_order=order, to_status="repaired").update(at=t(14))
     WorkOrder.objects.filter(pk=order.pk).update(picked_up_at=t(10, day=DAY + dt.timedelta(days=1)))
     Payment.objects.create(
-        work_order=order, receipt_number="R1", amount=Decimal("120.00"), method="cash", received_by=fd
+        work_order=order,
+        outlet=network.a1,
+        receipt_number="R1",
+        amount=Decimal("120.00"),
+        method="cash",
+        received_by=fd,
     )
     Payment.objects.update(received_at=t(10, day=DAY + dt.timedelta(days=1)))
     two_days = scope([network.a1], last=DAY + dt.timedelta(days=1))
