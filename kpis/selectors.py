@@ -263,6 +263,37 @@ def come_when_called(scope: Scope) -> Section:
     )
 
 
+def reschedule_reasons(scope: Scope) -> Section:
+    """Why appointments were rescheduled in the period: the reasons given, most frequent first."""
+    changes = _in(
+        scope,
+        AppointmentChange.objects.filter(
+            kind=AppointmentChange.Kind.RESCHEDULE, at__gte=scope.since, at__lt=scope.until
+        ),
+        outlet="appointment__outlet",
+        category="appointment__work_order__product__category_id",
+    )
+    rows = list(
+        changes.order_by()
+        .values("reason")
+        .annotate(reschedules=Count("id"), customer_agreed=Count("id", filter=Q(customer_agreed=True)))
+        .order_by("-reschedules", "reason")[:15]
+    )
+    return Section(
+        key="reschedule-reasons",
+        title=str(_("Why visits were rescheduled")),
+        definition=str(_("The fifteen most frequent reasons given for reschedules in the period.")),
+        figures=[],
+        columns=[
+            Column("reason", str(_("Reason"))),
+            Column("reschedules", str(_("Reschedules"))),
+            Column("customer_agreed", str(_("Customer agreed"))),
+        ],
+        rows=rows,
+        chart={"column": "reschedules", "label": "reason"},
+    )
+
+
 def _merge(*groups: dict[int, dict], defaults: dict) -> dict[int, dict]:
     merged: dict[int, dict] = {}
     for group in groups:
@@ -818,6 +849,7 @@ def loaners(scope: Scope) -> Section:
 
 SECTIONS = {
     "come-when-called": come_when_called,
+    "reschedule-reasons": reschedule_reasons,
     "fixed-on-arrival": fixed_on_arrival,
     "delight": delight,
     "information": information,

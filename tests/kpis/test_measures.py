@@ -98,6 +98,8 @@ def test_come_when_called(network):
     assert total["on_time_pct"] == 50.0
     assert total["reschedules"] == 1 and total["reschedules_per_100"] == 50.0
     assert [f.value for f in section.figures] == [3.0, 50.0, 50.0, 1]
+    reasons = selectors.reschedule_reasons(scope([network.a1])).rows
+    assert reasons == [{"reason": "客户临时有事", "reschedules": 1, "customer_agreed": 1}]
 
 
 def test_fixed_on_arrival(network):
