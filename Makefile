@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test install lint migrations-check deploy-check messages
+.PHONY: run test install lint migrations-check deploy-check messages bench-data bench
 
 # Installs everything, prepares the database and demo data, and starts web + worker + beat.
 run: export DEBUG ?= true
@@ -53,3 +53,11 @@ deploy-check: $(VENV)/.installed
 	SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=true \
 	SECURE_HSTS_PRELOAD=true ALLOWED_HOSTS=service.example.com \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Benchmarks (BENCHMARKS.md): DATABASE_URL must name an empty PostgreSQL database for bench-data.
+bench-data: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py bench_data
+
+bench: install
+	$(BIN)/python manage.py bench

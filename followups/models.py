@@ -135,6 +135,10 @@ class Callback(models.Model):
             models.Index(fields=["outlet", "status", "due_at"], name="callback_outlet_queue"),
             models.Index(fields=["customer", "status"], name="callback_customer_status"),
             models.Index(fields=["outlet", "completed_at"], name="callback_outlet_completed"),  # KPIs
+            # The supervisor's findings: failed callbacks and contradicted records, newest first.
+            models.Index(
+                fields=["outlet", "-id"], condition=Q(status="failed") | Q(finding=True), name="callback_findings"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,6 +1,8 @@
 """The benchmark data generator loads consistent rows (every constraint holds: COPY would fail
 otherwise) and refuses a second run or a non-PostgreSQL database."""
 
+import json
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -30,3 +32,14 @@ def test_a_small_benchmark_data_set(migration_data):
         assert cursor.fetchone()[0] == 3001
     with pytest.raises(CommandError):
         call_command("bench_data", orders=10)
+
+
+def test_the_benchmark_runs_every_case_on_a_small_data_set(migration_data, settings, tmp_path):
+    settings.BASE_DIR = tmp_path
+    call_command("bench_data", orders=3000, centres=1, outlets_per_centre=2)
+    call_command("bench", requests=2, sweep=200)
+    results = json.loads((tmp_path / "var" / "bench" / "results.json").read_text())
+    cases = {r["case"].split(" ")[0] for r in results}
+    assert cases == {"1", "2", "3", "5", "6", "8"}
+    assert all(r["queries"] < 40 for r in results if "queries" in r)
+    assert next(r for r in results if r["case"].startswith("6"))["queued"] == 200

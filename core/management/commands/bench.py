@@ -1,0 +1,163 @@
+"""Run the benchmark cases against the benchmark data (`bench_data`) and write the results.
+
+Each case is requested many times in this process through Django's full request stack (middleware,
+view, template or serializer); the figures are the server time of each request (median and p95),
+the number of SQL queries per request, and the process's peak memory after the case. The results go
+to var/bench/results.json and var/bench/results.md; BENCHMARKS.md keeps the figures of record.
+"""
+
+import json
+import resource
+import statistics
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.pagination import Cursor
+
+from core.drf import KeysetPagination
+from core.models import ServiceCentre, User
+from followups.models import Callback
+from followups.services import callback_sweep
+from workorders.models import CustomerPhone, WorkOrder
+
+PAGE = 50
+
+
+class Command(BaseCommand):
+    help = "Run the benchmark cases against the benchmark data and write var/bench/results.{json,md}."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=50, help="requests per case (after one warm-up)")
+        parser.add_argument("--sweep", type=int, default=100_000, help="callbacks made due at once for the sweep")
+
+    def handle(self, *args, **opts):
+        if not ServiceCentre.objects.filter(code="bench-01").exists():
+            raise CommandError("No benchmark data here: run `manage.py bench_data` on this database first.")
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the in-process client's host
+        self.requests = opts["requests"]
+        self.results = []
+        # A centre supervisor reads the lists: an outlet holds fewer than 200 pages of orders.
+        supervisor = User.objects.get(username="bench-sv-01")
+        orders = WorkOrder.objects.filter(outlet__centre_id=supervisor.centre_id).order_by("-id")
+        closed = orders.filter(status="closed")
+        # The cursor a reader holds on page 200 (the last page of a smaller data set).
+        page_200_after = orders.values_list("id", flat=True)[min(200 * PAGE, orders.count()) - 1]
+        closed_200_after = closed.values_list("id", flat=True)[min(200 * PAGE, closed.count()) - 1]
+        sample = orders.order_by("id")[orders.count() // 2]
+        phone = CustomerPhone.objects.filter(customer_id=sample.customer_id).values_list("number", flat=True).first()
+        api = reverse("api-work-order-list")
+
+        client = Client()
+        client.force_login(supervisor, backend="django.contrib.auth.backends.ModelBackend")
+        list_url = reverse("work-order-list")
+        self._case("1 work-order list page, first page", client, list_url)
+        self._case("1 work-order list page, page 200", client, list_url, {"after": page_200_after})
+        filters = {"status": "closed", "channel": "walk_in"}
+        self._case("1 work-order list page, filtered, first page", client, list_url, filters)
+        self._case(
+            "1 work-order list page, filtered, page 200",
+            client,
+            list_url,
+            {**{"status": "closed"}, "after": closed_200_after},
+        )
+        self._case("1 work-order API, first page", client, api)
+        self._case("1 work-order API, page 200", client, self._api_cursor(api, page_200_after))
+        self._case("1 work-order API, filtered, first page", client, api, {"status": "closed"})
+        self._case(
+            "1 work-order API, filtered, page 200",
+            client,
+            self._api_cursor(api, closed_200_after),
+            {"status": "closed"},
+        )
+        self._case("2 search by phone", client, list_url, {"q": str(phone)})
+        self._case("2 search by order number", client, list_url, {"q": sample.number})
+        self._case("3 work-order detail with its timeline", client, reverse("work-order-detail", args=[sample.pk]))
+
+        self._sweep(opts["sweep"])
+        clerk = User.objects.get(username="bench-01-01-hotline-0")
+        client.force_login(clerk, backend="django.contrib.auth.backends.ModelBackend")
+        self._case("5 call queue of an outlet (after the sweep)", client, reverse("call-queue"))
+
+        client.force_login(supervisor, backend="django.contrib.auth.backends.ModelBackend")
+        centre = {"period": "last_quarter", "centre": supervisor.centre_id}
+        self._case("8 KPI dashboard, one centre, last quarter", client, reverse("kpi-dashboard"), centre)
+        self._case("8 KPI scorecards, one centre, last quarter", client, reverse("kpi-scorecards"), centre)
+        self._write()
+
+    def _api_cursor(self, url: str, after: int) -> str:
+        paginator = KeysetPagination()
+        paginator.base_url = url
+        return paginator.encode_cursor(Cursor(offset=0, reverse=False, position=str(after)))
+
+    def _case(self, name: str, client: Client, url: str, params: dict | None = None) -> None:
+        response = client.get(url, params or {})  # warm-up: caches, session, permissions
+        if response.status_code != 200:
+            raise CommandError(f"{name}: {url} answered {response.status_code}")
+        times, queries = [], []
+        for _ in range(self.requests):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                client.get(url, params or {})
+                times.append((time.perf_counter() - started) * 1000)
+            queries.append(len(captured))
+        times.sort()
+        result = {
+            "case": name,
+            "url": url,
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+            "queries": max(queries),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+        self.results.append(result)
+        self.stdout.write(f"{result['median_ms']:8.1f} {result['p95_ms']:8.1f} ms {result['queries']:3d} q  {name}")
+
+    def _sweep(self, count: int) -> None:
+        """Case 6: `count` scheduled callbacks across the network come due at once; one sweep queues them."""
+        now = timezone.now()
+        # The data set's callbacks are mostly made already: turn `count` of them back into callbacks
+        # that are due now, spread over every outlet, as if a backlog had built up.
+        ids = list(
+            Callback.objects.filter(status=Callback.Status.DONE, plan__trigger="purchase")
+            .order_by("pk")
+            .values_list("pk", flat=True)[:count]
+        )
+        Callback.objects.filter(pk__in=ids).update(
+            status=Callback.Status.SCHEDULED, due_at=now, outcome="", completed_at=None, completed_by=None
+        )
+        started = time.perf_counter()
+        queued = callback_sweep(now=now)
+        seconds = time.perf_counter() - started
+        with connection.cursor() as cursor:  # as autovacuum would after a change this large
+            cursor.execute("ANALYZE followups_callback")
+        self.results.append(
+            {"case": f"6 sweep: {queued} callbacks due at once", "wall_s": round(seconds, 2), "queued": queued}
+        )
+        self.stdout.write(f"{seconds:8.2f} s  6 sweep of {queued} callbacks")
+
+    def _write(self) -> None:
+        folder = Path(settings.BASE_DIR) / "var" / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "results.json").write_text(json.dumps(self.results, indent=2, ensure_ascii=False))
+        lines = [
+            f"Requests per case: {self.requests} (after a warm-up). Server time in-process, ms.",
+            "",
+            "| case | median | p95 | queries | peak RSS MB |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for r in self.results:
+            if "wall_s" in r:
+                lines.append(f"| {r['case']} | {r['wall_s']} s wall | | | |")
+            else:
+                lines.append(
+                    f"| {r['case']} | {r['median_ms']} | {r['p95_ms']} | {r['queries']} | {r['peak_rss_mb']} |"
+                )
+        (folder / "results.md").write_text("\n".join(lines) + "\n")
+        self.stdout.write(f"written: {folder / 'results.md'}")
