@@ -6,6 +6,7 @@ the number of SQL queries per request, and the process's peak memory after the c
 to var/bench/results.json and var/bench/results.md; BENCHMARKS.md keeps the figures of record.
 """
 
+import datetime as dt
 import json
 import resource
 import statistics
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
@@ -21,11 +23,14 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.pagination import Cursor
 
+from core.bulkload import CopyWriter, next_id
 from core.drf import KeysetPagination
-from core.models import ServiceCentre, User
+from core.models import Outlet, ServiceCentre, User
+from core.roles import Role
+from dispatch.models import Appointment, EngineerProfile
 from followups.models import Callback
 from followups.services import callback_sweep
-from workorders.models import CustomerPhone, WorkOrder
+from workorders.models import Customer, CustomerPhone, WorkOrder
 
 PAGE = 50
 
@@ -80,6 +85,12 @@ class Command(BaseCommand):
         self._case("2 search by order number", client, list_url, {"q": sample.number})
         self._case("3 work-order detail with its timeline", client, reverse("work-order-detail", args=[sample.pk]))
 
+        dispatcher, board_outlet, day = self._board_outlet()
+        client.force_login(dispatcher, backend="django.contrib.auth.backends.ModelBackend")
+        board = {"day": day.isoformat(), "outlet": board_outlet}
+        self._case("4 dispatch board, 200 engineers, 2,000 appointments", client, reverse("dispatch-board"), board)
+        self._case("4 dispatch board API, same day", client, reverse("api-dispatch-board"), board)
+
         self._sweep(opts["sweep"])
         clerk = User.objects.get(username="bench-01-01-hotline-0")
         client.force_login(clerk, backend="django.contrib.auth.backends.ModelBackend")
@@ -90,6 +101,69 @@ class Command(BaseCommand):
         self._case("8 KPI dashboard, one centre, last quarter", client, reverse("kpi-dashboard"), centre)
         self._case("8 KPI scorecards, one centre, last quarter", client, reverse("kpi-scorecards"), centre)
         self._write()
+
+    def _board_outlet(self, engineers: int = 200, per_engineer: int = 10):
+        """An outlet with `engineers` field engineers and `per_engineer` appointments each tomorrow
+        (made once, on the first run)."""
+        day = timezone.localdate() + dt.timedelta(days=1)
+        outlet = Outlet.objects.filter(code="bench-board").first()
+        if outlet is not None:
+            return User.objects.get(username="bench-board-dispatcher"), outlet.pk, day
+        centre = ServiceCentre.objects.get(code="bench-01")
+        outlet = Outlet.objects.create(code="bench-board", name="调度看板网点", centre=centre, address="上海市")
+        password = User.objects.get(username="bench-sv-01").password
+        groups = dict(Group.objects.values_list("name", "pk"))
+        dispatcher = User.objects.create(username="bench-board-dispatcher", name="调度员", password=password)
+        team = User.objects.bulk_create(
+            [User(username=f"bench-board-en-{n:03d}", name=f"工程师{n}", password=password) for n in range(engineers)]
+        )
+        User.groups.through.objects.bulk_create(
+            [User.groups.through(user_id=dispatcher.pk, group_id=groups[Role.DISPATCHER])]
+            + [User.groups.through(user_id=u.pk, group_id=groups[Role.ENGINEER]) for u in team]
+        )
+        User.outlets.through.objects.bulk_create(
+            [User.outlets.through(user_id=u.pk, outlet_id=outlet.pk) for u in [dispatcher, *team]]
+        )
+        EngineerProfile.objects.bulk_create([EngineerProfile(user=u, daily_capacity=per_engineer) for u in team])
+        customers = list(Customer.objects.order_by("pk").values_list("pk", "products__pk")[: engineers * per_engineer])
+        orders, appointments = CopyWriter(WorkOrder), CopyWriter(Appointment)
+        first_order, first_appointment = next_id(WorkOrder), next_id(Appointment)
+        now = timezone.now()
+        tz = timezone.get_default_timezone()
+        for n, (customer_id, product_id) in enumerate(customers):
+            engineer, slot = team[n // per_engineer], n % per_engineer
+            starts = dt.datetime.combine(day, dt.time(8, 30), tzinfo=tz) + dt.timedelta(minutes=45 * slot)
+            orders.add(
+                id=first_order + n,
+                number=f"BB{first_order + n:010d}",
+                status="scheduled",
+                channel="onsite_request",
+                service_type="repair",
+                outlet_id=outlet.pk,
+                owner_id=dispatcher.pk,
+                customer_id=customer_id,
+                product_id=product_id,
+                fault_description="不制冷",
+                address="上海市徐汇区",
+                created_at=now,
+                created_by_id=dispatcher.pk,
+                updated_at=now,
+            )
+            appointments.add(
+                id=first_appointment + n,
+                work_order_id=first_order + n,
+                outlet_id=outlet.pk,
+                engineer_id=engineer.pk,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(minutes=45),
+                booked_by_id=dispatcher.pk,
+                booked_at=now,
+            )
+        orders.close()
+        appointments.close()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE dispatch_appointment")
+        return dispatcher, outlet.pk, day
 
     def _api_cursor(self, url: str, after: int) -> str:
         paginator = KeysetPagination()
