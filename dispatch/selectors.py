@@ -151,8 +151,9 @@ def board(*, user, day: date, outlet=None) -> list[BoardRow]:
     view_start = start + timedelta(hours=DAY_FROM)
     span = (DAY_UNTIL - DAY_FROM) * 3600
     by_engineer: dict[int, list[BoardBlock]] = {}
+    tz = timezone.get_current_timezone()  # once: timezone.localtime() looks it up again for every call
     for pk, engineer_id, order_id, number, customer, category, starts_at, ends_at, status, flag in rows:
-        local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        local_start, local_end = starts_at.astimezone(tz), ends_at.astimezone(tz)
         left = max(0.0, (starts_at - view_start).total_seconds() / span * 100)
         width = max(1.5, (ends_at - starts_at).total_seconds() / span * 100)
         title = f"{local_start:%H:%M}–{local_end:%H:%M} {number} {customer} · {labels[status]}"

@@ -333,3 +333,14 @@ def test_the_parts_desk_shows_prices_from_the_fee_schedule_in_force(desk, client
     screen = Part.objects.create(code="screen", name="屏幕总成")
     stock_receive(outlet=desk.net.a1, part=screen, quantity=2, actor=desk.dp)
     assert "¥499.00" in client_for(desk.dp).get(reverse("parts")).content.decode()
+
+
+def test_the_board_escapes_what_customers_and_engineers_typed(desk, client_for):
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=9, hours=1)
+    customer = appointment.work_order.customer
+    customer.name = '<script>alert("x")</script>'
+    customer.save(update_fields=["name"])
+    Appointment.objects.filter(pk=appointment.pk).update(reassign_requested='"><img src=x onerror=alert(1)>')
+    page = client_for(desk.dp).get(reverse("dispatch-board"), {"day": next_workday().isoformat()}).content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page and "flagged" in page
