@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test install lint migrations-check deploy-check messages bench-data bench
+.PHONY: run test install lint migrations-check deploy-check messages bench-data bench bench-load
 
 # Installs everything, prepares the database and demo data, and starts web + worker + beat.
 run: export DEBUG ?= true
@@ -61,3 +61,7 @@ bench-data: install
 
 bench: install
 	$(BIN)/python manage.py bench
+
+bench-load: install
+	$(BIN)/pip install -q -r requirements-bench.txt
+	benchmarks/load.sh

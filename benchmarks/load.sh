@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Case 7 of BENCHMARKS.md: gunicorn on the benchmark database, then locust headless: API intake at full
+# speed, then the mixed workload of 50 staff. Results in var/bench/load-*.csv and load-summary.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${DATABASE_URL:?set DATABASE_URL to the benchmark database}"
+export DEBUG=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false ALLOWED_HOSTS=127.0.0.1
+export SECRET_KEY="${SECRET_KEY:-bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz}"
+WORKERS="${WORKERS:-4}" PORT="${PORT:-8100}" OUT=var/bench
+INTAKE_USERS="${INTAKE_USERS:-24}" MIXED_USERS="${MIXED_USERS:-50}"
+INTAKE_TIME="${INTAKE_TIME:-60s}" MIXED_TIME="${MIXED_TIME:-180s}"
+mkdir -p "$OUT"
+.venv/bin/python manage.py collectstatic --no-input -v 0
+.venv/bin/gunicorn config.wsgi -w "$WORKERS" -b "127.0.0.1:$PORT" --pid "$OUT/gunicorn.pid" \
+  --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" --daemon
+trap 'kill "$(cat "$OUT/gunicorn.pid")" 2>/dev/null || true; kill "$SAMPLER" 2>/dev/null || true' EXIT
+sleep 3
+# Peak resident memory of any gunicorn process, sampled every second.
+( peak=0; while true; do
+    for pid in $(pgrep -f "gunicorn config.wsgi"); do
+      rss=$(ps -o rss= -p "$pid" 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss
+    done; echo "$peak" > "$OUT/gunicorn-peak-rss-kb"; sleep 1; done ) &
+SAMPLER=$!
+LOCUST=(.venv/bin/locust -f benchmarks/locustfile.py --headless --host "http://127.0.0.1:$PORT" --only-summary)
+"${LOCUST[@]}" IntakeClerk -u "$INTAKE_USERS" -r "$INTAKE_USERS" -t "$INTAKE_TIME" --csv "$OUT/load-intake" \
+  > "$OUT/load-intake.txt" 2>&1 || true
+"${LOCUST[@]}" FrontDesk Hotline Dispatcher Engineer Supervisor -u "$MIXED_USERS" -r 10 -t "$MIXED_TIME" --csv "$OUT/load-mixed" \
+  > "$OUT/load-mixed.txt" 2>&1 || true
+{
+  echo "gunicorn workers: $WORKERS; intake users: $INTAKE_USERS for $INTAKE_TIME; mixed users: $MIXED_USERS for $MIXED_TIME"
+  echo "peak RSS of a gunicorn process: $(( $(cat "$OUT/gunicorn-peak-rss-kb") / 1024 )) MB"
+  echo "--- intake"; grep -E "Aggregated|create order" "$OUT/load-intake_stats.csv" || true
+  echo "--- mixed"; cat "$OUT/load-mixed_stats.csv"
+} > "$OUT/load-summary.txt"
+cat "$OUT/load-summary.txt"
