@@ -86,10 +86,10 @@ def _hours(duration: timedelta | None) -> float:
     return duration.total_seconds() / 3600 if duration else 0.0
 
 
-def _per_outlet(queryset, outlet_field: str, **aggregates) -> dict[int, dict]:
-    """{outlet id: {aggregate: value}} in one grouped query."""
-    rows = queryset.order_by().values(outlet_field).annotate(**aggregates)
-    return {row.pop(outlet_field): row for row in rows}
+def _grouped(queryset, by: str, **aggregates) -> dict[int, dict]:
+    """{id of `by` (an outlet, an engineer, a clerk): {aggregate: value}} in one grouped query."""
+    rows = queryset.order_by().values(by).annotate(**aggregates)
+    return {row.pop(by): row for row in rows}
 
 
 def _seconds(later: str, earlier: str) -> str:
@@ -128,6 +128,45 @@ def _in(scope: Scope, queryset, *, outlet: str, category: str | None):
     return queryset
 
 
+def _during(scope: Scope, queryset, field: str):
+    return queryset.filter(**{f"{field}__gte": scope.since, f"{field}__lt": scope.until})
+
+
+# The rows the sections count, each limited to the scope's outlets, period and category.
+
+
+def _orders_received(scope: Scope) -> QuerySet[WorkOrder]:
+    orders = _during(scope, WorkOrder.objects.all(), "created_at")
+    return _in(scope, orders, outlet="outlet", category="product__category_id")
+
+
+def _visits(scope: Scope) -> QuerySet[Appointment]:
+    """Appointments whose window starts in the period."""
+    visits = _during(scope, Appointment.objects.all(), "starts_at")
+    return _in(scope, visits, outlet="outlet", category="work_order__product__category_id")
+
+
+def _changes(scope: Scope) -> QuerySet[AppointmentChange]:
+    changes = _during(scope, AppointmentChange.objects.all(), "at")
+    return _in(scope, changes, outlet="appointment__outlet", category="appointment__work_order__product__category_id")
+
+
+def _signed_off(scope: Scope) -> QuerySet[VisitReport]:
+    """Sign-offs of the visits made in the period (read through the appointments' outlet-and-start index)."""
+    reports = _during(scope, VisitReport.objects.filter(signed_off_at__isnull=False), "appointment__starts_at")
+    return _in(scope, reports, outlet="appointment__outlet", category="appointment__work_order__product__category_id")
+
+
+def _feedback(scope: Scope, **kinds) -> QuerySet[Feedback]:
+    feedback = _during(scope, Feedback.objects.filter(**kinds), "created_at")
+    return _in(scope, feedback, outlet="outlet", category="work_order__product__category_id")
+
+
+def _cases_opened(scope: Scope) -> QuerySet[ComplaintCase]:
+    cases = _during(scope, ComplaintCase.objects.all(), "opened_at")
+    return _in(scope, cases, outlet="outlet", category="product__category_id")
+
+
 def _rows(names: dict[int, str], grouped: dict[int, dict], derive) -> tuple[list[dict], dict]:
     """One row per outlet that has data, plus the total row; `derive(row)` adds the rates."""
     rows = []
@@ -152,26 +191,18 @@ def come_when_called(scope: Scope) -> Section:
         .values("work_order")
         .annotate(m=Min("booked_at"))
     )
-    requests = _in(
-        scope,
-        WorkOrder.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until).exclude(
-            channel=WorkOrder.Channel.WALK_IN
-        ),
-        outlet="outlet",
-        category="product__category_id",
-    ).annotate(first_contact=Subquery(first_booked.values("m")))
+    requests = (
+        _orders_received(scope)
+        .exclude(channel=WorkOrder.Channel.WALK_IN)
+        .annotate(first_contact=Subquery(first_booked.values("m")))
+    )
     contacted = _over_rows(
         requests.values("outlet", "created_at", "first_contact"),
         {"requests": "COUNT(first_contact)", "wait": f"SUM({_seconds('first_contact', 'created_at')})"},
     )
-    visits = _in(
-        scope,
-        Appointment.objects.filter(starts_at__gte=scope.since, starts_at__lt=scope.until),
-        outlet="outlet",
-        category="work_order__product__category_id",
-    )
+    visits = _visits(scope)
     arrived = Q(arrived_at__isnull=False)
-    arrivals = _per_outlet(
+    arrivals = _grouped(
         visits,
         "outlet",
         visits=Count("id", filter=arrived),
@@ -182,13 +213,8 @@ def come_when_called(scope: Scope) -> Section:
         late_more=Count("id", filter=arrived & Q(late_minutes__gt=60)),
         no_show=Count("id", filter=Q(status=Appointment.Status.NO_SHOW)),
     )
-    changes = _per_outlet(
-        _in(
-            scope,
-            AppointmentChange.objects.filter(at__gte=scope.since, at__lt=scope.until),
-            outlet="appointment__outlet",
-            category="appointment__work_order__product__category_id",
-        ),
+    changes = _grouped(
+        _changes(scope),
         "appointment__outlet",
         reschedules=Count("id", filter=Q(kind=AppointmentChange.Kind.RESCHEDULE)),
         customer_asked=Count("id", filter=Q(kind=AppointmentChange.Kind.RESCHEDULE, customer_agreed=True)),
@@ -245,6 +271,7 @@ def come_when_called(scope: Scope) -> Section:
             Column("requests", str(_("Orders contacted"))),
             Column("first_contact_hours", str(_("Hours to first contact")), "h"),
             Column("visits", str(_("Visits"))),
+            Column("on_time", str(_("On time"))),
             Column("on_time_pct", str(_("On time")), "%"),
             Column("late_15", str(_("Late 1–15 min"))),
             Column("late_30", str(_("Late 16–30 min"))),
@@ -265,14 +292,7 @@ def come_when_called(scope: Scope) -> Section:
 
 def reschedule_reasons(scope: Scope) -> Section:
     """Why appointments were rescheduled in the period: the reasons given, most frequent first."""
-    changes = _in(
-        scope,
-        AppointmentChange.objects.filter(
-            kind=AppointmentChange.Kind.RESCHEDULE, at__gte=scope.since, at__lt=scope.until
-        ),
-        outlet="appointment__outlet",
-        category="appointment__work_order__product__category_id",
-    )
+    changes = _changes(scope).filter(kind=AppointmentChange.Kind.RESCHEDULE)
     rows = list(
         changes.order_by()
         .values("reason")
@@ -316,12 +336,7 @@ def fixed_on_arrival(scope: Scope) -> Section:
         .values("n")
     )
     pulled = VisitReport.objects.filter(appointment__work_order=OuterRef("pk"), pulled_back=True)
-    orders = _in(
-        scope,
-        WorkOrder.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until),
-        outlet="outlet",
-        category="product__category_id",
-    )
+    orders = _orders_received(scope)
     earlier = WorkOrder.objects.filter(product=OuterRef("product"), created_at__lt=OuterRef("created_at"))
     grouped = _over_rows(
         orders.annotate(
@@ -402,26 +417,11 @@ def fixed_on_arrival(scope: Scope) -> Section:
     )
 
 
-def _signed_off(scope: Scope) -> QuerySet[VisitReport]:
-    """Sign-offs of the visits made in the period (read through the appointments' outlet-and-start index)."""
-    return VisitReport.objects.filter(
-        appointment__starts_at__gte=scope.since,
-        appointment__starts_at__lt=scope.until,
-        signed_off_at__isnull=False,
-    )
-
-
 def delight(scope: Scope) -> Section:
     """创造感动: sign-off ratings, satisfaction cards, callback satisfaction, praise, refusals to sign."""
     names = _outlet_names(scope)
-    reports = _in(
-        scope,
+    signed = _grouped(
         _signed_off(scope),
-        outlet="appointment__outlet",
-        category="appointment__work_order__product__category_id",
-    )
-    signed = _per_outlet(
-        reports,
         "appointment__outlet",
         sign_offs=Count("id"),
         rated=Count("rating_quality"),
@@ -430,12 +430,10 @@ def delight(scope: Scope) -> Section:
         satisfied=Count("id", filter=Q(satisfied=True)),
         refused_to_sign=Count("id", filter=Q(signature="")),
     )
-    cards = _per_outlet(
+    cards = _grouped(
         _in(
             scope,
-            WorkOrder.objects.filter(
-                picked_up_at__gte=scope.since, picked_up_at__lt=scope.until, satisfaction_rating__isnull=False
-            ),
+            _during(scope, WorkOrder.objects.filter(satisfaction_rating__isnull=False), "picked_up_at"),
             outlet="outlet",
             category="product__category_id",
         ),
@@ -444,10 +442,10 @@ def delight(scope: Scope) -> Section:
         card_sum=Sum("satisfaction_rating"),
     )
     reached = [Callback.Outcome.SATISFIED, Callback.Outcome.DISSATISFIED, Callback.Outcome.FAULT_BACK]
-    calls = _per_outlet(
+    calls = _grouped(
         _in(
             scope,
-            Callback.objects.filter(completed_at__gte=scope.since, completed_at__lt=scope.until, outcome__in=reached),
+            _during(scope, Callback.objects.filter(outcome__in=reached), "completed_at"),
             outlet="outlet",
             category="product__category_id",
         ),
@@ -455,16 +453,7 @@ def delight(scope: Scope) -> Section:
         callbacks_reached=Count("id"),
         callbacks_satisfied=Count("id", filter=Q(outcome=Callback.Outcome.SATISFIED)),
     )
-    praise = _per_outlet(
-        _in(
-            scope,
-            Feedback.objects.filter(type=Feedback.Type.PRAISE, created_at__gte=scope.since, created_at__lt=scope.until),
-            outlet="outlet",
-            category="work_order__product__category_id",
-        ),
-        "outlet",
-        praise=Count("id"),
-    )
+    praise = _grouped(_feedback(scope, type=Feedback.Type.PRAISE), "outlet", praise=Count("id"))
     grouped = _merge(
         signed,
         cards,
@@ -552,12 +541,7 @@ def delight(scope: Scope) -> Section:
 def information(scope: Scope) -> Section:
     """信息增值: suggestions and quality information captured and routed, open and acknowledged, by
     department (one query) and by product model (one query)."""
-    routed = _in(
-        scope,
-        Feedback.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until).exclude(department=""),
-        outlet="outlet",
-        category="work_order__product__category_id",
-    )
+    routed = _feedback(scope).exclude(department="")
     figures = {"captured": Count("id"), "acknowledged": Count("id", filter=Q(acknowledged_at__isnull=False))}
     labels = dict(Feedback.Department.choices)
     rows = [
@@ -599,12 +583,7 @@ def information(scope: Scope) -> Section:
 
 def quality_by_model(scope: Scope) -> Section:
     """信息增值 by product model: the ten models with the most routed feedback."""
-    routed = _in(
-        scope,
-        Feedback.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until).exclude(department=""),
-        outlet="outlet",
-        category="work_order__product__category_id",
-    )
+    routed = _feedback(scope).exclude(department="")
     rows = list(
         routed.order_by()
         .values("product_model")
@@ -675,12 +654,7 @@ def callbacks(scope: Scope) -> Section:
 
 def complaints(scope: Scope) -> Section:
     """Complaint cases opened in the period by category: severity, escalated, closed, days to close."""
-    cases = _in(
-        scope,
-        ComplaintCase.objects.filter(opened_at__gte=scope.since, opened_at__lt=scope.until),
-        outlet="outlet",
-        category="product__category_id",
-    )
+    cases = _cases_opened(scope)
     to_close = ExpressionWrapper(F("closed_at") - F("opened_at"), output_field=DurationField())
     labels = dict(ComplaintCase.Category.choices)
     rows = list(
@@ -745,7 +719,7 @@ def turnaround(scope: Scope) -> Section:
     )
     walk_ins = _in(
         scope,
-        WorkOrder.objects.filter(channel="walk_in", picked_up_at__gte=scope.since, picked_up_at__lt=scope.until),
+        _during(scope, WorkOrder.objects.filter(channel=WorkOrder.Channel.WALK_IN), "picked_up_at"),
         outlet="outlet",
         category="product__category_id",
     ).annotate(ready_at=Subquery(ready_at))
@@ -757,10 +731,10 @@ def turnaround(scope: Scope) -> Section:
             "to_pickup": f"SUM({_seconds('picked_up_at', 'ready_at')})",
         },
     )
-    revenue = _per_outlet(
+    revenue = _grouped(
         _in(
             scope,
-            Payment.objects.filter(received_at__gte=scope.since, received_at__lt=scope.until),
+            _during(scope, Payment.objects.all(), "received_at"),
             outlet="outlet",
             category="work_order__product__category_id",
         ),
@@ -819,7 +793,7 @@ def loaners(scope: Scope) -> Section:
     names = _outlet_names(scope)
     today = timezone.localdate()
     units = _in(scope, LoanerUnit.objects.all(), outlet="outlet", category="category_id")
-    grouped = _per_outlet(
+    grouped = _grouped(
         units,
         "outlet",
         units=Count("id"),
@@ -885,14 +859,9 @@ def _names(ids) -> dict:
 def engineers(scope: Scope) -> Section:
     """Per engineer: visits, arrivals on time, no-shows, sign-off ratings, unsigned records, pull-backs,
     praise (three grouped queries and one for the names)."""
-    visits = _in(
-        scope,
-        Appointment.objects.filter(starts_at__gte=scope.since, starts_at__lt=scope.until),
-        outlet="outlet",
-        category="work_order__product__category_id",
-    )
+    visits = _visits(scope)
     arrived = Q(arrived_at__isnull=False)
-    by_visit = _per_outlet(
+    by_visit = _grouped(
         visits,
         "engineer",
         # distinct: the join with the changes repeats an appointment once per change
@@ -901,13 +870,8 @@ def engineers(scope: Scope) -> Section:
         no_show=Count("id", filter=Q(status=Appointment.Status.NO_SHOW), distinct=True),
         reschedules=Count("changes", filter=Q(changes__kind=AppointmentChange.Kind.RESCHEDULE), distinct=True),
     )
-    reports = _per_outlet(
-        _in(
-            scope,
-            _signed_off(scope),
-            outlet="appointment__outlet",
-            category="appointment__work_order__product__category_id",
-        ),
+    reports = _grouped(
+        _signed_off(scope),
         "appointment__engineer",
         sign_offs=Count("id"),
         rated=Count("rating_quality"),
@@ -916,15 +880,8 @@ def engineers(scope: Scope) -> Section:
         not_signed=Count("id", filter=Q(signature="")),
         pulled_back=Count("id", filter=Q(pulled_back=True)),
     )
-    praise = _per_outlet(
-        _in(
-            scope,
-            Feedback.objects.filter(
-                type=Feedback.Type.PRAISE, created_at__gte=scope.since, created_at__lt=scope.until
-            ).filter(praised_staff__in=visits.values("engineer")),
-            outlet="outlet",
-            category=None,
-        ),
+    praise = _grouped(
+        _feedback(scope, type=Feedback.Type.PRAISE).filter(praised_staff__in=visits.values("engineer")),
         "praised_staff",
         praise=Count("id"),
     )
@@ -976,38 +933,15 @@ def engineers(scope: Scope) -> Section:
 
 def clerks(scope: Scope) -> Section:
     """Per clerk: orders taken in, callbacks made and on time, complaint cases handled and closed, praise."""
-    received_orders = _per_outlet(
-        _in(
-            scope,
-            WorkOrder.objects.filter(created_at__gte=scope.since, created_at__lt=scope.until),
-            outlet="outlet",
-            category="product__category_id",
-        ),
-        "created_by",
-        orders=Count("id"),
-    )
+    received_orders = _grouped(_orders_received(scope), "created_by", orders=Count("id"))
     calls = callback_measures(outlets=scope.outlets, since=scope.since, until=scope.until)["by_clerk_id"]
-    cases = _per_outlet(
-        _in(
-            scope,
-            ComplaintCase.objects.filter(opened_at__gte=scope.since, opened_at__lt=scope.until),
-            outlet="outlet",
-            category="product__category_id",
-        ),
+    cases = _grouped(
+        _cases_opened(scope),
         "handler",
         cases=Count("id"),
         cases_closed=Count("id", filter=Q(status=ComplaintCase.Status.CLOSED)),
     )
-    praise = _per_outlet(
-        _in(
-            scope,
-            Feedback.objects.filter(type=Feedback.Type.PRAISE, created_at__gte=scope.since, created_at__lt=scope.until),
-            outlet="outlet",
-            category=None,
-        ),
-        "praised_staff",
-        praise=Count("id"),
-    )
+    praise = _grouped(_feedback(scope, type=Feedback.Type.PRAISE), "praised_staff", praise=Count("id"))
     people = set(received_orders) | set(calls) | set(cases)
     praise = {pk: values for pk, values in praise.items() if pk in people}
     defaults = {"orders": 0, "callbacks": 0, "callbacks_on_time": 0, "cases": 0, "cases_closed": 0, "praise": 0}

@@ -2,7 +2,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -62,7 +62,7 @@ def _chart(section) -> dict:
     return {
         "labels": [str(r.get(label)) for r in section.rows],
         "series": [
-            {"name": titles.get(key, str(_("On time"))), "data": [_number(r.get(key)) for r in section.rows]}
+            {"name": titles[key], "data": [_number(r.get(key)) for r in section.rows]}
             | ({"stack": "all"} if stacked else {})
             for key in keys
         ],
@@ -78,7 +78,10 @@ def export(request, section: str, fmt: str):
     compute = SECTIONS.get(section) or SCORECARDS.get(section)
     if compute is None or fmt not in ("csv", "xlsx"):
         raise Http404
-    scope = KpiFilterForm(request.GET or None, user=request.user).scope()
+    form = KpiFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and not form.is_valid():  # the page says what is wrong; never export another period
+        return redirect(f"{reverse('kpi-dashboard')}?{request.GET.urlencode()}")
+    scope = form.scope()
     table = compute(scope)
     filename = f"{section}-{scope.since:%Y%m%d}-{scope.until:%Y%m%d}"
     return exports.as_csv(table, filename) if fmt == "csv" else exports.as_xlsx(table, filename)

@@ -70,6 +70,10 @@ def test_a_custom_period_needs_both_days_in_order(network, client_for):
     client = client_for(network.staff[Role.SUPERVISOR])
     bad = client.get(reverse("kpi-dashboard"), {"period": "custom", "start": "2026-10-15", "end": "2026-10-01"})
     assert bad.status_code == 200 and bad.context["form"].errors["end"]
+    bad_export = client.get(
+        reverse("kpi-export", args=["delight", "csv"]), {"period": "custom", "start": "2026-10-15", "end": "2026-10-01"}
+    )
+    assert bad_export.status_code == 302 and bad_export.url.startswith(reverse("kpi-dashboard") + "?period=custom")
 
 
 @pytest.mark.parametrize("url_name", ["kpi-dashboard", "kpi-scorecards"])
