@@ -95,16 +95,18 @@ def _pass_on_praise(feedback: Feedback) -> None:
     staff = feedback.praised_staff
     context = {"staff": str(staff), "channel": Feedback.Channel(feedback.channel).label, "text": feedback.text}
     supervisors = outlet_staff(feedback.outlet, role=Role.SUPERVISOR).exclude(pk=staff.pk)
-    for pk, phone, language in [
-        (staff.pk, staff.phone, staff.language),
-        *supervisors.values_list("pk", "phone", "language"),
-    ]:
+    _message_staff([staff, *supervisors], kind="praise_received", context=context, key=f"praise:{feedback.pk}")
+
+
+def _message_staff(people, *, kind: str, context: dict, key: str) -> None:
+    """A message to each staff member's phone, in their language (once per person and `key`)."""
+    for person in people:
         notification_enqueue(
-            kind="praise_received",
-            to=str(phone or ""),
+            kind=kind,
+            to=str(person.phone or ""),
             context=context,
-            key=f"praise:{feedback.pk}:{pk}",
-            language=language,
+            key=f"{key}:{person.pk}",
+            language=person.language,
         )
 
 
@@ -166,14 +168,8 @@ def _escalate(case: ComplaintCase, reason: str, actor) -> None:
         "outlet": case.outlet.name,
         "reason": reason,
     }
-    for pk, phone, language in outlet_staff(case.outlet, role=Role.SUPERVISOR).values_list("pk", "phone", "language"):
-        notification_enqueue(
-            kind="complaint_escalated",
-            to=str(phone or ""),
-            context=context,
-            key=f"escalated:{case.pk}:{pk}",
-            language=language,
-        )
+    supervisors = outlet_staff(case.outlet, role=Role.SUPERVISOR)
+    _message_staff(supervisors, kind="complaint_escalated", context=context, key=f"escalated:{case.pk}")
 
 
 @transaction.atomic
