@@ -22,7 +22,7 @@ from complaints.models import (
 )
 from core.notify import notification_enqueue
 from core.roles import Role
-from core.scoping import outlet_staff, visible_outlets, visible_staff
+from core.scoping import in_scope, outlet_staff, visible_outlets, visible_staff
 from followups.models import Callback, CallbackPlan
 from followups.services import callbacks_schedule
 from workorders.models import WorkOrder
@@ -35,7 +35,7 @@ def _require(actor, perm: str) -> None:
 
 
 def _require_outlet(actor, outlet) -> None:
-    if not visible_outlets(actor).filter(pk=outlet.pk).exists():
+    if not in_scope(actor, outlet.pk):
         raise PermissionDenied(_("This outlet is not one of yours."))
 
 

@@ -1,24 +1,54 @@
 """The one scoping function: every page, API endpoint and export limits its queryset with it.
 
 Staff see their own outlets, centre staff every outlet of their centre, headquarters all.
-The limit is a subquery, so scoping adds no query of its own.
+
+The user's outlets are read once per user object (one small query per request: `request.user` is
+loaded anew for each request) and given to the database as a list. As a subquery (the user's
+outlets OR their centre's) the limit cost no query of its own, but PostgreSQL planned it as a
+semi-join, 5-10 ms of planning on every list, and on large tables sometimes joined a whole
+network-wide backlog before narrowing it (BENCHMARKS.md).
 """
 
 from django.db.models import Q, QuerySet
 
 from core.models import Outlet, User
 
+_CACHE = "_visible_outlet_ids"
+
+
+def _sees_everything(user) -> bool:
+    return user.is_superuser or user.is_headquarters
+
+
+def visible_outlet_ids(user) -> list[int] | None:
+    """Ids of the outlets whose work `user` may see and change; None means every outlet (headquarters)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if _sees_everything(user):
+        return None
+    if not hasattr(user, _CACHE):
+        condition = Q(pk__in=User.outlets.through.objects.filter(user_id=user.pk).values("outlet_id"))
+        if user.centre_id:
+            condition |= Q(centre_id=user.centre_id)
+        setattr(user, _CACHE, list(Outlet.objects.filter(condition).order_by("pk").values_list("pk", flat=True)))
+    return getattr(user, _CACHE)
+
+
+def forget_scope(user) -> None:
+    """Drop the outlets read for this user object (after its outlets or centre changed)."""
+    user.__dict__.pop(_CACHE, None)
+
+
+def in_scope(user, outlet_id: int | None) -> bool:
+    """Whether `outlet_id` is one of the user's outlets."""
+    ids = visible_outlet_ids(user)
+    return outlet_id is not None and (ids is None or outlet_id in ids)
+
 
 def visible_outlets(user) -> QuerySet[Outlet]:
     """The outlets whose work `user` may see and change."""
-    if not user.is_authenticated or not user.is_active:
-        return Outlet.objects.none()
-    if user.is_superuser or user.is_headquarters:
-        return Outlet.objects.all()
-    condition = Q(pk__in=User.outlets.through.objects.filter(user_id=user.pk).values("outlet_id"))
-    if user.centre_id:
-        condition |= Q(centre_id=user.centre_id)
-    return Outlet.objects.filter(condition)
+    ids = visible_outlet_ids(user)
+    return Outlet.objects.all() if ids is None else Outlet.objects.filter(pk__in=ids)
 
 
 def scope(queryset: QuerySet, user, *, outlet_field: str = "outlet") -> QuerySet:
@@ -27,18 +57,20 @@ def scope(queryset: QuerySet, user, *, outlet_field: str = "outlet") -> QuerySet
     Use `outlet_field="pk"` for the Outlet model itself. An id outside the scope then simply
     does not exist for the caller (404), never 403, so ids of other outlets do not leak.
     """
+    ids = visible_outlet_ids(user)
+    if ids is None:
+        return queryset
     lookup = "pk__in" if outlet_field == "pk" else f"{outlet_field}__in"
-    return queryset.filter(**{lookup: visible_outlets(user).values("pk")})
+    return queryset.filter(**{lookup: ids})
 
 
 def visible_staff(user) -> QuerySet[User]:
     """Staff a user may see: headquarters all; others those sharing a visible outlet or centre."""
     if not user.is_authenticated or not user.is_active:
         return User.objects.none()
-    if user.is_superuser or user.is_headquarters:
+    if _sees_everything(user):
         return User.objects.all()
-    outlet_ids = visible_outlets(user).values("pk")
-    condition = Q(pk=user.pk) | Q(outlets__in=outlet_ids)
+    condition = Q(pk=user.pk) | Q(outlets__in=visible_outlet_ids(user))
     if user.centre_id:
         condition |= Q(centre_id=user.centre_id)
     return User.objects.filter(pk__in=User.objects.filter(condition).values("pk"))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Outlet, SchedulerHeartbeat, ServiceCentre, User
 from core.roles import Role
-from core.scoping import visible_outlets, visible_staff
+from core.scoping import in_scope, visible_staff
 
 security_log = logging.getLogger("security")
 
@@ -25,8 +25,7 @@ def _check_scope(*, actor, outlets, centre, is_headquarters) -> None:
     """An actor may only hand out outlets, centres and HQ scope they have themselves."""
     if actor is None or actor.is_superuser or actor.is_headquarters:
         return
-    allowed = set(visible_outlets(actor).values_list("pk", flat=True))
-    if any(outlet.pk not in allowed for outlet in outlets):
+    if any(not in_scope(actor, outlet.pk) for outlet in outlets):
         raise ValidationError({"outlets": _("You can only assign outlets you manage.")})
     if centre is not None and centre.pk != actor.centre_id:
         raise ValidationError({"centre": _("You can only assign your own centre.")})
@@ -163,7 +162,7 @@ def outlet_save(
     if actor is not None and not (actor.is_superuser or actor.is_headquarters):
         if centre.pk != actor.centre_id:
             raise ValidationError({"centre": _("You can only manage outlets of your own centre.")})
-        if outlet is not None and not visible_outlets(actor).filter(pk=outlet.pk).exists():
+        if outlet is not None and not in_scope(actor, outlet.pk):
             raise PermissionDenied(_("You do not have permission to do this."))
     if outlet is None:
         outlet = Outlet()

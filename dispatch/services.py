@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.errors import ConflictError
 from core.notify import notification_enqueue
 from core.roles import Role
-from core.scoping import visible_outlets, visible_staff
+from core.scoping import in_scope, visible_outlets, visible_staff
 from dispatch import rules
 from dispatch.models import (
     CHECKLIST,
@@ -966,7 +966,7 @@ def part_requisition_cancel(*, requisition: PartRequisition, actor) -> PartRequi
 def stock_receive(*, outlet, part: Part, quantity: int, actor) -> PartStock:
     """Parts delivered to an outlet (or a count corrected upwards)."""
     _require(actor, "dispatch.change_partstock")
-    if not visible_outlets(actor).filter(pk=outlet.pk).exists():
+    if not in_scope(actor, outlet.pk):
         raise PermissionDenied(_("This outlet is not one of yours."))
     if quantity < 1:
         raise ValidationError({"quantity": _("At least 1.")})
@@ -990,7 +990,7 @@ def _locked_loaner(loaner: LoanerUnit, actor) -> LoanerUnit:
 @transaction.atomic
 def loaner_register(*, outlet, serial: str, description: str, category=None, actor) -> LoanerUnit:
     _require(actor, "dispatch.add_loanerunit")
-    if not visible_outlets(actor).filter(pk=outlet.pk).exists():
+    if not in_scope(actor, outlet.pk):
         raise PermissionDenied(_("This outlet is not one of yours."))
     loaner = LoanerUnit(outlet=outlet, serial=serial.strip(), description=description.strip(), category=category)
     loaner.full_clean()

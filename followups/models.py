@@ -131,8 +131,11 @@ class Callback(models.Model):
             models.Index(fields=["outlet", "first_due_at"], name="callback_outlet_first_due"),
             # The sweep: only rows still waiting to come due.
             models.Index(fields=["due_at"], condition=Q(status="scheduled"), name="callback_scheduled_due"),
-            # The call queue of an outlet, most urgent first.
+            # The call queue of an outlet, most urgent first; of the whole network for headquarters.
             models.Index(fields=["outlet", "status", "due_at"], name="callback_outlet_queue"),
+            models.Index(
+                fields=["due_at", "id"], condition=Q(status__in=["queued", "claimed"]), name="callback_queue_due"
+            ),
             models.Index(fields=["customer", "status"], name="callback_customer_status"),
             models.Index(fields=["outlet", "completed_at"], name="callback_outlet_completed"),  # KPIs
             # The supervisor's findings: failed callbacks and contradicted records, newest first.

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from core.scoping import scope, visible_outlets
+from core.scoping import scope
 from followups.models import Callback, CallbackAttempt
 from workorders.models import CustomerPhone, WorkOrder
 from workorders.selectors import work_order_list
@@ -14,15 +14,9 @@ OVERDUE_AFTER = timedelta(hours=2)  # due this long ago and still not made
 
 
 def _of_outlets(user) -> QuerySet[Callback]:
-    """Callbacks of the user's outlets.
-
-    The outlets are read first (one small query, kept on the user for the request) and given as a
-    list: with the scope as a subquery PostgreSQL joined a network-wide backlog of 100,000 due
-    callbacks before narrowing it to the outlets (0.6 s); with the list it reads the
-    (outlet, status, due_at) index of each outlet (BENCHMARKS.md, case 5)."""
-    if not hasattr(user, "_callback_outlets"):
-        user._callback_outlets = list(visible_outlets(user).values_list("pk", flat=True))
-    return Callback.objects.filter(outlet_id__in=user._callback_outlets)
+    """Callbacks of the user's outlets (the scope's list of outlets: with a subquery PostgreSQL joined
+    a network-wide backlog of 100,000 due callbacks before narrowing it, BENCHMARKS.md case 5)."""
+    return scope(Callback.objects.all(), user)
 
 
 def call_queue(*, user) -> QuerySet[Callback]:

@@ -14,7 +14,7 @@ from core.errors import ConflictError
 from core.models import User
 from core.notify import notification_enqueue
 from core.roles import Role
-from core.scoping import visible_outlets
+from core.scoping import in_scope, visible_outlets
 from followups import rules
 from followups.models import DEFAULT_WINDOWS, Callback, CallbackAttempt, CallbackPlan, CallingWindow
 from followups.selectors import OVERDUE_AFTER
@@ -340,7 +340,7 @@ def callback_request(*, work_order: WorkOrder, trigger: str, actor) -> int:
     _require(actor, "followups.change_callback")
     if trigger not in REQUESTED_TRIGGERS:
         raise ValidationError({"trigger": _("Pick the kind of callback.")})
-    if not visible_outlets(actor).filter(pk=work_order.outlet_id).exists():
+    if not in_scope(actor, work_order.outlet_id):
         raise PermissionDenied(_("This work order is not in your outlets."))
     now = timezone.now()
     return callbacks_schedule(

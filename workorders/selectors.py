@@ -44,9 +44,14 @@ def work_order_detail(*, user) -> QuerySet[WorkOrder]:
             "customer__addresses",
             "payments",
             Prefetch("waivers", queryset=ChargeWaiver.objects.select_related("requested_by", "decided_by")),
-            Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("at", "id")),
+            timeline(),
         )
     )
+
+
+def timeline() -> Prefetch:
+    """An order's events in time order, with who made each."""
+    return Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("at", "id"))
 
 
 def customer_lookup(*, user, query: str) -> QuerySet[Customer]:
@@ -59,13 +64,9 @@ def customer_lookup(*, user, query: str) -> QuerySet[Customer]:
     ids = set()
     if phone and phone.is_valid():
         ids |= set(CustomerPhone.objects.filter(number=phone).values_list("customer_id", flat=True)[:20])
-    ids |= set(
-        WorkOrder.objects.filter(number=query, outlet__in=visible_outlets(user)).values_list("customer_id", flat=True)
-    )
+    ids |= set(scope(WorkOrder.objects.filter(number=query), user).values_list("customer_id", flat=True))
     ids |= set(Product.objects.filter(serial=query).values_list("customer_id", flat=True)[:20])
-    by_name = Customer.objects.filter(name__startswith=query, outlet__in=visible_outlets(user)).values_list(
-        "id", flat=True
-    )
+    by_name = scope(Customer.objects.filter(name__startswith=query), user).values_list("id", flat=True)
     ids |= set(by_name[:20])
     return (
         Customer.objects.filter(pk__in=ids)

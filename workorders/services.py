@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
@@ -14,7 +14,8 @@ from core.errors import ConflictError
 from core.models import Outlet
 from core.notify import notification_enqueue
 from core.roles import Role
-from core.scoping import visible_outlets
+from core.scoping import in_scope, scope
+from core.validation import validate_values
 from warranty.engine import FREE_OPTIONS, Case, FaultType
 from warranty.services import Evaluation, fee_schedule_mark_used, quote_compute, warranty_evaluate
 from workorders.lifecycle import TRANSITIONS, Status, product_registered, work_order_transitioned
@@ -42,7 +43,7 @@ def _require(actor, perm: str) -> None:
 
 
 def _require_outlet(actor, outlet: Outlet) -> None:
-    if not visible_outlets(actor).filter(pk=outlet.pk).exists():
+    if not in_scope(actor, outlet.pk):
         raise PermissionDenied(_("This outlet is not one of yours."))
 
 
@@ -72,7 +73,7 @@ def customer_register(
     if not numbers:
         raise ValidationError({"phones": _("At least one phone number is needed.")})
     customer = Customer(name=name.strip(), outlet=outlet, notes=notes, birthday=birthday, created_by=actor)
-    customer.full_clean()
+    validate_values(customer)
     customer._history_user = actor
     customer.save()
     CustomerPhone.objects.bulk_create(
@@ -120,7 +121,7 @@ def product_register(
         dealer=dealer,
         installation_date=installation_date,
     )
-    product.full_clean()
+    validate_values(product)
     product._history_user = actor
     product.save()
     product_registered.send(sender=Product, product=product, outlet=customer.outlet, actor=actor)
@@ -128,21 +129,28 @@ def product_register(
 
 
 def _next_number() -> str:
-    """YYMMDD + a 5-digit sequence of the day, network-wide: sortable and easy to read out."""
+    """YYMMDD + a 5-digit sequence of the day, network-wide: sortable and easy to read out.
+
+    One statement that also locks the day's row until the transaction ends: every intake of the
+    network waits for it, so callers take the number just before inserting the order.
+    """
     today = timezone.localdate()
-    DailySequence.objects.get_or_create(day=today)
-    sequence = DailySequence.objects.select_for_update().get(day=today)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{today:%y%m%d}{sequence.last:05d}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {DailySequence._meta.db_table} (day, last) VALUES (%s, 1) "  # noqa: S608 (the model's table)
+            f"ON CONFLICT (day) DO UPDATE SET last = {DailySequence._meta.db_table}.last + 1 RETURNING last",
+            [today],
+        )
+        (last,) = cursor.fetchone()
+    return f"{today:%y%m%d}{last:05d}"
 
 
-def _missing_info(*, customer: Customer, product: Product, channel: str, address: str, fault: str) -> list[str]:
+def _missing_info(*, has_phone: bool, product: Product, channel: str, address: str, fault: str) -> list[str]:
     """What must be completed before an engineer is sent (DOMAIN "Intake")."""
     missing = []
     if channel == WorkOrder.Channel.ONSITE_REQUEST and not address.strip():
         missing.append("address")
-    if not customer.phones.exists():
+    if not has_phone:
         missing.append("phone")
     if not product.model:
         missing.append("model")
@@ -224,10 +232,6 @@ def work_order_receive(
     actor,
 ) -> WorkOrder:
     """Log a request (walk-in or call). A repeated idempotency key returns the first order."""
-    if idempotency_key:
-        existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
     details = {
         "outlet": outlet,
         "customer": customer,
@@ -245,46 +249,69 @@ def work_order_receive(
         "estimated_ready_at": estimated_ready_at,
         "notify_by_phone": notify_by_phone,
     }
+
+    @transaction.atomic
+    def receive():
+        return _receive(has_phone=customer.phones.exists(), idempotency_key=idempotency_key, actor=actor, **details)
+
+    return _once(idempotency_key, receive)
+
+
+def _order_with_key(idempotency_key: str | None) -> WorkOrder | None:
+    if not idempotency_key:
+        return None
+    # The plain lookup first: planning the joins costs more than the lookup, and the key is usually new.
+    pk = WorkOrder.objects.filter(idempotency_key=idempotency_key).values_list("pk", flat=True).first()
+    if pk is None:
+        return None
+    return WorkOrder.objects.select_related("customer", "product__category", "outlet", "owner").get(pk=pk)
+
+
+def _once(idempotency_key: str | None, action) -> WorkOrder:
+    """Run `action` (one transaction that logs an order) unless the key has logged one already."""
+    existing = _order_with_key(idempotency_key)
+    if existing is not None:
+        return existing
     try:
-        return _receive(idempotency_key=idempotency_key, actor=actor, **details)
+        return action()
     except IntegrityError:
-        # A double submit raced us to the unique idempotency key: the first one won.
-        existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        # A double submit raced us to the unique idempotency key: the first one won, and all this
+        # one wrote (a customer, a product) was rolled back with its transaction.
+        existing = _order_with_key(idempotency_key)
         if existing is None:
             raise
         return existing
 
 
-@transaction.atomic
 def _receive(
     *,
     outlet,
     customer,
     product,
-    channel,
-    service_type,
-    fault_description,
-    fault_type,
-    water_or_drop_damage,
-    requested_time,
-    requirements,
-    address,
-    priority,
-    data_loss_acknowledged,
-    estimated_ready_at,
-    notify_by_phone,
-    idempotency_key,
+    has_phone: bool,
+    channel: str,
+    service_type: str,
+    fault_description: str,
+    fault_type: FaultType = FaultType.PERFORMANCE,
+    water_or_drop_damage: bool = False,
+    requested_time: datetime | None = None,
+    requirements: str = "",
+    address: str = "",
+    priority: str = WorkOrder.Priority.NORMAL,
+    data_loss_acknowledged: bool = False,
+    estimated_ready_at: datetime | None = None,
+    notify_by_phone: bool = True,
+    idempotency_key: str | None,
     actor,
 ) -> WorkOrder:
+    """The order itself, in the caller's transaction (work_order_receive's arguments and defaults)."""
     _require(actor, "workorders.add_workorder")
     _require_outlet(actor, outlet)
     if product.customer_id != customer.pk:
         raise ValidationError({"product": _("This product belongs to another customer.")})
     if not fault_description.strip():
         raise ValidationError({"fault_description": _("Describe the fault as the customer tells it.")})
-    today = timezone.localdate()
     order = WorkOrder(
-        number=_next_number(),
         channel=channel,
         service_type=service_type,
         priority=priority,
@@ -297,7 +324,7 @@ def _receive(
         requirements=requirements,
         address=address.strip(),
         missing_info=_missing_info(
-            customer=customer, product=product, channel=channel, address=address, fault=fault_description
+            has_phone=has_phone, product=product, channel=channel, address=address, fault=fault_description
         ),
         data_loss_acknowledged=data_loss_acknowledged,
         damage_waiver_required=water_or_drop_damage,
@@ -306,9 +333,10 @@ def _receive(
         pickup_code=f"{secrets.randbelow(10**6):06d}" if channel == WorkOrder.Channel.WALK_IN else "",
         idempotency_key=idempotency_key or None,
         created_by=actor,
-        **warranty_for(product, fault_type=FaultType(fault_type), on=today),
+        **warranty_for(product, fault_type=FaultType(fault_type), on=timezone.localdate()),
     )
-    order.full_clean(exclude=["number", "idempotency_key"])
+    validate_values(order, exclude=("number",))
+    order.number = _next_number()  # last: the day's number stays locked until the commit
     order.save()
     WorkOrderEvent.objects.create(
         work_order=order, kind=WorkOrderEvent.Kind.CREATED, to_status=order.status, actor=actor
@@ -317,7 +345,7 @@ def _receive(
 
 
 def _locked_in_scope(work_order: WorkOrder, actor) -> WorkOrder:
-    order = WorkOrder.objects.select_for_update().filter(pk=work_order.pk, outlet__in=visible_outlets(actor)).first()
+    order = scope(WorkOrder.objects.select_for_update(), actor).filter(pk=work_order.pk).first()
     if order is None:
         raise PermissionDenied(_("This work order is not in your outlets."))
     return order
@@ -416,7 +444,7 @@ def work_order_hand_over(*, work_order: WorkOrder, new_owner, actor, reason: str
     order = _locked_in_scope(work_order, actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for the hand-over.")})
-    if not visible_outlets(new_owner).filter(pk=order.outlet_id).exists() or not new_owner.is_active:
+    if not in_scope(new_owner, order.outlet_id) or not new_owner.is_active:
         raise ValidationError({"new_owner": _("The new owner must be active staff of this order's outlet.")})
     previous = order.owner
     order.owner = new_owner
@@ -458,7 +486,6 @@ INTAKE_ORDER_FIELDS = (
 )
 
 
-@transaction.atomic
 def intake_submit(
     *,
     outlet: Outlet,
@@ -477,10 +504,28 @@ def intake_submit(
     `customer` and `product` come from the client's pick: the customer must own the phone typed,
     the product must be the customer's. A repeated idempotency key returns the first order.
     """
-    if idempotency_key:
-        existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+
+    @transaction.atomic
+    def intake():
+        return _intake(
+            outlet=outlet,
+            phone=phone,
+            customer=customer,
+            customer_name=customer_name,
+            address=address,
+            product=product,
+            product_fields=product_fields,
+            order_fields=order_fields,
+            idempotency_key=idempotency_key,
+            actor=actor,
+        )
+
+    return _once(idempotency_key, intake)
+
+
+def _intake(
+    *, outlet, phone, customer, customer_name, address, product, product_fields, order_fields, idempotency_key, actor
+) -> WorkOrder:
     numbers = _phones([phone])
     if customer is not None and not customer.phones.filter(number__in=numbers).exists():
         raise ValidationError({"phone": _("The customer picked does not have this phone number.")})
@@ -488,6 +533,8 @@ def intake_submit(
         if not customer_name.strip():
             raise ValidationError({"customer_name": _("Enter the new customer's name.")})
         customer = customer_register(name=customer_name, phones=numbers, outlet=outlet, address=address, actor=actor)
+    elif not address:
+        address = customer.addresses.values_list("address", flat=True).first() or ""
     if product is not None and product.customer_id != customer.pk:
         raise ValidationError({"product": _("This product belongs to another customer.")})
     if product is None:
@@ -496,11 +543,12 @@ def intake_submit(
             raise ValidationError(dict.fromkeys(missing, _("Needed for a new product.")))
         product = product_register(customer=customer, actor=actor, **product_fields)
     fault_type = fault_type_for(water_or_drop_damage=order_fields.get("water_or_drop_damage", False))
-    order = work_order_receive(
+    order = _receive(
         outlet=outlet,
         customer=customer,
         product=product,
-        address=address or (customer.addresses.values_list("address", flat=True).first() or ""),
+        has_phone=True,  # the phone typed is the customer's
+        address=address,
         fault_type=fault_type,
         idempotency_key=idempotency_key,
         actor=actor,
@@ -756,7 +804,7 @@ def work_order_complete_details(
         requested_time,
     )
     order.missing_info = _missing_info(
-        customer=order.customer,
+        has_phone=order.customer.phones.exists(),
         product=product,
         channel=order.channel,
         address=order.address,
@@ -835,7 +883,7 @@ def message_slip_take(
     """A message for someone not available, routed to a person or to a role of the outlet."""
     _require(actor, "workorders.add_messageslip")
     _require_outlet(actor, outlet)
-    if recipient is not None and not visible_outlets(recipient).filter(pk=outlet.pk).exists():
+    if recipient is not None and not in_scope(recipient, outlet.pk):
         raise ValidationError({"recipient": _("The recipient must work at this outlet.")})
     if recipient_role and recipient_role not in Role.values:
         raise ValidationError({"recipient_role": _("Unknown role.")})
@@ -919,7 +967,7 @@ def charge_waiver_request(*, work_order: WorkOrder, new_total: Decimal, reason: 
 def charge_waiver_decide(*, waiver: ChargeWaiver, approve: bool, note: str = "", actor) -> ChargeWaiver:
     """A supervisor approves (the charge becomes the amount asked for) or rejects, with a note."""
     _require(actor, "workorders.decide_chargewaiver")
-    found = ChargeWaiver.objects.select_for_update().filter(pk=waiver.pk, outlet__in=visible_outlets(actor)).first()
+    found = scope(ChargeWaiver.objects.select_for_update(), actor).filter(pk=waiver.pk).first()
     if found is None:
         raise PermissionDenied(_("This work order is not in your outlets."))
     if found.status != ChargeWaiver.Status.PENDING:

@@ -13,8 +13,8 @@ from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_
 from tests.dispatch.test_services_visit import REPORT, SIGNATURE
 
 pytestmark = pytest.mark.django_db
-# session, user, permissions (2), the day's appointments, the user's groups, the outlet filter
-QUERIES = 7
+# session, user, permissions (2), the user's outlets, the day's appointments, the user's groups, the outlet filter
+QUERIES = 8
 
 
 def _visit(appointment, eng, *, sign_at, **sign_off):
