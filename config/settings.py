@@ -159,12 +159,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = env.str("BEAT_SCHEDULE_FILE", default=str(VAR_DIR / "celerybeat-schedule"))
 # How often beat runs the periodic sweeps; tests shorten it.
 SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=60)
+# The KPI dashboard reads outlet-day figures (kpis.services): the recent days are made again this often,
+# the longer history every night.
+KPI_REFRESH_SECONDS = env.int("KPI_REFRESH_SECONDS", default=600)
+KPI_RECENT_DAYS = env.int("KPI_RECENT_DAYS", default=14)
+KPI_HISTORY_DAYS = env.int("KPI_HISTORY_DAYS", default=400)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-heartbeat": {"task": "core.tasks.scheduler_heartbeat", "schedule": SCHEDULER_TICK_SECONDS},
     "sweep-callbacks": {"task": "followups.tasks.sweep_callbacks", "schedule": SCHEDULER_TICK_SECONDS},
     "send-notifications": {"task": "core.tasks.send_notifications", "schedule": SCHEDULER_TICK_SECONDS},
     "escalate-overdue-cases": {"task": "complaints.tasks.escalate_overdue_cases", "schedule": SCHEDULER_TICK_SECONDS},
     "seasonal-callbacks": {"task": "followups.tasks.seasonal_callbacks", "schedule": crontab(hour=7, minute=0)},
+    "refresh-kpis-recent": {"task": "kpis.tasks.refresh_recent_figures", "schedule": KPI_REFRESH_SECONDS},
+    "refresh-kpis-history": {"task": "kpis.tasks.refresh_figures_history", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Authentication -------------------------------------------------------------------------

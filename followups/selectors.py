@@ -76,17 +76,19 @@ def findings(*, user) -> QuerySet[Callback]:
     )
 
 
-def measures(*, outlets, since, until) -> dict:
-    """Callback on-time and completion rates for callbacks of `outlets` (a queryset already limited to
-    the user's) first due in [since, until), per outlet and per clerk, computed by the database (two
-    grouped queries)."""
+def first_due(*, since, until) -> QuerySet[Callback]:
+    """Callbacks first due in [since, until) (not cancelled), each with the time of its first call."""
     first_call = CallbackAttempt.objects.filter(callback=OuterRef("pk")).order_by("at").values("at")[:1]
-    base = (
+    return (
         Callback.objects.exclude(status=Callback.Status.CANCELLED)
-        .filter(outlet__in=outlets.values("pk"), first_due_at__gte=since, first_due_at__lt=until)
+        .filter(first_due_at__gte=since, first_due_at__lt=until)
         .annotate(first_call=Subquery(first_call))
     )
-    figures = {
+
+
+def callback_figures() -> dict:
+    """What the on-time and completion rates count, as aggregates over `first_due` rows."""
+    return {
         "due": Count("id"),
         "on_time": Count("id", filter=Q(first_call__lte=F("first_due_at") + OVERDUE_AFTER)),
         "done": Count("id", filter=Q(status=Callback.Status.DONE)),
@@ -95,6 +97,14 @@ def measures(*, outlets, since, until) -> dict:
             "id", filter=Q(status__in=[Callback.Status.SCHEDULED, Callback.Status.QUEUED, Callback.Status.CLAIMED])
         ),
     }
+
+
+def measures(*, outlets, since, until) -> dict:
+    """Callback on-time and completion rates for callbacks of `outlets` (a queryset already limited to
+    the user's) first due in [since, until), per outlet and per clerk, computed by the database (two
+    grouped queries)."""
+    base = first_due(since=since, until=until).filter(outlet__in=outlets.values("pk"))
+    figures = callback_figures()
     by_outlet = list(base.order_by().values("outlet__name").annotate(**figures).order_by("outlet__name"))
     by_clerk = list(
         base.filter(completed_by__isnull=False)

@@ -1,37 +1,33 @@
-"""The service KPIs, computed by the database: each section is one to three grouped aggregate
-queries over the rows of the chosen outlets and period, per outlet; totals are summed from those
-rows in Python (a few hundred outlets at most), so averages stay exact (sums over counts)."""
+"""The service KPIs of the chosen outlets and period.
+
+The per-outlet sections read the outlet-day figures (`OutletDay`, made by kpis.services every few
+minutes): one grouped query sums them per outlet for the whole page. The sections by reason,
+department, model and category, the loaners snapshot and the scorecards are computed from the
+rows themselves (small tables, or per person). Totals are summed from the outlet rows in Python (a
+few hundred outlets at most), so averages stay exact (sums over counts)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
-from django.db import connection
 from django.db.models import (
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import ComplaintCase, Feedback
 from core.models import Outlet, User
 from dispatch.models import Appointment, AppointmentChange, LoanerUnit, VisitReport
-from followups.models import Callback
 from followups.selectors import measures as callback_measures
-from workorders.lifecycle import Status
-from workorders.models import Payment, WorkOrder, WorkOrderEvent
-
-REPAIR_GUARANTEE = timedelta(days=30)  # DOMAIN: a repair is guaranteed for 30 days
+from kpis.models import FIGURES, FiguresRefresh, OutletDay
+from workorders.models import WorkOrder
 
 
 @dataclass(frozen=True)
@@ -43,6 +39,27 @@ class Scope:
     since: datetime
     until: datetime
     category_id: int | None = None
+
+    @cached_property
+    def outlet_names(self) -> dict[int, str]:
+        return dict(self.outlets.order_by("code").values_list("pk", "name"))
+
+    @cached_property
+    def outlet_figures(self) -> dict[int, dict]:
+        """{outlet id: {figure: sum over the period's days}} in one query (for every section of the page)."""
+        days = OutletDay.objects.filter(
+            outlet__in=list(self.outlet_names),
+            day__gte=timezone.localtime(self.since).date(),
+            day__lt=timezone.localtime(self.until).date(),
+        )
+        if self.category_id:
+            days = days.filter(category_id=self.category_id)
+        sums = days.order_by().values("outlet").annotate(**{name: Sum(name) for name in FIGURES})
+        return {row.pop("outlet"): row for row in sums}
+
+    def refreshes(self) -> list[FiguresRefresh]:
+        """When the outlet-day figures were made, latest first."""
+        return list(FiguresRefresh.objects.order_by("-refreshed_at"))
 
 
 @dataclass
@@ -92,35 +109,6 @@ def _grouped(queryset, by: str, **aggregates) -> dict[int, dict]:
     return {row.pop(by): row for row in rows}
 
 
-def _seconds(later: str, earlier: str) -> str:
-    """SQL for the seconds between two timestamp columns of the per-row values."""
-    if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
-    return f"(julianday({later}) - julianday({earlier})) * 86400"
-
-
-def _over_rows(rows: QuerySet, figures: dict[str, str]) -> dict[int, dict]:
-    """{outlet id: figures} aggregated over per-row values.
-
-    `rows` is a `.values("outlet", ...)` queryset whose columns may be correlated subqueries; the ORM
-    would copy such a subquery into every aggregate that uses it (PostgreSQL then runs it once per
-    row for each copy), so the rows are selected once, fenced (OFFSET 0 keeps PostgreSQL from
-    flattening them back), and grouped here. `figures` maps a name to an SQL aggregate over the
-    columns, e.g. "COUNT(*) FILTER (WHERE visits >= 1)".
-    """
-    sql, params = rows.order_by().query.sql_with_params()
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
-    columns = ", ".join(f"{aggregate} AS {name}" for name, aggregate in figures.items())
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT outlet, {columns} FROM ({sql}{fence}) AS r GROUP BY outlet", params)  # noqa: S608
-        names = [c[0] for c in cursor.description]
-        return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
-
-
-def _outlet_names(scope: Scope) -> dict[int, str]:
-    return dict(scope.outlets.order_by("code").values_list("pk", "name"))
-
-
 def _in(scope: Scope, queryset, *, outlet: str, category: str | None):
     queryset = queryset.filter(**{f"{outlet}__in": scope.outlets.values("pk")})
     if scope.category_id and category:
@@ -167,73 +155,48 @@ def _cases_opened(scope: Scope) -> QuerySet[ComplaintCase]:
     return _in(scope, cases, outlet="outlet", category="product__category_id")
 
 
-def _rows(names: dict[int, str], grouped: dict[int, dict], derive) -> tuple[list[dict], dict]:
-    """One row per outlet that has data, plus the total row; `derive(row)` adds the rates."""
+def _rows(scope: Scope, fields: list[str], derive, figures: dict[int, dict] | None = None) -> tuple[list[dict], dict]:
+    """One row per outlet with any of `fields` (from the outlet-day figures unless `figures` are given),
+    plus the total row; `derive(row)` adds the rates."""
+    figures = scope.outlet_figures if figures is None else figures
     rows = []
-    total: dict = {}
-    for outlet_id, name in names.items():
-        values = grouped.get(outlet_id)
-        if not values:
+    total = dict.fromkeys(fields, 0)
+    for outlet_id, name in scope.outlet_names.items():
+        values = figures.get(outlet_id) or {}
+        picked = {key: values.get(key) or 0 for key in fields}
+        if not any(picked.values()):
             continue
-        for key, value in values.items():
-            total[key] = value if total.get(key) is None else total[key] + (value or 0)
-        rows.append(derive({"outlet": name, "outlet_id": outlet_id, **values}))
+        for key, value in picked.items():
+            total[key] += value
+        rows.append(derive({"outlet": name, "outlet_id": outlet_id, **picked}))
     return rows, derive({"outlet": str(_("All")), **total}) if rows else {}
 
 
 def come_when_called(scope: Scope) -> Section:
     """随叫随到: from the request to the first contact, arrivals within the agreed window, lateness,
     reschedules."""
-    names = _outlet_names(scope)
-    first_booked = (
-        Appointment.objects.filter(work_order=OuterRef("pk"))
-        .order_by()
-        .values("work_order")
-        .annotate(m=Min("booked_at"))
-    )
-    requests = (
-        _orders_received(scope)
-        .exclude(channel=WorkOrder.Channel.WALK_IN)
-        .annotate(first_contact=Subquery(first_booked.values("m")))
-    )
-    contacted = _over_rows(
-        requests.values("outlet", "created_at", "first_contact"),
-        {"requests": "COUNT(first_contact)", "wait": f"SUM({_seconds('first_contact', 'created_at')})"},
-    )
-    visits = _visits(scope)
-    arrived = Q(arrived_at__isnull=False)
-    arrivals = _grouped(
-        visits,
-        "outlet",
-        visits=Count("id", filter=arrived),
-        on_time=Count("id", filter=arrived & Q(late_minutes=0)),
-        late_15=Count("id", filter=arrived & Q(late_minutes__gte=1, late_minutes__lte=15)),
-        late_30=Count("id", filter=arrived & Q(late_minutes__gte=16, late_minutes__lte=30)),
-        late_60=Count("id", filter=arrived & Q(late_minutes__gte=31, late_minutes__lte=60)),
-        late_more=Count("id", filter=arrived & Q(late_minutes__gt=60)),
-        no_show=Count("id", filter=Q(status=Appointment.Status.NO_SHOW)),
-    )
-    changes = _grouped(
-        _changes(scope),
-        "appointment__outlet",
-        reschedules=Count("id", filter=Q(kind=AppointmentChange.Kind.RESCHEDULE)),
-        customer_asked=Count("id", filter=Q(kind=AppointmentChange.Kind.RESCHEDULE, customer_agreed=True)),
-        reassigns=Count("id", filter=Q(kind=AppointmentChange.Kind.REASSIGN)),
-    )
-    grouped = _merge(
-        contacted,
-        arrivals,
-        changes,
-        defaults={"requests": 0, "wait": 0, "visits": 0, "on_time": 0, "reschedules": 0, "reassigns": 0},
-    )
+    fields = [
+        "requests",
+        "wait",
+        "visits",
+        "on_time",
+        "late_15",
+        "late_30",
+        "late_60",
+        "late_more",
+        "no_show",
+        "reschedules",
+        "customer_asked",
+        "reassigns",
+    ]
 
     def derive(row):
-        row["first_contact_hours"] = _ratio((row["wait"] or 0) / 3600, row["requests"])
+        row["first_contact_hours"] = _ratio(row["wait"] / 3600, row["requests"])
         row["on_time_pct"] = _pct(row["on_time"], row["visits"])
         row["reschedules_per_100"] = _ratio(100 * row["reschedules"], row["visits"])
         return row
 
-    rows, total = _rows(names, grouped, derive)
+    rows, total = _rows(scope, fields, derive)
     return Section(
         key="come-when-called",
         title=str(_("随叫随到 Come when called")),
@@ -325,43 +288,14 @@ def _merge(*groups: dict[int, dict], defaults: dict) -> dict[int, dict]:
 def fixed_on_arrival(scope: Scope) -> Section:
     """到了就好: fixed at the first visit, orders needing two or more visits, pull-backs, and repairs of
     the same product again within the 30-day repair guarantee or within warranty."""
-    names = _outlet_names(scope)
-    done_visits = (
-        Appointment.objects.filter(
-            work_order=OuterRef("pk"), status=Appointment.Status.DONE, purpose=Appointment.Purpose.SERVICE
-        )
-        .order_by()
-        .values("work_order")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    pulled = VisitReport.objects.filter(appointment__work_order=OuterRef("pk"), pulled_back=True)
-    orders = _orders_received(scope)
-    earlier = WorkOrder.objects.filter(product=OuterRef("product"), created_at__lt=OuterRef("created_at"))
-    grouped = _over_rows(
-        orders.annotate(
-            visits=Coalesce(Subquery(done_visits), 0),
-            pulled=Exists(pulled),
-            back_30=Exists(earlier.filter(created_at__gte=OuterRef("created_at") - REPAIR_GUARANTEE)),
-            back_warranty=Exists(earlier.filter(in_warranty=True)),
-        ).values("outlet", "visits", "pulled", "back_30", "back_warranty", "in_warranty"),
-        {
-            "orders": "COUNT(*)",
-            "onsite": "COUNT(*) FILTER (WHERE visits >= 1)",
-            "first_visit_fixed": "COUNT(*) FILTER (WHERE visits = 1 AND NOT pulled)",
-            "two_plus": "COUNT(*) FILTER (WHERE visits >= 2)",
-            "pulled_back": "COUNT(*) FILTER (WHERE visits >= 1 AND pulled)",
-            "repeat_30": "COUNT(*) FILTER (WHERE back_30)",
-            "repeat_warranty": "COUNT(*) FILTER (WHERE back_warranty AND in_warranty)",
-        },
-    )
+    fields = ["orders", "onsite", "first_visit_fixed", "two_plus", "pulled_back", "repeat_30", "repeat_warranty"]
 
     def derive(row):
         row["first_visit_pct"] = _pct(row["first_visit_fixed"], row["onsite"])
-        row["repeat_30_pct"] = _pct(row.get("repeat_30", 0), row["orders"])
+        row["repeat_30_pct"] = _pct(row["repeat_30"], row["orders"])
         return row
 
-    rows, total = _rows(names, grouped, derive)
+    rows, total = _rows(scope, fields, derive)
     return Section(
         key="fixed-on-arrival",
         title=str(_("到了就好 Fixed on arrival")),
@@ -419,69 +353,28 @@ def fixed_on_arrival(scope: Scope) -> Section:
 
 def delight(scope: Scope) -> Section:
     """创造感动: sign-off ratings, satisfaction cards, callback satisfaction, praise, refusals to sign."""
-    names = _outlet_names(scope)
-    signed = _grouped(
-        _signed_off(scope),
-        "appointment__outlet",
-        sign_offs=Count("id"),
-        rated=Count("rating_quality"),
-        quality_sum=Sum("rating_quality"),
-        attitude_sum=Sum("rating_attitude"),
-        satisfied=Count("id", filter=Q(satisfied=True)),
-        refused_to_sign=Count("id", filter=Q(signature="")),
-    )
-    cards = _grouped(
-        _in(
-            scope,
-            _during(scope, WorkOrder.objects.filter(satisfaction_rating__isnull=False), "picked_up_at"),
-            outlet="outlet",
-            category="product__category_id",
-        ),
-        "outlet",
-        cards=Count("id"),
-        card_sum=Sum("satisfaction_rating"),
-    )
-    reached = [Callback.Outcome.SATISFIED, Callback.Outcome.DISSATISFIED, Callback.Outcome.FAULT_BACK]
-    calls = _grouped(
-        _in(
-            scope,
-            _during(scope, Callback.objects.filter(outcome__in=reached), "completed_at"),
-            outlet="outlet",
-            category="product__category_id",
-        ),
-        "outlet",
-        callbacks_reached=Count("id"),
-        callbacks_satisfied=Count("id", filter=Q(outcome=Callback.Outcome.SATISFIED)),
-    )
-    praise = _grouped(_feedback(scope, type=Feedback.Type.PRAISE), "outlet", praise=Count("id"))
-    grouped = _merge(
-        signed,
-        cards,
-        calls,
-        praise,
-        defaults={
-            "sign_offs": 0,
-            "rated": 0,
-            "quality_sum": 0,
-            "attitude_sum": 0,
-            "satisfied": 0,
-            "refused_to_sign": 0,
-            "cards": 0,
-            "card_sum": 0,
-            "callbacks_reached": 0,
-            "callbacks_satisfied": 0,
-            "praise": 0,
-        },
-    )
+    fields = [
+        "sign_offs",
+        "rated",
+        "quality_sum",
+        "attitude_sum",
+        "satisfied",
+        "refused_to_sign",
+        "cards",
+        "card_sum",
+        "callbacks_reached",
+        "callbacks_satisfied",
+        "praise",
+    ]
 
     def derive(row):
-        row["quality"] = _ratio(row["quality_sum"] or 0, row["rated"], 2)
-        row["attitude"] = _ratio(row["attitude_sum"] or 0, row["rated"], 2)
-        row["card"] = _ratio(row["card_sum"] or 0, row["cards"], 2)
+        row["quality"] = _ratio(row["quality_sum"], row["rated"], 2)
+        row["attitude"] = _ratio(row["attitude_sum"], row["rated"], 2)
+        row["card"] = _ratio(row["card_sum"], row["cards"], 2)
         row["callback_satisfied_pct"] = _pct(row["callbacks_satisfied"], row["callbacks_reached"])
         return row
 
-    rows, total = _rows(names, grouped, derive)
+    rows, total = _rows(scope, fields, derive)
     return Section(
         key="delight",
         title=str(_("创造感动 Delight")),
@@ -610,31 +503,34 @@ def quality_by_model(scope: Scope) -> Section:
 
 
 def callbacks(scope: Scope) -> Section:
-    """Callbacks on time and completed (followups' own measure, for these outlets)."""
-    figures = callback_measures(outlets=scope.outlets, since=scope.since, until=scope.until)
-    rows = [{"outlet": r.pop("outlet__name"), **r} for r in figures["by_outlet"]]
-    due = sum(r["due"] for r in rows)
-    on_time = sum(r["on_time"] for r in rows)
-    done = sum(r["done"] for r in rows)
-    total = None
-    if rows:
-        total = {
-            "outlet": str(_("All")),
-            "due": due,
-            "on_time": on_time,
-            "done": done,
-            "failed": sum(r["failed"] for r in rows),
-            "open": sum(r["open"] for r in rows),
-            "on_time_rate": _pct(on_time, due),
-            "completion_rate": _pct(done, due),
-        }
+    """Callbacks on time and completed (followups' own measure), by the day first due."""
+    fields = ["callbacks_due", "callbacks_on_time", "callbacks_done", "callbacks_failed", "callbacks_open"]
+
+    def derive(row):
+        for name in fields:
+            row[name.removeprefix("callbacks_")] = row.pop(name)
+        row["on_time_rate"] = _pct(row["on_time"], row["due"])
+        row["completion_rate"] = _pct(row["done"], row["due"])
+        return row
+
+    rows, total = _rows(scope, fields, derive)
     return Section(
         key="callbacks",
         title=str(_("Callbacks")),
         definition=str(_("Callbacks first due in the period: called on time (within two hours) and completed.")),
         figures=[
-            Figure(str(_("On time")), _pct(on_time, due), "%", str(_("First call within two hours of the due time."))),
-            Figure(str(_("Completed")), _pct(done, due), "%", str(_("Reached the customer and recorded an outcome."))),
+            Figure(
+                str(_("On time")),
+                total.get("on_time_rate"),
+                "%",
+                str(_("First call within two hours of the due time.")),
+            ),
+            Figure(
+                str(_("Completed")),
+                total.get("completion_rate"),
+                "%",
+                str(_("Reached the customer and recorded an outcome.")),
+            ),
         ],
         columns=[
             Column("outlet", str(_("Outlet"))),
@@ -647,7 +543,7 @@ def callbacks(scope: Scope) -> Section:
             Column("open", str(_("Open"))),
         ],
         rows=rows,
-        total=total,
+        total=total or None,
         chart={"column": "on_time_rate"},
     )
 
@@ -709,47 +605,14 @@ def complaints(scope: Scope) -> Section:
 
 def turnaround(scope: Scope) -> Section:
     """Walk-in repairs: hours from receipt to ready and from ready to pickup; revenue taken."""
-    names = _outlet_names(scope)
-    ready_at = (
-        WorkOrderEvent.objects.filter(work_order=OuterRef("pk"), to_status=Status.REPAIRED)
-        .order_by()
-        .values("work_order")
-        .annotate(m=Min("at"))
-        .values("m")
-    )
-    walk_ins = _in(
-        scope,
-        _during(scope, WorkOrder.objects.filter(channel=WorkOrder.Channel.WALK_IN), "picked_up_at"),
-        outlet="outlet",
-        category="product__category_id",
-    ).annotate(ready_at=Subquery(ready_at))
-    picked = _over_rows(
-        walk_ins.values("outlet", "created_at", "ready_at", "picked_up_at"),
-        {
-            "picked_up": "COUNT(ready_at)",
-            "to_ready": f"SUM({_seconds('ready_at', 'created_at')})",
-            "to_pickup": f"SUM({_seconds('picked_up_at', 'ready_at')})",
-        },
-    )
-    revenue = _grouped(
-        _in(
-            scope,
-            _during(scope, Payment.objects.all(), "received_at"),
-            outlet="outlet",
-            category="work_order__product__category_id",
-        ),
-        "outlet",
-        payments=Count("id"),
-        revenue=Sum("amount"),
-    )
-    grouped = _merge(picked, revenue, defaults={"picked_up": 0, "to_ready": None, "to_pickup": None, "payments": 0})
+    fields = ["picked_up", "to_ready", "to_pickup", "payments", "revenue"]
 
     def derive(row):
-        row["ready_hours"] = _ratio((row["to_ready"] or 0) / 3600, row["picked_up"])
-        row["pickup_hours"] = _ratio((row["to_pickup"] or 0) / 3600, row["picked_up"])
+        row["ready_hours"] = _ratio(row["to_ready"] / 3600, row["picked_up"])
+        row["pickup_hours"] = _ratio(row["to_pickup"] / 3600, row["picked_up"])
         return row
 
-    rows, total = _rows(names, grouped, derive)
+    rows, total = _rows(scope, fields, derive)
     return Section(
         key="turnaround",
         title=str(_("Walk-in turnaround and revenue")),
@@ -790,7 +653,6 @@ def turnaround(scope: Scope) -> Section:
 
 def loaners(scope: Scope) -> Section:
     """Loaner units out now and overdue (a snapshot: the period does not apply)."""
-    names = _outlet_names(scope)
     today = timezone.localdate()
     units = _in(scope, LoanerUnit.objects.all(), outlet="outlet", category="category_id")
     grouped = _grouped(
@@ -800,7 +662,7 @@ def loaners(scope: Scope) -> Section:
         out=Count("id", filter=Q(status=LoanerUnit.Status.OUT)),
         overdue=Count("id", filter=Q(status=LoanerUnit.Status.OUT, due_back__lt=today)),
     )
-    rows, total = _rows(names, grouped, lambda row: row)
+    rows, total = _rows(scope, ["units", "out", "overdue"], lambda row: row, figures=grouped)
     return Section(
         key="loaners",
         title=str(_("Loaners")),

@@ -38,6 +38,8 @@ def _page(request, registry: dict, heading: str):
         "scope": scope,
         "sections": sections,
         "charts": {s.key: _chart(s) for s in sections},
+        # The outlet-day figures' "as of" (the scorecards are computed from the rows themselves).
+        "refreshes": scope.refreshes() if registry is SECTIONS else None,
         "query": request.GET.urlencode(),
     }
     return render(request, "kpis/dashboard.html", context)

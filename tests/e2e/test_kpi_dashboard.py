@@ -5,7 +5,7 @@ import pytest
 from core.roles import Role
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.factories import PASSWORD, OutletFactory, UserFactory
-from tests.kpis.test_measures import received, t
+from tests.kpis.test_measures import figures_made, received, t
 from tests.workorders.factories import walk_in_order
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -17,6 +17,7 @@ def test_the_dashboard_renders_its_charts(migration_data, live_server, page):
     desk = UserFactory(role=Role.FRONT_DESK, outlets=[outlet])
     for _ in range(3):
         received(walk_in_order(desk, outlet), t(10))
+    figures_made()  # as beat does every few minutes
 
     log_in(page, live_server.url, supervisor.username, PASSWORD)
     page.goto(f"{live_server.url}/kpis/?period=custom&start=2026-10-15&end=2026-10-15")

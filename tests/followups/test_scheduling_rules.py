@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["core", "workorders", "warranty", "dispatch", "followups", "complaints", "config"]
+APPS = ["core", "workorders", "warranty", "dispatch", "followups", "complaints", "kpis", "config"]
 
 
 def test_no_task_is_enqueued_with_an_eta_or_countdown():

@@ -15,6 +15,8 @@ from core.roles import Role
 from dispatch.models import Appointment, AppointmentChange, LoanerUnit, VisitReport
 from followups.models import Callback, CallbackPlan
 from kpis import selectors
+from kpis.models import FiguresRefresh
+from kpis.services import figures_refresh
 from tests.dispatch.factories import engineer, onsite_order
 from tests.workorders.factories import walk_in_order
 from workorders.models import Payment, ProductCategory, WorkOrder, WorkOrderEvent
@@ -36,7 +38,14 @@ def t(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI)
 
 
+def figures_made(first=DAY, last=DAY) -> None:
+    """What beat does every few minutes: the outlet-day figures of these days from the rows."""
+    figures_refresh(first_day=first, last_day=last, kind=FiguresRefresh.Kind.RECENT)
+
+
 def scope(outlets, *, first=DAY, last=DAY, category=None) -> selectors.Scope:
+    """The figures of these days made from the rows as they are now, and a scope over them."""
+    figures_made(first, last)
     return selectors.Scope(
         outlets=Outlet.objects.filter(pk__in=[o.pk for o in outlets]),
         since=dt.datetime.combine(first, dt.time(), tzinfo=SHANGHAI),

@@ -7,9 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.models import User
 from core.roles import Role
 from tests.factories import UserFactory
-from tests.kpis.test_measures import received, t
+from tests.kpis.test_measures import figures_made, received, t
 from tests.workorders.factories import walk_in_order
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,7 @@ DAY_FILTER = {"period": "custom", "start": "2026-10-15", "end": "2026-10-15"}
 def _orders(network, n):
     for _ in range(n):
         received(walk_in_order(network.staff[Role.FRONT_DESK], network.a1), t(10))
+    figures_made()
 
 
 def _table(response, key):
@@ -30,6 +32,7 @@ def test_an_outlet_supervisor_sees_only_their_outlets(network, client_for):
     _orders(network, 2)
     fd_b = UserFactory(role=Role.FRONT_DESK, outlets=[network.b1])
     received(walk_in_order(fd_b, network.b1), t(10))
+    figures_made()
     outlet_supervisor = UserFactory(role=Role.SUPERVISOR, outlets=[network.b1])
     page = client_for(outlet_supervisor).get(reverse("kpi-dashboard"), DAY_FILTER)
     rows = _table(page, "fixed-on-arrival").rows
@@ -85,6 +88,7 @@ def test_the_pages_run_a_constant_number_of_queries(url_name, network, client_fo
         assert client.get(reverse(url_name), DAY_FILTER).status_code == 200
     _orders(network, 5)
     received(walk_in_order(UserFactory(role=Role.FRONT_DESK, outlets=[network.a2]), network.a2), t(10))
+    figures_made()
     with CaptureQueriesContext(connection) as more:
         client.get(reverse(url_name), DAY_FILTER)
     assert len(more) == len(few)
@@ -93,9 +97,31 @@ def test_the_pages_run_a_constant_number_of_queries(url_name, network, client_fo
 def test_a_row_drills_down_to_the_orders_behind_it(network, client_for):
     _orders(network, 2)
     received(walk_in_order(network.staff[Role.FRONT_DESK], network.a1), t(10, day=t(0).date().replace(day=16)))
+    figures_made(last=t(0).date().replace(day=16))
     client = client_for(network.staff[Role.SUPERVISOR])
     page = client.get(reverse("kpi-dashboard"), DAY_FILTER)
     link = _table(page, "fixed-on-arrival").rows[0]["drill_url"]
     assert f'href="{link.replace("&", "&amp;")}"' in page.content.decode()
     orders = client.get(link)
     assert orders.status_code == 200 and len(orders.context["page"].items) == 2
+
+
+def test_the_dashboard_says_when_its_figures_were_made(network, client_for):
+    supervisor = network.staff[Role.SUPERVISOR]
+    User.objects.filter(pk=supervisor.pk).update(language="en")
+    client = client_for(supervisor)
+    before = client.get(reverse("kpi-dashboard"), DAY_FILTER).content.decode()
+    assert "The figures have not been made yet" in before
+    _orders(network, 1)  # and the figures made, as beat does
+    after = client.get(reverse("kpi-dashboard"), DAY_FILTER).content.decode()
+    assert "Figures of 2026-10-15 – 2026-10-15 as of" in after
+
+
+def test_figures_change_only_when_they_are_made_again(network, client_for):
+    client = client_for(network.staff[Role.SUPERVISOR])
+    _orders(network, 2)
+    received(walk_in_order(network.staff[Role.FRONT_DESK], network.a1), t(11))
+    stale = _table(client.get(reverse("kpi-dashboard"), DAY_FILTER), "fixed-on-arrival").total["orders"]
+    figures_made()
+    fresh = _table(client.get(reverse("kpi-dashboard"), DAY_FILTER), "fixed-on-arrival").total["orders"]
+    assert (stale, fresh) == (2, 3)
