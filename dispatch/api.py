@@ -3,6 +3,7 @@
 import datetime as dt
 
 import django_filters
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,7 +162,9 @@ class BoardView(APIView):
         _require(request, "dispatch.dispatch_appointment")
         day = _day(request)
         rows = selectors.board(user=request.user, day=day, outlet=_outlet(request))
-        profiles = EngineerProfileSerializer([row.profile for row in rows], many=True).data
+        profiles = [row.profile for row in rows]
+        prefetch_related_objects(profiles, "skills", "user__outlets")  # the API shows them
+        profiles = EngineerProfileSerializer(profiles, many=True).data
         # Plain dicts: a board may hold thousands of appointments.
         return Response(
             {

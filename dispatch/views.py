@@ -61,20 +61,33 @@ def _outlet(request):
 # --- Dispatcher: the board ----------------------------------------------------------------------
 
 
-def _blocks_html(blocks) -> str:
-    """A row's appointments as links on the timeline. Built here rather than in the template: a
-    board of 200 engineers holds thousands of them, and the template engine (or format_html for
-    each) costs several times more. Every value from the database goes through html.escape."""
+def _rows_html(rows, day: dt.date) -> list[str]:
+    """Each engineer's row: name, jobs against capacity, and the day's appointments as links on the
+    timeline. Built here rather than in the template: a board of 200 engineers holds thousands of
+    appointments, and the template engine (or format_html for each) costs several times more. Every
+    value from the database goes through html.escape."""
     detail = reverse("appointment-detail", args=[0]).removesuffix("0/")
     warning = '<i class="bi bi-exclamation-triangle-fill"></i> '
-    return mark_safe(  # noqa: S308 (each interpolated value is escaped)
-        "".join(
+    track = f'data-day="{day:%Y-%m-%d}" data-from="{selectors.DAY_FROM}" data-until="{selectors.DAY_UNTIL}"'
+    html = []
+    for row in rows:
+        profile = row.profile
+        blocks = "".join(
             f'<a class="board-block {escape(b.status)}{" flagged" if b.reassign_requested else ""}" '
             f'style="{escape(b.style)}" href="{detail}{b.pk}/" data-testid="block-{escape(b.number)}" '
             f'title="{escape(b.title)}">{warning if b.reassign_requested else ""}{escape(b.label)}</a>'
-            for b in blocks
+            for b in row.blocks
         )
-    )
+        html.append(
+            mark_safe(  # noqa: S308 (each interpolated value is escaped)
+                f'<div class="d-flex gap-2 mb-1 align-items-center" data-engineer="{profile.user_id}">'
+                f'<div class="board-name small"><div class="fw-semibold text-truncate">{escape(str(profile))}</div>'
+                f'<div class="text-body-secondary">{row.jobs}/{profile.daily_capacity} · {escape(profile.base_area)}'
+                f"</div></div>"
+                f'<div class="board-track flex-grow-1" data-engineer="{profile.user_id}" {track}>{blocks}</div></div>'
+            )
+        )
+    return html
 
 
 @staff_page(perm="dispatch.dispatch_appointment")
@@ -87,7 +100,7 @@ def board(request):
         "next_day": day + dt.timedelta(days=1),
         "outlet": outlet,
         "outlets": visible_outlets(request.user).order_by("code"),
-        "rows": [(row, _blocks_html(row.blocks)) for row in selectors.board(user=request.user, day=day, outlet=outlet)],
+        "rows": _rows_html(selectors.board(user=request.user, day=day, outlet=outlet), day),
         "queue": list(selectors.dispatch_queue(user=request.user)[:100]),
         "hours": range(selectors.DAY_FROM, selectors.DAY_UNTIL),
         "hour_width": 100 / (selectors.DAY_UNTIL - selectors.DAY_FROM),
