@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 
 MAX_PAGE_SIZE = 200
 
@@ -14,24 +15,48 @@ class KeysetPage:
     size: int
 
 
+def _after(queryset: QuerySet, keys: tuple[str, ...], after: str, descending: bool) -> QuerySet:
+    """Rows past the position `after` ("value" or "value,value" for a key of two columns)."""
+    raw = after.split(",", len(keys) - 1)
+    if len(raw) != len(keys):
+        return queryset.none()
+    try:
+        values = [queryset.model._meta.get_field(k).to_python(v) for k, v in zip(keys, raw, strict=True)]
+    except ValidationError:
+        return queryset.none()
+    past = "lt" if descending else "gt"
+    if len(keys) == 1:
+        return queryset.filter(**{f"{keys[0]}__{past}": values[0]})
+    first, second = keys
+    beyond = Q(**{f"{first}__{past}": values[0]}) | Q(**{first: values[0], f"{second}__{past}": values[1]})
+    return queryset.filter(beyond)
+
+
 def keyset_page(
-    queryset: QuerySet, *, key: str, after: str | None, size: int = 50, descending: bool = False
+    queryset: QuerySet, *, key: str | tuple[str, str], after: str | None, size: int = 50, descending: bool = False
 ) -> KeysetPage:
-    """Rows ordered by the unique column `key` (newest first when `descending`), after the value `after`.
+    """Rows ordered by `key` (a unique column, or a column and a unique tie-breaker such as
+    ("due_at", "id")), newest first when `descending`, after the position `after`.
 
     One query whatever the page: it fetches size + 1 rows to know whether a next page exists.
     """
+    keys = (key,) if isinstance(key, str) else tuple(key)
     size = max(1, min(size, MAX_PAGE_SIZE))
-    queryset = queryset.order_by(f"-{key}" if descending else key)
+    queryset = queryset.order_by(*(f"-{k}" if descending else k for k in keys))
     if after:
-        queryset = queryset.filter(**{f"{key}__lt" if descending else f"{key}__gt": after})
+        queryset = _after(queryset, keys, after, descending)
     rows = list(queryset[: size + 1])
     has_next = len(rows) > size
     items = rows[:size]
-    return KeysetPage(items=items, next_after=str(getattr(items[-1], key)) if has_next else None, size=size)
+    next_after = ",".join(_text(getattr(items[-1], k)) for k in keys) if has_next else None
+    return KeysetPage(items=items, next_after=next_after, size=size)
 
 
-def keyset_page_for(request, queryset: QuerySet, *, key: str, descending: bool = False) -> KeysetPage:
+def _text(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def keyset_page_for(request, queryset: QuerySet, *, key: str | tuple[str, str], descending: bool = False) -> KeysetPage:
     """The page a browser list asks for with `?after=...&size=...`."""
     try:
         size = int(request.GET.get("size", 50))

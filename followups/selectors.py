@@ -19,12 +19,20 @@ def _of_outlets(user) -> QuerySet[Callback]:
     return scope(Callback.objects.all(), user)
 
 
+# A queue row shows its customer, product and order (joined) and its plan, outlet, category and who
+# is calling (a few rows each, read by id in one query apiece): joining all eight tables cost 15-20 ms
+# of PostgreSQL planning per list, more than reading the page (BENCHMARKS.md, case 5).
+_JOINED = ("customer", "product", "work_order")
+_LOOKED_UP = ("plan", "outlet", "product__category", "claimed_by")
+
+
 def call_queue(*, user) -> QuerySet[Callback]:
     """Callbacks of the user's outlets waiting for a call (or being called), oldest due first."""
     return (
         _of_outlets(user)
         .filter(status__in=[Callback.Status.QUEUED, Callback.Status.CLAIMED])
-        .select_related("plan", "customer", "product", "product__category", "work_order", "claimed_by", "outlet")
+        .select_related(*_JOINED)
+        .prefetch_related(*_LOOKED_UP)
         .order_by("due_at", "id")
     )
 
@@ -71,7 +79,8 @@ def findings(*, user) -> QuerySet[Callback]:
     return (
         _of_outlets(user)
         .filter(Q(status=Callback.Status.FAILED) | Q(finding=True))
-        .select_related("plan", "customer", "product", "product__category", "work_order", "claimed_by", "outlet")
+        .select_related(*_JOINED)
+        .prefetch_related(*_LOOKED_UP)
         .order_by("-id")
     )
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from core.decorators import staff_page
 from core.errors import ConflictError
 from core.messages import flash_refusal
+from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
 from core.scoping import visible_outlets
 from followups import selectors, services
@@ -25,7 +26,9 @@ SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
 def call_queue(request):
     """Due and overdue callbacks of the clerk's outlets, oldest first, with counts."""
     context = {
-        "callbacks": list(selectors.call_queue(user=request.user)[:200]),
+        # Oldest due first, 50 at a time (the clerk works from the top; a network-wide backlog can be
+        # hundreds per outlet): keyset pages over (due_at, id), the queue index's order.
+        "page": keyset_page_for(request, selectors.call_queue(user=request.user), key=("due_at", "id")),
         "counts": selectors.queue_counts(user=request.user),
         "findings": list(selectors.findings(user=request.user)[:50])
         if request.user.has_perm("followups.change_callback")

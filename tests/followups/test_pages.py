@@ -168,3 +168,35 @@ def test_the_customers_other_due_callbacks_are_taken_in_the_same_call(network, c
     client.post(reverse("callback-claim", args=[callbacks[0].pk]))
     client.post(reverse("callback-claim-others", args=[callbacks[0].pk]))
     assert set(Callback.objects.filter(customer=first.customer).values_list("status", flat=True)) == {"claimed"}
+
+
+def test_the_queue_pages_by_due_time_fifty_at_a_time(network, client_for):
+    plan = CallbackPlan.objects.get(code="service-72h")
+    customer = _handed_back(network, timezone.now() - dt.timedelta(days=5)).customer
+    due = timezone.now() - dt.timedelta(hours=1)
+    # 60 queued callbacks, ten of them due at the very same moment as the fiftieth: the page break
+    # falls inside the tie and must neither repeat nor skip any of them.
+    made = Callback.objects.bulk_create(
+        Callback(
+            plan=plan,
+            outlet=network.a1,
+            customer=customer,
+            due_at=due + dt.timedelta(minutes=min(n, 45)),
+            first_due_at=due,
+            status=Callback.Status.QUEUED,
+            idempotency_key=f"page:{n}",
+        )
+        for n in range(60)
+    )
+    client = client_for(network.staff[Role.HOTLINE])
+
+    first = client.get(reverse("call-queue"))
+    second = client.get(reverse("call-queue"), {"after": first.context["page"].next_after})
+
+    shown = [c.pk for c in first.context["page"].items] + [c.pk for c in second.context["page"].items]
+    assert len(first.context["page"].items) == 50 and second.context["page"].next_after is None
+    queued = sorted(made, key=lambda c: (c.due_at, c.pk))
+    assert shown[: len(queued)] == [c.pk for c in queued][: len(shown)]
+    assert {c.pk for c in made} <= set(shown)
+    assert 'data-testid="next-page"' in first.content.decode()
+    assert client.get(reverse("call-queue"), {"after": "not-a-time,1"}).status_code == 200  # a bad cursor: empty
