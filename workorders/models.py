@@ -138,17 +138,27 @@ class WorkOrder(models.Model):
         NORMAL = "normal", _("Normal")
         URGENT = "urgent", _("Urgent")
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    # Every index is written on each intake and each change of state: none is kept twice. Outlet, owner and
+    # product lead the composite indexes in Meta; the unique columns are unique by constraints (unique=True
+    # adds a second, LIKE-pattern index that exact lookups never use); the policy version, fee schedule and
+    # approver are looked up from the order, never the other way round.
+    number = models.CharField(_("number"), max_length=20)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     service_type = models.CharField(_("service type"), max_length=20, choices=ServiceType.choices)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"), db_index=False
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible"),
+        db_index=False,
     )
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="work_orders")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="work_orders")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="work_orders", db_index=False)
     fault_description = models.TextField(_("fault as described"))
     requested_time = models.DateTimeField(_("time the customer asked for"), null=True, blank=True)
     requirements = models.TextField(_("customer's requirements"), blank=True)
@@ -156,7 +166,7 @@ class WorkOrder(models.Model):
     missing_info = models.JSONField(_("missing information"), default=list, blank=True)
     # Warranty decision, stored with the policy version and dates so later edits never change it.
     warranty_version = models.ForeignKey(
-        "warranty.PolicyVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "warranty.PolicyVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     warranty_options = models.JSONField(_("warranty options"), default=list, blank=True)
     warranty_reasons = models.JSONField(_("warranty reasons"), default=list, blank=True)
@@ -167,13 +177,13 @@ class WorkOrder(models.Model):
     damage_waiver_signed_at = models.DateTimeField(_("waiver signed at"), null=True, blank=True)
     # Quote (out of warranty): lines from the fee schedule in force, approved by the customer first.
     fee_schedule = models.ForeignKey(
-        "warranty.FeeSchedule", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "warranty.FeeSchedule", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     quote_lines = models.JSONField(_("quote lines"), default=list, blank=True)
     quote_total = models.DecimalField(_("quote total"), max_digits=10, decimal_places=2, null=True, blank=True)
     quote_approved_at = models.DateTimeField(_("quote approved at"), null=True, blank=True)
     quote_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     # Repair record (维修记录): what the technician found and did.
     fault_confirmed = models.TextField(_("fault confirmed"), blank=True)
@@ -189,7 +199,7 @@ class WorkOrder(models.Model):
     satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True)
     notify_by_phone = models.BooleanField(_("phone the customer when ready"), default=True)
     pickup_code = models.CharField(_("pickup code"), max_length=8, blank=True)
-    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
     version = models.PositiveIntegerField(default=1)  # optimistic lock for edits
     created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -213,6 +223,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["product", "created_at"], name="wo_product_received"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="wo_number_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="wo_idempotency_key_unique"),
             models.CheckConstraint(
                 condition=models.Q(quote_total__isnull=True) | models.Q(quote_total__gte=0),
                 name="wo_quote_total_not_negative",
