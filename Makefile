@@ -59,6 +59,9 @@ bench-data: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py bench_data
 
+# Production settings (DEBUG off); the in-process client's host is allowed by the command.
+bench: export DEBUG = false
+bench: export SECRET_KEY ?= bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 bench: install
 	$(BIN)/python manage.py bench
 

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection
@@ -96,3 +97,44 @@ def next_id(model) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")  # noqa: S608 (a model's table)
         return cursor.fetchone()[0]
+
+
+@contextmanager
+def checks_and_indexes_after(models):
+    """Load into `models`' tables with their foreign keys and plain indexes taken off, then put them back.
+
+    Inside the caller's transaction (PostgreSQL DDL is transactional). A foreign key checked at commit
+    queues one trigger per loaded row (millions: minutes at the commit); added back afterwards it is
+    validated by one join per key. An index built after the load is sorted once instead of updated row
+    by row. Primary keys, unique and exclusion constraints stay in place and check every row as it comes.
+    """
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisprimary AND NOT i.indisunique"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        # Checks still queued in this transaction (rows made before the load) run now: a table with
+        # pending checks cannot be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, _definition in keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -38,8 +38,14 @@ def test_the_benchmark_runs_every_case_on_a_small_data_set(migration_data, setti
     settings.BASE_DIR = tmp_path
     call_command("bench_data", orders=3000, centres=1, outlets_per_centre=2)
     call_command("bench", requests=2, sweep=200)
-    results = json.loads((tmp_path / "var" / "bench" / "results.json").read_text())
+    written = json.loads((tmp_path / "var" / "bench" / "results.json").read_text())
+    results = written["cases"]
     cases = {r["case"].split(" ")[0] for r in results}
     assert cases == {"1", "2", "3", "4", "5", "6", "8"}
     assert all(r["queries"] < 40 for r in results if "queries" in r)
     assert next(r for r in results if r["case"].startswith("6"))["queued"] == 200
+    assert {"python_loop_5m_s", "db_round_trip_ms"} <= set(written["machine"])
+    # Every request case records the plan of its slowest query, and the KPI figures were made first.
+    assert all("actual time=" in r["slowest_query_plan"] for r in results if "queries" in r)
+    assert "Planning Time" in (tmp_path / "var" / "bench" / "plans.md").read_text()
+    assert any(r["case"].startswith("8 KPI figures of the last") for r in results)

@@ -30,6 +30,8 @@ from core.roles import Role
 from dispatch.models import Appointment, EngineerProfile
 from followups.models import Callback
 from followups.services import callback_sweep
+from kpis.models import FiguresRefresh
+from kpis.services import figures_refresh_history, figures_refresh_recent
 from workorders.models import Customer, CustomerPhone, WorkOrder
 
 PAGE = 50
@@ -48,6 +50,7 @@ class Command(BaseCommand):
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the in-process client's host
         self.requests = opts["requests"]
         self.results = []
+        self.machine = self._calibrate()
         # A centre supervisor reads the lists: an outlet holds fewer than 200 pages of orders.
         supervisor = User.objects.get(username="bench-sv-01")
         orders = WorkOrder.objects.filter(outlet__centre_id=supervisor.centre_id).order_by("-id")
@@ -98,9 +101,28 @@ class Command(BaseCommand):
 
         client.force_login(supervisor, backend="django.contrib.auth.backends.ModelBackend")
         centre = {"period": "last_quarter", "centre": supervisor.centre_id}
+        self._kpi_figures()
         self._case("8 KPI dashboard, one centre, last quarter", client, reverse("kpi-dashboard"), centre)
         self._case("8 KPI scorecards, one centre, last quarter", client, reverse("kpi-scorecards"), centre)
         self._write()
+
+    def _kpi_figures(self) -> None:
+        """The dashboard reads outlet-day figures: made for the history once (as the nightly run would),
+        then the recent days timed as beat makes them every KPI_REFRESH_SECONDS."""
+        if not FiguresRefresh.objects.filter(kind=FiguresRefresh.Kind.HISTORY).exists():
+            started = time.perf_counter()
+            rows = figures_refresh_history()
+            self._wall(
+                f"8 KPI figures of the last {settings.KPI_HISTORY_DAYS} days made (nightly, {rows} rows)", started
+            )
+        started = time.perf_counter()
+        rows = figures_refresh_recent()
+        self._wall(f"8 KPI figures of the last {settings.KPI_RECENT_DAYS} days made (beat, {rows} rows)", started)
+
+    def _wall(self, name: str, started: float) -> None:
+        seconds = time.perf_counter() - started
+        self.results.append({"case": name, "wall_s": round(seconds, 2)})
+        self.stdout.write(f"{seconds:8.2f} s  {name}")
 
     def _board_outlet(self, engineers: int = 200, per_engineer: int = 10):
         """An outlet with `engineers` field engineers and `per_engineer` appointments each tomorrow
@@ -165,6 +187,24 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE dispatch_appointment")
         return dispatcher, outlet.pk, day
 
+    def _calibrate(self) -> dict:
+        """How fast this machine is, so figures from different machines can be compared: a pure Python
+        loop and a round trip to the database."""
+        started = time.perf_counter()
+        total = 0
+        for n in range(5_000_000):
+            total += n
+        python_s = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            for _ in range(1000):
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            round_trip_ms = time.perf_counter() - started
+        machine = {"python_loop_5m_s": round(python_s, 2), "db_round_trip_ms": round(round_trip_ms, 3)}
+        self.stdout.write(f"machine: 5M-step Python loop {python_s:.2f} s, database round trip {round_trip_ms:.3f} ms")
+        return machine
+
     def _api_cursor(self, url: str, after: int) -> str:
         paginator = KeysetPagination()
         paginator.base_url = url
@@ -181,6 +221,8 @@ class Command(BaseCommand):
                 client.get(url, params or {})
                 times.append((time.perf_counter() - started) * 1000)
             queries.append(len(captured))
+        reads = [q for q in captured.captured_queries if q["sql"].startswith(("SELECT", "DECLARE"))]
+        slowest = max(reads, key=lambda q: float(q["time"]))  # explained below: reads only
         times.sort()
         result = {
             "case": name,
@@ -189,9 +231,20 @@ class Command(BaseCommand):
             "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
             "queries": max(queries),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "slowest_query_ms": round(float(slowest["time"]) * 1000, 1),
+            "slowest_query_plan": self._plan(slowest["sql"]),
         }
         self.results.append(result)
         self.stdout.write(f"{result['median_ms']:8.1f} {result['p95_ms']:8.1f} ms {result['queries']:3d} q  {name}")
+
+    @staticmethod
+    def _plan(sql: str) -> str:
+        """EXPLAIN (ANALYZE, BUFFERS) of a query as it ran (a server-side cursor's SELECT is explained)."""
+        if sql.startswith("DECLARE"):
+            sql = sql[sql.index(" FOR ") + len(" FOR ") :]
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            return "\n".join(row[0] for row in cursor.fetchall())
 
     def _sweep(self, count: int) -> None:
         """Case 6: `count` scheduled callbacks across the network come due at once; one sweep queues them."""
@@ -219,19 +272,32 @@ class Command(BaseCommand):
     def _write(self) -> None:
         folder = Path(settings.BASE_DIR) / "var" / "bench"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "results.json").write_text(json.dumps(self.results, indent=2, ensure_ascii=False))
+        (folder / "results.json").write_text(
+            json.dumps({"machine": self.machine, "cases": self.results}, indent=2, ensure_ascii=False)
+        )
         lines = [
-            f"Requests per case: {self.requests} (after a warm-up). Server time in-process, ms.",
+            f"Requests per case: {self.requests} (after a warm-up). Server time in-process, ms. Machine: a "
+            f"5M-step Python loop takes {self.machine['python_loop_5m_s']} s, a database round trip "
+            f"{self.machine['db_round_trip_ms']} ms.",
             "",
-            "| case | median | p95 | queries | peak RSS MB |",
-            "| --- | ---: | ---: | ---: | ---: |",
+            "| case | median | p95 | queries | slowest query ms | peak RSS MB |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in self.results:
             if "wall_s" in r:
-                lines.append(f"| {r['case']} | {r['wall_s']} s wall | | | |")
+                lines.append(f"| {r['case']} | {r['wall_s']} s wall | | | | |")
             else:
                 lines.append(
-                    f"| {r['case']} | {r['median_ms']} | {r['p95_ms']} | {r['queries']} | {r['peak_rss_mb']} |"
+                    f"| {r['case']} | {r['median_ms']} | {r['p95_ms']} | {r['queries']} | {r['slowest_query_ms']} "
+                    f"| {r['peak_rss_mb']} |"
                 )
         (folder / "results.md").write_text("\n".join(lines) + "\n")
-        self.stdout.write(f"written: {folder / 'results.md'}")
+        plans = [
+            f"## {r['case']}\n\n```\n{r['slowest_query_plan']}\n```\n"
+            for r in self.results
+            if "slowest_query_plan" in r
+        ]
+        (folder / "plans.md").write_text(
+            "# The slowest query of each case, EXPLAIN (ANALYZE, BUFFERS)\n\n" + "\n".join(plans)
+        )
+        self.stdout.write(f"written: {folder / 'results.md'} and plans.md")
