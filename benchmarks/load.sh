@@ -8,9 +8,20 @@ export DEBUG=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false ALLOWED_
 export SECRET_KEY="${SECRET_KEY:-bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz}"
 WORKERS="${WORKERS:-4}" PORT="${PORT:-8100}" OUT=var/bench
 INTAKE_USERS="${INTAKE_USERS:-24}" MIXED_USERS="${MIXED_USERS:-50}"
-INTAKE_TIME="${INTAKE_TIME:-60s}" MIXED_TIME="${MIXED_TIME:-180s}"
+INTAKE_TIME="${INTAKE_TIME:-60s}" MIXED_TIME="${MIXED_TIME:-240s}"
+# Staff arrive one a second (a log-in costs ~0.5 s of CPU: PBKDF2 with Django's 1,000,000 iterations), and
+# the mixed workload's figures are its steady state, counted from when the last has arrived (--reset-stats).
+SPAWN_RATE="${SPAWN_RATE:-1}"
 mkdir -p "$OUT"
 .venv/bin/python manage.py collectstatic --no-input -v 0
+# API tokens of the intake clerks (one hotline clerk per outlet, in the locustfile's outlet order).
+INTAKE_TOKENS="$(.venv/bin/python manage.py shell -c "
+from rest_framework.authtoken.models import Token
+from core.models import User
+users = User.objects.filter(username__regex=r'^bench-[0-9]+-[0-9]+-hotline-0$').order_by('username')[:$INTAKE_USERS]
+print(' '.join(Token.objects.get_or_create(user=u)[0].key for u in users))
+" | tail -1)"
+export INTAKE_TOKENS
 .venv/bin/gunicorn config.wsgi -w "$WORKERS" -b "127.0.0.1:$PORT" --pid "$OUT/gunicorn.pid" \
   --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" --daemon
 trap 'kill "$(cat "$OUT/gunicorn.pid")" 2>/dev/null || true; kill "$SAMPLER" 2>/dev/null || true' EXIT
@@ -24,10 +35,11 @@ SAMPLER=$!
 LOCUST=(.venv/bin/locust -f benchmarks/locustfile.py --headless --host "http://127.0.0.1:$PORT" --only-summary)
 "${LOCUST[@]}" IntakeClerk -u "$INTAKE_USERS" -r "$INTAKE_USERS" -t "$INTAKE_TIME" --csv "$OUT/load-intake" \
   > "$OUT/load-intake.txt" 2>&1 || true
-"${LOCUST[@]}" FrontDesk Hotline Dispatcher Engineer Supervisor -u "$MIXED_USERS" -r 10 -t "$MIXED_TIME" --csv "$OUT/load-mixed" \
-  > "$OUT/load-mixed.txt" 2>&1 || true
+"${LOCUST[@]}" FrontDesk Hotline Dispatcher Engineer Supervisor -u "$MIXED_USERS" -r "$SPAWN_RATE" -t "$MIXED_TIME" \
+  --reset-stats --csv "$OUT/load-mixed" > "$OUT/load-mixed.txt" 2>&1 || true
 {
-  echo "gunicorn workers: $WORKERS; intake users: $INTAKE_USERS for $INTAKE_TIME; mixed users: $MIXED_USERS for $MIXED_TIME"
+  echo "gunicorn workers: $WORKERS; intake users: $INTAKE_USERS for $INTAKE_TIME; mixed users: $MIXED_USERS for" \
+    "$MIXED_TIME, arriving $SPAWN_RATE a second (figures from when all have arrived)"
   echo "peak RSS of a gunicorn process: $(( $(cat "$OUT/gunicorn-peak-rss-kb") / 1024 )) MB"
   echo "--- intake"; grep -E "Aggregated|create order" "$OUT/load-intake_stats.csv" || true
   echo "--- mixed"; cat "$OUT/load-mixed_stats.csv"

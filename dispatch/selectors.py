@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.scoping import scope, visible_staff
 from dispatch import rules
@@ -97,9 +97,8 @@ def dispatch_queue(*, user) -> QuerySet[WorkOrder]:
     )
 
 
-@dataclass(frozen=True)
-class BoardBlock:
-    """One appointment as the board draws it (plain values: the board may hold thousands)."""
+class BoardBlock(NamedTuple):
+    """One appointment as the board shows it (a plain tuple: the board may hold thousands)."""
 
     pk: int
     work_order_id: int
@@ -110,9 +109,6 @@ class BoardBlock:
     ends_at: datetime
     status: str
     reassign_requested: str
-    label: str  # "09:00 空调"
-    title: str  # the tooltip: window, order, customer, status, a reassignment asked for
-    style: str  # its place on the timeline, in % of the visible day
 
 
 @dataclass
@@ -147,35 +143,9 @@ def board(*, user, day: date, outlet=None) -> list[BoardRow]:
             "reassign_requested",
         )
     )
-    labels = dict(Appointment.Status.choices)
-    reassign_label = _("Reassignment asked for")
-    view_start = start + timedelta(hours=DAY_FROM)
-    span = (DAY_UNTIL - DAY_FROM) * 3600
     by_engineer: dict[int, list[BoardBlock]] = {}
-    tz = timezone.get_current_timezone()  # once: timezone.localtime() looks it up again for every call
-    for pk, engineer_id, order_id, number, customer, category, starts_at, ends_at, status, flag in rows:
-        local_start, local_end = starts_at.astimezone(tz), ends_at.astimezone(tz)
-        left = max(0.0, (starts_at - view_start).total_seconds() / span * 100)
-        width = max(1.5, (ends_at - starts_at).total_seconds() / span * 100)
-        title = f"{local_start:%H:%M}–{local_end:%H:%M} {number} {customer} · {labels[status]}"
-        if flag:
-            title = f"{title} · {reassign_label}: {flag}"
-        by_engineer.setdefault(engineer_id, []).append(
-            BoardBlock(
-                pk=pk,
-                work_order_id=order_id,
-                number=number,
-                customer=customer,
-                category=category,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                status=status,
-                reassign_requested=flag,
-                label=f"{local_start:%H:%M} {category}",
-                title=title,
-                style=f"left: {left:.2f}%; width: {min(width, 100 - left):.2f}%",
-            )
-        )
+    for pk, engineer_id, *values in rows:
+        by_engineer.setdefault(engineer_id, []).append(BoardBlock(pk, *values))
     return [
         BoardRow(
             profile=profile,

@@ -62,29 +62,51 @@ def _outlet(request):
 
 
 def _rows_html(rows, day: dt.date) -> list[str]:
-    """Each engineer's row: name, jobs against capacity, and the day's appointments as links on the
-    timeline. Built here rather than in the template: a board of 200 engineers holds thousands of
-    appointments, and the template engine (or format_html for each) costs several times more. Every
-    value from the database goes through html.escape."""
+    """Each engineer's row: name, jobs against capacity, and the day's appointments as links placed on
+    the timeline, with the window, order, customer and status in the tooltip.
+
+    Built here rather than in the template: a board of 200 engineers holds thousands of appointments,
+    and the template engine (or format_html for each) costs several times more. Every value from the
+    database goes through html.escape; labels and categories, which repeat, are escaped once.
+    """
     detail = reverse("appointment-detail", args=[0]).removesuffix("0/")
     warning = '<i class="bi bi-exclamation-triangle-fill"></i> '
     track = f'data-day="{day:%Y-%m-%d}" data-from="{selectors.DAY_FROM}" data-until="{selectors.DAY_UNTIL}"'
+    status_labels = {status: escape(label) for status, label in Appointment.Status.choices}
+    reassign_label = escape(_("Reassignment asked for"))
+    categories: dict[str, str] = {}
+    tz = timezone.get_current_timezone()  # once: timezone.localtime() looks it up again for every call
+    view_start = selectors.day_bounds(day)[0] + dt.timedelta(hours=selectors.DAY_FROM)
+    span = (selectors.DAY_UNTIL - selectors.DAY_FROM) * 3600 / 100  # seconds per percent of the track
     html = []
     for row in rows:
         profile = row.profile
-        blocks = "".join(
-            f'<a class="board-block {escape(b.status)}{" flagged" if b.reassign_requested else ""}" '
-            f'style="{escape(b.style)}" href="{detail}{b.pk}/" data-testid="block-{escape(b.number)}" '
-            f'title="{escape(b.title)}">{warning if b.reassign_requested else ""}{escape(b.label)}</a>'
-            for b in row.blocks
-        )
+        blocks = []
+        for b in row.blocks:
+            start, end = b.starts_at.astimezone(tz), b.ends_at.astimezone(tz)
+            window = f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}"
+            left = max(0.0, (b.starts_at - view_start).total_seconds() / span)
+            width = min(max(1.5, (b.ends_at - b.starts_at).total_seconds() / span), 100 - left)
+            category = categories.get(b.category) or categories.setdefault(b.category, escape(b.category or ""))
+            number = escape(b.number)
+            title = f"{window} {number} {escape(b.customer)} · {status_labels[b.status]}"
+            flagged = ""
+            if b.reassign_requested:
+                title = f"{title} · {reassign_label}: {escape(b.reassign_requested)}"
+                flagged = " flagged"
+            blocks.append(
+                f'<a class="board-block {escape(b.status)}{flagged}" style="left: {left:.2f}%; width: {width:.2f}%" '
+                f'href="{detail}{b.pk}/" data-testid="block-{number}" title="{title}">'
+                f"{warning if flagged else ''}{window[:5]} {category}</a>"
+            )
         html.append(
             mark_safe(  # noqa: S308 (each interpolated value is escaped)
                 f'<div class="d-flex gap-2 mb-1 align-items-center" data-engineer="{profile.user_id}">'
                 f'<div class="board-name small"><div class="fw-semibold text-truncate">{escape(str(profile))}</div>'
                 f'<div class="text-body-secondary">{row.jobs}/{profile.daily_capacity} · {escape(profile.base_area)}'
                 f"</div></div>"
-                f'<div class="board-track flex-grow-1" data-engineer="{profile.user_id}" {track}>{blocks}</div></div>'
+                f'<div class="board-track flex-grow-1" data-engineer="{profile.user_id}" {track}>{"".join(blocks)}'
+                "</div></div>"
             )
         )
     return html

@@ -112,6 +112,8 @@ class Command(BaseCommand):
         if not FiguresRefresh.objects.filter(kind=FiguresRefresh.Kind.HISTORY).exists():
             started = time.perf_counter()
             rows = figures_refresh_history()
+            with connection.cursor() as cursor:  # as autovacuum would after a table this large is written
+                cursor.execute("ANALYZE kpis_outletday")
             self._wall(
                 f"8 KPI figures of the last {settings.KPI_HISTORY_DAYS} days made (nightly, {rows} rows)", started
             )
