@@ -3,7 +3,6 @@
 import datetime as dt
 
 import django_filters
-from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from dispatch.models import Appointment, EngineerProfile, LoanerUnit, Part, Part
 from dispatch.serializers import (
     AppointmentDetailSerializer,
     AppointmentSerializer,
+    BoardEngineerSerializer,
     BookingInputSerializer,
     ConfirmInputSerializer,
     EngineerProfileInputSerializer,
@@ -135,7 +135,7 @@ class BoardView(APIView):
                 "engineers": inline_serializer(
                     "BoardRow",
                     {
-                        "engineer": EngineerProfileSerializer(),
+                        "engineer": BoardEngineerSerializer(),
                         "jobs": serializers.IntegerField(),
                         "appointments": inline_serializer(
                             "BoardAppointment",
@@ -163,8 +163,8 @@ class BoardView(APIView):
         day = _day(request)
         rows = selectors.board(user=request.user, day=day, outlet=_outlet(request))
         profiles = [row.profile for row in rows]
-        prefetch_related_objects(profiles, "skills", "user__outlets")  # the API shows them
-        profiles = EngineerProfileSerializer(profiles, many=True).data
+        selectors.engineer_codes(profiles)
+        profiles = BoardEngineerSerializer(profiles, many=True).data
         # Plain dicts: a board may hold thousands of appointments.
         return Response(
             {

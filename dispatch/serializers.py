@@ -39,6 +39,13 @@ class EngineerProfileSerializer(serializers.ModelSerializer):
         ]
 
 
+class BoardEngineerSerializer(EngineerProfileSerializer):
+    """The same fields, from the codes `selectors.engineer_codes` read for the whole board at once."""
+
+    skills = serializers.ListField(source="skill_codes", child=serializers.CharField(), read_only=True)
+    outlets = serializers.ListField(source="outlet_codes", child=serializers.CharField(), read_only=True)
+
+
 class EngineerProfileInputSerializer(serializers.Serializer):
     skills = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
     service_types = serializers.ListField(

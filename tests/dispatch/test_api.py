@@ -165,6 +165,11 @@ def test_board_api_is_built_in_a_fixed_number_of_queries(desk, client_for):
     many, body = count()
     assert many == few
     assert sum(len(row["appointments"]) for row in body["engineers"]) == 2 * 2 + 15 * 6
+    # Each engineer as the engineers endpoint shows them (skills and outlets by code).
+    listed = {e["engineer_id"]: e for e in api.get(reverse("api-engineer-list")).json()["results"]}
+    for row in body["engineers"]:
+        engineer = row["engineer"]
+        assert engineer == listed[engineer["engineer_id"]] and engineer["outlets"] == [desk.net.a1.code]
 
 
 def test_engineer_profile_put(desk, client_for):
