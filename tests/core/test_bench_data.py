@@ -34,6 +34,7 @@ def test_a_small_benchmark_data_set(migration_data):
         call_command("bench_data", orders=10)
 
 
+@pytest.mark.django_db(transaction=True)  # as it runs for real: the sweep case vacuums the callbacks first
 def test_the_benchmark_runs_every_case_on_a_small_data_set(migration_data, settings, tmp_path):
     settings.BASE_DIR = tmp_path
     call_command("bench_data", orders=3000, centres=1, outlets_per_centre=2)
