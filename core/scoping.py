@@ -34,11 +34,6 @@ def visible_outlet_ids(user) -> list[int] | None:
     return getattr(user, _CACHE)
 
 
-def forget_scope(user) -> None:
-    """Drop the outlets read for this user object (after its outlets or centre changed)."""
-    user.__dict__.pop(_CACHE, None)
-
-
 def in_scope(user, outlet_id: int | None) -> bool:
     """Whether `outlet_id` is one of the user's outlets."""
     ids = visible_outlet_ids(user)
