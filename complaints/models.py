@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Outlet
+from core.models import ChoiceLabels, Outlet
 from core.roles import Role
 from followups.models import Callback
 from workorders.models import Customer, Product, WorkOrder
@@ -53,7 +53,7 @@ class AuthorityLimit(models.Model):
         return f"{self.get_role_display()}: ¥{self.max_amount}"
 
 
-class Feedback(models.Model):
+class Feedback(ChoiceLabels, models.Model):
     """Anything a customer tells us, from any channel: consultation, suggestion, praise, complaint."""
 
     class Type(models.TextChoices):
@@ -119,7 +119,7 @@ class Feedback(models.Model):
         return f"{self.get_type_display()}: {self.text[:30]}"
 
 
-class ComplaintCase(models.Model):
+class ComplaintCase(ChoiceLabels, models.Model):
     """A complaint handled to the end: closed only when the customer confirms satisfaction."""
 
     class Category(models.TextChoices):

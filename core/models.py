@@ -1,12 +1,31 @@
+from functools import cache
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from core.roles import Role
+
+
+@cache
+def _choice_labels(field, language: str | None) -> dict:
+    return {make_hashable(value): str(label) for value, label in field.flatchoices}
+
+
+class ChoiceLabels:
+    """Models shown in lists: get_FOO_display() from the field's labels translated once per language.
+    Django's own builds and hashes the list of every choice on each call, translating each label: a
+    page of 50 orders spent about 3 ms on it. (Every choice list here is fixed, never a callable.)"""
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return _choice_labels(field, get_language()).get(make_hashable(value), value)
 
 
 class ServiceCentre(models.Model):

@@ -165,7 +165,17 @@ class BoardView(APIView):
         profiles = [row.profile for row in rows]
         selectors.engineer_codes(profiles)
         profiles = BoardEngineerSerializer(profiles, many=True).data
-        # Plain dicts: a board may hold thousands of appointments.
+        # Plain dicts: a board may hold thousands of appointments. Its times are a few half-hour
+        # slots, each written once as every endpoint writes a time (local, ISO 8601).
+        times: dict[dt.datetime, str] = {}
+        as_text = serializers.DateTimeField().to_representation
+
+        def iso(value: dt.datetime) -> str:
+            text = times.get(value)
+            if text is None:
+                text = times[value] = as_text(value)
+            return text
+
         return Response(
             {
                 "day": day,
@@ -180,8 +190,8 @@ class BoardView(APIView):
                                 "work_order_number": b.number,
                                 "customer": b.customer,
                                 "category": b.category,
-                                "starts_at": b.starts_at,
-                                "ends_at": b.ends_at,
+                                "starts_at": iso(b.starts_at),
+                                "ends_at": iso(b.ends_at),
                                 "status": b.status,
                                 "reassign_requested": b.reassign_requested,
                             }

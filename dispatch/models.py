@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Outlet
+from core.models import ChoiceLabels, Outlet
 from workorders.models import ProductCategory, WorkOrder
 
 
@@ -38,7 +38,7 @@ class EngineerProfile(models.Model):
         return self.user.name or self.user.username
 
 
-class Appointment(models.Model):
+class Appointment(ChoiceLabels, models.Model):
     """A time window with one engineer for one work order, and the visit made in it.
 
     On PostgreSQL an exclusion constraint (migration 0002) makes overlapping live appointments of

@@ -78,15 +78,23 @@ def _rows_html(rows, day: dt.date) -> list[str]:
     tz = timezone.get_current_timezone()  # once: timezone.localtime() looks it up again for every call
     view_start = selectors.day_bounds(day)[0] + dt.timedelta(hours=selectors.DAY_FROM)
     span = (selectors.DAY_UNTIL - selectors.DAY_FROM) * 3600 / 100  # seconds per percent of the track
+    # A day's appointments fall on a few half-hour slots: each slot's window and place worked out once.
+    slots: dict[tuple[dt.datetime, dt.datetime], tuple[str, str]] = {}
     html = []
     for row in rows:
         profile = row.profile
         blocks = []
         for b in row.blocks:
-            start, end = b.starts_at.astimezone(tz), b.ends_at.astimezone(tz)
-            window = f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}"
-            left = max(0.0, (b.starts_at - view_start).total_seconds() / span)
-            width = min(max(1.5, (b.ends_at - b.starts_at).total_seconds() / span), 100 - left)
+            slot = slots.get((b.starts_at, b.ends_at))
+            if slot is None:
+                start, end = b.starts_at.astimezone(tz), b.ends_at.astimezone(tz)
+                left = max(0.0, (b.starts_at - view_start).total_seconds() / span)
+                width = min(max(1.5, (b.ends_at - b.starts_at).total_seconds() / span), 100 - left)
+                slot = slots[(b.starts_at, b.ends_at)] = (
+                    f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}",
+                    f"left: {left:.2f}%; width: {width:.2f}%",
+                )
+            window, place = slot
             category = categories.get(b.category) or categories.setdefault(b.category, escape(b.category or ""))
             number = escape(b.number)
             title = f"{window} {number} {escape(b.customer)} · {status_labels[b.status]}"
@@ -95,7 +103,7 @@ def _rows_html(rows, day: dt.date) -> list[str]:
                 title = f"{title} · {reassign_label}: {escape(b.reassign_requested)}"
                 flagged = " flagged"
             blocks.append(
-                f'<a class="board-block {escape(b.status)}{flagged}" style="left: {left:.2f}%; width: {width:.2f}%" '
+                f'<a class="board-block {escape(b.status)}{flagged}" style="{place}" '
                 f'href="{detail}{b.pk}/" data-testid="block-{number}" title="{title}">'
                 f"{warning if flagged else ''}{window[:5]} {category}</a>"
             )

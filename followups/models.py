@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Outlet
+from core.models import ChoiceLabels, Outlet
 from core.roles import Role
 from workorders.models import Customer, Product, ProductCategory, WorkOrder
 
@@ -80,7 +80,7 @@ class CallingWindow(models.Model):
 DEFAULT_WINDOWS = [(time(9, 0), time(11, 30)), (time(14, 0), time(17, 30)), (time(19, 0), time(20, 30))]
 
 
-class Callback(models.Model):
+class Callback(ChoiceLabels, models.Model):
     """One callback to make: a row with its due time is the truth; the sweep queues it when due."""
 
     class Status(models.TextChoices):
@@ -160,7 +160,7 @@ class Callback(models.Model):
         return f"{self.plan_id} {self.due_at:%Y-%m-%d %H:%M} ({self.status})"
 
 
-class CallbackAttempt(models.Model):
+class CallbackAttempt(ChoiceLabels, models.Model):
     """Every call made for a callback, reached or not."""
 
     callback = models.ForeignKey(Callback, on_delete=models.CASCADE, related_name="calls")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from core.models import Outlet
+from core.models import ChoiceLabels, Outlet
 from workorders.lifecycle import Status
 
 
@@ -118,7 +118,7 @@ MISSING_LABELS = {
 }
 
 
-class WorkOrder(models.Model):
+class WorkOrder(ChoiceLabels, models.Model):
     """One service request, owned by one person from intake to closure (一票到底)."""
 
     class Channel(models.TextChoices):
@@ -256,7 +256,7 @@ class WorkOrder(models.Model):
         return [str(MISSING_LABELS.get(code, code)) for code in self.missing_info]
 
 
-class WorkOrderEvent(models.Model):
+class WorkOrderEvent(ChoiceLabels, models.Model):
     """The timeline: every transition, hand-over and note, with who and when."""
 
     class Kind(models.TextChoices):
@@ -284,7 +284,7 @@ class WorkOrderEvent(models.Model):
         return f"{self.work_order_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
-class Payment(models.Model):
+class Payment(ChoiceLabels, models.Model):
     """Money taken for a work order, with its own receipt number."""
 
     class Method(models.TextChoices):
