@@ -376,23 +376,24 @@ def callbacks_seasonal(*, on: date | None = None, batch: int = 2000) -> int:
             .values_list("pk", "customer_id", "customer__outlet_id")
         )
         before = Callback.objects.filter(plan=plan, due_at=due).count()
-        rows = []
-        for product_id, customer_id, outlet_id in products.iterator(chunk_size=batch):
-            rows.append(
-                Callback(
-                    plan=plan,
-                    outlet_id=outlet_id,
-                    customer_id=customer_id,
-                    product_id=product_id,
-                    due_at=due,
-                    first_due_at=due,
-                    idempotency_key=f"{plan.code}:{day.year}:product:{product_id}",
-                )
+        after = 0
+        while chunk := list(products.filter(pk__gt=after)[:batch]):  # pages by key: bounded memory
+            Callback.objects.bulk_create(
+                [
+                    Callback(
+                        plan=plan,
+                        outlet_id=outlet_id,
+                        customer_id=customer_id,
+                        product_id=product_id,
+                        due_at=due,
+                        first_due_at=due,
+                        idempotency_key=f"{plan.code}:{day.year}:product:{product_id}",
+                    )
+                    for product_id, customer_id, outlet_id in chunk
+                ],
+                ignore_conflicts=True,
             )
-            if len(rows) == batch:
-                Callback.objects.bulk_create(rows, ignore_conflicts=True)
-                rows = []
-        Callback.objects.bulk_create(rows, ignore_conflicts=True)
+            after = chunk[-1][0]
         made += Callback.objects.filter(plan=plan, due_at=due).count() - before
     return made
 
