@@ -92,14 +92,20 @@ def test_queue_queries_do_not_grow_with_rows(network, client_for, url_name):
             assert client.get(reverse(url_name)).status_code == 200
         return len(ctx.captured_queries)
 
+    def contradicted(number):  # set-up: records the customers contradicted, the page's findings
+        Callback.objects.filter(pk__in=Callback.objects.order_by("pk").values("pk")[:number]).update(finding=True)
+
+    _handed_back(network, timezone.now() - dt.timedelta(days=5))
     _handed_back(network, timezone.now() - dt.timedelta(days=5))
     callback_sweep()
+    contradicted(1)
     client = client_for(network.staff[Role.HOTLINE])
     client.get(reverse(url_name))
     few = count()
     for _ in range(5):
         _handed_back(network, timezone.now() - dt.timedelta(days=5))
     callback_sweep()
+    contradicted(4)
     assert Callback.objects.filter(status="queued").count() >= 6
     assert count() == few
 
