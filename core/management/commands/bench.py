@@ -7,6 +7,7 @@ to var/bench/results.json and var/bench/results.md; BENCHMARKS.md keeps the figu
 """
 
 import datetime as dt
+import gc
 import json
 import resource
 import statistics
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         if not ServiceCentre.objects.filter(code="bench-01").exists():
             raise CommandError("No benchmark data here: run `manage.py bench_data` on this database first.")
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the in-process client's host
+        gc.freeze()  # as the serving process does once it has loaded (config/wsgi.py)
         self.requests = opts["requests"]
         self.results = []
         self.machine = self._calibrate()
