@@ -161,8 +161,8 @@ class BoardView(APIView):
     def get(self, request):
         _require(request, "dispatch.dispatch_appointment")
         day = _day(request)
-        rows = selectors.board(user=request.user, day=day, outlet=_outlet(request))
-        profiles = [row.profile for row in rows]
+        profiles = list(selectors.engineers(user=request.user, outlet=_outlet(request)).prefetch_related(None))
+        rows = selectors.board(roster=profiles, day=day)
         selectors.engineer_codes(profiles)
         profiles = BoardEngineerSerializer(profiles, many=True).data
         # Plain dicts: a board may hold thousands of appointments. Its times are a few half-hour

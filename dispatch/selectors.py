@@ -134,23 +134,39 @@ def engineer_codes(profiles: list[EngineerProfile]) -> None:
         profile.outlet_codes = outlets.get(profile.user_id, [])
 
 
+class BoardEngineer(NamedTuple):
+    """An engineer as the board page shows them (plain values: 200 profile and user objects cost
+    more than the query reading them)."""
+
+    user_id: int
+    name: str
+    daily_capacity: int
+    base_area: str
+
+
+def board_engineers(*, user, outlet=None) -> list[BoardEngineer]:
+    rows = (
+        engineers(user=user, outlet=outlet)
+        .prefetch_related(None)
+        .values_list("user_id", "user__name", "user__username", "daily_capacity", "base_area")
+    )
+    # Named as EngineerProfile.__str__ names them.
+    return [BoardEngineer(pk, name or username, capacity, area) for pk, name, username, capacity, area in rows]
+
+
 @dataclass
 class BoardRow:
-    profile: EngineerProfile
+    engineer: BoardEngineer | EngineerProfile
     blocks: list[BoardBlock]
     jobs: int
 
 
-def board(*, user, day: date, outlet=None) -> list[BoardRow]:
-    """One row per engineer with the day's appointments placed on the timeline: one query for the
-    engineers (without their skills and outlets, which the board does not show: prefetching them
-    for 200 engineers cost more than the rest of the board) and one for every appointment of the day."""
-    profiles = list(engineers(user=user, outlet=outlet).prefetch_related(None))
+def board(*, roster: list[BoardEngineer] | list[EngineerProfile], day: date) -> list[BoardRow]:
+    """One row per engineer of the roster (as the caller read them: `board_engineers` for the page, profiles for
+    the API) with the day's appointments placed on the timeline, in one query."""
     start, end = day_bounds(day)
     rows = (
-        Appointment.objects.filter(
-            engineer_id__in=[p.user_id for p in profiles], starts_at__gte=start, starts_at__lt=end
-        )
+        Appointment.objects.filter(engineer_id__in=[e.user_id for e in roster], starts_at__gte=start, starts_at__lt=end)
         .exclude(status=Appointment.Status.CANCELLED)
         .order_by("starts_at")
         .values_list(
@@ -171,11 +187,11 @@ def board(*, user, day: date, outlet=None) -> list[BoardRow]:
         by_engineer.setdefault(engineer_id, []).append(BoardBlock(pk, *values))
     return [
         BoardRow(
-            profile=profile,
-            blocks=by_engineer.get(profile.user_id, []),
-            jobs=sum(b.status in Appointment.LIVE for b in by_engineer.get(profile.user_id, [])),
+            engineer=engineer,
+            blocks=by_engineer.get(engineer.user_id, []),
+            jobs=sum(b.status in Appointment.LIVE for b in by_engineer.get(engineer.user_id, [])),
         )
-        for profile in profiles
+        for engineer in roster
     ]
 
 

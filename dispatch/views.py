@@ -67,12 +67,12 @@ def _rows_html(rows, day: dt.date) -> list[str]:
 
     Built here rather than in the template: a board of 200 engineers holds thousands of appointments,
     and the template engine (or format_html for each) costs several times more. Every value from the
-    database goes through html.escape; labels and categories, which repeat, are escaped once.
+    database goes through html.escape; statuses, labels and categories, which repeat, are escaped once.
     """
     detail = reverse("appointment-detail", args=[0]).removesuffix("0/")
     warning = '<i class="bi bi-exclamation-triangle-fill"></i> '
     track = f'data-day="{day:%Y-%m-%d}" data-from="{selectors.DAY_FROM}" data-until="{selectors.DAY_UNTIL}"'
-    status_labels = {status: escape(label) for status, label in Appointment.Status.choices}
+    statuses = {status: (escape(status), escape(label)) for status, label in Appointment.Status.choices}
     reassign_label = escape(_("Reassignment asked for"))
     categories: dict[str, str] = {}
     tz = timezone.get_current_timezone()  # once: timezone.localtime() looks it up again for every call
@@ -82,7 +82,7 @@ def _rows_html(rows, day: dt.date) -> list[str]:
     slots: dict[tuple[dt.datetime, dt.datetime], tuple[str, str]] = {}
     html = []
     for row in rows:
-        profile = row.profile
+        engineer = row.engineer
         blocks = []
         for b in row.blocks:
             slot = slots.get((b.starts_at, b.ends_at))
@@ -97,23 +97,24 @@ def _rows_html(rows, day: dt.date) -> list[str]:
             window, place = slot
             category = categories.get(b.category) or categories.setdefault(b.category, escape(b.category or ""))
             number = escape(b.number)
-            title = f"{window} {number} {escape(b.customer)} · {status_labels[b.status]}"
+            status, status_label = statuses[b.status]
+            title = f"{window} {number} {escape(b.customer)} · {status_label}"
             flagged = ""
             if b.reassign_requested:
                 title = f"{title} · {reassign_label}: {escape(b.reassign_requested)}"
                 flagged = " flagged"
             blocks.append(
-                f'<a class="board-block {escape(b.status)}{flagged}" style="{place}" '
+                f'<a class="board-block {status}{flagged}" style="{place}" '
                 f'href="{detail}{b.pk}/" data-testid="block-{number}" title="{title}">'
                 f"{warning if flagged else ''}{window[:5]} {category}</a>"
             )
         html.append(
             mark_safe(  # noqa: S308 (each interpolated value is escaped)
-                f'<div class="d-flex gap-2 mb-1 align-items-center" data-engineer="{profile.user_id}">'
-                f'<div class="board-name small"><div class="fw-semibold text-truncate">{escape(str(profile))}</div>'
-                f'<div class="text-body-secondary">{row.jobs}/{profile.daily_capacity} · {escape(profile.base_area)}'
+                f'<div class="d-flex gap-2 mb-1 align-items-center" data-engineer="{engineer.user_id}">'
+                f'<div class="board-name small"><div class="fw-semibold text-truncate">{escape(engineer.name)}</div>'
+                f'<div class="text-body-secondary">{row.jobs}/{engineer.daily_capacity} · {escape(engineer.base_area)}'
                 f"</div></div>"
-                f'<div class="board-track flex-grow-1" data-engineer="{profile.user_id}" {track}>{"".join(blocks)}'
+                f'<div class="board-track flex-grow-1" data-engineer="{engineer.user_id}" {track}>{"".join(blocks)}'
                 "</div></div>"
             )
         )
@@ -130,7 +131,9 @@ def board(request):
         "next_day": day + dt.timedelta(days=1),
         "outlet": outlet,
         "outlets": visible_outlets(request.user).order_by("code"),
-        "rows": _rows_html(selectors.board(user=request.user, day=day, outlet=outlet), day),
+        "rows": _rows_html(
+            selectors.board(roster=selectors.board_engineers(user=request.user, outlet=outlet), day=day), day
+        ),
         "queue": list(selectors.dispatch_queue(user=request.user)[:100]),
         "hours": range(selectors.DAY_FROM, selectors.DAY_UNTIL),
         "hour_width": 100 / (selectors.DAY_UNTIL - selectors.DAY_FROM),
