@@ -26,7 +26,7 @@ from complaints.models import ComplaintCase, Feedback
 from core.models import Outlet, User
 from dispatch.models import Appointment, AppointmentChange, LoanerUnit, VisitReport
 from followups.selectors import measures as callback_measures
-from kpis.models import FIGURES, FiguresRefresh, OutletDay
+from kpis.models import FIGURES, FiguresRefresh, OutletDay, OutletMonth, month_start, next_month
 from workorders.models import WorkOrder
 
 
@@ -46,16 +46,29 @@ class Scope:
 
     @cached_property
     def outlet_figures(self) -> dict[int, dict]:
-        """{outlet id: {figure: sum over the period's days}} in one query (for every section of the page)."""
-        days = OutletDay.objects.filter(
-            outlet__in=list(self.outlet_names),
-            day__gte=timezone.localtime(self.since).date(),
-            day__lt=timezone.localtime(self.until).date(),
-        )
-        if self.category_id:
-            days = days.filter(category_id=self.category_id)
-        sums = days.order_by().values("outlet").annotate(**{name: Sum(name) for name in FIGURES})
-        return {row.pop("outlet"): row for row in sums}
+        """{outlet id: {figure: sum over the period}} for every section of the page: the period's whole
+        months from the month rows, its other days from the day rows (one query each)."""
+        first, end = timezone.localtime(self.since).date(), timezone.localtime(self.until).date()
+        months_from = first if first.day == 1 else next_month(first)
+        months_until = month_start(end)  # the whole months are [months_from, months_until)
+        parts = []
+        if months_from < months_until:
+            parts.append(OutletMonth.objects.filter(month__gte=months_from, month__lt=months_until))
+            days = Q(day__gte=first, day__lt=months_from) | Q(day__gte=months_until, day__lt=end)
+        else:
+            days = Q(day__gte=first, day__lt=end)
+        parts.append(OutletDay.objects.filter(days))
+        totals: dict[int, dict] = {}
+        for rows in parts:
+            rows = rows.filter(outlet__in=list(self.outlet_names))
+            if self.category_id:
+                rows = rows.filter(category_id=self.category_id)
+            for row in rows.order_by().values("outlet").annotate(**{name: Sum(name) for name in FIGURES}):
+                outlet = row.pop("outlet")
+                if outlet in totals:
+                    row = {name: totals[outlet][name] + value for name, value in row.items()}
+                totals[outlet] = row
+        return totals
 
     def refreshes(self) -> list[FiguresRefresh]:
         """When the outlet-day figures were made, latest first."""

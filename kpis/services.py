@@ -5,10 +5,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from kpis import daily
-from kpis.models import FIGURES, FiguresRefresh, OutletDay
+from kpis.models import FIGURES, FiguresRefresh, OutletDay, OutletMonth, month_start, next_month
 
 CHUNK_DAYS = 7  # days made per transaction: bounded memory, short locks
 
@@ -34,10 +35,27 @@ def _row(key: daily.Key, values: dict) -> OutletDay:
     return OutletDay(outlet_id=outlet_id, day=day, category_id=category_id, **fields)
 
 
+def months_again(first_day: date, last_day: date) -> None:
+    """Sum the days of every month that [first_day, last_day] touches into its OutletMonth rows again
+    (inside the caller's transaction, with the days it made)."""
+    month = month_start(first_day)
+    while month <= last_day:
+        OutletMonth.objects.filter(month=month).delete()
+        sums = (
+            OutletDay.objects.filter(day__gte=month, day__lt=next_month(month))
+            .order_by()
+            .values("outlet_id", "category_id")
+            .annotate(**{name: Sum(name) for name in FIGURES})
+        )
+        OutletMonth.objects.bulk_create([OutletMonth(month=month, **row) for row in sums], batch_size=2000)
+        month = next_month(month)
+
+
 def figures_refresh(*, first_day: date, last_day: date, kind: str | None = None) -> int:
-    """Make the figures of every outlet for the days [first_day, last_day] again, a week at a time
-    (each week in one transaction: a reader sees a week's old figures or its new ones, never half).
-    `kind` records the refresh for the page's "as of". Returns the rows written."""
+    """Make the figures of every outlet for the days [first_day, last_day] again, a week at a time,
+    with the months they fall in (each week in one transaction: a reader sees a week's old figures or
+    its new ones, never half). `kind` records the refresh for the page's "as of". Returns the day rows
+    written."""
     written = 0
     day = first_day
     while day <= last_day:
@@ -47,6 +65,7 @@ def figures_refresh(*, first_day: date, last_day: date, kind: str | None = None)
             _serialized()
             OutletDay.objects.filter(day__gte=day, day__lte=end).delete()
             written += len(OutletDay.objects.bulk_create([_row(k, v) for k, v in figures.items()], batch_size=2000))
+            months_again(day, end)
         day = end + timedelta(days=1)
     if kind is not None:
         FiguresRefresh.objects.update_or_create(
