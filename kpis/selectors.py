@@ -54,10 +54,11 @@ class Scope:
         parts = []
         if months_from < months_until:
             parts.append(OutletMonth.objects.filter(month__gte=months_from, month__lt=months_until))
-            days = Q(day__gte=first, day__lt=months_from) | Q(day__gte=months_until, day__lt=end)
+            if first < months_from or months_until < end:
+                days = Q(day__gte=first, day__lt=months_from) | Q(day__gte=months_until, day__lt=end)
+                parts.append(OutletDay.objects.filter(days))
         else:
-            days = Q(day__gte=first, day__lt=end)
-        parts.append(OutletDay.objects.filter(days))
+            parts.append(OutletDay.objects.filter(day__gte=first, day__lt=end))
         totals: dict[int, dict] = {}
         for rows in parts:
             rows = rows.filter(outlet__in=list(self.outlet_names))
