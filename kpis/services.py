@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from kpis import daily
@@ -35,19 +34,29 @@ def _row(key: daily.Key, values: dict) -> OutletDay:
     return OutletDay(outlet_id=outlet_id, day=day, category_id=category_id, **fields)
 
 
+def _month_sum_sql() -> str:
+    """INSERT … SELECT of one month's sums: in the database, without bringing 2,800 rows of 45 figures
+    to Python and back (1.25 -> 0.3 s a month here). Only the models' own table and column names are
+    written into it, quoted; the month and days are parameters."""
+    quote = connection.ops.quote_name
+    figures = [quote(OutletMonth._meta.get_field(name).column) for name in FIGURES]
+    into = f"{quote(OutletMonth._meta.db_table)} (outlet_id, category_id, month, {', '.join(figures)})"
+    sums = ", ".join(f"SUM({f})" for f in figures)
+    days = quote(OutletDay._meta.db_table)
+    return (
+        f"INSERT INTO {into} SELECT outlet_id, category_id, %s, {sums} FROM {days} "  # noqa: S608
+        "WHERE day >= %s AND day < %s GROUP BY outlet_id, category_id"
+    )
+
+
 def months_again(first_day: date, last_day: date) -> None:
     """Sum the days of every month that [first_day, last_day] touches into its OutletMonth rows again
     (inside the caller's transaction, with the days it made)."""
     month = month_start(first_day)
     while month <= last_day:
         OutletMonth.objects.filter(month=month).delete()
-        sums = (
-            OutletDay.objects.filter(day__gte=month, day__lt=next_month(month))
-            .order_by()
-            .values("outlet_id", "category_id")
-            .annotate(**{name: Sum(name) for name in FIGURES})
-        )
-        OutletMonth.objects.bulk_create([OutletMonth(month=month, **row) for row in sums], batch_size=2000)
+        with connection.cursor() as cursor:
+            cursor.execute(_month_sum_sql(), [month, month, next_month(month)])
         month = next_month(month)
 
 
