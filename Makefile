@@ -55,13 +55,14 @@ deploy-check: $(VENV)/.installed
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Benchmarks (BENCHMARKS.md): DATABASE_URL must name an empty PostgreSQL database for bench-data.
+# Production settings (DEBUG off), with a key that is only for the benchmark unless one is set.
+bench-data bench bench-load: export DEBUG = false
+bench-data bench bench-load: export SECRET_KEY ?= bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 bench-data: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py bench_data
 
-# Production settings (DEBUG off); the in-process client's host is allowed by the command.
-bench: export DEBUG = false
-bench: export SECRET_KEY ?= bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
+# The in-process client's host is allowed by the command.
 bench: install
 	$(BIN)/python manage.py bench
 

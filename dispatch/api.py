@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from core.api import ViewPermissions, validated
@@ -120,18 +121,28 @@ class EngineerProfileView(APIView):
         return Response(EngineerProfileSerializer(profile).data)
 
 
+class BoardPageSerializer(serializers.Serializer):
+    after = serializers.IntegerField(required=False, min_value=1, help_text="`next` of the previous page")
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=selectors.BOARD_PAGE_MAX, default=selectors.BOARD_PAGE
+    )
+
+
 class BoardView(APIView):
-    """One day by engineer with their appointments, built in a fixed number of queries."""
+    """One day by engineer with their appointments, a page of engineers at a time (`next` is the
+    address of the following page), built in a fixed number of queries."""
 
     @extend_schema(
         parameters=[
             OpenApiParameter("day", OpenApiTypes.DATE),
             OpenApiParameter("outlet", OpenApiTypes.INT),
+            BoardPageSerializer,
         ],
         responses=inline_serializer(
             "Board",
             {
                 "day": serializers.DateField(),
+                "next": serializers.URLField(allow_null=True),
                 "engineers": inline_serializer(
                     "BoardRow",
                     {
@@ -161,7 +172,17 @@ class BoardView(APIView):
     def get(self, request):
         _require(request, "dispatch.dispatch_appointment")
         day = _day(request)
-        profiles = list(selectors.engineers(user=request.user, outlet=_outlet(request)).prefetch_related(None))
+        page = validated(BoardPageSerializer, request.query_params)
+        profiles, next_after = selectors.page_and_next(
+            list(
+                selectors.engineer_page(
+                    selectors.engineers(user=request.user, outlet=_outlet(request)).prefetch_related(None),
+                    after=page.get("after"),
+                    size=page["page_size"],
+                )
+            ),
+            page["page_size"],
+        )
         rows = selectors.board(roster=profiles, day=day)
         selectors.engineer_codes(profiles)
         profiles = BoardEngineerSerializer(profiles, many=True).data
@@ -179,6 +200,7 @@ class BoardView(APIView):
         return Response(
             {
                 "day": day,
+                "next": next_after and replace_query_param(request.build_absolute_uri(), "after", next_after),
                 "engineers": [
                     {
                         "engineer": profile,

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.models import User
@@ -18,6 +18,9 @@ from workorders.models import CustomerPhone, WorkOrder
 from workorders.selectors import work_order_list
 
 DAY_FROM, DAY_UNTIL = 7, 21  # hours the board shows
+# Engineers per page of the board: a screen shows a few dozen rows, and the next page loads as the
+# dispatcher scrolls to it (an outlet may have hundreds of engineers and thousands of jobs a day).
+BOARD_PAGE, BOARD_PAGE_MAX = 50, 200
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -31,7 +34,7 @@ def engineers(*, user, outlet=None) -> QuerySet[EngineerProfile]:
         EngineerProfile.objects.filter(active=True, user__is_active=True, user__in=visible_staff(user))
         .select_related("user")
         .prefetch_related("skills", "user__outlets")
-        .order_by("user__name", "pk")
+        .order_by("user__name", "user_id")
     )
     if outlet is not None:
         queryset = queryset.filter(user__in=outlet.staff.values("pk"))
@@ -144,14 +147,35 @@ class BoardEngineer(NamedTuple):
     base_area: str
 
 
-def board_engineers(*, user, outlet=None) -> list[BoardEngineer]:
-    rows = (
+def engineer_page(queryset: QuerySet[EngineerProfile], *, after: int | None, size: int) -> QuerySet[EngineerProfile]:
+    """Engineers past the one whose user id is `after`, in the order of `engineers` (name, then id), and
+    one more than `size` to tell whether a page follows. Keyset, not OFFSET: the cursor's name is a
+    subquery of the same query."""
+    if after is not None:
+        name = Subquery(User.objects.filter(pk=after).values("name")[:1])
+        queryset = queryset.filter(Q(user__name__gt=name) | Q(user__name=name, user_id__gt=after))
+    return queryset[: size + 1]
+
+
+def page_and_next(rows: list, size: int) -> tuple[list, int | None]:
+    """A page of `engineer_page` and the cursor of the next page (its last engineer's user id), if any."""
+    if len(rows) > size:
+        return rows[:size], rows[size - 1].user_id
+    return rows, None
+
+
+def board_engineers(*, user, outlet=None, after: int | None = None) -> tuple[list[BoardEngineer], int | None]:
+    """A page of the board's engineers and the cursor of the next page."""
+    rows = engineer_page(
         engineers(user=user, outlet=outlet)
         .prefetch_related(None)
-        .values_list("user_id", "user__name", "user__username", "daily_capacity", "base_area")
+        .values_list("user_id", "user__name", "user__username", "daily_capacity", "base_area"),
+        after=after,
+        size=BOARD_PAGE,
     )
     # Named as EngineerProfile.__str__ names them.
-    return [BoardEngineer(pk, name or username, capacity, area) for pk, name, username, capacity, area in rows]
+    roster = [BoardEngineer(pk, name or username, capacity, area) for pk, name, username, capacity, area in rows]
+    return page_and_next(roster, BOARD_PAGE)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_time
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -121,6 +121,17 @@ def _rows_html(rows, day: dt.date) -> list[str]:
     return html
 
 
+def _board_rows(request, day: dt.date, outlet, after: int | None) -> dict:
+    """A page of the board's engineer rows and the address of the next page, which the page's htmx
+    fetches when the dispatcher scrolls to its end."""
+    roster, next_after = selectors.board_engineers(user=request.user, outlet=outlet, after=after)
+    more_url = None
+    if next_after is not None:
+        query = {"day": day.isoformat(), "after": next_after} | ({"outlet": outlet.pk} if outlet else {})
+        more_url = f"{reverse('dispatch-board-rows')}?{urlencode(query)}"
+    return {"rows": _rows_html(selectors.board(roster=roster, day=day), day), "more_url": more_url}
+
+
 @staff_page(perm="dispatch.dispatch_appointment")
 def board(request):
     """A day by engineer, with the queue of orders waiting for an engineer."""
@@ -131,14 +142,23 @@ def board(request):
         "next_day": day + dt.timedelta(days=1),
         "outlet": outlet,
         "outlets": visible_outlets(request.user).order_by("code"),
-        "rows": _rows_html(
-            selectors.board(roster=selectors.board_engineers(user=request.user, outlet=outlet), day=day), day
-        ),
+        **_board_rows(request, day, outlet, after=None),
         "queue": list(selectors.dispatch_queue(user=request.user)[:100]),
         "hours": range(selectors.DAY_FROM, selectors.DAY_UNTIL),
         "hour_width": 100 / (selectors.DAY_UNTIL - selectors.DAY_FROM),
     }
     return render(request, "dispatch/board.html", context)
+
+
+@staff_page(perm="dispatch.dispatch_appointment")
+def board_rows(request):
+    """A page of the board's engineer rows, for htmx: the first, or the one `?after=` the user id of the
+    previous page's last engineer."""
+    after = request.GET.get("after")
+    if after is not None and not after.isdigit():
+        raise Http404
+    context = _board_rows(request, _day(request), _outlet(request), after=after and int(after))
+    return render(request, "dispatch/includes/board_rows.html", context)
 
 
 @staff_page(perm="dispatch.dispatch_appointment")

@@ -1,5 +1,6 @@
 // Drag an order from the queue onto an engineer's row: the assign panel opens with that engineer
 // and the half hour under the pointer; nothing is saved until the dispatcher books.
+// The rows' events are taken on their container: further pages of engineers arrive as the dispatcher scrolls.
 (function () {
   let dragged = null;
   document.querySelectorAll(".queue-item[draggable]").forEach((item) => {
@@ -8,25 +9,33 @@
       event.dataTransfer.setData("text/plain", item.dataset.order);
     });
   });
-  document.querySelectorAll(".board-track").forEach((track) => {
-    track.addEventListener("dragover", (event) => {
-      event.preventDefault();
-      track.classList.add("drop-target");
-    });
-    track.addEventListener("dragleave", () => track.classList.remove("drop-target"));
-    track.addEventListener("drop", (event) => {
-      event.preventDefault();
-      track.classList.remove("drop-target");
-      if (!dragged) return;
-      const box = track.getBoundingClientRect();
-      const from = Number(track.dataset.from);
-      const until = Number(track.dataset.until);
-      const hours = from + ((event.clientX - box.left) / box.width) * (until - from);
-      const halfHours = Math.floor(hours * 2);
-      const start = `${String(Math.floor(halfHours / 2)).padStart(2, "0")}:${halfHours % 2 ? "30" : "00"}`;
-      const query = new URLSearchParams({ day: track.dataset.day, engineer: track.dataset.engineer, start });
-      htmx.ajax("GET", `${dragged.dataset.assignUrl}?${query}`, "#assign-panel");
-      dragged = null;
-    });
+  const rows = document.getElementById("board-rows");
+  if (!rows) return;
+  const trackOf = (event) => event.target.closest(".board-track");
+  rows.addEventListener("dragover", (event) => {
+    const track = trackOf(event);
+    if (!track) return;
+    event.preventDefault();
+    track.classList.add("drop-target");
+  });
+  rows.addEventListener("dragleave", (event) => {
+    const track = trackOf(event);
+    if (track && !track.contains(event.relatedTarget)) track.classList.remove("drop-target");
+  });
+  rows.addEventListener("drop", (event) => {
+    const track = trackOf(event);
+    if (!track) return;
+    event.preventDefault();
+    track.classList.remove("drop-target");
+    if (!dragged) return;
+    const box = track.getBoundingClientRect();
+    const from = Number(track.dataset.from);
+    const until = Number(track.dataset.until);
+    const hours = from + ((event.clientX - box.left) / box.width) * (until - from);
+    const halfHours = Math.floor(hours * 2);
+    const start = `${String(Math.floor(halfHours / 2)).padStart(2, "0")}:${halfHours % 2 ? "30" : "00"}`;
+    const query = new URLSearchParams({ day: track.dataset.day, engineer: track.dataset.engineer, start });
+    htmx.ajax("GET", `${dragged.dataset.assignUrl}?${query}`, "#assign-panel");
+    dragged = null;
   });
 })();

@@ -122,6 +122,7 @@ EXPECTED = {
     "api-fee-schedule-detail": ("fee_schedule", every(200, anon=401)),
     "api-quote": (None, every(405, anon=401)),
     "dispatch-board": (None, only({HL, DP, SV})),
+    "dispatch-board-rows": (None, only({HL, DP, SV})),
     "dispatch-week": (None, only({HL, DP, SV})),
     "reconciliation": (None, only({HL, DP, SV})),
     "api-reconciliation": (None, only({HL, DP, SV}, anon=401)),

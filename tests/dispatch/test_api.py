@@ -236,3 +236,26 @@ def test_parts_and_loaners_over_the_api(desk, client_for):
     assert engineer_api.post(reverse("api-requisition-action", args=[pk, "use"])).json()["status"] == "used"
     assert [s["quantity"] for s in engineer_api.get(reverse("api-part-stock")).json()["results"]] == [3]
     assert engineer_api.post(reverse("api-loaner-list"), {}, content_type="application/json").status_code == 403
+
+
+def test_board_api_gives_a_page_of_engineers_and_the_next_page(desk, client_for):
+    day = next_workday()
+    _bulk_day(desk.net.a1, desk.hl, desk.dp, day, engineers=6, per_engineer=2)
+    everyone = list(EngineerProfile.objects.order_by("user__name", "user_id").values_list("user_id", flat=True))
+    api = client_for(desk.dp)
+    url, seen, counts = f"{reverse('api-dispatch-board')}?day={day.isoformat()}&page_size=3", [], set()
+    while url:
+        with CaptureQueriesContext(connection) as ctx:
+            body = api.get(url).json()
+        counts.add(len(ctx.captured_queries))
+        seen += [row["engineer"]["engineer_id"] for row in body["engineers"]]
+        assert all(
+            len(row["appointments"]) == 2 for row in body["engineers"] if row["engineer"]["engineer_id"] != desk.eng.pk
+        )
+        url = body["next"]
+    assert seen == everyone and len(counts) == 1
+    whole = api.get(reverse("api-dispatch-board"), {"day": day.isoformat()}).json()
+    assert whole["next"] is None and [row["engineer"]["engineer_id"] for row in whole["engineers"]] == everyone
+    for wrong in ("0", "201", "x"):
+        refused = api.get(reverse("api-dispatch-board"), {"page_size": wrong})
+        assert refused.status_code == 400 and "page_size" in refused.json()["error"]["fields"]

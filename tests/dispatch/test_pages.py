@@ -1,4 +1,6 @@
 import datetime as dt
+import html
+import re
 
 import pytest
 import time_machine
@@ -8,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import User
 from core.roles import Role
+from dispatch import selectors
 from dispatch.models import (
     Appointment,
     AppointmentChange,
@@ -344,3 +348,44 @@ def test_the_board_escapes_what_customers_and_engineers_typed(desk, client_for):
     page = client_for(desk.dp).get(reverse("dispatch-board"), {"day": next_workday().isoformat()}).content.decode()
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page and "flagged" in page
+
+
+def _engineer_rows(page: str) -> list[int]:
+    return [
+        int(pk) for pk in re.findall(r'<div class="d-flex gap-2 mb-1 align-items-center" data-engineer="(\d+)"', page)
+    ]
+
+
+def _more_url(page: str) -> str | None:
+    found = re.search(r'hx-get="([^"]+)" hx-trigger="revealed"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_the_board_shows_its_engineers_a_page_at_a_time(desk, client_for, monkeypatch):
+    monkeypatch.setattr(selectors, "BOARD_PAGE", 3)
+    day = next_workday()
+    _bulk_day(desk.net.a1, desk.hl, desk.dp, day, engineers=7, per_engineer=1)
+    # Names that repeat: the pages' order is by name, then by user id.
+    names = ["李", "王", "李", "张", "王", "李", "赵", "王"]
+    for profile, name in zip(EngineerProfile.objects.order_by("pk"), names, strict=True):
+        User.objects.filter(pk=profile.user_id).update(name=name)
+    everyone = list(EngineerProfile.objects.order_by("user__name", "user_id").values_list("user_id", flat=True))
+    client = client_for(desk.dp)
+
+    page = client.get(reverse("dispatch-board"), {"day": day.isoformat()}).content.decode()
+    seen, more, counts = _engineer_rows(page), _more_url(page), set()
+    assert len(seen) == 3 and "block-" in page
+    while more:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(more, headers={"HX-Request": "true"})
+        counts.add(len(ctx.captured_queries))
+        rows = response.content.decode()
+        assert response.status_code == 200 and "<html" not in rows
+        seen += _engineer_rows(rows)
+        more = _more_url(rows)
+    assert seen == everyone and len(counts) == 1  # every engineer once, in order; each page the same queries
+    assert client.get(reverse("dispatch-board-rows"), {"after": "x"}).status_code == 404
+    assert (
+        _engineer_rows(client.get(reverse("dispatch-board-rows"), {"day": day.isoformat()}).content.decode())
+        == (everyone[:3])
+    )

@@ -28,6 +28,7 @@ from core.bulkload import CopyWriter, next_id
 from core.drf import KeysetPagination
 from core.models import Outlet, ServiceCentre, User
 from core.roles import Role
+from dispatch import selectors
 from dispatch.models import Appointment, EngineerProfile
 from followups.models import Callback
 from followups.services import callback_sweep
@@ -94,8 +95,18 @@ class Command(BaseCommand):
         dispatcher, board_outlet, day = self._board_outlet()
         client.force_login(dispatcher, backend="django.contrib.auth.backends.ModelBackend")
         board = {"day": day.isoformat(), "outlet": board_outlet}
+        # The board shows a page of engineers and fetches the next as the dispatcher scrolls to it.
+        second_page = {**board, "after": self._board_cursor(dispatcher, board_outlet)}
         self._case("4 dispatch board, 200 engineers, 2,000 appointments", client, reverse("dispatch-board"), board)
+        self._case("4 dispatch board, its next page of engineers", client, reverse("dispatch-board-rows"), second_page)
         self._case("4 dispatch board API, same day", client, reverse("api-dispatch-board"), board)
+        self._case("4 dispatch board API, next page", client, reverse("api-dispatch-board"), second_page)
+        self._case(
+            "4 dispatch board API, all 200 engineers at once",
+            client,
+            reverse("api-dispatch-board"),
+            {**board, "page_size": selectors.BOARD_PAGE_MAX},
+        )
 
         self._sweep(opts["sweep"])
         clerk = User.objects.get(username="bench-01-01-hotline-0")
@@ -191,6 +202,12 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE dispatch_appointment")
         return dispatcher, outlet.pk, day
+
+    @staticmethod
+    def _board_cursor(dispatcher: User, outlet_id: int) -> int:
+        """Where the board's second page starts: the user id of the first page's last engineer."""
+        _roster, after = selectors.board_engineers(user=dispatcher, outlet=Outlet.objects.get(pk=outlet_id))
+        return after
 
     def _calibrate(self) -> dict:
         """How fast this machine is, so figures from different machines can be compared: a pure Python
