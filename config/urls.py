@@ -186,6 +186,7 @@ urlpatterns = [
     path("orders/<int:pk>/repair-record/", workorder_views.work_order_repair_record, name="work-order-repair-record"),
     path("dispatch/", dispatch_views.board, name="dispatch-board"),
     path("dispatch/rows/", dispatch_views.board_rows, name="dispatch-board-rows"),
+    path("dispatch/queue/", dispatch_views.board_queue, name="dispatch-board-queue"),
     path("dispatch/week/", dispatch_views.board_week, name="dispatch-week"),
     path("dispatch/reconciliation/", dispatch_views.reconciliation, name="reconciliation"),
     path("dispatch/orders/<int:pk>/assign/", dispatch_views.assign, name="dispatch-assign"),

@@ -45,6 +45,7 @@ from workorders.selectors import work_order_list
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
 BOOKING_LENGTH = dt.timedelta(hours=2)
+BOARD_QUEUE_CARDS = 50  # the top of the queue (urgent first, then oldest); the rest in the work-order list
 
 
 def _day(request) -> dt.date:
@@ -143,7 +144,6 @@ def board(request):
         "outlet": outlet,
         "outlets": visible_outlets(request.user).order_by("code"),
         **_board_rows(request, day, outlet, after=None),
-        "queue": list(selectors.dispatch_queue(user=request.user)[:100]),
         "hours": range(selectors.DAY_FROM, selectors.DAY_UNTIL),
         "hour_width": 100 / (selectors.DAY_UNTIL - selectors.DAY_FROM),
     }
@@ -159,6 +159,15 @@ def board_rows(request):
         raise Http404
     context = _board_rows(request, _day(request), _outlet(request), after=after and int(after))
     return render(request, "dispatch/includes/board_rows.html", context)
+
+
+@staff_page(perm="dispatch.dispatch_appointment")
+def board_queue(request):
+    """The board's queue of orders waiting for an engineer, for htmx: the page loads it and again every
+    minute, so orders taken on the hotline appear without reloading the board."""
+    waiting = selectors.board_queue(user=request.user)
+    context = {"queue": list(waiting[:BOARD_QUEUE_CARDS]), "waiting": waiting.count(), "day": _day(request)}
+    return render(request, "dispatch/includes/board_queue.html", context)
 
 
 @staff_page(perm="dispatch.dispatch_appointment")

@@ -1,16 +1,18 @@
 // Drag an order from the queue onto an engineer's row: the assign panel opens with that engineer
 // and the half hour under the pointer; nothing is saved until the dispatcher books.
-// The rows' events are taken on their container: further pages of engineers arrive as the dispatcher scrolls.
+// Events are taken on the containers: the queue is loaded (and refreshed) after the page, and further
+// pages of engineers arrive as the dispatcher scrolls.
 (function () {
   let dragged = null;
-  document.querySelectorAll(".queue-item[draggable]").forEach((item) => {
-    item.addEventListener("dragstart", (event) => {
-      dragged = item;
-      event.dataTransfer.setData("text/plain", item.dataset.order);
-    });
-  });
+  const queue = document.getElementById("dispatch-queue-panel");
   const rows = document.getElementById("board-rows");
-  if (!rows) return;
+  if (!queue || !rows) return;
+  queue.addEventListener("dragstart", (event) => {
+    const item = event.target.closest(".queue-item[draggable]");
+    if (!item) return;
+    dragged = item;
+    event.dataTransfer.setData("text/plain", item.dataset.order);
+  });
   const trackOf = (event) => event.target.closest(".board-track");
   rows.addEventListener("dragover", (event) => {
     const track = trackOf(event);

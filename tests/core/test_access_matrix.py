@@ -123,6 +123,7 @@ EXPECTED = {
     "api-quote": (None, every(405, anon=401)),
     "dispatch-board": (None, only({HL, DP, SV})),
     "dispatch-board-rows": (None, only({HL, DP, SV})),
+    "dispatch-board-queue": (None, only({HL, DP, SV})),
     "dispatch-week": (None, only({HL, DP, SV})),
     "reconciliation": (None, only({HL, DP, SV})),
     "api-reconciliation": (None, only({HL, DP, SV}, anon=401)),

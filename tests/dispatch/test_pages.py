@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.models import User
 from core.roles import Role
-from dispatch import selectors
+from dispatch import selectors, views
 from dispatch.models import (
     Appointment,
     AppointmentChange,
@@ -99,7 +99,9 @@ def test_board_shows_queue_and_appointments_and_assigning_books(desk, client_for
     day = next_workday()
 
     page = client.get(reverse("dispatch-board"), {"day": day.isoformat()}).content.decode()
-    assert waiting.number in page and f"block-{appointment.work_order.number}" in page
+    assert f"block-{appointment.work_order.number}" in page and reverse("dispatch-board-queue") in page
+    queue = client.get(reverse("dispatch-board-queue"), {"day": day.isoformat()}, headers={"HX-Request": "true"})
+    assert f'data-testid="assign-{waiting.number}"' in queue.content.decode() and "<html" not in queue.content.decode()
 
     url = reverse("dispatch-assign", args=[waiting.pk])
     panel = client.get(url, {"day": day.isoformat()}, headers={"HX-Request": "true"})
@@ -389,3 +391,25 @@ def test_the_board_shows_its_engineers_a_page_at_a_time(desk, client_for, monkey
         _engineer_rows(client.get(reverse("dispatch-board-rows"), {"day": day.isoformat()}).content.decode())
         == (everyone[:3])
     )
+
+
+def test_the_boards_queue_shows_the_top_of_the_queue_in_a_fixed_number_of_queries(desk, client_for, monkeypatch):
+    monkeypatch.setattr(views, "BOARD_QUEUE_CARDS", 3)
+    client = client_for(_in_english(desk.dp))
+    url = reverse("dispatch-board-queue")
+
+    def queue() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"day": next_workday().isoformat()}, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    onsite_order(desk.hl, desk.net.a1)
+    few, _page = queue()
+    normal = [onsite_order(desk.hl, desk.net.a1) for _ in range(4)]
+    urgent = onsite_order(desk.hl, desk.net.a1, priority="urgent")
+    many, page = queue()
+    assert many == few
+    shown = re.findall(r'data-testid="assign-([^"]+)"', page)
+    assert shown[0] == urgent.number and len(shown) == 3 and normal[-1].number not in shown
+    assert 'data-testid="queue-count">6<' in page and "The first 3 are shown" in page

@@ -93,12 +93,19 @@ class Command(BaseCommand):
         self._case("3 work-order detail with its timeline", client, reverse("work-order-detail", args=[sample.pk]))
 
         dispatcher, board_outlet, day = self._board_outlet()
+        self._board_queue(dispatcher, board_outlet)
         client.force_login(dispatcher, backend="django.contrib.auth.backends.ModelBackend")
         board = {"day": day.isoformat(), "outlet": board_outlet}
         # The board shows a page of engineers and fetches the next as the dispatcher scrolls to it.
         second_page = {**board, "after": self._board_cursor(dispatcher, board_outlet)}
         self._case("4 dispatch board, 200 engineers, 2,000 appointments", client, reverse("dispatch-board"), board)
         self._case("4 dispatch board, its next page of engineers", client, reverse("dispatch-board-rows"), second_page)
+        self._case(
+            "4 dispatch board, its queue (300 orders waiting)",
+            client,
+            reverse("dispatch-board-queue"),
+            {"day": board["day"]},
+        )
         self._case("4 dispatch board API, same day", client, reverse("api-dispatch-board"), board)
         self._case("4 dispatch board API, next page", client, reverse("api-dispatch-board"), second_page)
         self._case(
@@ -202,6 +209,40 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE dispatch_appointment")
         return dispatcher, outlet.pk, day
+
+    @staticmethod
+    def _board_queue(dispatcher: User, outlet_id: int, waiting: int = 300) -> None:
+        """Orders of the board's outlet waiting for an engineer (the page lists the first 100), made
+        once: received over the last two days, one in ten urgent, most with a time asked for."""
+        missing = waiting - WorkOrder.objects.filter(outlet_id=outlet_id, status="awaiting_dispatch").count()
+        if missing <= 0:
+            return
+        customers = Customer.objects.order_by("-pk").values_list("pk", "products__pk")[:missing]
+        orders, first_order = CopyWriter(WorkOrder), next_id(WorkOrder)
+        now = timezone.now()
+        for n, (customer_id, product_id) in enumerate(customers):
+            received = now - dt.timedelta(minutes=10 * n)
+            orders.add(
+                id=first_order + n,
+                number=f"BQ{first_order + n:010d}",
+                status="awaiting_dispatch",
+                channel="onsite_request",
+                service_type="repair",
+                priority="urgent" if n % 10 == 0 else "normal",
+                outlet_id=outlet_id,
+                owner_id=dispatcher.pk,
+                customer_id=customer_id,
+                product_id=product_id,
+                fault_description="空调不制冷，室外机有异响，需要上门检查",
+                requested_time=None if n % 4 == 0 else now + dt.timedelta(days=1, hours=n % 9),
+                address="上海市徐汇区漕溪北路88号3号楼1201室",
+                created_at=received,
+                created_by_id=dispatcher.pk,
+                updated_at=received,
+            )
+        orders.close()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE workorders_workorder")
 
     @staticmethod
     def _board_cursor(dispatcher: User, outlet_id: int) -> int:
