@@ -136,6 +136,7 @@ class Dispatcher(Staff):
     @task(3)
     def board(self):
         self.client.get(f"/dispatch/?outlet={self.outlet}", name="/dispatch/")
+        self.client.get("/dispatch/queue/", name="/dispatch/queue/")  # the browser's htmx loads it after the page
 
     @task(1)
     def week(self):
