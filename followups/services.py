@@ -5,7 +5,7 @@ import calendar
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,10 @@ from workorders.models import Product, WorkOrder
 from workorders.services import work_order_transition
 
 CLAIM_FOR = timedelta(minutes=15)  # a claimed callback returns to the queue if nothing is recorded by then
+# A sweep that queues this many analyzes the table itself: PostgreSQL's autoanalyze waits for a tenth of
+# it to change (250,000 rows at three million), and until then the planner counts the queue as it was
+# and reads an outlet's queue through the network-wide index: 30 -> 70 ms a page (BENCHMARKS.md, case 5).
+REANALYZE_AFTER = 10_000
 PURCHASE_WINDOW_DAYS = 21  # the last purchase callback
 
 
@@ -150,6 +154,9 @@ def callback_sweep(*, now: datetime | None = None, batch: int = 500) -> int:
     Callback.objects.filter(status=Callback.Status.CLAIMED, claimed_until__lt=now).update(
         status=Callback.Status.QUEUED, claimed_by=None, claimed_until=None
     )
+    if queued >= REANALYZE_AFTER:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Callback._meta.db_table)}")
     _remind_outlets(now)
     return queued
 

@@ -107,6 +107,25 @@ def test_the_sweep_queues_what_is_due_once_and_returns_stale_claims(network):
     assert callback.status == Callback.Status.QUEUED and callback.claimed_by is None
 
 
+def test_a_large_sweep_brings_the_planners_statistics_up_to_date(network, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from followups import services
+
+    _handed_back(network, timezone.now() - dt.timedelta(days=5))
+
+    def sweep_analyzes(at) -> bool:
+        with CaptureQueriesContext(connection) as ctx:
+            queued = callback_sweep(now=at)
+        return queued, any(q["sql"].startswith("ANALYZE") for q in ctx.captured_queries)
+
+    monkeypatch.setattr(services, "REANALYZE_AFTER", 1)
+    assert sweep_analyzes(timezone.now() - dt.timedelta(days=365)) == (0, False)  # nothing due yet: no analyze
+    queued, analyzed = sweep_analyzes(timezone.now())
+    assert queued >= 1 and analyzed
+
+
 def _queued(network):
     order = _handed_back(network, timezone.now() - dt.timedelta(days=5))
     callback_sweep()

@@ -127,20 +127,29 @@ class Command(BaseCommand):
         self._case("8 KPI scorecards, one centre, last quarter", client, reverse("kpi-scorecards"), centre)
         self._write()
 
+    @staticmethod
+    def _settle(*tables: str) -> None:
+        """After a bulk write, what the database does in its own time before the next case reads: vacuum
+        and analyze the tables (autovacuum's work; this machine's PostgreSQL runs with autovacuum off)
+        and write the changed pages out (the checkpoint that 100,000 changed rows bring on). Read cases
+        measured during that flush ran 40-70 % slower here (BENCHMARKS.md)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+            cursor.execute("CHECKPOINT")
+
     def _kpi_figures(self) -> None:
         """The dashboard reads outlet-day figures: made for the history once (as the nightly run would),
         then the recent days timed as beat makes them every KPI_REFRESH_SECONDS."""
         if not FiguresRefresh.objects.filter(kind=FiguresRefresh.Kind.HISTORY).exists():
             started = time.perf_counter()
             rows = figures_refresh_history()
-            with connection.cursor() as cursor:  # as autovacuum would after a table this large is written
-                cursor.execute("ANALYZE kpis_outletday")
             self._wall(
                 f"8 KPI figures of the last {settings.KPI_HISTORY_DAYS} days made (nightly, {rows} rows)", started
             )
         started = time.perf_counter()
         rows = figures_refresh_recent()
         self._wall(f"8 KPI figures of the last {settings.KPI_RECENT_DAYS} days made (beat, {rows} rows)", started)
+        self._settle("kpis_outletday", "kpis_outletmonth")
 
     def _wall(self, name: str, started: float) -> None:
         seconds = time.perf_counter() - started
@@ -336,8 +345,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         queued = callback_sweep(now=now)
         seconds = time.perf_counter() - started
-        with connection.cursor() as cursor:  # as autovacuum would after a change this large
-            cursor.execute("ANALYZE followups_callback")
+        self._settle("followups_callback")
         self.results.append(
             {"case": f"6 sweep: {queued} callbacks due at once", "wall_s": round(seconds, 2), "queued": queued}
         )
