@@ -172,9 +172,9 @@ class BoardEngineer(NamedTuple):
 def engineer_page(queryset: QuerySet[EngineerProfile], *, after: int | None, size: int) -> QuerySet[EngineerProfile]:
     """Engineers past the one whose user id is `after`, in the order of `engineers` (name, then id), and
     one more than `size` to tell whether a page follows. Keyset, not OFFSET: the cursor's name is a
-    subquery of the same query."""
+    subquery of the same query, read among the same engineers (a cursor naming anyone else gives nothing)."""
     if after is not None:
-        name = Subquery(User.objects.filter(pk=after).values("name")[:1])
+        name = Subquery(queryset.filter(user_id=after).values("user__name")[:1])
         queryset = queryset.filter(Q(user__name__gt=name) | Q(user__name=name, user_id__gt=after))
     return queryset[: size + 1]
 

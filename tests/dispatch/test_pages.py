@@ -387,6 +387,10 @@ def test_the_board_shows_its_engineers_a_page_at_a_time(desk, client_for, monkey
         more = _more_url(rows)
     assert seen == everyone and len(counts) == 1  # every engineer once, in order; each page the same queries
     assert client.get(reverse("dispatch-board-rows"), {"after": "x"}).status_code == 404
+    # A cursor naming someone who is not one of these engineers (another centre's) gives no rows.
+    stranger = engineer(desk.net.b1, username="stranger")
+    User.objects.filter(pk=stranger.pk).update(name="")  # set-up: would sort before every name here
+    assert _engineer_rows(client.get(reverse("dispatch-board-rows"), {"after": stranger.pk}).content.decode()) == []
     assert (
         _engineer_rows(client.get(reverse("dispatch-board-rows"), {"day": day.isoformat()}).content.decode())
         == (everyone[:3])
