@@ -173,15 +173,10 @@ class BoardView(APIView):
         _require(request, "dispatch.dispatch_appointment")
         day = _day(request)
         page = validated(BoardPageSerializer, request.query_params)
-        profiles, next_after = selectors.page_and_next(
-            list(
-                selectors.engineer_page(
-                    selectors.engineers(user=request.user, outlet=_outlet(request)).prefetch_related(None),
-                    after=page.get("after"),
-                    size=page["page_size"],
-                )
-            ),
-            page["page_size"],
+        profiles, next_after = selectors.engineer_page(
+            selectors.engineers(user=request.user, outlet=_outlet(request)).prefetch_related(None),
+            after=page.get("after"),
+            size=page["page_size"],
         )
         rows = selectors.board(roster=profiles, day=day)
         selectors.engineer_codes(profiles)

@@ -101,8 +101,8 @@ def dispatch_queue(*, user) -> QuerySet[WorkOrder]:
     )
 
 
-# What a card of the board's queue shows: its columns only (100 full orders with their customer, outlet
-# and owner cost more than the rest of the board).
+# What a card of the board's queue shows: its columns only (a page of full orders with their customer,
+# outlet and owner had cost more than the rest of the board).
 BOARD_QUEUE_FIELDS = (
     "number",
     "status",
@@ -169,18 +169,15 @@ class BoardEngineer(NamedTuple):
     base_area: str
 
 
-def engineer_page(queryset: QuerySet[EngineerProfile], *, after: int | None, size: int) -> QuerySet[EngineerProfile]:
-    """Engineers past the one whose user id is `after`, in the order of `engineers` (name, then id), and
-    one more than `size` to tell whether a page follows. Keyset, not OFFSET: the cursor's name is a
+def engineer_page(queryset: QuerySet[EngineerProfile], *, after: int | None, size: int) -> tuple[list, int | None]:
+    """A page of engineers past the one whose user id is `after`, in the order of `engineers` (name, then
+    id), and the cursor of the next page (its last engineer's user id), if one follows. Rows are
+    profiles, or named values that include `user_id`. Keyset, not OFFSET: the cursor's name is a
     subquery of the same query, read among the same engineers (a cursor naming anyone else gives nothing)."""
     if after is not None:
         name = Subquery(queryset.filter(user_id=after).values("user__name")[:1])
         queryset = queryset.filter(Q(user__name__gt=name) | Q(user__name=name, user_id__gt=after))
-    return queryset[: size + 1]
-
-
-def page_and_next(rows: list, size: int) -> tuple[list, int | None]:
-    """A page of `engineer_page` and the cursor of the next page (its last engineer's user id), if any."""
+    rows = list(queryset[: size + 1])  # one more, to tell whether a page follows
     if len(rows) > size:
         return rows[:size], rows[size - 1].user_id
     return rows, None
@@ -188,16 +185,16 @@ def page_and_next(rows: list, size: int) -> tuple[list, int | None]:
 
 def board_engineers(*, user, outlet=None, after: int | None = None) -> tuple[list[BoardEngineer], int | None]:
     """A page of the board's engineers and the cursor of the next page."""
-    rows = engineer_page(
+    rows, next_after = engineer_page(
         engineers(user=user, outlet=outlet)
         .prefetch_related(None)
-        .values_list("user_id", "user__name", "user__username", "daily_capacity", "base_area"),
+        .values_list("user_id", "user__name", "user__username", "daily_capacity", "base_area", named=True),
         after=after,
         size=BOARD_PAGE,
     )
     # Named as EngineerProfile.__str__ names them.
     roster = [BoardEngineer(pk, name or username, capacity, area) for pk, name, username, capacity, area in rows]
-    return page_and_next(roster, BOARD_PAGE)
+    return roster, next_after
 
 
 @dataclass

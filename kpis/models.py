@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Outlet
@@ -127,6 +127,13 @@ def next_month(day: date) -> date:
 
 # Every figure (what the dashboard sums).
 FIGURES = [f.name for f in OutletDay._meta.concrete_fields if f.name not in ("id", "outlet", "day", "category")]
+
+
+def figure_columns() -> list[str]:
+    """The figures' columns in FIGURES' order, quoted, for the statements kpis writes itself over either
+    table (both have the columns of `Figures`)."""
+    quote = connection.ops.quote_name
+    return [quote(OutletDay._meta.get_field(name).column) for name in FIGURES]
 
 
 class FiguresRefresh(models.Model):

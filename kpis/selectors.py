@@ -29,7 +29,16 @@ from complaints.models import ComplaintCase, Feedback
 from core.models import Outlet, User
 from dispatch.models import Appointment, AppointmentChange, LoanerUnit, VisitReport
 from followups.selectors import measures as callback_measures
-from kpis.models import FIGURES, Figures, FiguresRefresh, OutletDay, OutletMonth, month_start, next_month
+from kpis.models import (
+    FIGURES,
+    Figures,
+    FiguresRefresh,
+    OutletDay,
+    OutletMonth,
+    figure_columns,
+    month_start,
+    next_month,
+)
 from workorders.models import WorkOrder
 
 
@@ -82,11 +91,11 @@ def _summed(model: type[Figures], period: str, params: list, outlet_ids: list[in
     names are written into it, quoted; every value is a parameter."""
     if not outlet_ids:
         return
-    quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in FIGURES]
-    sums = ", ".join(f"SUM({quote(f.column)})" for f in fields)
+    sums = ", ".join(f"SUM({column})" for column in figure_columns())
     outlets = ", ".join(["%s"] * len(outlet_ids))
-    sql = f"SELECT outlet_id, {sums} FROM {quote(model._meta.db_table)} WHERE ({period}) AND outlet_id IN ({outlets})"  # noqa: S608
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"SELECT outlet_id, {sums} FROM {table} WHERE ({period}) AND outlet_id IN ({outlets})"  # noqa: S608
+    fields = [model._meta.get_field(name) for name in FIGURES]
     params = [*params, *outlet_ids]
     if category_id:
         sql, params = f"{sql} AND category_id = %s", [*params, category_id]

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kpis import daily
-from kpis.models import FIGURES, FiguresRefresh, OutletDay, OutletMonth, month_start, next_month
+from kpis.models import FIGURES, FiguresRefresh, OutletDay, OutletMonth, figure_columns, month_start, next_month
 
 CHUNK_DAYS = 7  # days made per transaction: bounded memory, short locks
 
@@ -39,7 +39,7 @@ def _month_sum_sql() -> str:
     to Python and back (1.25 -> 0.3 s a month here). Only the models' own table and column names are
     written into it, quoted; the month and days are parameters."""
     quote = connection.ops.quote_name
-    figures = [quote(OutletMonth._meta.get_field(name).column) for name in FIGURES]
+    figures = figure_columns()
     into = f"{quote(OutletMonth._meta.db_table)} (outlet_id, category_id, month, {', '.join(figures)})"
     sums = ", ".join(f"SUM({f})" for f in figures)
     days = quote(OutletDay._meta.db_table)

@@ -221,7 +221,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _board_queue(dispatcher: User, outlet_id: int, waiting: int = 300) -> None:
-        """Orders of the board's outlet waiting for an engineer (the page lists the first 100), made
+        """Orders of the board's outlet waiting for an engineer (its queue panel shows the first 50), made
         once: received over the last two days, one in ten urgent, most with a time asked for."""
         missing = waiting - WorkOrder.objects.filter(outlet_id=outlet_id, status="awaiting_dispatch").count()
         if missing <= 0:
