@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from complaints.models import CaseStep, ComplaintCase, Feedback, Remedy, Severity
+from core.serializers import ModelSerializer
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class FeedbackSerializer(ModelSerializer):
     outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
     praised_staff = serializers.StringRelatedField()
 
@@ -38,7 +39,7 @@ class FeedbackInputSerializer(serializers.Serializer):
     product_model = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class CaseStepSerializer(serializers.ModelSerializer):
+class CaseStepSerializer(ModelSerializer):
     by = serializers.StringRelatedField()
 
     class Meta:
@@ -46,7 +47,7 @@ class CaseStepSerializer(serializers.ModelSerializer):
         fields = ["step", "notes", "by", "at"]
 
 
-class RemedySerializer(serializers.ModelSerializer):
+class RemedySerializer(ModelSerializer):
     proposed_by = serializers.StringRelatedField()
     decided_by = serializers.StringRelatedField()
 
@@ -55,7 +56,7 @@ class RemedySerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "amount", "description", "status", "proposed_by", "decided_by", "decision_note"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     handler = serializers.StringRelatedField()

@@ -56,6 +56,12 @@ class ViewPermissions(DjangoModelPermissions):
 
     perms_map = {**DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
 
+    def _queryset(self, view):
+        # Only its model is read: the view's class queryset names it without building (and scoping)
+        # the view's own queryset, which the view builds again for its work.
+        queryset = getattr(view, "queryset", None)
+        return queryset if queryset is not None else super()._queryset(view)
+
 
 class MeView(APIView):
     @extend_schema(responses=MeSerializer)

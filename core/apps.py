@@ -7,5 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Staff, outlets and audit")
 
     def ready(self) -> None:
-        # Security-event logging (logins, failures, lockouts); not a business step.
-        from core import security  # noqa: F401
+        # Security-event logging (logins, failures, lockouts), and the permission cache's generation
+        # renewed on every change of a grant: signal receivers, not business steps.
+        from core import permissions, security  # noqa: F401

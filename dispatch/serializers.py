@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import PersonalField
+from core.serializers import ModelSerializer, PersonalField
 from dispatch.models import (
     CHECKLIST,
     Appointment,
@@ -16,7 +16,7 @@ from dispatch.models import (
 from workorders.models import Payment, WorkOrder
 
 
-class EngineerProfileSerializer(serializers.ModelSerializer):
+class EngineerProfileSerializer(ModelSerializer):
     engineer_id = serializers.IntegerField(source="user_id", read_only=True)
     name = serializers.CharField(source="user.name", read_only=True)
     skills = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
@@ -61,7 +61,7 @@ class EngineerProfileInputSerializer(serializers.Serializer):
     active = serializers.BooleanField(default=True)
 
 
-class AppointmentChangeSerializer(serializers.ModelSerializer):
+class AppointmentChangeSerializer(ModelSerializer):
     from_engineer = serializers.StringRelatedField()
     to_engineer = serializers.StringRelatedField()
     actor = serializers.StringRelatedField()
@@ -83,7 +83,7 @@ class AppointmentChangeSerializer(serializers.ModelSerializer):
         ]
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(ModelSerializer):
     engineer_id = serializers.IntegerField(read_only=True)
     engineer = serializers.StringRelatedField()
     work_order_id = serializers.IntegerField(read_only=True)
@@ -130,7 +130,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class VisitReportSerializer(serializers.ModelSerializer):
+class VisitReportSerializer(ModelSerializer):
     class Meta:
         model = VisitReport
         fields = [
@@ -280,7 +280,7 @@ class SignOffInputSerializer(serializers.Serializer):
     bill_later = serializers.BooleanField(default=False)
 
 
-class PartSerializer(serializers.ModelSerializer):
+class PartSerializer(ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -288,7 +288,7 @@ class PartSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "category", "active"]
 
 
-class PartStockSerializer(serializers.ModelSerializer):
+class PartStockSerializer(ModelSerializer):
     outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
     part = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -303,7 +303,7 @@ class StockReceiveInputSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=10000)
 
 
-class PartRequisitionSerializer(serializers.ModelSerializer):
+class PartRequisitionSerializer(ModelSerializer):
     part = serializers.SlugRelatedField(slug_field="code", read_only=True)
     work_order_number = serializers.CharField(source="work_order.number", read_only=True)
     requested_by = serializers.StringRelatedField()
@@ -332,7 +332,7 @@ class RequisitionInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
-class LoanerSerializer(serializers.ModelSerializer):
+class LoanerSerializer(ModelSerializer):
     outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     work_order_number = serializers.CharField(source="work_order.number", read_only=True, default=None)

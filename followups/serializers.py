@@ -1,10 +1,10 @@
 from rest_framework import serializers
 
-from core.serializers import PersonalField
+from core.serializers import ModelSerializer, PersonalField
 from followups.models import Callback
 
 
-class CallbackSerializer(serializers.ModelSerializer):
+class CallbackSerializer(ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
     plan_name = serializers.CharField(source="plan.name", read_only=True)
     script = serializers.CharField(source="plan.script", read_only=True)

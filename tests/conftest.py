@@ -3,8 +3,15 @@ import importlib
 import pytest
 from django.apps import apps
 
+from core import permissions
 from core.roles import Role
 from tests.factories import CentreFactory, OutletFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_permissions_of_earlier_runs():
+    """The cache (Redis in CI) outlives a test database: what an earlier run kept there is made stale."""
+    permissions.renew_generation()
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +46,7 @@ def client_for(client):
     """client_for(user) -> a test client logged in as that user."""
 
     def login(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="core.permissions.PermissionBackend")
         return client
 
     return login

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.serializers import ModelSerializer
 from warranty.engine import WHOLE_UNIT, FaultType, Option, ReturnTerms
 from warranty.models import SERVICE_TYPE_CHOICES, FeeSchedule, LabourRate, PartPrice, PolicyVersion, WarrantyPolicy
 
@@ -25,7 +26,7 @@ class ReasonSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class PolicyVersionRefSerializer(serializers.ModelSerializer):
+class PolicyVersionRefSerializer(ModelSerializer):
     code = serializers.CharField(source="policy.code")
 
     class Meta:
@@ -54,13 +55,13 @@ class EvaluateOutputSerializer(serializers.Serializer):
         return super().to_representation(data)
 
 
-class PolicyVersionSerializer(serializers.ModelSerializer):
+class PolicyVersionSerializer(ModelSerializer):
     class Meta:
         model = PolicyVersion
         exclude = ["policy", "created_by"]
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class PolicySerializer(ModelSerializer):
     national = serializers.SlugRelatedField(slug_field="code", read_only=True)
     versions = PolicyVersionSerializer(many=True, read_only=True)
 
@@ -69,19 +70,19 @@ class PolicySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "category", "brand", "national", "is_active", "versions"]
 
 
-class LabourRateSerializer(serializers.ModelSerializer):
+class LabourRateSerializer(ModelSerializer):
     class Meta:
         model = LabourRate
         fields = ["category", "service_type", "amount"]
 
 
-class PartPriceSerializer(serializers.ModelSerializer):
+class PartPriceSerializer(ModelSerializer):
     class Meta:
         model = PartPrice
         fields = ["code", "name", "category", "price"]
 
 
-class FeeScheduleSerializer(serializers.ModelSerializer):
+class FeeScheduleSerializer(ModelSerializer):
     class Meta:
         model = FeeSchedule
         fields = ["id", "name", "effective_from", "status", "visit_fee", "in_use", "published_at"]

@@ -33,13 +33,22 @@ def warranty_evaluate(*, policy_code: str, case: Case, today: date | None = None
     A brand policy is compared with its national policy and the customer gets the better.
     Bad input raises ValidationError naming the field, in the user's language.
     """
+    policy = WarrantyPolicy.objects.select_related("national").filter(code=policy_code, is_active=True).first()
+    return _decide(policy, case, today, policy_code=policy_code)
+
+
+def policy_evaluate(*, policy: WarrantyPolicy, case: Case, today: date | None = None) -> Evaluation:
+    """warranty_evaluate for a policy already at hand (a product category's): not read again."""
+    return _decide(policy if policy.is_active else None, case, today, policy_code=policy.code)
+
+
+def _decide(policy: WarrantyPolicy | None, case: Case, today: date | None, *, policy_code: str) -> Evaluation:
     today = today or timezone.localdate()
     errors = {}
     if case.purchase_date and case.purchase_date > today:
         errors["purchase_date"] = _("The purchase date is in the future.")
     if case.fault_date > today:
         errors["fault_date"] = _("The fault date is in the future.")
-    policy = WarrantyPolicy.objects.select_related("national").filter(code=policy_code, is_active=True).first()
     if policy is None:
         errors["policy"] = _("Unknown warranty policy “%(code)s”.") % {"code": policy_code}
     if errors:

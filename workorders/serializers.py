@@ -2,7 +2,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from core.privacy import personal
-from core.serializers import PersonalField
+from core.serializers import ModelSerializer, PersonalField
 from workorders.lifecycle import TRANSITIONS
 from workorders.models import (
     Call,
@@ -17,13 +17,13 @@ from workorders.models import (
 )
 
 
-class ProductCategorySerializer(serializers.ModelSerializer):
+class ProductCategorySerializer(ModelSerializer):
     class Meta:
         model = ProductCategory
         fields = ["id", "code", "name"]
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -42,7 +42,7 @@ class ProductSerializer(serializers.ModelSerializer):
         ]
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     phones = serializers.SerializerMethodField()
     addresses = serializers.SerializerMethodField()
     products = ProductSerializer(many=True, read_only=True)
@@ -61,7 +61,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         return getattr(self.context.get("request"), "user", None)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     actor = serializers.StringRelatedField()
 
     class Meta:
@@ -69,7 +69,7 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["kind", "transition", "from_status", "to_status", "actor", "at", "text"]
 
 
-class WorkOrderSerializer(serializers.ModelSerializer):
+class WorkOrderSerializer(ModelSerializer):
     customer = serializers.StringRelatedField()
     customer_id = serializers.IntegerField(read_only=True)
     product = serializers.StringRelatedField()
@@ -211,7 +211,7 @@ class PickupInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(ModelSerializer):
     caller_phone = PersonalField()
     outlet = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -244,7 +244,7 @@ class CallInputSerializer(serializers.Serializer):
     work_order = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class MessageSlipSerializer(serializers.ModelSerializer):
+class MessageSlipSerializer(ModelSerializer):
     caller_phone = PersonalField()
     address = PersonalField(kind="address")
 
@@ -283,7 +283,7 @@ class SlipAnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=1000)
 
 
-class ChargeWaiverSerializer(serializers.ModelSerializer):
+class ChargeWaiverSerializer(ModelSerializer):
     work_order_number = serializers.CharField(source="work_order.number", read_only=True)
     requested_by = serializers.StringRelatedField()
     decided_by = serializers.StringRelatedField()

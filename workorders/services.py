@@ -17,7 +17,7 @@ from core.roles import Role
 from core.scoping import in_scope, scope
 from core.validation import validate_values
 from warranty.engine import FREE_OPTIONS, Case, FaultType
-from warranty.services import Evaluation, fee_schedule_mark_used, quote_compute, warranty_evaluate
+from warranty.services import Evaluation, fee_schedule_mark_used, policy_evaluate, quote_compute
 from workorders.lifecycle import TRANSITIONS, Status, product_registered, work_order_transitioned
 from workorders.models import (
     Call,
@@ -62,8 +62,7 @@ def _phones(raw_numbers) -> list[PhoneNumber]:
     return phones
 
 
-@transaction.atomic
-def customer_register(
+def _register_customer(
     *, name: str, phones, outlet: Outlet, address: str = "", notes: str = "", birthday=None, actor
 ) -> Customer:
     """Register a customer with one or more phones (the first is primary) and an address."""
@@ -84,8 +83,11 @@ def customer_register(
     return customer
 
 
-@transaction.atomic
-def product_register(
+# Each in a transaction of its own; intake calls the functions themselves, inside its transaction.
+customer_register = transaction.atomic(_register_customer)
+
+
+def _register_product(
     *,
     customer: Customer,
     category: ProductCategory,
@@ -126,6 +128,9 @@ def product_register(
     product.save()
     product_registered.send(sender=Product, product=product, outlet=customer.outlet, actor=actor)
     return product
+
+
+product_register = transaction.atomic(_register_product)
 
 
 def _next_number() -> str:
@@ -179,7 +184,7 @@ def _evaluate(product: Product, *, fault_type: FaultType, on, prior_repairs: int
         production_date=product.production_date,
         prior_repairs=prior_repairs,
     )
-    return warranty_evaluate(policy_code=policy.code, case=case, today=on)
+    return policy_evaluate(policy=policy, case=case, today=on)
 
 
 def warranty_after_repairs(product: Product, *, prior_repairs: int) -> Evaluation | None:
@@ -260,23 +265,23 @@ def work_order_receive(
 def _order_with_key(idempotency_key: str | None) -> WorkOrder | None:
     if not idempotency_key:
         return None
-    # The plain lookup first: planning the joins costs more than the lookup, and the key is usually new.
-    pk = WorkOrder.objects.filter(idempotency_key=idempotency_key).values_list("pk", flat=True).first()
-    if pk is None:
-        return None
-    return WorkOrder.objects.select_related("customer", "product__category", "outlet", "owner").get(pk=pk)
+    return (
+        WorkOrder.objects.select_related("customer", "product__category", "outlet", "owner")
+        .filter(idempotency_key=idempotency_key)
+        .first()
+    )
 
 
 def _once(idempotency_key: str | None, action) -> WorkOrder:
-    """Run `action` (one transaction that logs an order) unless the key has logged one already."""
-    existing = _order_with_key(idempotency_key)
-    if existing is not None:
-        return existing
+    """Run `action` (one transaction that logs an order) unless the key has logged one already.
+
+    The key is not looked up first: it is usually new, and the unique key refuses a repeat anyway.
+    """
     try:
         return action()
     except IntegrityError:
-        # A double submit raced us to the unique idempotency key: the first one won, and all this
-        # one wrote (a customer, a product) was rolled back with its transaction.
+        # The key had logged an order already (a retry, or a double submit that raced this one): all
+        # this one wrote (a customer, a product, the day's number) was rolled back with its transaction.
         existing = _order_with_key(idempotency_key)
         if existing is None:
             raise
@@ -532,7 +537,7 @@ def _intake(
     if customer is None:
         if not customer_name.strip():
             raise ValidationError({"customer_name": _("Enter the new customer's name.")})
-        customer = customer_register(name=customer_name, phones=numbers, outlet=outlet, address=address, actor=actor)
+        customer = _register_customer(name=customer_name, phones=numbers, outlet=outlet, address=address, actor=actor)
     elif not address:
         address = customer.addresses.values_list("address", flat=True).first() or ""
     if product is not None and product.customer_id != customer.pk:
@@ -541,7 +546,7 @@ def _intake(
         missing = [f for f in ("category", "brand") if not product_fields.get(f)]
         if missing:
             raise ValidationError(dict.fromkeys(missing, _("Needed for a new product.")))
-        product = product_register(customer=customer, actor=actor, **product_fields)
+        product = _register_product(customer=customer, actor=actor, **product_fields)
     fault_type = fault_type_for(water_or_drop_damage=order_fields.get("water_or_drop_damage", False))
     order = _receive(
         outlet=outlet,

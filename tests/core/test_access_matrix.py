@@ -291,7 +291,7 @@ def test_role_page_matrix(url_name, network, client):
     for who in [*ROLES, ANON]:
         client.logout()
         if who != ANON:
-            client.force_login(network.staff[who], backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(network.staff[who], backend="core.permissions.PermissionBackend")
         got[who] = client.get(url).status_code
     assert got == expected
 

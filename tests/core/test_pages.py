@@ -15,8 +15,8 @@ def test_outlet_list_page_query_count_is_constant(rows, network, client_for, dja
     for i in range(rows):
         OutletFactory(code=f"q{i:03}", centre=network.centre_a)
     client = client_for(network.staff[Role.ADMIN])
-    client.get(reverse("outlet-list"))  # warm the session
-    with django_assert_num_queries(6):  # session, user, 2x permissions, groups (role), outlets page
+    client.get(reverse("outlet-list"))  # warm the session and the permission cache
+    with django_assert_num_queries(4):  # session, user, groups (role), outlets page
         response = client.get(reverse("outlet-list"))
     assert response.status_code == 200
 
@@ -27,8 +27,8 @@ def test_staff_list_page_query_count_is_constant(rows, network, client_for, djan
         UserFactory(role=Role.ENGINEER, outlets=[network.a1, network.a2])
     client = client_for(network.staff[Role.ADMIN])
     client.get(reverse("staff-list"))
-    # session, user, 2x permissions, groups, staff page, their groups, their outlets
-    with django_assert_num_queries(8):
+    # session, user, groups, staff page, their groups, their outlets
+    with django_assert_num_queries(6):
         response = client.get(reverse("staff-list"))
     assert response.status_code == 200
 

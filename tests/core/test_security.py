@@ -56,7 +56,7 @@ def test_api_token_endpoint_is_throttled_too(network, settings):
 
 def test_post_without_csrf_token_is_refused(network):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(network.staff[Role.ADMIN], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(network.staff[Role.ADMIN], backend="core.permissions.PermissionBackend")
     response = client.post(reverse("outlet-create"), {"code": "x1", "name": "x", "centre": network.centre_a.pk})
     assert response.status_code == 403
 

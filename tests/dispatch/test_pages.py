@@ -409,6 +409,7 @@ def test_the_boards_queue_shows_the_top_of_the_queue_in_a_fixed_number_of_querie
         return len(ctx.captured_queries), response.content.decode()
 
     onsite_order(desk.hl, desk.net.a1)
+    queue()  # warm the session and the permission cache
     few, _page = queue()
     normal = [onsite_order(desk.hl, desk.net.a1) for _ in range(4)]
     urgent = onsite_order(desk.hl, desk.net.a1, priority="urgent")

@@ -101,9 +101,9 @@ def test_fee_pages_run_a_constant_number_of_queries(versions, network, client_fo
     schedule = FeeSchedule.objects.first()
     client = client_for(network.staff[Role.FRONT_DESK])
     client.get(reverse("fee-schedule-list"))
-    with django_assert_num_queries(7):  # session, user, 2x perms, groups (nav), in force, list
+    with django_assert_num_queries(5):  # session, user, groups (nav), in force, list (permissions: cached)
         client.get(reverse("fee-schedule-list"))
-    with django_assert_num_queries(8):  # session, user, 2x perms, groups, schedule, labour, parts
+    with django_assert_num_queries(6):  # session, user, groups, schedule, labour, parts
         client.get(reverse("fee-schedule-detail", args=[schedule.pk]))
 
 

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -8,7 +10,7 @@ from rest_framework.test import APIClient
 from core.roles import Role
 from tests.factories import UserFactory
 from tests.workorders.factories import walk_in_order
-from workorders.models import WorkOrder
+from workorders.models import Customer, Product, WorkOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,7 @@ def test_create_then_read_with_the_timeline(network):
     assert body["events"][0]["kind"] == "created"
     again = client.post(reverse("api-work-order-list"), _payload(network), format="json")
     assert again.json()["id"] == body["id"] and WorkOrder.objects.count() == 1
+    assert Customer.objects.count() == 1 and Product.objects.count() == 1  # the repeat's were rolled back
     detail = client.get(reverse("api-work-order-detail", args=[body["id"]])).json()
     assert detail["number"] == body["number"]
 
@@ -138,3 +141,18 @@ def test_customer_lookup_by_phone(network):
     walk_in_order(clerk, network.a1)
     found = _api(network.staff[Role.HOTLINE]).get(reverse("api-customer-lookup"), {"q": "13812345678"}).json()
     assert found[0]["phones"] == ["+8613812345678"] and found[0]["products"][0]["category"] == "phone"
+
+
+def test_an_intake_runs_a_fixed_number_of_queries(network):
+    client = _api(network.staff[Role.HOTLINE])
+    client.post(reverse("api-work-order-list"), _payload(network, idempotency_key="warm"), format="json")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            reverse("api-work-order-list"), _payload(network, phone="13912345678", idempotency_key="n"), format="json"
+        )
+    assert response.status_code == 201
+    # the outlet, the category; the transaction's savepoint; customer and its history row, phone, product and
+    # its history row; the purchase callbacks (calling hours, plan, those made already, the new ones); the
+    # policy version in force, the day's number, the order, its created event; release; the timeline
+    # answered (the permissions and the user's outlets are known already)
+    assert len(ctx.captured_queries) == 18, "\n".join(q["sql"][:90] for q in ctx.captured_queries)

@@ -1,0 +1,84 @@
+"""The permission backend (core/permissions.py): one query, then the cache, stale at once when a grant changes."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+
+from core import permissions
+from core.models import User
+from core.roles import Role
+from core.services import user_update
+
+pytestmark = pytest.mark.django_db
+
+DISPATCH = "dispatch.dispatch_appointment"
+
+
+def fresh(user: User) -> User:
+    """The user as the next request loads it (permissions are read per user object)."""
+    return User.objects.get(pk=user.pk)
+
+
+def test_permissions_are_read_in_one_query_then_from_the_cache(network, django_assert_num_queries):
+    dispatcher = network.staff[Role.DISPATCHER]
+    with django_assert_num_queries(1):
+        read = permissions._read(dispatcher)
+    assert DISPATCH in read and "core.add_user" not in read
+    fresh(dispatcher).has_perm(DISPATCH)  # makes the cache's generation if there is none yet
+    fresh(dispatcher).has_perm(DISPATCH)  # keeps the permissions
+    user = fresh(dispatcher)
+    with django_assert_num_queries(0):
+        assert user.has_perm(DISPATCH) is True
+        assert not user.has_perm("core.add_user")
+        assert user.get_all_permissions() == read
+
+
+def test_a_new_role_counts_at_once(network):
+    admin, dispatcher = network.staff[Role.ADMIN], network.staff[Role.DISPATCHER]
+    assert fresh(dispatcher).has_perm(DISPATCH)
+    assert fresh(dispatcher).has_perm(DISPATCH)  # cached
+    user_update(
+        user=dispatcher,
+        name=dispatcher.name,
+        role=Role.ENGINEER,
+        outlets=[network.a1],
+        centre=None,
+        is_headquarters=False,
+        is_active=True,
+        actor=admin,
+    )
+    now = fresh(dispatcher)
+    assert not now.has_perm(DISPATCH)
+    assert now.has_perm("dispatch.visit_appointment")
+
+
+def test_a_group_losing_a_permission_and_a_user_given_one_count_at_once(network):
+    dispatcher, clerk = network.staff[Role.DISPATCHER], network.staff[Role.FRONT_DESK]
+    assert fresh(dispatcher).has_perm(DISPATCH) and fresh(dispatcher).has_perm(DISPATCH)
+    assert not fresh(clerk).has_perm(DISPATCH) and not fresh(clerk).has_perm(DISPATCH)
+    permission = Permission.objects.get(codename="dispatch_appointment")
+    Group.objects.get(name=Role.DISPATCHER.value).permissions.remove(permission)
+    assert not fresh(dispatcher).has_perm(DISPATCH)
+    clerk.user_permissions.add(permission)
+    assert fresh(clerk).has_perm(DISPATCH)
+
+
+def test_a_deactivated_user_has_no_permissions_whatever_is_cached(network):
+    dispatcher = network.staff[Role.DISPATCHER]
+    assert fresh(dispatcher).has_perm(DISPATCH) and fresh(dispatcher).has_perm(DISPATCH)
+    User.objects.filter(pk=dispatcher.pk).update(is_active=False)  # no signal: the row itself says so
+    assert not fresh(dispatcher).has_perm(DISPATCH)
+    assert fresh(dispatcher).get_all_permissions() == set()
+
+
+def test_without_the_cache_the_database_answers(network, monkeypatch):
+    dispatcher = network.staff[Role.DISPATCHER]
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "set", down)
+    assert fresh(dispatcher).has_perm(DISPATCH)
+    assert not fresh(network.staff[Role.FRONT_DESK]).has_perm(DISPATCH)
+    permissions.forget_all()  # nor does a change of a grant fail
