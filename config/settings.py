@@ -184,9 +184,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "core.permissions.PermissionBackend",  # ModelBackend in one query
 ]
-# How long a user's permissions are kept in the cache (core/permissions.py); a change of a grant
-# makes them stale at once where the cache is shared (Redis), else in the other processes after this.
-PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS", default=60)
+# How long a user's permissions and outlets are kept in the cache (core/permissions.py); a change of a
+# grant or scope makes them stale at once where the cache is shared (Redis), else in the other processes
+# after this.
+ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=60)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,16 +1,20 @@
-"""The permission backend: Django's ModelBackend, with a user's permissions kept in the cache.
+"""What nearly every request reads about its user, kept in the cache: their permissions (the
+permission backend below) and the outlets they see (core.scoping).
 
 Django reads a user's own permissions and their groups' in two queries on every request that checks
-one (nearly all). Here they are read in one query and kept in the cache for PERMISSIONS_CACHE_SECONDS,
-under a generation that every change of a grant renews: a role given or taken, a group's permissions
-edited. The generation is renewed at once and again at the commit, so a request that read the old
-grants between the two keeps them no longer than that. An entry names the account by its id and
-creation time (a database made anew, as for tests, hands out the same ids again). Superusers are not
-cached (Django answers their checks without the backend).
+one, and the scope takes a third. Here the permissions are read in one query, the outlets in another,
+and both are kept in the cache for ACCESS_CACHE_SECONDS under a generation that every change of a
+grant or a scope renews: a role given or taken, a group's permissions edited, outlets given or taken,
+an outlet made or moved to another centre. The generation is renewed at once and again at the commit,
+so a request that read the old values between the two keeps them no longer than that. An entry names
+the account by its id, creation time and centre (a database made anew, as for tests, hands out the
+same ids again). Whether the account is active, a superuser or headquarters is read from its row on
+every request; superusers' permissions are not cached (Django answers their checks without a backend).
 """
 
 import logging
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -18,14 +22,20 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from core.models import User
+from core.models import Outlet, User
 
 log = logging.getLogger(__name__)
 
-GENERATION_KEY = "permissions:generation"
+GENERATION_KEY = "access:generation"
+
+
+@dataclass(frozen=True)
+class Access:
+    permissions: frozenset[str]
+    outlet_ids: tuple[int, ...]  # the user's outlets and their centre's (for those who do not see all)
 
 
 class PermissionBackend(ModelBackend):
@@ -33,11 +43,18 @@ class PermissionBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            user_obj._perm_cache = _read(user_obj) if user_obj.is_superuser else _cached(user_obj)
+            user_obj._perm_cache = read_permissions(user_obj) if user_obj.is_superuser else access(user_obj).permissions
         return user_obj._perm_cache
 
 
-def _read(user) -> frozenset[str]:
+def access(user) -> Access:
+    """The user's permissions and outlets, read once per user object (a request loads its user anew)."""
+    if not hasattr(user, "_access"):
+        user._access = _cached(user)
+    return user._access
+
+
+def read_permissions(user) -> frozenset[str]:
     perms = Permission.objects.all()
     if not user.is_superuser:
         own = User.user_permissions.through.objects.filter(user_id=user.pk).values("permission_id")
@@ -49,29 +66,40 @@ def _read(user) -> frozenset[str]:
     )
 
 
-def _cached(user) -> frozenset[str]:
-    key = f"permissions:user:{user.pk}:{user.date_joined.timestamp()}"
+def read_outlet_ids(user) -> tuple[int, ...]:
+    condition = Q(pk__in=User.outlets.through.objects.filter(user_id=user.pk).values("outlet_id"))
+    if user.centre_id:
+        condition |= Q(centre_id=user.centre_id)
+    return tuple(Outlet.objects.filter(condition).order_by("pk").values_list("pk", flat=True))
+
+
+def _read(user) -> Access:
+    return Access(permissions=read_permissions(user), outlet_ids=read_outlet_ids(user))
+
+
+def _cached(user) -> Access:
+    key = f"access:user:{user.pk}:{user.date_joined.timestamp()}:{user.centre_id}"
     try:
         found = cache.get_many([GENERATION_KEY, key])
     except Exception:  # the cache is a shortcut: without it the database answers
-        log.warning("permission cache unavailable", exc_info=True)
+        log.warning("access cache unavailable", exc_info=True)
         return _read(user)
     generation, entry = found.get(GENERATION_KEY), found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
         return entry[1]
-    perms = _read(user)
+    fresh = _read(user)
     try:
         if generation is None:
             cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)  # cached from the next request on
         else:
-            cache.set(key, (generation, perms), timeout=settings.PERMISSIONS_CACHE_SECONDS)
+            cache.set(key, (generation, fresh), timeout=settings.ACCESS_CACHE_SECONDS)
     except Exception:
-        log.warning("permission cache unavailable", exc_info=True)
-    return perms
+        log.warning("access cache unavailable", exc_info=True)
+    return fresh
 
 
 def forget_all() -> None:
-    """Make every cached permission set stale, now and when the transaction commits."""
+    """Make every cached permission set and scope stale, now and when the transaction commits."""
     renew_generation()
     transaction.on_commit(renew_generation)
 
@@ -80,18 +108,21 @@ def renew_generation() -> None:
     try:
         cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
     except Exception:
-        log.warning("permission cache unavailable: grants change within %ss", settings.PERMISSIONS_CACHE_SECONDS)
+        log.warning("access cache unavailable: grants change within %ss", settings.ACCESS_CACHE_SECONDS)
 
 
 @receiver(m2m_changed, sender=User.groups.through)
 @receiver(m2m_changed, sender=User.user_permissions.through)
+@receiver(m2m_changed, sender=User.outlets.through)
 @receiver(m2m_changed, sender=Group.permissions.through)
 def _grants_changed(sender, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         forget_all()
 
 
+@receiver(post_save, sender=Outlet)  # a new outlet, or one moved to another centre
+@receiver(post_delete, sender=Outlet)
 @receiver(post_delete, sender=Group)
 @receiver(post_delete, sender=Permission)
-def _grant_deleted(sender, **kwargs):
+def _scope_or_grant_changed(sender, **kwargs):
     forget_all()

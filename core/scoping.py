@@ -2,18 +2,17 @@
 
 Staff see their own outlets, centre staff every outlet of their centre, headquarters all.
 
-The user's outlets are read once per user object (one small query per request: `request.user` is
-loaded anew for each request) and given to the database as a list. As a subquery (the user's
-outlets OR their centre's) the limit cost no query of its own, but PostgreSQL planned it as a
-semi-join, 5-10 ms of planning on every list, and on large tables sometimes joined a whole
+The user's outlets are read once per user object, kept in the cache with their permissions
+(core.permissions: no query on most requests), and given to the database as a list. As a subquery
+(the user's outlets OR their centre's) the limit cost no query of its own, but PostgreSQL planned it
+as a semi-join, 5-10 ms of planning on every list, and on large tables sometimes joined a whole
 network-wide backlog before narrowing it (BENCHMARKS.md).
 """
 
 from django.db.models import Q, QuerySet
 
 from core.models import Outlet, User
-
-_CACHE = "_visible_outlet_ids"
+from core.permissions import access
 
 
 def _sees_everything(user) -> bool:
@@ -26,12 +25,7 @@ def visible_outlet_ids(user) -> list[int] | None:
         return []
     if _sees_everything(user):
         return None
-    if not hasattr(user, _CACHE):
-        condition = Q(pk__in=User.outlets.through.objects.filter(user_id=user.pk).values("outlet_id"))
-        if user.centre_id:
-            condition |= Q(centre_id=user.centre_id)
-        setattr(user, _CACHE, list(Outlet.objects.filter(condition).order_by("pk").values_list("pk", flat=True)))
-    return getattr(user, _CACHE)
+    return list(access(user).outlet_ids)
 
 
 def in_scope(user, outlet_id: int | None) -> bool:

@@ -1,4 +1,5 @@
-"""The permission backend (core/permissions.py): one query, then the cache, stale at once when a grant changes."""
+"""Permissions and outlets of a user (core/permissions.py): read once, then from the cache, stale at once
+when a grant or a scope changes."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -7,7 +8,9 @@ from django.core.cache import cache
 from core import permissions
 from core.models import User
 from core.roles import Role
-from core.services import user_update
+from core.scoping import visible_outlet_ids
+from core.services import outlet_save, user_update
+from tests.factories import OutletFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +25,16 @@ def fresh(user: User) -> User:
 def test_permissions_are_read_in_one_query_then_from_the_cache(network, django_assert_num_queries):
     dispatcher = network.staff[Role.DISPATCHER]
     with django_assert_num_queries(1):
-        read = permissions._read(dispatcher)
+        read = permissions.read_permissions(dispatcher)
     assert DISPATCH in read and "core.add_user" not in read
     fresh(dispatcher).has_perm(DISPATCH)  # makes the cache's generation if there is none yet
-    fresh(dispatcher).has_perm(DISPATCH)  # keeps the permissions
+    fresh(dispatcher).has_perm(DISPATCH)  # keeps the permissions and outlets
     user = fresh(dispatcher)
     with django_assert_num_queries(0):
         assert user.has_perm(DISPATCH) is True
         assert not user.has_perm("core.add_user")
         assert user.get_all_permissions() == read
+        assert visible_outlet_ids(user) == [network.a1.pk]
 
 
 def test_a_new_role_counts_at_once(network):
@@ -82,3 +86,18 @@ def test_without_the_cache_the_database_answers(network, monkeypatch):
     assert fresh(dispatcher).has_perm(DISPATCH)
     assert not fresh(network.staff[Role.FRONT_DESK]).has_perm(DISPATCH)
     permissions.forget_all()  # nor does a change of a grant fail
+
+
+def test_outlets_given_taken_or_opened_count_at_once(network):
+    clerk, supervisor = network.staff[Role.FRONT_DESK], network.staff[Role.SUPERVISOR]
+    for _ in range(2):  # the second from the cache
+        assert visible_outlet_ids(fresh(clerk)) == [network.a1.pk]
+        assert visible_outlet_ids(fresh(supervisor)) == [network.a1.pk, network.a2.pk]
+    clerk.outlets.add(network.b1)
+    assert visible_outlet_ids(fresh(clerk)) == [network.a1.pk, network.b1.pk]
+    clerk.outlets.remove(network.a1)
+    assert visible_outlet_ids(fresh(clerk)) == [network.b1.pk]
+    opened = OutletFactory(code="a3", centre=network.centre_a)
+    assert visible_outlet_ids(fresh(supervisor)) == [network.a1.pk, network.a2.pk, opened.pk]
+    outlet_save(outlet=opened, code="a3", name="新网点", centre=network.centre_b, actor=network.staff[Role.ADMIN])
+    assert visible_outlet_ids(fresh(supervisor)) == [network.a1.pk, network.a2.pk]

@@ -13,9 +13,9 @@ from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_
 from tests.dispatch.test_services_visit import REPORT, SIGNATURE
 
 pytestmark = pytest.mark.django_db
-# session, user, the user's outlets, the day's appointments, the user's groups, the outlet filter
-# (permissions: from the cache)
-QUERIES = 6
+# session, user, the day's appointments, the user's groups, the outlet filter (permissions and the user's
+# outlets: from the cache)
+QUERIES = 5
 
 
 def _visit(appointment, eng, *, sign_at, **sign_off):

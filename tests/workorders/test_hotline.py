@@ -160,8 +160,8 @@ def test_hotline_page_and_lists_run_a_constant_number_of_queries(rows, network, 
         )
     client = client_for(hotline)
     client.get(reverse("hotline"))
-    # session, user, the user's outlets, 2x default outlet, groups, slips, calls, 2x outlet choices, recipients
-    # (permissions: from the cache)
-    with django_assert_num_queries(11):
+    # session, user, 2x default outlet, groups, slips, calls, 2x outlet choices, recipients (permissions and
+    # the user's outlets: from the cache)
+    with django_assert_num_queries(10):
         response = client.get(reverse("hotline"))
     assert len(response.context["slips"]) == rows

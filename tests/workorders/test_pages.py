@@ -124,12 +124,11 @@ def test_list_and_detail_run_a_constant_number_of_queries(rows, network, client_
     orders = [walk_in_order(clerk, network.a1) for _ in range(rows)]
     client = client_for(clerk)
     client.get(reverse("work-order-list"))
-    # session, user, the user's outlets, groups, outlet and category choices, the page (permissions: cached)
-    with django_assert_num_queries(7):
+    # session, user, groups, outlet and category choices, the page (permissions and outlets: from the cache)
+    with django_assert_num_queries(6):
         client.get(reverse("work-order-list"), {"status": "received", "channel": "walk_in"})
-    # session, user, the user's outlets, groups, order, phones, addresses, payments, waivers, events, staff for
-    # hand-over
-    with django_assert_num_queries(11):
+    # session, user, groups, order, phones, addresses, payments, waivers, events, staff for hand-over
+    with django_assert_num_queries(10):
         client.get(reverse("work-order-detail", args=[orders[0].pk]))
 
 
