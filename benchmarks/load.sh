@@ -8,7 +8,7 @@ export DEBUG=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false ALLOWED_
 export SECRET_KEY="${SECRET_KEY:-bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz}"
 # The cache that production shares between its processes (permissions are kept there).
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
-WORKERS="${WORKERS:-4}" PORT="${PORT:-8100}" OUT=var/bench
+WORKERS="${WORKERS:-2}" PORT="${PORT:-8100}" OUT=var/bench
 INTAKE_USERS="${INTAKE_USERS:-24}" MIXED_USERS="${MIXED_USERS:-50}"
 INTAKE_TIME="${INTAKE_TIME:-60s}" MIXED_TIME="${MIXED_TIME:-240s}"
 # Staff arrive one a second (a log-in costs ~0.5 s of CPU: PBKDF2 with Django's 1,000,000 iterations), and
