@@ -30,6 +30,7 @@ from core.models import Outlet, User
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "access:generation"
+ENTRY_KEY = "access:v1:user:{pk}:{joined}:{centre}"  # v: the shape of Access (a new one is not read as the old)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def _read(user) -> Access:
 
 
 def _cached(user) -> Access:
-    key = f"access:user:{user.pk}:{user.date_joined.timestamp()}:{user.centre_id}"
+    key = ENTRY_KEY.format(pk=user.pk, joined=user.date_joined.timestamp(), centre=user.centre_id)
     try:
         found = cache.get_many([GENERATION_KEY, key])
     except Exception:  # the cache is a shortcut: without it the database answers
