@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Staff, outlets and audit")
 
     def ready(self) -> None:
-        # Security-event logging (logins, failures, lockouts), and the permission cache's generation
-        # renewed on every change of a grant: signal receivers, not business steps.
+        # Security-event logging (logins, failures, lockouts), and the access cache's generation renewed
+        # on every change of a grant or an outlet: signal receivers, not business steps.
         from core import permissions, security  # noqa: F401

@@ -116,7 +116,7 @@ def renew_generation() -> None:
 @receiver(m2m_changed, sender=User.user_permissions.through)
 @receiver(m2m_changed, sender=User.outlets.through)
 @receiver(m2m_changed, sender=Group.permissions.through)
-def _grants_changed(sender, action, **kwargs):
+def _grants_or_outlets_changed(sender, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         forget_all()
 
@@ -125,5 +125,5 @@ def _grants_changed(sender, action, **kwargs):
 @receiver(post_delete, sender=Outlet)
 @receiver(post_delete, sender=Group)
 @receiver(post_delete, sender=Permission)
-def _scope_or_grant_changed(sender, **kwargs):
+def _outlet_or_grant_changed(sender, **kwargs):
     forget_all()

@@ -38,6 +38,7 @@ from workorders.models import Customer, CustomerPhone, WorkOrder
 
 PAGE = 50
 BACKLOG = "bench: due at once"  # marks the callbacks the sweep case turned back into due ones
+BACKEND = "core.permissions.PermissionBackend"  # the one of settings.AUTHENTICATION_BACKENDS that logs in
 
 
 class Command(BaseCommand):
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         api = reverse("api-work-order-list")
 
         client = Client()
-        client.force_login(supervisor, backend="core.permissions.PermissionBackend")
+        client.force_login(supervisor, backend=BACKEND)
         list_url = reverse("work-order-list")
         self._case("1 work-order list page, first page", client, list_url)
         self._case("1 work-order list page, page 200", client, list_url, {"after": page_200_after})
@@ -94,7 +95,7 @@ class Command(BaseCommand):
 
         dispatcher, board_outlet, day = self._board_outlet()
         self._board_queue(dispatcher, board_outlet)
-        client.force_login(dispatcher, backend="core.permissions.PermissionBackend")
+        client.force_login(dispatcher, backend=BACKEND)
         board = {"day": day.isoformat(), "outlet": board_outlet}
         # The board shows a page of engineers and fetches the next as the dispatcher scrolls to it.
         second_page = {**board, "after": self._board_cursor(dispatcher, board_outlet)}
@@ -117,10 +118,10 @@ class Command(BaseCommand):
 
         self._sweep(opts["sweep"])
         clerk = User.objects.get(username="bench-01-01-hotline-0")
-        client.force_login(clerk, backend="core.permissions.PermissionBackend")
+        client.force_login(clerk, backend=BACKEND)
         self._case("5 call queue of an outlet (after the sweep)", client, reverse("call-queue"))
 
-        client.force_login(supervisor, backend="core.permissions.PermissionBackend")
+        client.force_login(supervisor, backend=BACKEND)
         centre = {"period": "last_quarter", "centre": supervisor.centre_id}
         self._kpi_figures()
         self._case("8 KPI dashboard, one centre, last quarter", client, reverse("kpi-dashboard"), centre)
