@@ -76,9 +76,8 @@ class CopyWriter:
     def flush(self) -> None:
         if not self.pending:
             return
-        self.buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.copy_expert(self.sql, self.buffer)
+        with connection.cursor() as cursor, cursor.copy(self.sql) as copy:
+            copy.write(self.buffer.getvalue())
         self.rows += self.pending
         self._reset()
 
