@@ -123,7 +123,7 @@ else:
     # outlets (a list page's filter form 7.7 -> 4.3 ms without). Large reads page by key instead.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     # Parameters bound by the server, so that psycopg prepares a statement run five times on a connection:
-    # PostgreSQL then skips parsing and planning it (an intake's 15 statements 3.0 -> 1.9 ms of its CPU).
+    # PostgreSQL then skips parsing and planning it (a third less of its CPU an intake: BENCHMARKS.md).
     # Behind a pooler in transaction mode (PgBouncer), set DATABASE_PREPARED_STATEMENTS=false.
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
