@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from complaints.models import CaseStep, ComplaintCase, Feedback, Remedy, Severity
-from core.serializers import ModelSerializer
+from core.serializers import ModelSerializer, Serializer
 
 
 class FeedbackSerializer(ModelSerializer):
@@ -26,7 +26,7 @@ class FeedbackSerializer(ModelSerializer):
         ]
 
 
-class FeedbackInputSerializer(serializers.Serializer):
+class FeedbackInputSerializer(Serializer):
     outlet = serializers.IntegerField()
     type = serializers.ChoiceField(choices=Feedback.Type.choices)
     channel = serializers.ChoiceField(choices=Feedback.Channel.choices)
@@ -106,7 +106,7 @@ class CaseDetailSerializer(CaseSerializer):
         ]
 
 
-class CaseInputSerializer(serializers.Serializer):
+class CaseInputSerializer(Serializer):
     work_order = serializers.IntegerField(
         required=False, help_text="The order complained about; or give customer_phone"
     )
@@ -118,25 +118,25 @@ class CaseInputSerializer(serializers.Serializer):
     request = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class StepInputSerializer(serializers.Serializer):
+class StepInputSerializer(Serializer):
     step = serializers.ChoiceField(choices=CaseStep.Step.choices)
     notes = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class RemedyInputSerializer(serializers.Serializer):
+class RemedyInputSerializer(Serializer):
     kind = serializers.ChoiceField(choices=Remedy.Kind.choices)
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     description = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class EscalateInputSerializer(serializers.Serializer):
+class EscalateInputSerializer(Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class ConfirmationInputSerializer(serializers.Serializer):
+class ConfirmationInputSerializer(Serializer):
     lessons = serializers.CharField()
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class DecisionInputSerializer(Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, default="", allow_blank=True)

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from core.api import ViewPermissions, validated
 from core.scoping import scope, visible_outlets, visible_staff
+from core.serializers import Serializer
 from dispatch import selectors, services
 from dispatch.models import Appointment, EngineerProfile, LoanerUnit, Part, PartRequisition, PartStock
 from dispatch.serializers import (
@@ -121,7 +122,7 @@ class EngineerProfileView(APIView):
         return Response(EngineerProfileSerializer(profile).data)
 
 
-class BoardPageSerializer(serializers.Serializer):
+class BoardPageSerializer(Serializer):
     after = serializers.IntegerField(required=False, min_value=1, help_text="`next` of the previous page")
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=selectors.BOARD_PAGE_MAX, default=selectors.BOARD_PAGE

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import ModelSerializer, PersonalField
+from core.serializers import ModelSerializer, PersonalField, Serializer
 from dispatch.models import (
     CHECKLIST,
     Appointment,
@@ -46,7 +46,7 @@ class BoardEngineerSerializer(EngineerProfileSerializer):
     outlets = serializers.ListField(source="outlet_codes", child=serializers.CharField(), read_only=True)
 
 
-class EngineerProfileInputSerializer(serializers.Serializer):
+class EngineerProfileInputSerializer(Serializer):
     skills = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
     service_types = serializers.ListField(
         child=serializers.ChoiceField(choices=WorkOrder.ServiceType.choices), required=False, default=list
@@ -175,14 +175,14 @@ class AppointmentDetailSerializer(AppointmentSerializer):
         return VisitReportSerializer(report).data if report else None
 
 
-class BookingInputSerializer(serializers.Serializer):
+class BookingInputSerializer(Serializer):
     work_order = serializers.IntegerField()
     engineer = serializers.IntegerField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
 
 
-class RescheduleInputSerializer(serializers.Serializer):
+class RescheduleInputSerializer(Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     reason = serializers.CharField(max_length=500)
@@ -190,7 +190,7 @@ class RescheduleInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class ReassignInputSerializer(serializers.Serializer):
+class ReassignInputSerializer(Serializer):
     engineer = serializers.IntegerField()
     reason = serializers.CharField(max_length=500)
     customer_agreed = serializers.BooleanField()
@@ -199,11 +199,11 @@ class ReassignInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class ReasonInputSerializer(Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class SuggestionSerializer(serializers.Serializer):
+class SuggestionSerializer(Serializer):
     engineer_id = serializers.IntegerField(source="candidate.engineer_id")
     name = serializers.CharField(source="candidate.name")
     free_start = serializers.DateTimeField(source="candidate.free_start")
@@ -215,38 +215,38 @@ class SuggestionSerializer(serializers.Serializer):
 # --- The visit steps ---------------------------------------------------------------------------
 
 
-class ConfirmInputSerializer(serializers.Serializer):
+class ConfirmInputSerializer(Serializer):
     confirmation = serializers.ChoiceField(choices=Appointment.Confirmation.choices)
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class PlanInputSerializer(serializers.Serializer):
+class PlanInputSerializer(Serializer):
     travel_minutes = serializers.IntegerField(min_value=1, max_value=600)
 
 
-class EventInputSerializer(serializers.Serializer):
+class EventInputSerializer(Serializer):
     event = serializers.ChoiceField(choices=["departed", "arrived", "started", "finished"])
 
 
-class LatenessInputSerializer(serializers.Serializer):
+class LatenessInputSerializer(Serializer):
     apology_made = serializers.BooleanField()
     gift_given = serializers.BooleanField()
     customer_refused = serializers.BooleanField(default=False)
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class NoShowInputSerializer(serializers.Serializer):
+class NoShowInputSerializer(Serializer):
     note_left = serializers.BooleanField()
     centre_informed = serializers.BooleanField()
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class PartUsedSerializer(serializers.Serializer):
+class PartUsedSerializer(Serializer):
     code = serializers.CharField(max_length=40)
     quantity = serializers.IntegerField(min_value=1, default=1)
 
 
-class ReportInputSerializer(serializers.Serializer):
+class ReportInputSerializer(Serializer):
     checklist = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict)
     proof = serializers.ChoiceField(choices=VisitReport.Proof.choices, required=False, default="", allow_blank=True)
     parts_complete = serializers.BooleanField(default=True)
@@ -267,7 +267,7 @@ class ReportInputSerializer(serializers.Serializer):
         return value
 
 
-class SignOffInputSerializer(serializers.Serializer):
+class SignOffInputSerializer(Serializer):
     satisfied = serializers.BooleanField()
     rating_quality = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
     rating_attitude = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
@@ -297,7 +297,7 @@ class PartStockSerializer(ModelSerializer):
         fields = ["id", "outlet", "part", "quantity"]
 
 
-class StockReceiveInputSerializer(serializers.Serializer):
+class StockReceiveInputSerializer(Serializer):
     outlet = serializers.IntegerField()
     part = serializers.SlugField()
     quantity = serializers.IntegerField(min_value=1, max_value=10000)
@@ -325,7 +325,7 @@ class PartRequisitionSerializer(ModelSerializer):
         ]
 
 
-class RequisitionInputSerializer(serializers.Serializer):
+class RequisitionInputSerializer(Serializer):
     work_order = serializers.IntegerField()
     part = serializers.SlugField()
     quantity = serializers.IntegerField(min_value=1, max_value=99)
@@ -353,23 +353,23 @@ class LoanerSerializer(ModelSerializer):
         ]
 
 
-class LoanerInputSerializer(serializers.Serializer):
+class LoanerInputSerializer(Serializer):
     outlet = serializers.IntegerField()
     serial = serializers.CharField(max_length=64)
     description = serializers.CharField(max_length=100)
     category = serializers.SlugField(required=False, allow_null=True, default=None)
 
 
-class LendInputSerializer(serializers.Serializer):
+class LendInputSerializer(Serializer):
     work_order = serializers.IntegerField()
     due_back = serializers.DateField()
 
 
-class TakeLoanerInputSerializer(serializers.Serializer):
+class TakeLoanerInputSerializer(Serializer):
     loaner = serializers.IntegerField(allow_null=True)
 
 
-class PullBackInputSerializer(serializers.Serializer):
+class PullBackInputSerializer(Serializer):
     condition = serializers.CharField()
     accessories = serializers.CharField(required=False, default="", allow_blank=True)
     signature = serializers.CharField()

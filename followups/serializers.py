@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.serializers import ModelSerializer, PersonalField
+from core.serializers import ModelSerializer, PersonalField, Serializer
 from followups.models import Callback
 
 
@@ -49,6 +49,6 @@ class CallbackDetailSerializer(CallbackSerializer):
         return [field.to_representation(str(p.number)) for p in callback.customer.phones.all()]
 
 
-class OutcomeInputSerializer(serializers.Serializer):
+class OutcomeInputSerializer(Serializer):
     outcome = serializers.ChoiceField(choices=Callback.Outcome.choices)
     notes = serializers.CharField(required=False, default="", allow_blank=True)

@@ -1,11 +1,11 @@
 from rest_framework import serializers
 
-from core.serializers import ModelSerializer
+from core.serializers import ModelSerializer, Serializer
 from warranty.engine import WHOLE_UNIT, FaultType, Option, ReturnTerms
 from warranty.models import SERVICE_TYPE_CHOICES, FeeSchedule, LabourRate, PartPrice, PolicyVersion, WarrantyPolicy
 
 
-class EvaluateInputSerializer(serializers.Serializer):
+class EvaluateInputSerializer(Serializer):
     policy = serializers.SlugField(max_length=40)
     purchase_date = serializers.DateField(required=False, allow_null=True, default=None)
     fault_date = serializers.DateField()
@@ -21,7 +21,7 @@ class EvaluateInputSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(Serializer):
     code = serializers.CharField()
     text = serializers.CharField()
 
@@ -34,7 +34,7 @@ class PolicyVersionRefSerializer(ModelSerializer):
         fields = ["id", "code", "effective_from"]
 
 
-class EvaluateOutputSerializer(serializers.Serializer):
+class EvaluateOutputSerializer(Serializer):
     options = serializers.ListField(child=serializers.ChoiceField(choices=[o.value for o in Option]))
     return_terms = serializers.ChoiceField(choices=[t.value for t in ReturnTerms], allow_null=True)
     depreciation_fee = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
@@ -96,12 +96,12 @@ class FeeScheduleDetailSerializer(FeeScheduleSerializer):
         fields = [*FeeScheduleSerializer.Meta.fields, "labour_rates", "part_prices"]
 
 
-class QuotePartSerializer(serializers.Serializer):
+class QuotePartSerializer(Serializer):
     code = serializers.SlugField(max_length=40)
     quantity = serializers.IntegerField(min_value=1, max_value=999, default=1)
 
 
-class QuoteInputSerializer(serializers.Serializer):
+class QuoteInputSerializer(Serializer):
     category = serializers.SlugField(max_length=40)
     service_type = serializers.ChoiceField(choices=[c for c, _label in SERVICE_TYPE_CHOICES])
     parts = QuotePartSerializer(many=True, required=False, default=list)
@@ -114,7 +114,7 @@ class QuoteInputSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class QuoteLineSerializer(serializers.Serializer):
+class QuoteLineSerializer(Serializer):
     kind = serializers.CharField()
     code = serializers.CharField()
     description = serializers.CharField()
@@ -124,7 +124,7 @@ class QuoteLineSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class QuoteOutputSerializer(serializers.Serializer):
+class QuoteOutputSerializer(Serializer):
     schedule = FeeScheduleSerializer()
     lines = QuoteLineSerializer(many=True, source="quote.lines")
     total = serializers.DecimalField(max_digits=12, decimal_places=2, source="quote.total")

@@ -92,7 +92,8 @@ class WorkOrderListCreateView(generics.ListAPIView):
             actor=request.user,
         )
         # The order as the service made it (its customer, product and outlet are the objects above):
-        # reading it back through the detail selector would cost six queries for the same values.
+        # reading it back through the detail selector would cost six queries for the same values. Its
+        # timeline is the one the service made, unless a transition followed (a complete on-site request).
         prefetch_related_objects([order], selectors.timeline())
         return Response(
             WorkOrderDetailSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED

@@ -2,7 +2,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from core.privacy import personal
-from core.serializers import ModelSerializer, PersonalField
+from core.serializers import ModelSerializer, PersonalField, Serializer
 from workorders.lifecycle import TRANSITIONS
 from workorders.models import (
     Call,
@@ -124,7 +124,7 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
         ]
 
 
-class IntakeInputSerializer(serializers.Serializer):
+class IntakeInputSerializer(Serializer):
     outlet = serializers.IntegerField()
     phone = PhoneNumberField(region="CN")
     customer = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -150,28 +150,28 @@ class IntakeInputSerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class TransitionInputSerializer(Serializer):
     transition = serializers.ChoiceField(choices=list(TRANSITIONS))
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
     override_incomplete = serializers.BooleanField(default=False)
 
 
-class HandOverInputSerializer(serializers.Serializer):
+class HandOverInputSerializer(Serializer):
     new_owner = serializers.IntegerField()
     reason = serializers.CharField(max_length=500)
 
 
-class NoteInputSerializer(serializers.Serializer):
+class NoteInputSerializer(Serializer):
     text = serializers.CharField(max_length=2000)
 
 
-class QuotePartInputSerializer(serializers.Serializer):
+class QuotePartInputSerializer(Serializer):
     code = serializers.SlugField(max_length=40)
     quantity = serializers.IntegerField(min_value=1, max_value=999, default=1)
 
 
-class WorkOrderQuoteInputSerializer(serializers.Serializer):
+class WorkOrderQuoteInputSerializer(Serializer):
     parts = QuotePartInputSerializer(many=True, required=False, default=list)
     onsite = serializers.BooleanField(default=False)
     card_prices = serializers.DictField(
@@ -179,11 +179,11 @@ class WorkOrderQuoteInputSerializer(serializers.Serializer):
     )
 
 
-class AgreementInputSerializer(serializers.Serializer):
+class AgreementInputSerializer(Serializer):
     agreement = serializers.ChoiceField(choices=["data_loss", "damage_waiver"])
 
 
-class DetailsInputSerializer(serializers.Serializer):
+class DetailsInputSerializer(Serializer):
     version = serializers.IntegerField()
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     model = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
@@ -193,14 +193,14 @@ class DetailsInputSerializer(serializers.Serializer):
     requested_time = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class RepairRecordInputSerializer(serializers.Serializer):
+class RepairRecordInputSerializer(Serializer):
     fault_confirmed = serializers.CharField(required=False, allow_blank=True, default="")
     cause = serializers.CharField(required=False, allow_blank=True, default="")
     actions_taken = serializers.CharField(required=False, allow_blank=True, default="")
     parts_replaced = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PickupInputSerializer(serializers.Serializer):
+class PickupInputSerializer(Serializer):
     pickup_code = serializers.CharField(max_length=8)
     payment_method = serializers.ChoiceField(
         choices=Payment.Method.choices, required=False, allow_blank=True, default=""
@@ -233,7 +233,7 @@ class CallSerializer(ModelSerializer):
         read_only_fields = ["id", "at", "customer"]
 
 
-class CallInputSerializer(serializers.Serializer):
+class CallInputSerializer(Serializer):
     outlet = serializers.IntegerField()
     caller_phone = PhoneNumberField(region="CN")
     call_type = serializers.ChoiceField(choices=Call.Type.choices)
@@ -268,7 +268,7 @@ class MessageSlipSerializer(ModelSerializer):
         ]
 
 
-class MessageSlipInputSerializer(serializers.Serializer):
+class MessageSlipInputSerializer(Serializer):
     outlet = serializers.IntegerField()
     caller_name = serializers.CharField(max_length=100)
     caller_phone = PhoneNumberField(region="CN")
@@ -279,7 +279,7 @@ class MessageSlipInputSerializer(serializers.Serializer):
     recipient_role = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class SlipAnswerInputSerializer(serializers.Serializer):
+class SlipAnswerInputSerializer(Serializer):
     answer = serializers.CharField(max_length=1000)
 
 
@@ -306,11 +306,11 @@ class ChargeWaiverSerializer(ModelSerializer):
         ]
 
 
-class WaiverInputSerializer(serializers.Serializer):
+class WaiverInputSerializer(Serializer):
     new_total = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     reason = serializers.CharField()
 
 
-class WaiverDecisionInputSerializer(serializers.Serializer):
+class WaiverDecisionInputSerializer(Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, default="", allow_blank=True)
