@@ -14,6 +14,7 @@ every request; superusers' permissions are not cached (Django answers their chec
 
 import logging
 import secrets
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 
 GENERATION_KEY = "access:generation"
 ENTRY_KEY = "access:v1:user:{pk}:{joined}:{centre}"  # v: the shape of Access (a new one is not read as the old)
+
+# The generation the current request read with its access entry, for core.reference (which gives each
+# request its own dict); None outside a request.
+request_generation: ContextVar[dict | None] = ContextVar("request_generation", default=None)
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,10 @@ def _cached(user) -> Access:
         found = cache.get_many([GENERATION_KEY, key])
     except Exception:  # the cache is a shortcut: without it the database answers
         log.warning("access cache unavailable", exc_info=True)
+        _note(None)
         return _read(user)
     generation, entry = found.get(GENERATION_KEY), found.get(key)
+    _note(generation)
     if generation is not None and entry is not None and entry[0] == generation:
         return entry[1]
     fresh = _read(user)
@@ -99,8 +106,21 @@ def _cached(user) -> Access:
     return fresh
 
 
+def _note(generation: str | None) -> None:
+    noted = request_generation.get()
+    if noted is not None and not noted.get("changed"):
+        noted["generation"] = generation
+
+
 def forget_all() -> None:
-    """Make every cached permission set and scope stale, now and when the transaction commits."""
+    """Make every cached permission set and scope stale, now and when the transaction commits.
+
+    The request keeps nothing more of core.reference: what it would read next may be its own
+    change, which a rollback could undo while the new generation stayed.
+    """
+    noted = request_generation.get()
+    if noted is not None:
+        noted.update(changed=True, generation=None)
     renew_generation()
     transaction.on_commit(renew_generation)
 

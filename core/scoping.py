@@ -11,6 +11,7 @@ network-wide backlog before narrowing it (BENCHMARKS.md).
 
 from django.db.models import Q, QuerySet
 
+from core import reference
 from core.models import Outlet, User
 from core.permissions import access
 
@@ -32,6 +33,13 @@ def in_scope(user, outlet_id: int | None) -> bool:
     """Whether `outlet_id` is one of the user's outlets."""
     ids = visible_outlet_ids(user)
     return outlet_id is not None and (ids is None or outlet_id in ids)
+
+
+def visible_outlet(user, outlet_id: int) -> Outlet | None:
+    """One of the user's outlets by its id, or None; the row as this process keeps it (core.reference)."""
+    if not in_scope(user, outlet_id):
+        return None
+    return reference.remembered("outlets", lambda: {o.pk: o for o in Outlet.objects.all()}).get(outlet_id)
 
 
 def visible_outlets(user) -> QuerySet[Outlet]:

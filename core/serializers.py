@@ -12,9 +12,9 @@ def copy_fields(fields: dict) -> dict:
     """Each serializer's own copies of its fields, as DRF's deepcopy gives, at a fraction of its cost.
 
     DRF copies a field by calling its __init__ again with the original arguments (an eighth of the
-    instructions of an intake through the API). A field is only changed by being bound to its serializer, so a copy of its
-    attributes will do; a field holding other fields (a nested serializer, a list or dict of a child,
-    a many-related field) is bound to its children and still gets DRF's deep copy.
+    instructions of an intake through the API). A field is only changed by being bound to its
+    serializer, so a copy of its attributes will do; a field holding other fields (a nested serializer,
+    a list or dict of a child, a many-related field) is bound to its children and gets DRF's deep copy.
     """
     return {
         name: copy.deepcopy(field) if isinstance(field, _PARENT_FIELDS) else _attributes_copy(field)

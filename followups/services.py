@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import reference
 from core.errors import ConflictError
 from core.models import User
 from core.notify import notification_enqueue
@@ -32,7 +33,16 @@ PURCHASE_WINDOW_DAYS = 21  # the last purchase callback
 
 
 def calling_windows() -> list:
+    return reference.remembered("calling-windows", _calling_windows)
+
+
+def _calling_windows() -> list:
     return [(w.starts, w.ends) for w in CallingWindow.objects.all()] or DEFAULT_WINDOWS
+
+
+def _enabled_plans(trigger: str) -> list[CallbackPlan]:
+    plans = reference.remembered("callback-plans", lambda: list(CallbackPlan.objects.filter(enabled=True)))
+    return [plan for plan in plans if plan.trigger == trigger]
 
 
 def callbacks_schedule(
@@ -55,7 +65,7 @@ def callbacks_schedule(
     windows = calling_windows()
     now = timezone.now()
     rows = []
-    for plan in CallbackPlan.objects.filter(trigger=trigger, enabled=True):
+    for plan in _enabled_plans(trigger):
         if trigger == CallbackPlan.Trigger.PURCHASE:
             due = rules.due_after_purchase(purchase_date, offset_minutes=plan.offset_minutes, windows=windows, tz=tz)
             if due < now:

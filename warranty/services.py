@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import reference
 from warranty.engine import Case, Decision, FaultType, InvalidCase, decide_best
 from warranty.fees import Quote, QuoteError, Rates, ServiceType, quote
 from warranty.models import FeeSchedule, LabourRate, PartPrice, PolicyVersion, PublicHoliday, WarrantyPolicy
@@ -67,12 +68,19 @@ def _decide(policy: WarrantyPolicy | None, case: Case, today: date | None, *, po
 
 
 def _version_in_force(policy: WarrantyPolicy, on: date) -> PolicyVersion:
-    version = policy.versions.filter(effective_from__lte=on).order_by("-effective_from").first()
-    if version is None:  # bought before the first version: the earliest terms are the ones known
-        version = policy.versions.order_by("effective_from").first()
-    if version is None:
+    versions = reference.remembered("policy-versions", _versions_by_policy).get(policy.pk)
+    if not versions:
         raise ValidationError({"policy": _("The policy “%(code)s” has no terms yet.") % {"code": policy.code}})
-    return version
+    in_force = [v for v in versions if v.effective_from <= on]
+    return in_force[-1] if in_force else versions[0]  # bought before the first version: the earliest terms
+
+
+def _versions_by_policy() -> dict[int, list[PolicyVersion]]:
+    """Every policy's versions, oldest first (a few per policy: kept whole by core.reference)."""
+    versions = {}
+    for version in PolicyVersion.objects.select_related("policy").order_by("policy_id", "effective_from"):
+        versions.setdefault(version.policy_id, []).append(version)
+    return versions
 
 
 def _holidays(since: date) -> frozenset[date]:

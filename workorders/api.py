@@ -1,4 +1,5 @@
 from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -9,7 +10,7 @@ from rest_framework.views import APIView
 
 from core.api import ViewPermissions, validated
 from core.models import User
-from core.scoping import scope, visible_outlets
+from core.scoping import scope, visible_outlet, visible_outlets
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
 from workorders.models import Call, ChargeWaiver, Customer, MessageSlip, Product, ProductCategory, WorkOrder
@@ -71,12 +72,10 @@ class WorkOrderListCreateView(generics.ListAPIView):
     @extend_schema(request=IntakeInputSerializer, responses={201: WorkOrderDetailSerializer})
     def post(self, request):
         data = validated(IntakeInputSerializer, request.data)
-        outlet = get_object_or_404(visible_outlets(request.user), pk=data["outlet"])
-        category = (
-            ProductCategory.objects.select_related("warranty_policy").filter(code=data["category"]).first()
-            if data["category"]
-            else None
-        )
+        outlet = visible_outlet(request.user, data["outlet"])
+        if outlet is None:
+            raise Http404
+        category = selectors.category_by_code(data["category"]) if data["category"] else None
         if data["category"] and category is None:
             raise serializers.ValidationError({"category": [_("Unknown product category.")]})
         order = services.intake_submit(

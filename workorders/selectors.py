@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.module_loading import import_string
 from phonenumber_field.phonenumber import to_python
 
+from core import reference
 from core.scoping import scope, visible_outlets
 from workorders.models import (
     Call,
@@ -13,6 +14,7 @@ from workorders.models import (
     CustomerPhone,
     MessageSlip,
     Product,
+    ProductCategory,
     WorkOrder,
     WorkOrderEvent,
 )
@@ -50,8 +52,10 @@ def work_order_detail(*, user) -> QuerySet[WorkOrder]:
 
 
 def timeline() -> Prefetch:
-    """An order's events in time order, with who made each."""
-    return Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("at", "id"))
+    """An order's events in time order, with who made each, as the list `order.timeline`."""
+    return Prefetch(
+        "events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("at", "id"), to_attr="timeline"
+    )
 
 
 def customer_lookup(*, user, query: str) -> QuerySet[Customer]:
@@ -97,3 +101,13 @@ def pending_waivers(*, user) -> QuerySet[ChargeWaiver]:
 
 def recent_calls(*, user) -> QuerySet[Call]:
     return scope(Call.objects.select_related("customer", "taken_by", "work_order", "outlet"), user)
+
+
+def category_by_code(code: str) -> ProductCategory | None:
+    """A product category with its 三包 policy (and that policy's national one), as this process keeps
+    them (core.reference)."""
+    return reference.remembered("product-categories", _categories_by_code).get(code)
+
+
+def _categories_by_code() -> dict[str, ProductCategory]:
+    return {c.code: c for c in ProductCategory.objects.select_related("warranty_policy__national")}

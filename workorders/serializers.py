@@ -109,7 +109,7 @@ class WorkOrderSerializer(ModelSerializer):
 class WorkOrderDetailSerializer(WorkOrderSerializer):
     address = PersonalField(kind="address")
     warranty_reasons = serializers.JSONField(read_only=True)
-    events = EventSerializer(many=True, read_only=True)
+    events = EventSerializer(source="timeline", many=True, read_only=True)  # selectors.timeline
 
     class Meta(WorkOrderSerializer.Meta):
         fields = [

@@ -346,9 +346,9 @@ def _receive(
     created = WorkOrderEvent.objects.create(
         work_order=order, kind=WorkOrderEvent.Kind.CREATED, to_status=order.status, actor=actor
     )
-    # The new order's whole timeline, held as if prefetched (selectors.timeline): the answer that
-    # shows the order just made reads no events back (a tenth of an intake through the API).
-    order._prefetched_objects_cache = {"events": [created]}
+    # The new order's whole timeline, as selectors.timeline gives it: the answer that shows the order
+    # just made reads no events back (a tenth of an intake through the API).
+    order.timeline = [created]
     return order
 
 

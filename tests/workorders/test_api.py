@@ -151,8 +151,9 @@ def test_an_intake_runs_a_fixed_number_of_queries(network):
             reverse("api-work-order-list"), _payload(network, phone="13912345678", idempotency_key="n"), format="json"
         )
     assert response.status_code == 201
-    # the outlet, the category; the transaction's savepoint; customer and its history row, phone, product and
-    # its history row; the purchase callbacks (calling hours, plan, those made already, the new ones); the
-    # policy version in force, the day's number, the order, its created event; release; the timeline
-    # answered (the permissions and the user's outlets are known already)
-    assert len(ctx.captured_queries) == 18, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
+    # the transaction's savepoint; customer and its history row, phone, product and its history row; the
+    # purchase callbacks (those made already, the new ones); the day's number, the order, its created
+    # event; release. Known already: the permissions and the user's outlets (core.permissions); the
+    # outlet, the category, its policy's versions, the calling hours and plans (core.reference); the
+    # timeline, which the intake made.
+    assert len(ctx.captured_queries) == 12, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
