@@ -128,6 +128,8 @@ else:
     # Behind a pooler in transaction mode (PgBouncer), set DATABASE_PREPARED_STATEMENTS=false.
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
+    # Django's backend, splitting bulk statements under the 65,535 parameters a bound statement takes.
+    DATABASES["default"]["ENGINE"] = "core.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

@@ -328,12 +328,12 @@ class Command(BaseCommand):
         Callback.objects.filter(notes=BACKLOG).update(
             status=Callback.Status.DONE, outcome=Callback.Outcome.SATISFIED, completed_at=now, queued_at=None
         )
-        ids = list(
+        backlog = (
             Callback.objects.filter(status=Callback.Status.DONE, plan__trigger="purchase")
             .order_by("pk")
-            .values_list("pk", flat=True)[:count]
+            .values("pk")[:count]
         )
-        Callback.objects.filter(pk__in=ids).update(
+        Callback.objects.filter(pk__in=backlog).update(
             status=Callback.Status.SCHEDULED,
             due_at=now,
             outcome="",
