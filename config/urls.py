@@ -130,6 +130,8 @@ role_homes = [
 ]
 
 urlpatterns = [
+    # The API first: Django tries the patterns in order, and each of the 150 pages' is a regular expression.
+    path("api/v1/", include(api_v1)),
     path("", core_views.home, name="home"),
     *role_homes,
     path("home/no-role/", core_views.home_none, name="home-none"),
@@ -226,7 +228,6 @@ urlpatterns = [
     path("feedback/", complaint_views.feedback_list, name="feedback-list"),
     path("feedback/new/", complaint_views.feedback_new, name="feedback-new"),
     path("feedback/<int:pk>/acknowledge/", complaint_views.feedback_acknowledge, name="feedback-acknowledge"),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
         # Security-event logging (logins, failures, lockouts), and the access cache's generation renewed
         # on every change of a grant or an outlet: signal receivers, not business steps.
         from core import permissions, security  # noqa: F401
+        from core.audit import keep_history_manager_classes
+
+        keep_history_manager_classes()

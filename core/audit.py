@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import prefetch_related_objects
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.manager import HistoryDescriptor
 
 from core.roles import Role
 
@@ -143,3 +144,22 @@ def _show(f: models.Field, value, labels: dict) -> str:
 def _show_many(f, ids, labels) -> str:
     names = sorted(labels.get(f.related_model, {}).get(i, f"#{i}") for i in ids)
     return "、".join(names) if names else "—"
+
+
+def keep_history_manager_classes() -> None:
+    """Make django-simple-history's history manager class once per model, not on every access.
+
+    `instance.history` (which every recorded save reads) builds the class anew with
+    Manager.from_queryset, whose inspect.getmembers over QuerySet was a tenth of an intake's
+    instructions (callgrind, BENCHMARKS.md). The class is the same each time: it is kept.
+    Checked against the pinned django-simple-history (tests/core/test_audit.py).
+    """
+    made = {}
+
+    def manager(descriptor, instance, owner):
+        key = (descriptor.manager_class, descriptor.queryset_class)
+        if key not in made:
+            made[key] = descriptor.manager_class.from_queryset(descriptor.queryset_class)
+        return made[key](descriptor.model, instance)
+
+    HistoryDescriptor.__get__ = manager
