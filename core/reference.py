@@ -1,9 +1,11 @@
 """Reference data that nearly every intake reads and admins seldom change (outlets, product categories
-with their 三包 policies, policy versions), kept in each serving process while the access generation
-(core.permissions) stays the same: three queries fewer per intake, a fifth of its time.
+with their 三包 policies, policy versions, calling hours and callback plans), kept in each serving
+process while the access generation (core.permissions) stays the same: three to five queries fewer
+an intake, a fifth of its instructions (BENCHMARKS.md).
 
-A save or delete of a model registered with `kept_until_changed` renews the generation, now and at
-the commit, so every process reads the data again on its next request. A request learns the
+A save or delete of a model registered with `kept_until_changed` (outlets: core.permissions' own
+receivers) renews the generation, now and at the commit, so every process reads the data again on its
+next request. A request learns the
 generation with its user's access entry, in that same round trip to the cache. Outside a request
 (Celery tasks, commands) and without the cache nothing is kept: the database answers.
 
