@@ -70,8 +70,8 @@ def test_without_the_cache_nothing_is_kept(monkeypatch):
     assert loads.count == 2
 
 
-def _intake(client, network, key):
-    payload = {
+def _payload(network, **overrides):
+    return {
         "outlet": network.a1.pk,
         "phone": "13812345678",
         "customer_name": "王小明",
@@ -82,16 +82,23 @@ def _intake(client, network, key):
         "channel": "hotline",
         "service_type": "repair",
         "fault_description": "屏幕不亮",
-        "idempotency_key": key,
-    }
-    response = client.post(reverse("api-work-order-list"), payload, format="json")
+    } | overrides
+
+
+def _intake(client, network, key):
+    response = client.post(reverse("api-work-order-list"), _payload(network, idempotency_key=key), format="json")
     assert response.status_code == 201, response.content
     return WorkOrder.objects.get(number=response.json()["number"])
 
 
-def test_an_intake_decides_by_a_policy_version_published_after_the_last_one(network):
+def _hotline_client(network):
     client = APIClient()
     client.force_authenticate(network.staff[Role.HOTLINE])
+    return client
+
+
+def test_an_intake_decides_by_a_policy_version_published_after_the_last_one(network):
+    client = _hotline_client(network)
     before = _intake(client, network, "before")  # the category and its policy's versions now kept
     policy = ProductCategory.objects.get(code="phone").warranty_policy
     newer = policy.versions.order_by("-effective_from").first()
@@ -102,21 +109,7 @@ def test_an_intake_decides_by_a_policy_version_published_after_the_last_one(netw
 
 
 def test_an_outlet_out_of_scope_is_not_found_though_kept(network):
-    client = APIClient()
-    client.force_authenticate(network.staff[Role.HOTLINE])
+    client = _hotline_client(network)
     _intake(client, network, "warm")  # every outlet now kept
-    response = client.post(
-        reverse("api-work-order-list"),
-        {
-            "outlet": network.b1.pk,
-            "phone": "13812345678",
-            "customer_name": "王",
-            "category": "phone",
-            "brand": "华为",
-            "channel": "hotline",
-            "service_type": "repair",
-            "fault_description": "屏幕不亮",
-        },
-        format="json",
-    )
+    response = client.post(reverse("api-work-order-list"), _payload(network, outlet=network.b1.pk), format="json")
     assert response.status_code == 404
