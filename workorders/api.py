@@ -13,7 +13,7 @@ from core.models import User
 from core.scoping import scope, visible_outlet, visible_outlets
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
-from workorders.models import Call, ChargeWaiver, Customer, MessageSlip, Product, ProductCategory, WorkOrder
+from workorders.models import Call, ChargeWaiver, Customer, MessageSlip, ProductCategory, WorkOrder
 from workorders.serializers import (
     AgreementInputSerializer,
     CallInputSerializer,
@@ -78,13 +78,14 @@ class WorkOrderListCreateView(generics.ListAPIView):
         category = selectors.category_by_code(data["category"]) if data["category"] else None
         if data["category"] and category is None:
             raise serializers.ValidationError({"category": [_("Unknown product category.")]})
+        customer, product = services.intake_picks(customer_id=data["customer"], product_id=data["product"])
         order = services.intake_submit(
             outlet=outlet,
             phone=str(data["phone"]),
-            customer=Customer.objects.filter(pk=data["customer"]).first() if data["customer"] else None,
+            customer=customer,
             customer_name=data["customer_name"],
             address=data["address"],
-            product=Product.objects.filter(pk=data["product"]).first() if data["product"] else None,
+            product=product,
             product_fields={**{f: data[f] for f in services.INTAKE_PRODUCT_FIELDS}, "category": category},
             order_fields={f: data[f] for f in services.INTAKE_ORDER_FIELDS},
             idempotency_key=data["idempotency_key"] or None,

@@ -224,7 +224,8 @@ class WorkOrder(ChoiceLabels, models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="wo_number_unique"),
-            models.UniqueConstraint(fields=["idempotency_key"], name="wo_idempotency_key_unique"),
+            # A key is its sender's: the same key from another user is another request.
+            models.UniqueConstraint(fields=["created_by", "idempotency_key"], name="wo_creator_idempotency_key"),
             models.CheckConstraint(
                 condition=models.Q(quote_total__isnull=True) | models.Q(quote_total__gte=0),
                 name="wo_quote_total_not_negative",

@@ -259,22 +259,25 @@ def work_order_receive(
     def receive():
         return _receive(has_phone=customer.phones.exists(), idempotency_key=idempotency_key, actor=actor, **details)
 
-    return _once(idempotency_key, receive)
+    return _once(idempotency_key, receive, actor=actor, request=_request_fingerprint(details))
 
 
-def _order_with_key(idempotency_key: str | None) -> WorkOrder | None:
-    if not idempotency_key:
-        return None
-    return (
-        WorkOrder.objects.select_related("customer", "product__category", "outlet", "owner")
-        .filter(idempotency_key=idempotency_key)
-        .first()
-    )
+# What a repeat with the same idempotency key must repeat: the same request at the same outlet.
+_FINGERPRINT_FIELDS = ("channel", "service_type", "fault_description")
 
 
-def _once(idempotency_key: str | None, action) -> WorkOrder:
+def _request_fingerprint(fields: dict) -> dict:
+    return {
+        "outlet_id": fields["outlet"].pk,
+        **{name: fields[name] for name in _FINGERPRINT_FIELDS if name in fields},
+    }
+
+
+def _once(idempotency_key: str | None, action, *, actor, request: dict) -> WorkOrder:
     """Run `action` (one transaction that logs an order) unless the key has logged one already.
 
+    A key belongs to the user who sent it (unique per creator): another user's key is a new key, never
+    a way to read their order. A repeat with a different request is a conflict, not the first order.
     The key is not looked up first: it is usually new, and the unique key refuses a repeat anyway.
     """
     try:
@@ -282,9 +285,22 @@ def _once(idempotency_key: str | None, action) -> WorkOrder:
     except IntegrityError:
         # The key had logged an order already (a retry, or a double submit that raced this one): all
         # this one wrote (a customer, a product, the day's number) was rolled back with its transaction.
-        existing = _order_with_key(idempotency_key)
+        if not idempotency_key:
+            raise
+        existing = (
+            WorkOrder.objects.select_related("customer", "product__category", "outlet", "owner")
+            .filter(created_by=actor, idempotency_key=idempotency_key)
+            .first()
+        )
         if existing is None:
             raise
+        repeated = {"outlet_id": existing.outlet_id, **{name: getattr(existing, name) for name in _FINGERPRINT_FIELDS}}
+        request = {**request, "fault_description": request.get("fault_description", "").strip()}
+        if any(repeated[name] != value for name, value in request.items()):
+            raise ConflictError(
+                _("This idempotency key was used for a different request (order %(number)s). Use a new key.")
+                % {"number": existing.number}
+            ) from None
         return existing
 
 
@@ -494,6 +510,19 @@ INTAKE_ORDER_FIELDS = (
 )
 
 
+def intake_picks(*, customer_id: int | None, product_id: int | None) -> tuple[Customer | None, Product | None]:
+    """The customer and product an intake form or request picked by id; an id that names nothing is refused
+    (never read as "register a new one"). Any outlet's customer may be picked (全国联保); intake then checks
+    that the customer owns the phone typed and the product is theirs."""
+    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+    if customer_id and customer is None:
+        raise ValidationError({"customer": _("No customer has this id.")})
+    product = Product.objects.filter(pk=product_id).first() if product_id else None
+    if product_id and product is None:
+        raise ValidationError({"product": _("No product has this id.")})
+    return customer, product
+
+
 def intake_submit(
     *,
     outlet: Outlet,
@@ -528,7 +557,7 @@ def intake_submit(
             actor=actor,
         )
 
-    return _once(idempotency_key, intake)
+    return _once(idempotency_key, intake, actor=actor, request=_request_fingerprint({"outlet": outlet, **order_fields}))
 
 
 def _intake(

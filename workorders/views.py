@@ -32,7 +32,7 @@ from workorders.forms import (
     WaiverForm,
 )
 from workorders.lifecycle import allowed
-from workorders.models import ChargeWaiver, Customer, Product, ProductCategory
+from workorders.models import ChargeWaiver, Product, ProductCategory
 
 
 @staff_page(perm="workorders.view_workorder")
@@ -163,13 +163,14 @@ def intake(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            customer, product = services.intake_picks(customer_id=data["customer"], product_id=data["product"])
             order = services.intake_submit(
                 outlet=data["outlet"],
                 phone=str(data["phone"]),
-                customer=Customer.objects.filter(pk=data["customer"]).first() if data["customer"] else None,
+                customer=customer,
                 customer_name=data["customer_name"],
                 address=data["address"],
-                product=Product.objects.filter(pk=data["product"]).first() if data["product"] else None,
+                product=product,
                 product_fields={f: data[f] for f in services.INTAKE_PRODUCT_FIELDS},
                 order_fields={f: data[f] for f in services.INTAKE_ORDER_FIELDS},
                 idempotency_key=data["idempotency_key"],

@@ -157,3 +157,48 @@ def test_an_intake_runs_a_fixed_number_of_queries(network):
     # outlet, the category, its policy's versions, the calling hours and plans (core.reference); the
     # timeline, which the intake made.
     assert len(ctx.captured_queries) == 12, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
+
+
+# Penetration test (issue 20, item 1): a key another outlet's clerk used must not hand over their order.
+def test_another_users_idempotency_key_is_a_new_request_never_their_order(network):
+    other_clerk = UserFactory(username="hl-b1", role=Role.HOTLINE, outlets=[network.b1])
+    theirs = _api(other_clerk).post(
+        reverse("api-work-order-list"),
+        _payload(network, outlet=network.b1.pk, phone="13900001111", customer_name="别人", idempotency_key="shared"),
+        format="json",
+    )
+    assert theirs.status_code == 201
+
+    mine = _api(network.staff[Role.HOTLINE]).post(
+        reverse("api-work-order-list"), _payload(network, idempotency_key="shared"), format="json"
+    )
+
+    assert mine.status_code == 201
+    body = mine.json()
+    assert body["id"] != theirs.json()["id"] and body["outlet"] == network.a1.code
+    assert "别人" not in mine.content.decode() and "1111" not in mine.content.decode()
+    assert WorkOrder.objects.filter(idempotency_key="shared").count() == 2
+
+
+def test_a_key_repeated_with_another_request_is_409_and_changes_nothing(network):
+    client = _api(network.staff[Role.HOTLINE])
+    first = client.post(reverse("api-work-order-list"), _payload(network, idempotency_key="k"), format="json")
+
+    again = client.post(
+        reverse("api-work-order-list"), _payload(network, idempotency_key="k", fault_description="漏水"), format="json"
+    )
+
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "conflict" and first.json()["number"] in again.json()["error"]["message"]
+    assert WorkOrder.objects.count() == 1 and Customer.objects.count() == 1
+
+
+@pytest.mark.parametrize("field", ["customer", "product"])
+def test_an_unknown_customer_or_product_id_is_400_not_a_new_one(network, field):
+    response = _api(network.staff[Role.HOTLINE]).post(
+        reverse("api-work-order-list"), _payload(network, **{field: 987654}), format="json"
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {field}
+    assert not WorkOrder.objects.exists() and not Customer.objects.exists()

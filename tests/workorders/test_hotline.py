@@ -165,3 +165,32 @@ def test_hotline_page_and_lists_run_a_constant_number_of_queries(rows, network, 
     with django_assert_num_queries(10):
         response = client.get(reverse("hotline"))
     assert len(response.context["slips"]) == rows
+
+
+def test_a_slip_answered_meanwhile_is_a_message_not_a_500(network, client_for, monkeypatch):
+    # Penetration test (issue 20, item 5): two clerks answer one slip at once; the second one read the
+    # page while the slip was still open.
+    slip = message_slip_take(
+        outlet=network.a1,
+        caller_name="刘先生",
+        caller_phone="13900001111",
+        message="请回电",
+        recipient_role="hotline",
+        actor=network.staff[Role.HOTLINE],
+    )
+    message_slip_answer(slip=slip, answer="first", actor=network.staff[Role.HOTLINE])
+    monkeypatch.setattr(
+        "workorders.selectors.open_slips_for", lambda user: MessageSlip.objects.all()
+    )  # as read before the first answer
+
+    response = client_for(network.staff[Role.HOTLINE]).post(
+        reverse("message-slip-answer", args=[slip.pk]),
+        {"answer": "second"},
+        HTTP_REFERER="http://testserver/hotline/",
+        follow=True,
+    )
+
+    assert response.status_code == 200 and response.redirect_chain[0][0] == "http://testserver/hotline/"
+    assert "该留言条已回复。" in response.text
+    slip.refresh_from_db()
+    assert slip.answer == "first"
