@@ -3,7 +3,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.logging import mask_codes
 from core.models import MessageTemplate, Notification, Outlet, SchedulerHeartbeat, ServiceCentre, User
+
+admin.site.site_header = _("Service work orders · data administration")
+admin.site.site_title = _("Data administration")
+admin.site.index_title = _("Reference data and records")
+admin.site.site_url = "/"
+
+# Fields that grant rights beyond a role: only a superuser changes them, here; roles change on the staff pages.
+PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
 @admin.register(ServiceCentre)
@@ -35,6 +44,16 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["username", "name", "password1", "password2"]})]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else (*fields, *PRIVILEGE_FIELDS)
+
+    def has_change_permission(self, request, obj=None):
+        """A superuser's account (its password among the rest) is changed by a superuser only."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
 
 @admin.register(SchedulerHeartbeat)
 class SchedulerHeartbeatAdmin(admin.ModelAdmin):
@@ -49,15 +68,15 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """The outbox, read-only: what was sent, what failed and why."""
+    """The outbox, read-only: what was sent, what failed and why. Recipients and messages are shown masked
+    (phones, pickup codes) to everyone: whoever can read the outbox must not collect a customer's product."""
 
-    list_display = ["created_at", "kind", "to", "status", "attempts", "sent_at"]
+    list_display = ["created_at", "kind", "masked_to", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind"]
-    readonly_fields = [
+    fields = readonly_fields = [
         "kind",
-        "to",
-        "message",
-        "idempotency_key",
+        "masked_to",
+        "masked_message",
         "status",
         "attempts",
         "last_error",
@@ -65,5 +84,19 @@ class NotificationAdmin(admin.ModelAdmin):
         "sent_at",
     ]
 
+    @admin.display(description=_("to"))
+    def masked_to(self, notification):
+        return mask_codes(notification.to)
+
+    @admin.display(description=_("message"))
+    def masked_message(self, notification):
+        return mask_codes(notification.message)
+
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

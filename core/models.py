@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from core.logging import mask_codes
 from core.roles import Role
 
 
@@ -183,4 +184,4 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["id"], condition=models.Q(status="pending"), name="notification_pending")]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.to} ({self.status})"
+        return f"{self.kind} → {mask_codes(self.to)} ({self.status})"  # shown in logs and pages: masked

@@ -18,6 +18,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from core.logging import mask_codes
+
 log = logging.getLogger("notifications")
 MAX_ATTEMPTS = 5
 
@@ -39,10 +41,11 @@ class Notifier(Protocol):
 
 
 class LogNotifier:
-    """Writes each message to the `notifications` log instead of sending it."""
+    """Writes each message to the `notifications` log instead of sending it: the phone masked (the log
+    filter), the pickup code hidden (a log must not let its reader collect a customer's product)."""
 
     def send(self, *, to: str, message: str, kind: str) -> None:
-        log.info("notify kind=%s to=%s message=%s", kind, to, message)
+        log.info("notify kind=%s to=%s message=%s", kind, to, mask_codes(message))
 
 
 def notifier() -> Notifier:

@@ -55,6 +55,7 @@ def client_for(client):
 # Data migrations whose rows the tests rely on; each function is idempotent.
 SEED_MIGRATIONS = [
     ("core.migrations.0002_role_groups", "create_role_groups"),
+    ("core.migrations.0004_admin_outbox_and_templates", "grant"),
     ("warranty.migrations.0002_seed_policies", "seed"),
     ("warranty.migrations.0004_fee_permissions", "grant"),
     ("workorders.migrations.0002_seed_categories_and_permissions", "seed"),

@@ -5,21 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_notifications_outbox'),
-        ('warranty', '0004_fee_permissions'),
-        ('workorders', '0013_fewer_work_order_indexes'),
+        ("core", "0003_notifications_outbox"),
+        ("warranty", "0004_fee_permissions"),
+        ("workorders", "0013_fewer_work_order_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='workorder',
-            name='wo_idempotency_key_unique',
+            model_name="workorder",
+            name="wo_idempotency_key_unique",
         ),
         migrations.AddConstraint(
-            model_name='workorder',
-            constraint=models.UniqueConstraint(fields=('created_by', 'idempotency_key'), name='wo_creator_idempotency_key'),
+            model_name="workorder",
+            constraint=models.UniqueConstraint(
+                fields=("created_by", "idempotency_key"), name="wo_creator_idempotency_key"
+            ),
         ),
     ]
