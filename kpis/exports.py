@@ -3,10 +3,12 @@ to a temporary file, then streamed): the same rows the page shows, under the sam
 
 import csv
 import tempfile
+from decimal import Decimal
 
 import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 
+from core.exports import XLSX_OPTIONS, safe_cell
 from kpis.selectors import Section
 
 
@@ -16,12 +18,17 @@ class _Echo:
 
 
 def _header(section: Section) -> list[str]:
-    return [f"{c.label} ({c.unit})" if c.unit else c.label for c in section.columns]
+    return [safe_cell(f"{c.label} ({c.unit})" if c.unit else str(c.label)) for c in section.columns]
 
 
 def _values(section: Section):
     for row in [*section.rows, *([section.total] if section.total else [])]:
-        yield [row.get(c.key) for c in section.columns]
+        yield [safe_cell(_text_or_number(row.get(c.key))) for c in section.columns]
+
+
+def _text_or_number(value):
+    """Numbers stay numbers; anything else (a name, a lazy label) is written as its text."""
+    return value if value is None or isinstance(value, int | float | Decimal) else str(value)
 
 
 def as_csv(section: Section, filename: str) -> StreamingHttpResponse:
@@ -35,7 +42,7 @@ def as_csv(section: Section, filename: str) -> StreamingHttpResponse:
 
 def as_xlsx(section: Section, filename: str) -> FileResponse:
     spool = tempfile.TemporaryFile()
-    book = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False})
+    book = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False, **XLSX_OPTIONS})
     sheet = book.add_worksheet(section.key[:31])
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, _header(section), bold)

@@ -130,3 +130,23 @@ def test_figures_change_only_when_they_are_made_again(network, client_for):
     figures_made()
     fresh = _table(client.get(reverse("kpi-dashboard"), DAY_FILTER), "fixed-on-arrival").total["orders"]
     assert (stale, fresh) == (2, 3)
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","点我")', "+1+2", "-2+3", "@SUM(A1)", "\t=1"])
+def test_exports_write_typed_text_as_text_never_as_a_formula(network, client_for, name):
+    # Penetration test (issue 20, item 4): a name that a spreadsheet would run.
+    network.a1.name = name
+    network.a1.save()
+    _orders(network, 1)
+    client = client_for(network.staff[Role.SUPERVISOR])
+
+    response = client.get(reverse("kpi-export", args=["fixed-on-arrival", "csv"]), DAY_FILTER)
+    workbook = load_workbook(
+        io.BytesIO(b"".join(client.get(reverse("kpi-export", args=["fixed-on-arrival", "xlsx"]), DAY_FILTER)))
+    )
+
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert lines[1][0] == "'" + name
+    cell = workbook.active.cell(row=2, column=1)
+    assert cell.data_type == "s" and cell.value == "'" + name
+    assert workbook.active.cell(row=2, column=7).value == 1  # numbers stay numbers
