@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test install lint migrations-check deploy-check messages bench-data bench bench-load
+.PHONY: run test install packages lint migrations-check deploy-check messages bench-data bench bench-load
 
 # Installs everything, prepares the database and demo data, and starts web + worker + beat.
 run: export DEBUG ?= true
@@ -22,11 +22,16 @@ run: install
 # Runs the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else SQLite).
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
 test: install
+	PYTHON=$(PYTHON) sh scripts/need-packages.sh test
 	$(BIN)/python manage.py preflight
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed node_modules/.installed messages
+# The Debian packages first (scripts/need-packages.sh: installed as root, else the one command to run).
+install: packages $(VENV)/.installed node_modules/.installed messages
 	DEBUG=true $(BIN)/python manage.py collectstatic --no-input -v 0
+
+packages:
+	PYTHON=$(PYTHON) sh scripts/need-packages.sh run
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
