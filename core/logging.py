@@ -2,6 +2,8 @@
 
 import logging
 import re
+import threading
+import time
 
 # Mainland mobile numbers, optionally with +86 / 86 prefix: keep the first 3 and last 4 digits.
 _PHONE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
@@ -47,3 +49,33 @@ class RedactFilter(logging.Filter):
         elif record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+class Outage:
+    """One warning when a shared service (the cache) stops answering and one when it answers again, with
+    how long it was out; not a traceback for every request in between (a process goes on without it)."""
+
+    def __init__(self, service: str):
+        self.service = service
+        self.since: float | None = None
+        self._lock = threading.Lock()
+
+    def failed(self, error: Exception) -> None:
+        with self._lock:
+            if self.since is not None:
+                return
+            self.since = time.monotonic()
+        _outages.warning("%s unavailable (%s): going on without it until it answers", self.service, error)
+
+    def answered(self) -> None:
+        if self.since is None:  # the usual case, without the lock
+            return
+        with self._lock:
+            if self.since is None:
+                return
+            seconds, self.since = time.monotonic() - self.since, None
+        _outages.warning("%s available again after %.0f s", self.service, seconds)
+
+
+_outages = logging.getLogger("outages")
+cache_outage = Outage("cache (Redis)")

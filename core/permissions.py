@@ -12,7 +12,6 @@ same ids again). Whether the account is active, a superuser or headquarters is r
 every request; superusers' permissions are not cached (Django answers their checks without a backend).
 """
 
-import logging
 import secrets
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -26,9 +25,8 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from core.logging import cache_outage
 from core.models import Outlet, User
-
-log = logging.getLogger(__name__)
 
 GENERATION_KEY = "access:generation"
 ENTRY_KEY = "access:v1:user:{pk}:{joined}:{centre}"  # v: the shape of Access (a new one is not read as the old)
@@ -87,10 +85,11 @@ def _cached(user) -> Access:
     key = ENTRY_KEY.format(pk=user.pk, joined=user.date_joined.timestamp(), centre=user.centre_id)
     try:
         found = cache.get_many([GENERATION_KEY, key])
-    except Exception:  # the cache is a shortcut: without it the database answers
-        log.warning("access cache unavailable", exc_info=True)
+    except Exception as error:  # the cache is a shortcut: without it the database answers
+        cache_outage.failed(error)
         _note(None)
         return _read(user)
+    cache_outage.answered()
     generation, entry = found.get(GENERATION_KEY), found.get(key)
     _note(generation)
     if generation is not None and entry is not None and entry[0] == generation:
@@ -101,8 +100,8 @@ def _cached(user) -> Access:
             cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)  # cached from the next request on
         else:
             cache.set(key, (generation, fresh), timeout=settings.ACCESS_CACHE_SECONDS)
-    except Exception:
-        log.warning("access cache unavailable", exc_info=True)
+    except Exception as error:
+        cache_outage.failed(error)
     return fresh
 
 
@@ -128,8 +127,8 @@ def forget_all() -> None:
 def renew_generation() -> None:
     try:
         cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-    except Exception:
-        log.warning("access cache unavailable: grants change within %ss", settings.ACCESS_CACHE_SECONDS)
+    except Exception as error:  # kept entries run out within ACCESS_CACHE_SECONDS
+        cache_outage.failed(error)
 
 
 @receiver(m2m_changed, sender=User.groups.through)

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from core import permissions
+from core.logging import cache_outage
 
 _kept: dict[str, tuple[str, object]] = {}  # name -> (generation, value)
 
@@ -57,7 +58,8 @@ def _generation() -> str | None:
     if "generation" not in noted:  # no access check yet in this request
         try:
             noted["generation"] = cache.get(permissions.GENERATION_KEY)
-        except Exception:  # the cache is a shortcut: without it the database answers
+        except Exception as error:  # the cache is a shortcut: without it the database answers
+            cache_outage.failed(error)
             noted["generation"] = None
     return noted["generation"]
 

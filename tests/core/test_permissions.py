@@ -1,9 +1,12 @@
 """Permissions and outlets of a user (core/permissions.py): read once, then from the cache, stale at once
 when a grant or a scope changes."""
 
+import logging
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.urls import reverse
 
 from core import permissions
 from core.models import User
@@ -101,3 +104,24 @@ def test_outlets_given_taken_or_opened_count_at_once(network):
     assert visible_outlet_ids(fresh(supervisor)) == [network.a1.pk, network.a2.pk, opened.pk]
     outlet_save(outlet=opened, code="a3", name="新网点", centre=network.centre_b, actor=network.staff[Role.ADMIN])
     assert visible_outlet_ids(fresh(supervisor)) == [network.a1.pk, network.a2.pk]
+
+
+def test_a_cache_outage_is_one_warning_with_its_length_not_a_traceback_a_request(network, client_for, caplog):
+    # Penetration test (issue 20, item 12): Redis killed under load logged 773 tracebacks in 20 s.
+    from django.test import override_settings
+
+    from core.logging import cache_outage
+
+    client = client_for(network.staff[Role.DISPATCHER])
+    dead = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    caplog.set_level(logging.WARNING)
+
+    with override_settings(CACHES=dead):
+        for _ in range(20):
+            assert client.get(reverse("work-order-list")).status_code == 200
+    assert client.get(reverse("work-order-list")).status_code == 200  # the cache answers again
+
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.name for r in warnings] == ["outages", "outages"]
+    assert "unavailable" in warnings[0].getMessage() and "available again after" in warnings[1].getMessage()
+    assert not any(r.exc_info for r in warnings) and cache_outage.since is None
