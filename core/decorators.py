@@ -1,6 +1,5 @@
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -8,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.errors import ConflictError
+from core.messages import flash_refusal
 
 
 def staff_page(*, perm: str | None = None, headquarters: bool = False):
@@ -39,9 +39,7 @@ def staff_page(*, perm: str | None = None, headquarters: bool = False):
 
 def refused(request, refusal: ValidationError | ConflictError):
     """The refusal as an error message, shown on the page the request came from."""
-    texts = refusal.messages if isinstance(refusal, ValidationError) else [str(refusal)]
-    for text in texts:
-        messages.error(request, text)
+    flash_refusal(request, refusal)
     if request.headers.get("HX-Request"):
         return HttpResponse(status=200, headers={"HX-Refresh": "true"})
     back = request.headers.get("Referer", "")

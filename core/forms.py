@@ -7,6 +7,17 @@ from phonenumber_field.formfields import PhoneNumberField
 from core.models import ServiceCentre
 from core.roles import Role
 from core.scoping import visible_outlets
+from core.validation import plausible_day
+
+
+class DateField(forms.DateField):
+    """A date between 1980 and 2099 (core.validation.plausible_day): the only date field forms use."""
+
+    default_validators = [plausible_day]
+
+
+class DateTimeField(forms.DateTimeField):
+    default_validators = [plausible_day]
 
 
 class BootstrapRenderer(TemplatesSetting):

@@ -6,6 +6,7 @@ from rest_framework.relations import ManyRelatedField
 
 from core.models import Outlet, ServiceCentre, User
 from core.privacy import personal
+from core.validation import plausible_day
 
 
 def copy_fields(fields: dict) -> dict:
@@ -30,6 +31,16 @@ def _attributes_copy(field):
     new = object.__new__(type(field))
     new.__dict__.update(field.__dict__)
     return new
+
+
+class DateField(serializers.DateField):
+    """A date between 1980 and 2099 (core.validation.plausible_day): the only date field the API uses."""
+
+    default_validators = [plausible_day]
+
+
+class DateTimeField(serializers.DateTimeField):
+    default_validators = [plausible_day]
 
 
 class Serializer(serializers.Serializer):

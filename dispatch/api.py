@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from core.api import ViewPermissions, validated
 from core.scoping import scope, visible_outlets, visible_staff
-from core.serializers import Serializer
+from core.serializers import DateField, DateTimeField, Serializer
 from dispatch import selectors, services
 from dispatch.models import Appointment, EngineerProfile, LoanerUnit, Part, PartRequisition, PartStock
 from dispatch.serializers import (
@@ -60,14 +60,19 @@ def _require(request, perm: str) -> None:
         raise PermissionDenied
 
 
+class DayQuerySerializer(Serializer):
+    day = DateField()
+
+
+class AtQuerySerializer(Serializer):
+    at = DateTimeField()
+
+
 def _day(request) -> dt.date:
     value = request.query_params.get("day")
     if not value:
         return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise serializers.ValidationError({"day": [_("Write the day as YYYY-MM-DD.")]}) from None
+    return validated(DayQuerySerializer, {"day": value})["day"]
 
 
 def _outlet(request):
@@ -142,7 +147,7 @@ class BoardView(APIView):
         responses=inline_serializer(
             "Board",
             {
-                "day": serializers.DateField(),
+                "day": DateField(),
                 "next": serializers.URLField(allow_null=True),
                 "engineers": inline_serializer(
                     "BoardRow",
@@ -157,8 +162,8 @@ class BoardView(APIView):
                                 "work_order_number": serializers.CharField(),
                                 "customer": serializers.CharField(),
                                 "category": serializers.CharField(),
-                                "starts_at": serializers.DateTimeField(),
-                                "ends_at": serializers.DateTimeField(),
+                                "starts_at": DateTimeField(),
+                                "ends_at": DateTimeField(),
                                 "status": serializers.ChoiceField(choices=Appointment.Status.choices),
                                 "reassign_requested": serializers.CharField(),
                             },
@@ -185,7 +190,7 @@ class BoardView(APIView):
         # Plain dicts: a board may hold thousands of appointments. Its times are a few half-hour
         # slots, each written once as every endpoint writes a time (local, ISO 8601).
         times: dict[dt.datetime, str] = {}
-        as_text = serializers.DateTimeField().to_representation
+        as_text = DateTimeField().to_representation
 
         def iso(value: dt.datetime) -> str:
             text = times.get(value)
@@ -230,7 +235,7 @@ class ReconciliationView(APIView):
         responses=inline_serializer(
             "Reconciliation",
             {
-                "day": serializers.DateField(),
+                "day": DateField(),
                 "engineers": inline_serializer(
                     "ReconciliationRow",
                     {
@@ -298,11 +303,7 @@ class SuggestionsView(APIView):
     def get(self, request, pk: int):
         _require(request, "dispatch.dispatch_appointment")
         order = get_object_or_404(work_order_list(user=request.user).select_related("outlet"), pk=pk)
-        at = (
-            serializers.DateTimeField().to_internal_value(request.query_params["at"])
-            if "at" in request.query_params
-            else None
-        )
+        at = validated(AtQuerySerializer, request.query_params)["at"] if "at" in request.query_params else None
         wanted = at or order.requested_time or timezone.now()
         ranked = selectors.suggestions(user=request.user, order=order, wanted=wanted, length=BOOKING_LENGTH)
         return Response(SuggestionSerializer(ranked, many=True).data)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledForm
+from core.forms import DateField, StyledForm
 from core.models import User
 from core.scoping import visible_outlets
 from dispatch import selectors
@@ -31,7 +31,7 @@ def _engineer_choices(user, outlet):
 class WindowForm(StyledForm):
     """A day and a from-until time, read as an aware window in the local time zone."""
 
-    day = forms.DateField(label=_("Day"), widget=DATE)
+    day = DateField(label=_("Day"), widget=DATE)
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("Until"), widget=TIME)
 
@@ -261,7 +261,7 @@ class LoanerForm(StyledForm):
 class PullBackForm(StyledForm):
     condition = forms.CharField(label=_("Condition of the product taken"), widget=forms.Textarea(attrs={"rows": 2}))
     accessories = forms.CharField(label=_("Accessories taken"), required=False)
-    return_date = forms.DateField(label=_("Agreed return date"), widget=DATE)
+    return_date = DateField(label=_("Agreed return date"), widget=DATE)
     loaner = forms.ModelChoiceField(label=_("Loaner left with the customer"), queryset=None, required=False)
     signature = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import ModelSerializer, PersonalField, Serializer
+from core.serializers import DateField, DateTimeField, ModelSerializer, PersonalField, Serializer
 from dispatch.models import (
     CHECKLIST,
     Appointment,
@@ -178,13 +178,13 @@ class AppointmentDetailSerializer(AppointmentSerializer):
 class BookingInputSerializer(Serializer):
     work_order = serializers.IntegerField()
     engineer = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
 
 
 class RescheduleInputSerializer(Serializer):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
     reason = serializers.CharField(max_length=500)
     customer_agreed = serializers.BooleanField()
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -194,8 +194,8 @@ class ReassignInputSerializer(Serializer):
     engineer = serializers.IntegerField()
     reason = serializers.CharField(max_length=500)
     customer_agreed = serializers.BooleanField()
-    starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    starts_at = DateTimeField(required=False, allow_null=True, default=None)
+    ends_at = DateTimeField(required=False, allow_null=True, default=None)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -206,7 +206,7 @@ class ReasonInputSerializer(Serializer):
 class SuggestionSerializer(Serializer):
     engineer_id = serializers.IntegerField(source="candidate.engineer_id")
     name = serializers.CharField(source="candidate.name")
-    free_start = serializers.DateTimeField(source="candidate.free_start")
+    free_start = DateTimeField(source="candidate.free_start")
     jobs_that_day = serializers.IntegerField(source="candidate.jobs_that_day")
     score = serializers.IntegerField()
     reasons = serializers.ListField(child=serializers.CharField())
@@ -362,7 +362,7 @@ class LoanerInputSerializer(Serializer):
 
 class LendInputSerializer(Serializer):
     work_order = serializers.IntegerField()
-    due_back = serializers.DateField()
+    due_back = DateField()
 
 
 class TakeLoanerInputSerializer(Serializer):
@@ -373,5 +373,5 @@ class PullBackInputSerializer(Serializer):
     condition = serializers.CharField()
     accessories = serializers.CharField(required=False, default="", allow_blank=True)
     signature = serializers.CharField()
-    return_date = serializers.DateField()
+    return_date = DateField()
     loaner = serializers.IntegerField(required=False, allow_null=True, default=None)

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_time
+from django.utils.dateparse import parse_time
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
 from core.roles import Role
 from core.scoping import scope, visible_outlets, visible_staff
+from core.validation import parse_day
 from dispatch import selectors, services
 from dispatch.forms import (
     BookingForm,
@@ -49,7 +50,7 @@ BOARD_QUEUE_CARDS = 50  # the top of the queue (urgent first, then oldest); the 
 
 
 def _day(request) -> dt.date:
-    return parse_date(request.GET.get("day") or "") or timezone.localdate()
+    return parse_day(request.GET.get("day")) or timezone.localdate()
 
 
 def _outlet(request):

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +13,7 @@ from core.messages import flash_refusal
 from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
 from core.scoping import visible_outlets
+from core.validation import parse_day
 from followups import selectors, services
 from followups.forms import CallbackRequestForm, OutcomeForm, PlanForm
 from followups.models import Callback, CallbackPlan
@@ -122,8 +122,8 @@ def callback_new(request):
 def callback_measures(request):
     """On-time and completion rates per outlet and clerk for a period (default: the last 30 days)."""
     today = timezone.localdate()
-    since = parse_date(request.GET.get("from") or "") or today - dt.timedelta(days=30)
-    until = parse_date(request.GET.get("to") or "") or today
+    since = parse_day(request.GET.get("from")) or today - dt.timedelta(days=30)
+    until = parse_day(request.GET.get("to")) or today
     start = timezone.make_aware(dt.datetime.combine(since, dt.time()))
     end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
     context = {

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledForm
+from core.forms import DateField, StyledForm
 from core.models import ServiceCentre
 from core.scoping import visible_outlets
 from kpis.selectors import Scope
@@ -36,8 +36,8 @@ def period_dates(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 class KpiFilterForm(StyledForm):
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, initial="this_month", required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     centre = forms.ModelChoiceField(label=_("Service centre"), queryset=None, required=False)
     outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None, required=False)
     category = forms.ModelChoiceField(label=_("Product category"), queryset=None, required=False)

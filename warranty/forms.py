@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledForm
+from core.forms import DateField, StyledForm
 from warranty.engine import WHOLE_UNIT, FaultType
 from warranty.models import NO_PROOF_CHOICES, SERVICE_TYPE_CHOICES, WarrantyPolicy
 
@@ -20,12 +20,12 @@ class WarrantyCheckForm(StyledForm):
     """The front desk's manual 三包 check: the same inputs as the API."""
 
     policy = forms.ChoiceField(label=_("Policy"))
-    purchase_date = forms.DateField(label=_("Purchase date"), required=False, widget=DATE)
+    purchase_date = DateField(label=_("Purchase date"), required=False, widget=DATE)
     has_proof = forms.BooleanField(
         label=_("Proof of purchase (invoice or warranty card)"), required=False, initial=True
     )
-    production_date = forms.DateField(label=_("Production date from the serial/IMEI"), required=False, widget=DATE)
-    fault_date = forms.DateField(label=_("Fault reported on"), widget=DATE)
+    production_date = DateField(label=_("Production date from the serial/IMEI"), required=False, widget=DATE)
+    fault_date = DateField(label=_("Fault reported on"), widget=DATE)
     fault_type = forms.ChoiceField(label=_("Fault type"), choices=FAULT_TYPE_CHOICES)
     component = forms.SlugField(
         label=_("Component"), initial=WHOLE_UNIT, help_text=_("whole, battery, compressor, ...")
@@ -33,8 +33,8 @@ class WarrantyCheckForm(StyledForm):
     prior_repairs = forms.IntegerField(label=_("Repairs so far in the period"), min_value=0, max_value=99, initial=0)
     parts_wait_days = forms.IntegerField(label=_("Days waited for parts"), min_value=0, max_value=3650, initial=0)
     repairer_days = forms.IntegerField(label=_("Days of repairer's own delay"), min_value=0, max_value=3650, initial=0)
-    last_repair_date = forms.DateField(label=_("Last repair completed on"), required=False, widget=DATE)
-    replacement_date = forms.DateField(label=_("Exchanged on"), required=False, widget=DATE)
+    last_repair_date = DateField(label=_("Last repair completed on"), required=False, widget=DATE)
+    replacement_date = DateField(label=_("Exchanged on"), required=False, widget=DATE)
     price = forms.DecimalField(label=_("Price paid"), required=False, min_value=0, max_digits=12, decimal_places=2)
 
     def __init__(self, *args, **kwargs):
@@ -46,13 +46,13 @@ class WarrantyCheckForm(StyledForm):
 
 class FeeScheduleForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
-    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    effective_from = DateField(label=_("Effective from"), widget=DATE)
     visit_fee = forms.DecimalField(label=_("On-site visit fee"), min_value=0, max_digits=10, decimal_places=2)
 
 
 class NewFeeScheduleForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
-    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    effective_from = DateField(label=_("Effective from"), widget=DATE)
 
 
 class LabourRateForm(StyledForm):
@@ -92,7 +92,7 @@ class QuoteForm(StyledForm):
     )
     onsite = forms.BooleanField(label=_("On-site visit"), required=False)
     in_warranty = forms.BooleanField(label=_("In warranty"), required=False)
-    installation_date = forms.DateField(label=_("Installed on"), required=False, widget=DATE)
+    installation_date = DateField(label=_("Installed on"), required=False, widget=DATE)
 
     def clean_parts(self) -> list[tuple[str, int]]:
         return parse_parts(self.cleaned_data["parts"])
@@ -112,7 +112,7 @@ def parse_parts(text: str) -> list[tuple[str, int]]:
 
 
 class PolicyVersionForm(StyledForm):
-    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    effective_from = DateField(label=_("Effective from"), widget=DATE)
     return_days = forms.IntegerField(label=_("Return period (days)"), min_value=0, max_value=365)
     exchange_days = forms.IntegerField(label=_("Exchange period (days)"), min_value=0, max_value=365)
     warranty_months = forms.IntegerField(label=_("Whole-unit warranty (months)"), min_value=0, max_value=240)
@@ -159,5 +159,5 @@ def component_months_text(periods: dict[str, int]) -> str:
 
 
 class HolidayForm(StyledForm):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = DateField(label=_("Date"), widget=DATE)
     name = forms.CharField(label=_("Name"), max_length=60)

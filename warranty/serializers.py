@@ -1,23 +1,23 @@
 from rest_framework import serializers
 
-from core.serializers import ModelSerializer, Serializer
+from core.serializers import DateField, ModelSerializer, Serializer
 from warranty.engine import WHOLE_UNIT, FaultType, Option, ReturnTerms
 from warranty.models import SERVICE_TYPE_CHOICES, FeeSchedule, LabourRate, PartPrice, PolicyVersion, WarrantyPolicy
 
 
 class EvaluateInputSerializer(Serializer):
     policy = serializers.SlugField(max_length=40)
-    purchase_date = serializers.DateField(required=False, allow_null=True, default=None)
-    fault_date = serializers.DateField()
+    purchase_date = DateField(required=False, allow_null=True, default=None)
+    fault_date = DateField()
     fault_type = serializers.ChoiceField(choices=[t.value for t in FaultType], default=FaultType.PERFORMANCE.value)
     component = serializers.SlugField(max_length=40, default=WHOLE_UNIT)
     has_proof = serializers.BooleanField(default=True)
-    production_date = serializers.DateField(required=False, allow_null=True, default=None)
+    production_date = DateField(required=False, allow_null=True, default=None)
     prior_repairs = serializers.IntegerField(min_value=0, max_value=99, default=0)
     parts_wait_days = serializers.IntegerField(min_value=0, max_value=3650, default=0)
     repairer_days = serializers.IntegerField(min_value=0, max_value=3650, default=0)
-    last_repair_date = serializers.DateField(required=False, allow_null=True, default=None)
-    replacement_date = serializers.DateField(required=False, allow_null=True, default=None)
+    last_repair_date = DateField(required=False, allow_null=True, default=None)
+    replacement_date = DateField(required=False, allow_null=True, default=None)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
 
 
@@ -39,10 +39,10 @@ class EvaluateOutputSerializer(Serializer):
     return_terms = serializers.ChoiceField(choices=[t.value for t in ReturnTerms], allow_null=True)
     depreciation_fee = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     reasons = ReasonSerializer(many=True)
-    period_start = serializers.DateField(allow_null=True)
-    warranty_end = serializers.DateField(allow_null=True)
-    return_until = serializers.DateField(allow_null=True)
-    exchange_until = serializers.DateField(allow_null=True)
+    period_start = DateField(allow_null=True)
+    warranty_end = DateField(allow_null=True)
+    return_until = DateField(allow_null=True)
+    exchange_until = DateField(allow_null=True)
     policy_version = PolicyVersionRefSerializer(source="version")
     national_policy_version = PolicyVersionRefSerializer(source="national_version", allow_null=True)
 
@@ -110,8 +110,8 @@ class QuoteInputSerializer(Serializer):
     card_prices = serializers.DictField(
         child=serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0), required=False, default=dict
     )
-    installation_date = serializers.DateField(required=False, allow_null=True, default=None)
-    on = serializers.DateField(required=False, allow_null=True, default=None)
+    installation_date = DateField(required=False, allow_null=True, default=None)
+    on = DateField(required=False, allow_null=True, default=None)
 
 
 class QuoteLineSerializer(Serializer):

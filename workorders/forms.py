@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from core.forms import StyledForm
+from core.forms import DateField, DateTimeField, StyledForm
 from core.models import User
 from core.roles import Role
 from core.scoping import visible_outlets
@@ -29,7 +29,7 @@ class IntakeForm(StyledForm):
     brand = forms.CharField(label=_("Brand"), max_length=60, required=False)
     model = forms.CharField(label=_("Model"), max_length=80, required=False)
     serial = forms.CharField(label=_("Serial / barcode / IMEI"), max_length=64, required=False)
-    purchase_date = forms.DateField(label=_("Purchase date"), required=False, widget=DATE)
+    purchase_date = DateField(label=_("Purchase date"), required=False, widget=DATE)
     proof = forms.ChoiceField(
         label=_("Proof of purchase"), choices=Product.Proof.choices, initial=Product.Proof.INVOICE
     )
@@ -45,11 +45,11 @@ class IntakeForm(StyledForm):
     data_loss_acknowledged = forms.BooleanField(
         label=_("Customer told that repair may erase stored data and agreed"), required=False
     )
-    requested_time = forms.DateTimeField(label=_("Time the customer asked for"), required=False, widget=DATETIME)
+    requested_time = DateTimeField(label=_("Time the customer asked for"), required=False, widget=DATETIME)
     requirements = forms.CharField(
         label=_("Customer's requirements"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    estimated_ready_at = forms.DateTimeField(label=_("Estimated ready"), required=False, widget=DATETIME)
+    estimated_ready_at = DateTimeField(label=_("Estimated ready"), required=False, widget=DATETIME)
     notify_by_phone = forms.BooleanField(label=_("Phone the customer when ready"), required=False, initial=True)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -133,12 +133,12 @@ class DetailsForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     address = forms.CharField(label=_("Service address"), max_length=255, required=False)
     model = forms.CharField(label=_("Model"), max_length=80, required=False)
-    purchase_date = forms.DateField(label=_("Purchase date"), required=False, widget=DATE)
+    purchase_date = DateField(label=_("Purchase date"), required=False, widget=DATE)
     proof = forms.ChoiceField(label=_("Proof of purchase"), choices=Product.Proof.choices)
     fault_description = forms.CharField(
         label=_("Fault as the customer describes it"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    requested_time = forms.DateTimeField(label=_("Time the customer asked for"), required=False, widget=DATETIME)
+    requested_time = DateTimeField(label=_("Time the customer asked for"), required=False, widget=DATETIME)
 
 
 class CallForm(StyledForm):

@@ -2,7 +2,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from core.privacy import personal
-from core.serializers import ModelSerializer, PersonalField, Serializer
+from core.serializers import DateField, DateTimeField, ModelSerializer, PersonalField, Serializer
 from workorders.lifecycle import TRANSITIONS
 from workorders.models import (
     Call,
@@ -135,7 +135,7 @@ class IntakeInputSerializer(Serializer):
     brand = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     model = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     serial = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    purchase_date = serializers.DateField(required=False, allow_null=True, default=None)
+    purchase_date = DateField(required=False, allow_null=True, default=None)
     proof = serializers.ChoiceField(choices=Product.Proof.choices, default=Product.Proof.NONE)
     channel = serializers.ChoiceField(choices=WorkOrder.Channel.choices)
     service_type = serializers.ChoiceField(choices=WorkOrder.ServiceType.choices)
@@ -143,9 +143,9 @@ class IntakeInputSerializer(Serializer):
     fault_description = serializers.CharField()
     water_or_drop_damage = serializers.BooleanField(default=False)
     data_loss_acknowledged = serializers.BooleanField(default=False)
-    requested_time = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    requested_time = DateTimeField(required=False, allow_null=True, default=None)
     requirements = serializers.CharField(required=False, allow_blank=True, default="")
-    estimated_ready_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    estimated_ready_at = DateTimeField(required=False, allow_null=True, default=None)
     notify_by_phone = serializers.BooleanField(default=True)
     idempotency_key = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
@@ -187,10 +187,10 @@ class DetailsInputSerializer(Serializer):
     version = serializers.IntegerField()
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     model = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
-    purchase_date = serializers.DateField(required=False, allow_null=True, default=None)
+    purchase_date = DateField(required=False, allow_null=True, default=None)
     proof = serializers.ChoiceField(choices=Product.Proof.choices)
     fault_description = serializers.CharField()
-    requested_time = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    requested_time = DateTimeField(required=False, allow_null=True, default=None)
 
 
 class RepairRecordInputSerializer(Serializer):

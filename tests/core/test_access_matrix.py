@@ -69,6 +69,7 @@ EXPECTED = {
     "api-outlet-detail": ("outlet", only(WITH_OUTLET, anon=401)),
     "api-schema": (None, every(200, anon=401)),
     "api-docs": (None, every(200, anon=401)),
+    "api-redoc": (None, every(200, anon=401)),
     "warranty-check": (None, every(200)),
     "warranty-policies": (None, every(200)),
     "api-warranty-evaluate": (None, every(405, anon=401)),

@@ -1,4 +1,5 @@
 import logging
+import re
 
 import pytest
 from django.test import Client
@@ -136,3 +137,36 @@ def test_role_change_is_logged_with_who(network, caplog):
         actor=network.staff[Role.ADMIN],
     )
     assert "role_changed user=fd from=front_desk to=hotline by=ad" in caplog.text
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(network, client_for):
+    # Issue 20, item 9.
+    page = client_for(network.staff[Role.FRONT_DESK]).get(reverse("intake"))
+
+    policy = dict(part.strip().split(" ", 1) for part in page["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy["script-src"] and "unsafe-eval" not in page["Content-Security-Policy"]
+
+
+def test_no_template_holds_an_inline_script_or_handler():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    templates = [p for p in root.glob("**/templates/**/*.html") if ".venv" not in p.parts]
+    assert len(templates) > 50
+    inline = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)|\son[a-z]+\s*=", re.IGNORECASE)
+    assert [str(p.relative_to(root)) for p in templates if inline.search(p.read_text(encoding="utf-8"))] == []
+
+
+def test_signed_in_pages_prints_and_api_answers_are_not_stored(network, client_for):
+    from tests.workorders.factories import walk_in_order
+
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    client = client_for(network.staff[Role.FRONT_DESK])
+    for url in (
+        reverse("work-order-list"),
+        reverse("work-order-print", args=[order.pk, "pickup-slip"]),
+        reverse("api-work-order-list"),
+    ):
+        assert client.get(url)["Cache-Control"] == "private, no-store", url
+    assert Client().post(reverse("api-token"), {})["Cache-Control"] == "private, no-store"

@@ -1,0 +1,29 @@
+// Small behaviours of every page, bound by data attributes: the Content-Security-Policy allows no inline
+// script, so no template carries an onclick/onchange of its own.
+document.addEventListener("click", (event) => {
+  const print = event.target.closest("[data-print]");
+  if (print) {
+    window.print();
+    return;
+  }
+  const clear = event.target.closest("[data-clear]");
+  if (clear) {
+    document.getElementById(clear.dataset.clear).innerHTML = "";
+    return;
+  }
+  // Intake: pick a customer found by phone (and one of their products, or a new one).
+  const pick = event.target.closest("[data-pick-customer]");
+  if (pick) {
+    document.getElementById("id_customer").value = pick.dataset.pickCustomer;
+    document.getElementById("id_product").value = pick.dataset.pickProduct || "";
+    document.getElementById("id_customer_name").value = pick.dataset.name;
+    const match = pick.closest("[data-testid=customer-match]");
+    match.classList.add(pick.dataset.pickProduct ? "border-success" : "border-primary");
+  }
+});
+
+document.addEventListener("change", (event) => {
+  if (event.target.matches("[data-submit-on-change]")) {
+    event.target.form.submit();
+  }
+});
