@@ -5,7 +5,9 @@ from core.serializers import ModelSerializer, Serializer
 
 
 class FeedbackSerializer(ModelSerializer):
-    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The outlet as requests name it (its id), and its code to read.
+    outlet = serializers.PrimaryKeyRelatedField(read_only=True)
+    outlet_code = serializers.CharField(source="outlet.code", read_only=True)
     praised_staff = serializers.StringRelatedField()
 
     class Meta:
@@ -13,6 +15,7 @@ class FeedbackSerializer(ModelSerializer):
         fields = [
             "id",
             "outlet",
+            "outlet_code",
             "type",
             "channel",
             "customer",
@@ -57,7 +60,9 @@ class RemedySerializer(ModelSerializer):
 
 
 class CaseSerializer(ModelSerializer):
-    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The outlet as requests name it (its id), and its code to read.
+    outlet = serializers.PrimaryKeyRelatedField(read_only=True)
+    outlet_code = serializers.CharField(source="outlet.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     handler = serializers.StringRelatedField()
 
@@ -66,6 +71,7 @@ class CaseSerializer(ModelSerializer):
         fields = [
             "id",
             "outlet",
+            "outlet_code",
             "customer",
             "customer_name",
             "work_order",

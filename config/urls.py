@@ -20,6 +20,7 @@ from workorders import views as workorder_views
 
 api_v1 = [
     path("auth/token/", core_api.TokenObtainView.as_view(), name="api-token"),
+    path("auth/logout/", core_api.TokenRevokeView.as_view(), name="api-token-revoke"),
     path("me/", core_api.MeView.as_view(), name="api-me"),
     path("centres/", core_api.CentreListView.as_view(), name="api-centre-list"),
     path("outlets/", core_api.OutletListCreateView.as_view(), name="api-outlet-list"),
@@ -139,6 +140,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/api-tokens/", core_views.api_tokens, name="api-tokens"),
+    path("accounts/api-tokens/revoke/", core_views.api_token_revoke, name="api-token-revoke-page"),
     path("language/", core_views.language_switch, name="language-switch"),
     path("outlets/", core_views.outlet_list, name="outlet-list"),
     path("outlets/new/", core_views.outlet_create, name="outlet-create"),

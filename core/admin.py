@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.logging import mask_codes
-from core.models import MessageTemplate, Notification, Outlet, SchedulerHeartbeat, ServiceCentre, User
+from core.models import ApiToken, MessageTemplate, Notification, Outlet, SchedulerHeartbeat, ServiceCentre, User
 
 admin.site.site_header = _("Service work orders · data administration")
 admin.site.site_title = _("Data administration")
@@ -99,4 +100,25 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# knox registers its own token model, which core.ApiToken replaces (KNOX_TOKEN_MODEL).
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every user's API tokens, to revoke (delete) one; a token is made by its owner only."""
+
+    list_display = ["user", "name", "token_key", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "name", "token_key"]
+    fields = readonly_fields = ["user", "name", "token_key", "created", "expiry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,19 +1,16 @@
 """Core API endpoints: token exchange, the current user, outlets and centres."""
 
-import logging
-
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import selectors, services
-from core.models import ServiceCentre
+from core.models import ApiToken, ServiceCentre
 from core.serializers import (
     CentreOutputSerializer,
     MeSerializer,
@@ -21,31 +18,49 @@ from core.serializers import (
     OutletOutputSerializer,
 )
 
-security_log = logging.getLogger("security")
+
+class TokenObtainInputSerializer(AuthTokenSerializer):
+    name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    days = serializers.IntegerField(min_value=1, max_value=366, required=False, allow_null=True, default=None)
 
 
 class TokenObtainView(APIView):
-    """Exchange a username and password for an API token (throttled like the login page)."""
+    """Exchange a username and password for a new API token (stored hashed, valid `days`, 90 by default).
+
+    Failed attempts count towards django-axes' lockout of that user from that client (address and user
+    agent), as on the login page; the browser login of the same person elsewhere stays open."""
 
     authentication_classes: list = []
     permission_classes: list = []
 
     @extend_schema(
-        request=AuthTokenSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        request=TokenObtainInputSerializer,
+        responses=inline_serializer(
+            "TokenResponse", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
+        ),
         auth=[],
     )
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenObtainInputSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             # django-axes marks the request when the account is locked (same limit as the login page).
             if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
                 raise exceptions.Throttled(detail=_("Too many failed logins: this account is locked for 15 minutes."))
             raise exceptions.ValidationError(serializer.errors)
-        user = serializer.validated_data["user"]
-        token, created = Token.objects.get_or_create(user=user)
-        security_log.info("api_token user=%s new=%s", user.get_username(), created)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        data = serializer.validated_data
+        token, text = services.api_token_create(user=data["user"], name=data["name"] or "API", days=data["days"])
+        return Response({"token": text, "expiry": token.expiry}, status=status.HTTP_200_OK)
+
+
+class TokenRevokeView(APIView):
+    """Revoke the token this request was made with (a token-authenticated request only)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if not isinstance(request.auth, ApiToken):
+            raise exceptions.ValidationError(_("Only a request made with a token can revoke it."))
+        services.api_token_revoke(user=request.user, token_key=request.auth.token_key)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Staff, outlets, centres ----------------------------------------------------------------

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Security-event logging (logins, failures, lockouts), and the access cache's generation renewed
         # on every change of a grant or an outlet: signal receivers, not business steps.
-        from core import permissions, security  # noqa: F401
+        from core import permissions, schema, security  # noqa: F401
         from core.audit import keep_history_manager_classes
 
         keep_history_manager_classes()

@@ -127,3 +127,10 @@ class CentreForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class ApiTokenForm(StyledForm):
+    name = forms.CharField(
+        label=_("What it is for"), max_length=80, help_text=_("For example: ERP sync, reporting script.")
+    )
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)

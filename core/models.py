@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -185,3 +186,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {mask_codes(self.to)} ({self.status})"  # shown in logs and pages: masked
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token for an integrator (django-rest-knox): only its hash is stored, it expires, and it is
+    revoked by deleting it. The name says what it is for ("ERP sync")."""
+
+    name = models.CharField(_("name"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]

@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch, QuerySet
 
-from core.models import Outlet, ServiceCentre, User
+from core.models import ApiToken, Outlet, ServiceCentre, User
 from core.scoping import scope, visible_staff
 
 
@@ -20,3 +20,8 @@ def staff_list(*, user) -> QuerySet[User]:
 
 def centre_list() -> QuerySet[ServiceCentre]:
     return ServiceCentre.objects.annotate(outlet_count=Count("outlets"))
+
+
+def api_tokens_of(user):
+    """The user's API tokens, newest first (their first characters, never the token)."""
+    return ApiToken.objects.filter(user=user).only("token_key", "name", "created", "expiry").order_by("-created")

@@ -1,7 +1,9 @@
-"""Every write to staff, outlets and centres goes through these functions."""
+"""Every write to staff, outlets, centres and API tokens goes through these functions."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Outlet, SchedulerHeartbeat, ServiceCentre, User
+from core.models import ApiToken, Outlet, SchedulerHeartbeat, ServiceCentre, User
 from core.roles import Role
 from core.scoping import in_scope, visible_staff
 
@@ -212,3 +214,30 @@ def scheduler_heartbeat_record(*, name: str = "beat") -> SchedulerHeartbeat:
 
 def _who(actor) -> str:
     return actor.username if actor is not None else "system"
+
+
+# --- API tokens (django-rest-knox) -------------------------------------------------------------------
+
+
+def api_token_create(*, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """A new API token for `user`, valid `days` (API_TOKEN_DAYS by default); returns the token row and the
+    token itself, which is shown once and never stored. The user's expired tokens are removed."""
+    days = settings.API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= 366:
+        raise ValidationError({"days": _("A token is valid for 1 to 366 days.")})
+    with transaction.atomic():
+        ApiToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+        token, text = ApiToken.objects.create(user=user, expiry=timedelta(days=days), name=name.strip()[:80])
+    security_log.info("api_token_created user=%s key=%s days=%s", user.username, token.token_key, days)
+    return token, text
+
+
+def api_token_revoke(*, user: User, token_key: str | None = None) -> int:
+    """Revoke one of the user's own tokens (by its key, the first characters shown on the page), or all of
+    them when no key is given; returns how many."""
+    tokens = ApiToken.objects.filter(user=user)
+    if token_key is not None:
+        tokens = tokens.filter(token_key=token_key)
+    count, _by_model = tokens.delete()
+    security_log.info("api_token_revoked user=%s key=%s count=%s", user.username, token_key or "all", count)
+    return count

@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import check_for_language
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core import selectors, services
 from core.audit import audit_trail_for
 from core.decorators import staff_page
-from core.forms import CentreForm, OutletForm, PasswordResetByAdminForm, StaffForm
+from core.forms import ApiTokenForm, CentreForm, OutletForm, PasswordResetByAdminForm, StaffForm
 from core.models import SchedulerHeartbeat, ServiceCentre
 from core.navigation import ROLE_HOME, home_url
 from core.pagination import keyset_page_for
@@ -276,3 +277,35 @@ def system_status(request):
         "tick_seconds": settings.SCHEDULER_TICK_SECONDS,
     }
     return render(request, "core/system_status.html", context)
+
+
+# --- One's own API tokens -------------------------------------------------------------------
+
+
+@login_required
+def api_tokens(request):
+    """The signed-in user's API tokens: make one (shown once), see when each expires, revoke one or all."""
+    form = ApiTokenForm(request.POST or None, initial={"days": settings.API_TOKEN_DAYS})
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            form = ApiTokenForm(initial={"days": settings.API_TOKEN_DAYS})
+    return render(
+        request,
+        "core/api_tokens.html",
+        {"form": form, "new_token": new_token, "tokens": selectors.api_tokens_of(request.user), "now": timezone.now()},
+    )
+
+
+@require_POST
+@login_required
+def api_token_revoke(request):
+    count = services.api_token_revoke(user=request.user, token_key=request.POST.get("key") or None)
+    messages.success(request, _("%(count)s token(s) revoked.") % {"count": count})
+    return redirect("api-tokens")

@@ -1,4 +1,3 @@
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import DateField, DateTimeField, ModelSerializer, PersonalField, Serializer
@@ -164,15 +163,10 @@ class VisitReportSerializer(ModelSerializer):
 
 class AppointmentDetailSerializer(AppointmentSerializer):
     changes = AppointmentChangeSerializer(many=True, read_only=True)
-    report = serializers.SerializerMethodField()
+    report = VisitReportSerializer(read_only=True, allow_null=True)  # None before the visit is reported
 
     class Meta(AppointmentSerializer.Meta):
         fields = [*AppointmentSerializer.Meta.fields, "changes", "report"]
-
-    @extend_schema_field(VisitReportSerializer(allow_null=True))
-    def get_report(self, appointment):
-        report = getattr(appointment, "report", None)
-        return VisitReportSerializer(report).data if report else None
 
 
 class BookingInputSerializer(Serializer):
@@ -289,12 +283,14 @@ class PartSerializer(ModelSerializer):
 
 
 class PartStockSerializer(ModelSerializer):
-    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The outlet as requests name it (its id), and its code to read.
+    outlet = serializers.PrimaryKeyRelatedField(read_only=True)
+    outlet_code = serializers.CharField(source="outlet.code", read_only=True)
     part = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = PartStock
-        fields = ["id", "outlet", "part", "quantity"]
+        fields = ["id", "outlet", "outlet_code", "part", "quantity"]
 
 
 class StockReceiveInputSerializer(Serializer):
@@ -333,7 +329,9 @@ class RequisitionInputSerializer(Serializer):
 
 
 class LoanerSerializer(ModelSerializer):
-    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The outlet as requests name it (its id), and its code to read.
+    outlet = serializers.PrimaryKeyRelatedField(read_only=True)
+    outlet_code = serializers.CharField(source="outlet.code", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     work_order_number = serializers.CharField(source="work_order.number", read_only=True, default=None)
 
@@ -342,6 +340,7 @@ class LoanerSerializer(ModelSerializer):
         fields = [
             "id",
             "outlet",
+            "outlet_code",
             "serial",
             "description",
             "category",

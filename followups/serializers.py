@@ -8,10 +8,12 @@ class CallbackSerializer(ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
     plan_name = serializers.CharField(source="plan.name", read_only=True)
     script = serializers.CharField(source="plan.script", read_only=True)
-    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The outlet as requests name it (its id), and its code to read.
+    outlet = serializers.PrimaryKeyRelatedField(read_only=True)
+    outlet_code = serializers.CharField(source="outlet.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
-    work_order_number = serializers.CharField(source="work_order.number", read_only=True, default=None)
-    claimed_by = serializers.StringRelatedField()
+    work_order_number = serializers.CharField(source="work_order.number", read_only=True, default=None, allow_null=True)
+    claimed_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Callback
@@ -21,6 +23,7 @@ class CallbackSerializer(ModelSerializer):
             "plan_name",
             "script",
             "outlet",
+            "outlet_code",
             "customer",
             "customer_name",
             "product",

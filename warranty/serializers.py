@@ -62,7 +62,7 @@ class PolicyVersionSerializer(ModelSerializer):
 
 
 class PolicySerializer(ModelSerializer):
-    national = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    national = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     versions = PolicyVersionSerializer(many=True, read_only=True)
 
     class Meta:

@@ -3,8 +3,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,7 +14,7 @@ from core.api import ViewPermissions, validated
 from core.models import User
 from core.scoping import scope, visible_outlet, visible_outlets
 from workorders import selectors, services
-from workorders.filters import WorkOrderFilter
+from workorders.filters import WorkOrderSyncFilter
 from workorders.models import Call, ChargeWaiver, Customer, MessageSlip, ProductCategory, WorkOrder
 from workorders.serializers import (
     AgreementInputSerializer,
@@ -62,16 +64,31 @@ class WorkOrderListCreateView(generics.ListAPIView):
 
     serializer_class = WorkOrderSerializer
     permission_classes = [ViewPermissions]
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = WorkOrderFilter
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = WorkOrderSyncFilter
+    # Cursor pages in either order: newest first (the default), or by last change for incremental sync.
+    ordering_fields = ["id", "updated_at"]
     queryset = WorkOrder.objects.none()
 
     def get_queryset(self):
         return selectors.work_order_list(user=self.request.user)
 
-    @extend_schema(request=IntakeInputSerializer, responses={201: WorkOrderDetailSerializer})
+    @extend_schema(
+        request=IntakeInputSerializer,
+        responses={201: WorkOrderDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Repeat a request with the same key to get its order, never a second one "
+                "(or the body's idempotency_key).",
+            )
+        ],
+    )
     def post(self, request):
         data = validated(IntakeInputSerializer, request.data)
+        data["idempotency_key"] = _idempotency_key(request, data["idempotency_key"])
         outlet = visible_outlet(request.user, data["outlet"])
         if outlet is None:
             raise Http404
@@ -88,7 +105,7 @@ class WorkOrderListCreateView(generics.ListAPIView):
             product=product,
             product_fields={**{f: data[f] for f in services.INTAKE_PRODUCT_FIELDS}, "category": category},
             order_fields={f: data[f] for f in services.INTAKE_ORDER_FIELDS},
-            idempotency_key=data["idempotency_key"] or None,
+            idempotency_key=data["idempotency_key"],
             actor=request.user,
         )
         # The order as the service made it (its customer, product and outlet are the objects above):
@@ -98,6 +115,16 @@ class WorkOrderListCreateView(generics.ListAPIView):
         return Response(
             WorkOrderDetailSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
+
+
+def _idempotency_key(request, in_body: str) -> str | None:
+    """The key from the Idempotency-Key header or the body's field (the same one if both are sent)."""
+    in_header = request.headers.get("Idempotency-Key", "").strip()
+    if in_header and in_body and in_header != in_body:
+        raise serializers.ValidationError({"idempotency_key": [_("The header and the body name different keys.")]})
+    if len(in_header) > 64:
+        raise serializers.ValidationError({"idempotency_key": [_("A key has at most 64 characters.")]})
+    return in_header or in_body or None
 
 
 class WorkOrderDetailView(generics.RetrieveAPIView):

@@ -66,3 +66,12 @@ class WorkOrderFilter(django_filters.FilterSet):
             Q(estimated_ready_at__lt=now)
             | Q(requested_time__lt=now, status__in=[Status.AWAITING_DISPATCH, Status.RECEIVED])
         )
+
+
+class WorkOrderSyncFilter(WorkOrderFilter):
+    """The API's filters: the page's, and `updated_since` for an integrator's incremental sync (with
+    `?ordering=updated_at`, each order changed since the last sync comes once, the latest change last)."""
+
+    updated_since = django_filters.IsoDateTimeFilter(
+        label=_("Changed since"), field_name="updated_at", lookup_expr="gte"
+    )

@@ -219,6 +219,8 @@ class WorkOrder(ChoiceLabels, models.Model):
             # Service KPIs: orders received, and walk-ins picked up, per outlet and period.
             models.Index(fields=["outlet", "created_at"], name="wo_outlet_received"),
             models.Index(fields=["outlet", "picked_up_at"], name="wo_outlet_picked_up"),
+            # The API's incremental sync: ?updated_since= and ?ordering=updated_at within the caller's outlets.
+            models.Index(fields=["outlet", "updated_at"], name="wo_outlet_updated"),
             # Repeat repairs: the same product's earlier orders, by time.
             models.Index(fields=["product", "created_at"], name="wo_product_received"),
         ]

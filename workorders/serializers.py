@@ -75,7 +75,9 @@ class WorkOrderSerializer(ModelSerializer):
     product = serializers.StringRelatedField()
     product_id = serializers.IntegerField(read_only=True)
     category = serializers.CharField(source="product.category.code", read_only=True)
-    outlet = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The outlet as requests name it (its id), and its code to read.
+    outlet = serializers.PrimaryKeyRelatedField(read_only=True)
+    outlet_code = serializers.CharField(source="outlet.code", read_only=True)
     owner = serializers.StringRelatedField()
 
     class Meta:
@@ -88,6 +90,7 @@ class WorkOrderSerializer(ModelSerializer):
             "service_type",
             "priority",
             "outlet",
+            "outlet_code",
             "owner",
             "customer",
             "customer_id",
@@ -131,7 +134,7 @@ class IntakeInputSerializer(Serializer):
     customer_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     product = serializers.IntegerField(required=False, allow_null=True, default=None)
-    category = serializers.SlugField(required=False, allow_blank=True, default="")
+    category = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")  # its code
     brand = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     model = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     serial = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")

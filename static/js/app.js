@@ -27,3 +27,11 @@ document.addEventListener("change", (event) => {
     event.target.form.submit();
   }
 });
+
+// A form that undoes something for good asks first (its data-confirm is the question).
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});

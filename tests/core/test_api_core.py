@@ -1,10 +1,15 @@
+import datetime as dt
+
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core.models import Outlet
+from core.models import ApiToken, Outlet
 from core.roles import Role
-from tests.factories import PASSWORD, OutletFactory
+from core.services import api_token_create
+from tests.factories import PASSWORD, OutletFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +112,79 @@ def test_the_openapi_schema_generates_without_warnings_and_validates(tmp_path):
 
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yml"))
     assert "/api/v1/work-orders/" in (tmp_path / "schema.yml").read_text()
+
+
+# Issue 20, item 11: tokens stored hashed, expiring, revocable; throttles; lockout per client.
+
+
+def test_a_token_is_stored_as_a_hash_and_expires(network, settings):
+    response = APIClient().post(
+        reverse("api-token"), {"username": "fd", "password": PASSWORD, "name": "ERP", "days": 7}, format="json"
+    )
+
+    token = response.json()["token"]
+    stored = ApiToken.objects.get()
+    assert (
+        stored.name == "ERP" and token not in (stored.digest, stored.token_key) and token.startswith(stored.token_key)
+    )
+    assert dt.timedelta(days=6, hours=23) < stored.expiry - timezone.now() <= dt.timedelta(days=7)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(reverse("api-me")).status_code == 200
+    ApiToken.objects.update(expiry=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(reverse("api-me")).status_code == 401
+
+
+def test_a_token_revoked_by_logout_no_longer_works(network):
+    token = APIClient().post(reverse("api-token"), {"username": "fd", "password": PASSWORD}, format="json").json()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
+
+    assert client.post(reverse("api-token-revoke")).status_code == 204
+
+    assert client.get(reverse("api-me")).status_code == 401 and not ApiToken.objects.exists()
+
+
+def test_the_tokens_page_makes_shows_once_and_revokes_ones_own_tokens(network, client_for):
+    other, _text = api_token_create(user=network.staff[Role.HOTLINE], name="theirs")
+    client = client_for(network.staff[Role.FRONT_DESK])
+
+    made = client.post(reverse("api-tokens"), {"name": "报表脚本", "days": 30})
+    token = ApiToken.objects.get(user=network.staff[Role.FRONT_DESK])
+    page = client.get(reverse("api-tokens"))
+    client.post(reverse("api-token-revoke-page"), {"key": other.token_key})  # not theirs: nothing happens
+    client.post(reverse("api-token-revoke-page"), {"key": token.token_key})
+
+    assert made.status_code == 200 and made.context["new_token"].startswith(token.token_key)
+    assert "报表脚本" in page.text and made.context["new_token"] not in page.text and "theirs" not in page.text
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["theirs"]
+    assert client.post(reverse("api-tokens"), {"name": "x", "days": 400}).context["form"].errors["days"]
+
+
+def test_api_requests_are_throttled_per_user_and_per_address(network, settings):
+    settings.API_THROTTLE_RATES = {"user": "3/minute", "anon": "2/minute"}
+    user = UserFactory(role=Role.FRONT_DESK, outlets=[network.a1])
+    client = _api(user)
+    answers = [client.get(reverse("api-me")).status_code for _ in range(4)]
+    anonymous = [
+        APIClient().post(reverse("api-token"), {}, format="json", REMOTE_ADDR="192.0.2.44").status_code
+        for _ in range(3)
+    ]
+
+    assert answers == [200, 200, 200, 429] and anonymous == [400, 400, 429]
+    throttled = client.get(reverse("api-me"))
+    assert throttled.json()["error"]["code"] == "throttled" and int(throttled["Retry-After"]) > 0
+
+
+def test_failed_api_logins_lock_that_client_not_the_persons_browser(network, settings):
+    script = APIClient(HTTP_USER_AGENT="erp-sync/1.0")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        script.post(reverse("api-token"), {"username": "fd", "password": "wrong"}, format="json")
+
+    locked = script.post(reverse("api-token"), {"username": "fd", "password": PASSWORD}, format="json")
+    browser = Client(HTTP_USER_AGENT="Mozilla/5.0 Chrome/156").post(
+        reverse("login"), {"username": "fd", "password": PASSWORD}
+    )
+
+    assert locked.status_code == 429
+    assert browser.status_code == 302  # logged in

@@ -88,3 +88,24 @@ def test_phone_sized_screen_collapses_the_navigation(staff, live_server, browser
     assert page.locator(".navbar-toggler").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()
+
+
+def test_a_clerk_makes_an_api_token_on_a_phone_sees_it_once_and_revokes_it(staff, live_server, page):
+    # Issue 20, item 11: tokens one manages oneself, in the browser; the page fits a phone.
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, staff[Role.HOTLINE].username, PASSWORD)
+    page.goto(live_server.url + reverse("api-tokens"))
+    page.fill("input[name=name]", "ERP 同步")
+    page.click("[data-testid=token-form] button[type=submit]")
+
+    token = page.inner_text("[data-testid=new-token] code").strip()
+    assert len(token) == 64
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.request.get(live_server.url + "/api/v1/me/", headers={"Authorization": f"Token {token}"}).ok
+    page.goto(live_server.url + reverse("api-tokens"))
+    assert token not in page.content() and "ERP 同步" in page.inner_text("[data-testid=token-list]")
+
+    page.once("dialog", lambda dialog: dialog.accept())  # "Revoke all your tokens?"
+    page.click("text=吊销我的全部令牌")
+    assert "您还没有 API 令牌" in page.inner_text("[data-testid=token-list]")
+    assert page.request.get(live_server.url + "/api/v1/me/", headers={"Authorization": f"Token {token}"}).status == 401

@@ -175,7 +175,7 @@ def test_another_users_idempotency_key_is_a_new_request_never_their_order(networ
 
     assert mine.status_code == 201
     body = mine.json()
-    assert body["id"] != theirs.json()["id"] and body["outlet"] == network.a1.code
+    assert body["id"] != theirs.json()["id"] and body["outlet"] == network.a1.pk and body["outlet_code"] == "a1"
     assert "别人" not in mine.content.decode() and "1111" not in mine.content.decode()
     assert WorkOrder.objects.filter(idempotency_key="shared").count() == 2
 
@@ -202,3 +202,42 @@ def test_an_unknown_customer_or_product_id_is_400_not_a_new_one(network, field):
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {field}
     assert not WorkOrder.objects.exists() and not Customer.objects.exists()
+
+
+# Issue 20, item 11: incremental sync and the Idempotency-Key header.
+
+
+def test_updated_since_and_ordering_for_incremental_sync(network, django_assert_num_queries):
+    clerk = network.staff[Role.FRONT_DESK]
+    first, second, third = (walk_in_order(clerk, network.a1) for _ in range(3))
+    WorkOrder.objects.filter(pk=first.pk).update(updated_at=timezone.now() - dt.timedelta(days=2))
+    mark = timezone.now() - dt.timedelta(days=1)
+    second.requirements = "changed last"
+    second.save()
+    client = _api(clerk)
+
+    with django_assert_num_queries(1):  # the page (permissions and outlets come from the cache)
+        response = client.get(
+            reverse("api-work-order-list"), {"updated_since": mark.isoformat(), "ordering": "updated_at"}
+        )
+
+    assert [o["id"] for o in response.json()["results"]] == [third.pk, second.pk]
+    newest_first = client.get(reverse("api-work-order-list")).json()["results"]
+    assert [o["id"] for o in newest_first] == [third.pk, second.pk, first.pk]
+    bad = client.get(reverse("api-work-order-list"), {"updated_since": "yesterday"})
+    assert bad.status_code == 400 and "updated_since" in bad.json()["error"]["fields"]
+
+
+def test_the_idempotency_key_header_counts_like_the_body_field(network):
+    client = _api(network.staff[Role.HOTLINE])
+    payload = _payload(network, idempotency_key="")
+
+    first = client.post(reverse("api-work-order-list"), payload, format="json", HTTP_IDEMPOTENCY_KEY="hdr-1")
+    again = client.post(reverse("api-work-order-list"), payload, format="json", HTTP_IDEMPOTENCY_KEY="hdr-1")
+    clash = client.post(
+        reverse("api-work-order-list"), _payload(network, idempotency_key="b"), format="json", HTTP_IDEMPOTENCY_KEY="h"
+    )
+
+    assert first.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert WorkOrder.objects.get().idempotency_key == "hdr-1"
+    assert clash.status_code == 400 and "idempotency_key" in clash.json()["error"]["fields"]
