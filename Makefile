@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test install packages lint migrations-check deploy-check messages bench-data bench bench-load
+.PHONY: run test install packages lock lint migrations-check deploy-check messages bench-data bench bench-load
 
 # Installs everything, prepares the database and demo data, and starts web + worker + beat.
 run: export DEBUG ?= true
@@ -33,10 +33,17 @@ install: packages $(VENV)/.installed node_modules/.installed messages
 packages:
 	PYTHON=$(PYTHON) sh scripts/need-packages.sh run
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Every package, transitive ones too, at the version and with the hashes of requirements-dev.lock.
+$(VENV)/.installed: requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	$(BIN)/python -m pip install -q --require-hashes -r requirements-dev.lock
 	touch $@
+
+# The lock files, made again from the pins in requirements*.txt after one of them changes (commit all four).
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile requirements.txt --universal --generate-hashes --python-version 3.11 -q -o requirements.lock
+	$(BIN)/uv pip compile requirements-dev.txt --universal --generate-hashes --python-version 3.11 -q \
+	  -o requirements-dev.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
