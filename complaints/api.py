@@ -23,6 +23,7 @@ from complaints.serializers import (
     StepInputSerializer,
 )
 from core.api import ViewPermissions, validated
+from core.filters import IncrementalSync, SyncFilterSet
 from core.scoping import visible_outlets, visible_staff
 from workorders.selectors import work_order_list
 
@@ -60,13 +61,19 @@ class FeedbackListCreateView(generics.ListAPIView):
         )
 
 
-class CaseListCreateView(generics.ListAPIView):
+class CaseFilter(SyncFilterSet):
+    class Meta:
+        model = ComplaintCase
+        fields = ["status", "outlet"]  # indexed together
+
+
+class CaseListCreateView(IncrementalSync, generics.ListAPIView):
     """Complaint cases of your outlets (filter by status); POST opens one from a work order."""
 
     serializer_class = CaseSerializer
     permission_classes = [ViewPermissions]
     queryset = ComplaintCase.objects.none()
-    filterset_fields = ["status", "outlet"]  # indexed together
+    filterset_class = CaseFilter
 
     def get_queryset(self):
         return selectors.case_list(user=self.request.user)

@@ -171,6 +171,7 @@ class ComplaintCase(ChoiceLabels, models.Model):
         verbose_name=_("confirmation callback"),
     )
     version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)  # the API's incremental sync
 
     class Meta:
         verbose_name = _("complaint case")
@@ -185,6 +186,7 @@ class ComplaintCase(ChoiceLabels, models.Model):
             models.Index(fields=["escalated_at"], condition=~Q(status="closed"), name="case_escalated_open"),
             models.Index(fields=["customer", "status"], name="case_customer_status"),
             models.Index(fields=["outlet", "opened_at"], name="case_outlet_opened"),  # KPIs per period
+            models.Index(fields=["outlet", "updated_at"], name="case_outlet_updated"),  # ?updated_since=
         ]
         constraints = [
             # Waiting for the customer means a confirmation call was asked for; closed means it said satisfied.

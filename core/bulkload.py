@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import NOT_PROVIDED
+from django.utils import timezone
 
 NULL = r"\N"
 
@@ -51,6 +52,8 @@ class CopyWriter:
 
     @staticmethod
     def _default(field) -> str:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            return as_text(timezone.now())  # what save() would stamp
         if field.default is not NOT_PROVIDED:
             return as_text(field.get_default())
         if field.null:

@@ -6,7 +6,6 @@ import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -16,6 +15,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from core.api import ViewPermissions, validated
+from core.filters import IncrementalSync, SyncFilterSet
 from core.scoping import scope, visible_outlets, visible_staff
 from core.serializers import DateField, DateTimeField, Serializer
 from dispatch import selectors, services
@@ -315,7 +315,7 @@ class AppointmentPermissions(ViewPermissions):
     perms_map = {**ViewPermissions.perms_map, "POST": ["%(app_label)s.dispatch_appointment"]}
 
 
-class AppointmentFilter(django_filters.FilterSet):
+class AppointmentFilter(SyncFilterSet):
     starts_from = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
@@ -324,12 +324,11 @@ class AppointmentFilter(django_filters.FilterSet):
         fields = ["engineer", "status", "work_order", "outlet"]  # each is indexed with starts_at
 
 
-class AppointmentListCreateView(generics.ListAPIView):
+class AppointmentListCreateView(IncrementalSync, generics.ListAPIView):
     """Appointments of your outlets (engineers: their own); POST books an engineer for an order."""
 
     serializer_class = AppointmentSerializer
     permission_classes = [AppointmentPermissions]
-    filter_backends = [DjangoFilterBackend]
     filterset_class = AppointmentFilter
     queryset = Appointment.objects.none()
 

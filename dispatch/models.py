@@ -100,6 +100,7 @@ class Appointment(ChoiceLabels, models.Model):
     gift_given = models.BooleanField(_("small gift given"), default=False)
     outcome_note = models.TextField(_("outcome"), blank=True)
     version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)  # the API's incremental sync
     history = HistoricalRecords()
 
     class Meta:
@@ -115,6 +116,7 @@ class Appointment(ChoiceLabels, models.Model):
             models.Index(fields=["engineer", "starts_at"], name="appt_engineer_start"),
             models.Index(fields=["outlet", "starts_at"], name="appt_outlet_start"),
             models.Index(fields=["work_order", "status"], name="appt_order_status"),
+            models.Index(fields=["outlet", "updated_at"], name="appt_outlet_updated"),  # ?updated_since=
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,18 +7,25 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ViewPermissions, validated
+from core.filters import IncrementalSync, SyncFilterSet
 from followups import selectors, services
 from followups.models import Callback
 from followups.serializers import CallbackDetailSerializer, CallbackSerializer, OutcomeInputSerializer
 
 
-class CallbackListView(generics.ListAPIView):
+class CallbackFilter(SyncFilterSet):
+    class Meta:
+        model = Callback
+        fields = ["status", "outlet"]  # indexed with due_at
+
+
+class CallbackListView(IncrementalSync, generics.ListAPIView):
     """Callbacks of your outlets (filter by status: queued, claimed, failed, ...), newest first."""
 
     serializer_class = CallbackSerializer
     permission_classes = [ViewPermissions]
     queryset = Callback.objects.none()
-    filterset_fields = ["status", "outlet"]  # indexed with due_at
+    filterset_class = CallbackFilter
 
     def get_queryset(self):
         return selectors.call_queue_all(user=self.request.user)

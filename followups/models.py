@@ -127,6 +127,8 @@ class Callback(ChoiceLabels, models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The API's incremental sync; the services' bulk updates (sweep, claim) set it themselves.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("callback")
@@ -143,6 +145,7 @@ class Callback(ChoiceLabels, models.Model):
             ),
             models.Index(fields=["customer", "status"], name="callback_customer_status"),
             models.Index(fields=["outlet", "completed_at"], name="callback_outlet_completed"),  # KPIs
+            models.Index(fields=["outlet", "updated_at"], name="callback_outlet_updated"),  # ?updated_since=
             # The supervisor's findings: failed callbacks and contradicted records, newest first.
             models.Index(
                 fields=["outlet", "-id"], condition=Q(status="failed") | Q(finding=True), name="callback_findings"

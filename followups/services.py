@@ -103,7 +103,7 @@ def schedule_after_transition(*, work_order, transition, event, actor, **kwargs)
     if transition.name == "cancel":
         Callback.objects.filter(
             work_order=work_order, status__in=[Callback.Status.SCHEDULED, Callback.Status.QUEUED]
-        ).update(status=Callback.Status.CANCELLED)
+        ).update(status=Callback.Status.CANCELLED, updated_at=timezone.now())
         return
     trigger = TRANSITION_TRIGGERS.get(transition.name)
     if trigger is None:
@@ -157,12 +157,12 @@ def callback_sweep(*, now: datetime | None = None, batch: int = 500) -> int:
             )
             if ids:
                 queued += Callback.objects.filter(pk__in=ids, status=Callback.Status.SCHEDULED).update(
-                    status=Callback.Status.QUEUED, queued_at=now
+                    status=Callback.Status.QUEUED, queued_at=now, updated_at=now
                 )
         if len(ids) < batch:
             break
     Callback.objects.filter(status=Callback.Status.CLAIMED, claimed_until__lt=now).update(
-        status=Callback.Status.QUEUED, claimed_by=None, claimed_until=None
+        status=Callback.Status.QUEUED, claimed_by=None, claimed_until=None, updated_at=now
     )
     if queued >= REANALYZE_AFTER:
         with connection.cursor() as cursor:
@@ -222,7 +222,7 @@ def callback_claim(*, callback: Callback, actor) -> Callback:
     )
     # One conditional UPDATE: of two clerks clicking at once, exactly one changes the row.
     taken = Callback.objects.filter(free, pk=found.pk).update(
-        status=Callback.Status.CLAIMED, claimed_by=actor, claimed_until=now + CLAIM_FOR
+        status=Callback.Status.CLAIMED, claimed_by=actor, claimed_until=now + CLAIM_FOR, updated_at=now
     )
     if not taken:
         raise ConflictError(_("Another clerk is calling this customer, or the callback is not due."))

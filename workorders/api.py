@@ -2,15 +2,14 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ViewPermissions, validated
+from core.filters import IncrementalSync
 from core.models import User
 from core.scoping import scope, visible_outlet, visible_outlets
 from workorders import selectors, services
@@ -59,15 +58,12 @@ class CustomerLookupView(generics.ListAPIView):
         return selectors.customer_lookup(user=self.request.user, query=self.request.query_params.get("q", ""))
 
 
-class WorkOrderListCreateView(generics.ListAPIView):
+class WorkOrderListCreateView(IncrementalSync, generics.ListAPIView):
     """Work orders of your outlets (newest first, cursor pages); POST logs a new request."""
 
     serializer_class = WorkOrderSerializer
     permission_classes = [ViewPermissions]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = WorkOrderSyncFilter
-    # Cursor pages in either order: newest first (the default), or by last change for incremental sync.
-    ordering_fields = ["id", "updated_at"]
     queryset = WorkOrder.objects.none()
 
     def get_queryset(self):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python
 
+from core.filters import SyncFilterSet
 from core.scoping import visible_outlets
 from workorders.lifecycle import OPEN_STATUSES, Status
 from workorders.models import CustomerPhone, Product, ProductCategory, WorkOrder
@@ -68,10 +69,5 @@ class WorkOrderFilter(django_filters.FilterSet):
         )
 
 
-class WorkOrderSyncFilter(WorkOrderFilter):
-    """The API's filters: the page's, and `updated_since` for an integrator's incremental sync (with
-    `?ordering=updated_at`, each order changed since the last sync comes once, the latest change last)."""
-
-    updated_since = django_filters.IsoDateTimeFilter(
-        label=_("Changed since"), field_name="updated_at", lookup_expr="gte"
-    )
+class WorkOrderSyncFilter(WorkOrderFilter, SyncFilterSet):
+    """The API's filters: the page's, and `updated_since` for an integrator's incremental sync."""
