@@ -1,16 +1,13 @@
 """Every process logs through the redaction filter: read the worker's real output (issue 20, item 3)."""
 
 import importlib.util
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 from gunicorn.config import Config
 
 from core.models import Notification
-from tests.core.test_scheduler import ROOT, _database_url
+from tests.core.test_scheduler import ROOT, worker_with_beat
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,22 +18,7 @@ def test_the_worker_log_shows_no_full_phone_and_no_pickup_code(tmp_path):
         message="您的手机已修好，请到徐汇网点取机。取机码 909923。",
         idempotency_key="pickup:1",
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "SCHEDULER_TICK_SECONDS": "1",
-        "LOG_LEVEL": "INFO",
-        "BROKER_DIR": str(tmp_path / "broker"),
-        "BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
-    }
-    worker = subprocess.Popen(  # noqa: S603 - the command the Procfile runs
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--pool=solo", "--loglevel=INFO"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = worker_with_beat(tmp_path, LOG_LEVEL="INFO")
     try:
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:

@@ -29,23 +29,30 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_worker_with_embedded_beat_ticks_against_the_database(tmp_path):
+def worker_with_beat(tmp_path, **env) -> subprocess.Popen:
+    """The Procfile's worker with embedded beat, on the test database, ticking every second; its output
+    (stdout and stderr) is read from the returned process."""
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "SCHEDULER_TICK_SECONDS": "1",
         "BROKER_DIR": str(tmp_path / "broker"),
         "BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+        **env,
     }
-    worker = subprocess.Popen(  # noqa: S603 - the same command the Procfile runs
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--pool=solo", "--loglevel=WARNING"],
+    return subprocess.Popen(  # noqa: S603 - the same command the Procfile runs
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--pool=solo", "--loglevel=INFO"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_with_embedded_beat_ticks_against_the_database(tmp_path):
+    worker = worker_with_beat(tmp_path, LOG_LEVEL="WARNING")
     try:
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
