@@ -8,7 +8,7 @@ class FeedbackSerializer(ModelSerializer):
     # The outlet as requests name it (its id), and its code to read.
     outlet = serializers.PrimaryKeyRelatedField(read_only=True)
     outlet_code = serializers.CharField(source="outlet.code", read_only=True)
-    praised_staff = serializers.StringRelatedField()
+    praised_staff = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Feedback
@@ -52,7 +52,7 @@ class CaseStepSerializer(ModelSerializer):
 
 class RemedySerializer(ModelSerializer):
     proposed_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Remedy
@@ -98,7 +98,7 @@ class CaseDetailSerializer(CaseSerializer):
     steps = CaseStepSerializer(many=True, read_only=True)
     remedies = RemedySerializer(many=True, read_only=True)
     confirmation_callback_status = serializers.CharField(
-        source="confirmation_callback.status", read_only=True, default=None
+        source="confirmation_callback.status", read_only=True, default=None, allow_null=True
     )
 
     class Meta(CaseSerializer.Meta):

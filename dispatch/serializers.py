@@ -275,7 +275,7 @@ class SignOffInputSerializer(Serializer):
 
 
 class PartSerializer(ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Part
@@ -332,8 +332,8 @@ class LoanerSerializer(ModelSerializer):
     # The outlet as requests name it (its id), and its code to read.
     outlet = serializers.PrimaryKeyRelatedField(read_only=True)
     outlet_code = serializers.CharField(source="outlet.code", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    work_order_number = serializers.CharField(source="work_order.number", read_only=True, default=None)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    work_order_number = serializers.CharField(source="work_order.number", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = LoanerUnit

@@ -289,7 +289,7 @@ class SlipAnswerInputSerializer(Serializer):
 class ChargeWaiverSerializer(ModelSerializer):
     work_order_number = serializers.CharField(source="work_order.number", read_only=True)
     requested_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ChargeWaiver

@@ -5,23 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0004_kpi_indexes'),
-        ('core', '0005_api_tokens'),
-        ('followups', '0007_fewer_callback_indexes'),
-        ('workorders', '0015_sync_index'),
+        ("complaints", "0004_kpi_indexes"),
+        ("core", "0005_api_tokens"),
+        ("followups", "0007_fewer_callback_indexes"),
+        ("workorders", "0015_sync_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='complaintcase',
-            name='updated_at',
+            model_name="complaintcase",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddIndex(
-            model_name='complaintcase',
-            index=models.Index(fields=['outlet', 'updated_at'], name='case_outlet_updated'),
+            model_name="complaintcase",
+            index=models.Index(fields=["outlet", "updated_at"], name="case_outlet_updated"),
         ),
     ]

@@ -6,28 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_api_tokens'),
-        ('dispatch', '0007_kpi_lookups'),
-        ('workorders', '0015_sync_index'),
+        ("core", "0005_api_tokens"),
+        ("dispatch", "0007_kpi_lookups"),
+        ("workorders", "0015_sync_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appointment',
-            name='updated_at',
+            model_name="appointment",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddField(
-            model_name='historicalappointment',
-            name='updated_at',
+            model_name="historicalappointment",
+            name="updated_at",
             field=models.DateTimeField(blank=True, default=django.utils.timezone.now, editable=False),
             preserve_default=False,
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['outlet', 'updated_at'], name='appt_outlet_updated'),
+            model_name="appointment",
+            index=models.Index(fields=["outlet", "updated_at"], name="appt_outlet_updated"),
         ),
     ]

@@ -5,22 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_api_tokens'),
-        ('followups', '0007_fewer_callback_indexes'),
-        ('workorders', '0015_sync_index'),
+        ("core", "0005_api_tokens"),
+        ("followups", "0007_fewer_callback_indexes"),
+        ("workorders", "0015_sync_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='callback',
-            name='updated_at',
+            model_name="callback",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddIndex(
-            model_name='callback',
-            index=models.Index(fields=['outlet', 'updated_at'], name='callback_outlet_updated'),
+            model_name="callback",
+            index=models.Index(fields=["outlet", "updated_at"], name="callback_outlet_updated"),
         ),
     ]

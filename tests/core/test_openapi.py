@@ -9,10 +9,12 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
+from complaints.services import case_open, feedback_record
 from core.roles import Role
 from dispatch.models import EngineerProfile
 from tests.dispatch.factories import booked, onsite_order
 from tests.workorders.factories import walk_in_order
+from workorders.services import message_slip_take
 
 pytestmark = pytest.mark.django_db
 
@@ -74,18 +76,45 @@ def _check(spec, response, url: str, method: str = "get"):
 
 def test_real_answers_match_the_schema(network, spec):
     hotline, dispatcher = network.staff[Role.HOTLINE], network.staff[Role.DISPATCHER]
-    walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    walk_in = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    case = case_open(
+        outlet=network.a1,
+        customer=walk_in.customer,
+        category="attitude",
+        severity="low",
+        description="态度差",
+        work_order=walk_in,
+        actor=hotline,
+    )
+    feedback_record(
+        outlet=network.a1,
+        type="suggestion",
+        channel="hotline",
+        text="希望周末上门",
+        department="service",
+        actor=hotline,
+    )
+    message_slip_take(
+        outlet=network.a1,
+        caller_name="刘先生",
+        caller_phone="13900001111",
+        message="请回电",
+        recipient_role="hotline",
+        actor=hotline,
+    )
     order = onsite_order(hotline, network.a1)
     EngineerProfile.objects.get_or_create(user=network.staff[Role.ENGINEER])
     appointment = booked(order, network.staff[Role.ENGINEER], dispatcher)
     client = APIClient()
     client.force_authenticate(hotline)
+    assert all(client.get(reverse(name)).json()["results"] for name in ("api-complaint-list", "api-feedback-list"))
 
     for url in [
         reverse("api-me"),
         reverse("api-outlet-list"),
         reverse("api-work-order-list"),
         reverse("api-work-order-detail", args=[order.pk]),
+        reverse("api-work-order-detail", args=[walk_in.pk]),
         reverse("api-callback-list"),
         reverse("api-complaint-list"),
         reverse("api-feedback-list"),
@@ -93,9 +122,20 @@ def test_real_answers_match_the_schema(network, spec):
         reverse("api-warranty-policies"),
         reverse("api-appointment-list"),
         reverse("api-appointment-detail", args=[appointment.pk]),
+        reverse("api-complaint-detail", args=[case.pk]),
+        reverse("api-call-list"),
+        reverse("api-product-categories"),
+        reverse("api-reconciliation"),
+        reverse("api-part-list"),
+        reverse("api-loaner-list"),
+        reverse("api-requisition-list"),
+        reverse("api-fee-schedule-list"),
     ]:
         _check(spec, client.get(url), url)
 
     client.force_authenticate(dispatcher)
     for url in [reverse("api-dispatch-board"), reverse("api-dispatch-queue"), reverse("api-engineer-list")]:
+        _check(spec, client.get(url), url)
+    client.force_authenticate(network.staff[Role.SUPERVISOR])
+    for url in [reverse("api-waiver-list"), reverse("api-centre-list")]:
         _check(spec, client.get(url), url)
