@@ -322,7 +322,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.drf.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["core.authentication.UserThrottle", "core.authentication.AnonThrottle"],
     "DEFAULT_PARSER_CLASSES": [
-        "core.drf.JSONParser",
+        "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -3,15 +3,11 @@
 Kept apart from the API views so that DRF can import it while loading its own settings.
 """
 
-import io
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, parsers
+from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,21 +18,6 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_code = "conflict"
     default_detail = "Conflict."
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser within Django's size limit (DRF reads the stream past it), and with a nesting too
-    deep for Python's parser (a probe of 100,000 brackets) refused as bad JSON instead of a crash."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        body = stream.read(limit + 1 if limit is not None else -1) if stream is not None else b""
-        if limit is not None and len(body) > limit:
-            raise RequestDataTooBig(_("The request is too large."))
-        try:
-            return super().parse(io.BytesIO(body), media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError(_("JSON parse error - nested too deeply.")) from None
 
 
 class KeysetPagination(CursorPagination):

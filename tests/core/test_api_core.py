@@ -1,4 +1,6 @@
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 from django.test import Client
@@ -9,6 +11,7 @@ from rest_framework.test import APIClient
 from core.models import ApiToken, Outlet
 from core.roles import Role
 from core.services import api_token_create
+from tests.core.test_scheduler import ROOT
 from tests.factories import PASSWORD, OutletFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +191,26 @@ def test_failed_api_logins_lock_that_client_not_the_persons_browser(network, set
 
     assert locked.status_code == 429
     assert browser.status_code == 302  # logged in
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "DEFAULT_PAGINATION_CLASS",
+        "DEFAULT_PARSER_CLASSES",
+        "DEFAULT_AUTHENTICATION_CLASSES",
+        "DEFAULT_THROTTLE_CLASSES",
+        "EXCEPTION_HANDLER",
+    ],
+)
+def test_drf_imports_each_class_named_in_settings_whichever_it_reads_first(setting):
+    # A fresh interpreter, as `manage.py check` on a new machine: the first setting read may not import a
+    # module that imports DRF's views (which read the parser and authentication settings as they load).
+    code = (
+        "import django; django.setup(); from rest_framework.settings import api_settings; "
+        f"getattr(api_settings, {setting!r}); import rest_framework.views"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, fixed code
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
