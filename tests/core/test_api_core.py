@@ -214,3 +214,21 @@ def test_drf_imports_each_class_named_in_settings_whichever_it_reads_first(setti
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_tokens_page_runs_a_constant_number_of_queries(network, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = network.staff[Role.FRONT_DESK]
+    client = client_for(user)
+    api_token_create(user=user, name="one")
+    client.get(reverse("api-tokens"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("api-tokens"))
+    for n in range(5):
+        api_token_create(user=user, name=f"more {n}")
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(reverse("api-tokens"))
+
+    assert len(six) == len(one) and page.text.count("more ") == 5
