@@ -55,6 +55,7 @@ messages: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 migrations-check: $(VENV)/.installed
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.pagination import Cursor
 
-from core.bulkload import CopyWriter, next_id
+from benchmarks.bulkload import CopyWriter, next_id
 from core.drf import KeysetPagination
 from core.models import Outlet, ServiceCentre, User
 from core.roles import Role

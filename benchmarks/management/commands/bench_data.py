@@ -2,7 +2,7 @@
 400 outlets of 20 centres, with their customers, products, timelines, appointments, visits, callbacks,
 complaints, feedback and payments.
 
-This is the one place that writes the apps' tables directly (COPY, see core/bulkload.py): the rows
+This is the one place that writes the apps' tables directly (COPY, see benchmarks/bulkload.py): the rows
 are what the services would have made, in the same tables under the same constraints, at a speed the
 services cannot reach. It refuses to run on anything but PostgreSQL and on a database that already
 holds benchmark data.
@@ -18,8 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from benchmarks.bulkload import CopyWriter, checks_and_indexes_after, next_id
 from complaints.models import ComplaintCase, Feedback
-from core.bulkload import CopyWriter, checks_and_indexes_after, next_id
 from core.models import Outlet, ServiceCentre, User
 from core.roles import Role
 from dispatch.models import Appointment, VisitReport
