@@ -21,17 +21,13 @@ from complaints.models import (
     Severity,
 )
 from core.notify import notification_enqueue
+from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope, outlet_staff, visible_outlets, visible_staff
 from followups.models import Callback, CallbackPlan
 from followups.services import callbacks_schedule
 from workorders.models import WorkOrder
 from workorders.selectors import customer_lookup, work_order_list
-
-
-def _require(actor, perm: str) -> None:
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _require_outlet(actor, outlet) -> None:
@@ -58,7 +54,7 @@ def feedback_record(
 ) -> Feedback:
     """Record what a customer said, from any channel. Praise names the person praised; suggestions
     and product-quality information are routed to a department (信息增值)."""
-    _require(actor, "complaints.add_feedback")
+    require_permission(actor, "complaints.add_feedback")
     _require_outlet(actor, outlet)
     errors = {}
     if not text.strip():
@@ -113,7 +109,7 @@ def _message_staff(people, *, kind: str, context: dict, key: str) -> None:
 @transaction.atomic
 def feedback_acknowledge(*, feedback: Feedback, actor) -> Feedback:
     """The department has taken the suggestion or quality information in."""
-    _require(actor, "complaints.change_feedback")
+    require_permission(actor, "complaints.change_feedback")
     found = Feedback.objects.select_for_update().filter(pk=feedback.pk, outlet__in=visible_outlets(actor)).first()
     if found is None:
         raise PermissionDenied(_("This feedback is not in your outlets."))
@@ -188,7 +184,7 @@ def case_open(
 ) -> ComplaintCase:
     """Open a complaint case with its deadlines; high severity and repeat repairs of the same fault
     within warranty go to a supervisor at once."""
-    _require(actor, "complaints.add_complaintcase")
+    require_permission(actor, "complaints.add_complaintcase")
     _require_outlet(actor, outlet)
     handler = handler or actor
     if not handler.has_perm("complaints.change_complaintcase") or not visible_staff(actor).filter(pk=handler.pk):
@@ -264,7 +260,7 @@ FIRST_CONTACT_STEPS = {CaseStep.Step.APOLOGY, CaseStep.Step.HEARD}
 def case_step_record(*, case: ComplaintCase, step: str, notes: str = "", actor) -> CaseStep:
     """One handling step on the case's timeline. Satisfaction is confirmed by the customer on a
     callback, not recorded here."""
-    _require(actor, "complaints.add_casestep")
+    require_permission(actor, "complaints.add_casestep")
     found = _locked_case(case, actor)
     if step not in CaseStep.Step.values or step in (CaseStep.Step.SATISFACTION, CaseStep.Step.ESCALATION):
         raise ValidationError({"step": _("Pick a handling step.")})
@@ -283,7 +279,7 @@ def case_step_record(*, case: ComplaintCase, step: str, notes: str = "", actor) 
 @transaction.atomic
 def case_escalate(*, case: ComplaintCase, reason: str, actor) -> ComplaintCase:
     """Hand the case to a supervisor (deputy manager or above), with the reason."""
-    _require(actor, "complaints.change_complaintcase")
+    require_permission(actor, "complaints.change_complaintcase")
     found = _locked_case(case, actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for escalating.")})
@@ -319,7 +315,7 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> int:
 def case_request_confirmation(*, case: ComplaintCase, lessons: str, actor) -> ComplaintCase:
     """The remedy is carried out: record the lessons learned and ask for the callback in which the
     customer confirms they are satisfied (followups' call queue). Only that call closes the case."""
-    _require(actor, "complaints.change_complaintcase")
+    require_permission(actor, "complaints.change_complaintcase")
     found = _locked_case(case, actor)
     if not found.may_ask_confirmation:
         raise ValidationError(_("A confirmation call is already in the call queue."))
@@ -387,7 +383,7 @@ def authority_of(user) -> Decimal | None:
 @transaction.atomic
 def remedy_propose(*, case: ComplaintCase, kind: str, amount: Decimal, description: str = "", actor) -> Remedy:
     """Offer a remedy. Within the handler's authority it stands; above it a supervisor approves."""
-    _require(actor, "complaints.add_remedy")
+    require_permission(actor, "complaints.add_remedy")
     found = _locked_case(case, actor)
     if kind not in Remedy.Kind.values:
         raise ValidationError({"kind": _("Pick a remedy.")})
@@ -408,7 +404,7 @@ def remedy_propose(*, case: ComplaintCase, kind: str, amount: Decimal, descripti
 def remedy_decide(*, remedy: Remedy, approve: bool, note: str = "", actor) -> Remedy:
     """A supervisor approves or rejects a remedy above the handler's authority; above the
     supervisor's own authority only headquarters decides."""
-    _require(actor, "complaints.change_remedy")
+    require_permission(actor, "complaints.change_remedy")
     found = (
         Remedy.objects.select_for_update()
         .select_related("case")
@@ -435,7 +431,7 @@ def remedy_decide(*, remedy: Remedy, approve: bool, note: str = "", actor) -> Re
 @transaction.atomic
 def customer_flag_bad_faith(*, customer, reason: str, actor) -> BadFaithFlag:
     """Only a supervisor sets the bottom line on a customer, with the reason; it shows on every case."""
-    _require(actor, "complaints.flag_bad_faith")
+    require_permission(actor, "complaints.flag_bad_faith")
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
     if BadFaithFlag.objects.filter(customer=customer, active=True).exists():

@@ -20,10 +20,12 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from core.logging import cache_outage
 from core.models import Outlet, User
@@ -146,3 +148,14 @@ def _grants_or_outlets_changed(sender, action, **kwargs):
 @receiver(post_delete, sender=Permission)
 def _outlet_or_grant_changed(sender, **kwargs):
     forget_all()
+
+
+def require_permission(actor, perm: str, *, system_may: bool = False) -> None:
+    """The one permission check of every service: PermissionDenied with a message unless `actor` holds `perm`.
+
+    `system_may`: the action may also run for nobody (actor None: a management command, a migration).
+    """
+    if actor is None and system_may:
+        return
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."))

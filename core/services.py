@@ -12,15 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import ApiToken, Outlet, SchedulerHeartbeat, ServiceCentre, User
+from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope, visible_staff
 
 security_log = logging.getLogger("security")
-
-
-def _require(actor, perm: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _check_scope(*, actor, outlets, centre, is_headquarters) -> None:
@@ -56,7 +52,7 @@ def user_create(
     actor: User | None,
 ) -> User:
     """Create a staff member with one role and a scope; `actor` None means a system command."""
-    _require(actor, "core.add_user")
+    require_permission(actor, "core.add_user", system_may=True)
     outlets = list(outlets)
     _check_scope(actor=actor, outlets=outlets, centre=centre, is_headquarters=is_headquarters)
     if User.objects.filter(username__iexact=username).exists():
@@ -97,7 +93,7 @@ def user_update(
     actor: User | None,
 ) -> User:
     """Change a staff member's details, role and scope; role changes go to the security log."""
-    _require(actor, "core.change_user")
+    require_permission(actor, "core.change_user", system_may=True)
     if actor is not None and not visible_staff(actor).filter(pk=user.pk).exists():
         raise PermissionDenied(_("You do not have permission to do this."))
     outlets = list(outlets)
@@ -129,7 +125,7 @@ def user_update(
 def user_set_password(*, user: User, password: str, actor: User | None) -> User:
     """Set a new password (admin reset or the management command)."""
     if actor is not None and actor.pk != user.pk:
-        _require(actor, "core.change_user")
+        require_permission(actor, "core.change_user", system_may=True)
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -160,7 +156,7 @@ def outlet_save(
     actor: User | None,
 ) -> Outlet:
     """Create (outlet None) or change a service outlet inside the actor's scope."""
-    _require(actor, "core.change_outlet" if outlet else "core.add_outlet")
+    require_permission(actor, "core.change_outlet" if outlet else "core.add_outlet", system_may=True)
     if actor is not None and not (actor.is_superuser or actor.is_headquarters):
         if centre.pk != actor.centre_id:
             raise ValidationError({"centre": _("You can only manage outlets of your own centre.")})
@@ -189,7 +185,7 @@ def centre_save(
     actor: User | None,
 ) -> ServiceCentre:
     """Create or change a service centre; only headquarters administers centres."""
-    _require(actor, "core.change_servicecentre" if centre else "core.add_servicecentre")
+    require_permission(actor, "core.change_servicecentre" if centre else "core.add_servicecentre", system_may=True)
     if actor is not None and not (actor.is_superuser or actor.is_headquarters):
         raise PermissionDenied(_("Only headquarters can manage service centres."))
     centre = ServiceCentre() if centre is None else ServiceCentre.objects.select_for_update().get(pk=centre.pk)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
 from core.notify import notification_enqueue
+from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope, visible_outlets, visible_staff
 from dispatch import rules
@@ -38,11 +39,6 @@ from workorders.services import (
 LIVE = Appointment.LIVE
 
 
-def _require(actor, perm: str) -> None:
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _when(value: datetime) -> str:
     return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
 
@@ -65,7 +61,7 @@ def engineer_profile_save(
     actor,
 ) -> EngineerProfile:
     """Create or update an engineer's profile (skills, hours, days off, capacity)."""
-    _require(actor, "dispatch.change_engineerprofile")
+    require_permission(actor, "dispatch.change_engineerprofile")
     if not visible_staff(actor).filter(pk=engineer.pk).exists():
         raise PermissionDenied(_("This engineer is not one of your staff."))
     if engineer.role != Role.ENGINEER:
@@ -200,7 +196,7 @@ def appointment_check(
 ) -> list[str]:
     """What would stop this booking (or this change of an appointment), without saving anything:
     the board shows it before the dispatcher commits."""
-    _require(actor, "dispatch.dispatch_appointment")
+    require_permission(actor, "dispatch.dispatch_appointment")
     order = _locked_order(work_order, actor)
     try:
         _check_engineer_free(
@@ -238,7 +234,7 @@ def _pulled_back(order: WorkOrder) -> bool:
 def appointment_book(*, work_order: WorkOrder, engineer, starts_at: datetime, ends_at: datetime, actor) -> Appointment:
     """Book an engineer for an order waiting for dispatch (the order becomes scheduled), or for
     bringing a pulled-back product home once it is repaired."""
-    _require(actor, "dispatch.dispatch_appointment")
+    require_permission(actor, "dispatch.dispatch_appointment")
     order = _locked_order(work_order, actor)
     returning = order.status == Status.REPAIRED and _pulled_back(order)
     if (
@@ -333,7 +329,7 @@ def _record_change(appointment, *, kind, old_engineer, old_start, old_end, reaso
 
 
 def _changeable(appointment: Appointment, actor, reason: str, expected_version: int | None) -> Appointment:
-    _require(actor, "dispatch.dispatch_appointment")
+    require_permission(actor, "dispatch.dispatch_appointment")
     found = _locked_appointment(appointment, actor)
     if expected_version is not None and found.version != expected_version:
         raise ConflictError(_("Someone else changed this appointment meanwhile; reload it and try again."))
@@ -454,7 +450,7 @@ def free_engineers_of_cancelled_order(*, work_order, transition, event, actor, *
 
 def _own(appointment: Appointment, actor, *, statuses) -> Appointment:
     """The engineer's own appointment, locked, in one of `statuses`."""
-    _require(actor, "dispatch.visit_appointment")
+    require_permission(actor, "dispatch.visit_appointment")
     found = (
         Appointment.objects.select_for_update()
         .select_related("work_order")
@@ -861,7 +857,7 @@ def part_requisition_request(
     *, work_order: WorkOrder, part: Part, quantity: int, note: str = "", actor
 ) -> PartRequisition:
     """Ask for parts for a job before the visit (or for the bench)."""
-    _require(actor, "dispatch.add_partrequisition")
+    require_permission(actor, "dispatch.add_partrequisition")
     order = _locked_order(work_order, actor)
     _engineer_of(order, actor)
     if order.status not in OPEN_STATUSES:
@@ -912,7 +908,7 @@ def _close(requisition: PartRequisition, status, actor, **fields) -> PartRequisi
 @transaction.atomic
 def part_requisition_issue(*, requisition: PartRequisition, actor) -> PartRequisition:
     """Hand the parts out from the outlet's stock; never more than there is."""
-    _require(actor, "dispatch.issue_partrequisition")
+    require_permission(actor, "dispatch.issue_partrequisition")
     found = _locked_requisition(requisition, actor, status=PartRequisition.Status.REQUESTED)
     stock = _stock(found.outlet_id, found.part_id)
     if stock.quantity < found.quantity:
@@ -930,7 +926,7 @@ def part_requisition_issue(*, requisition: PartRequisition, actor) -> PartRequis
 
 def _settle(requisition: PartRequisition, actor, *, source, target, restock: bool) -> PartRequisition:
     """Use, return or cancel: by the job's engineer or the centre; returned parts go back to stock."""
-    _require(actor, "dispatch.change_partrequisition")
+    require_permission(actor, "dispatch.change_partrequisition")
     found = _locked_requisition(requisition, actor, status=source)
     _engineer_of(found.work_order, actor)
     if restock:
@@ -965,7 +961,7 @@ def part_requisition_cancel(*, requisition: PartRequisition, actor) -> PartRequi
 @transaction.atomic
 def stock_receive(*, outlet, part: Part, quantity: int, actor) -> PartStock:
     """Parts delivered to an outlet (or a count corrected upwards)."""
-    _require(actor, "dispatch.change_partstock")
+    require_permission(actor, "dispatch.change_partstock")
     if not in_scope(actor, outlet.pk):
         raise PermissionDenied(_("This outlet is not one of yours."))
     if quantity < 1:
@@ -989,7 +985,7 @@ def _locked_loaner(loaner: LoanerUnit, actor) -> LoanerUnit:
 
 @transaction.atomic
 def loaner_register(*, outlet, serial: str, description: str, category=None, actor) -> LoanerUnit:
-    _require(actor, "dispatch.add_loanerunit")
+    require_permission(actor, "dispatch.add_loanerunit")
     if not in_scope(actor, outlet.pk):
         raise PermissionDenied(_("This outlet is not one of yours."))
     loaner = LoanerUnit(outlet=outlet, serial=serial.strip(), description=description.strip(), category=category)
@@ -1002,7 +998,7 @@ def loaner_register(*, outlet, serial: str, description: str, category=None, act
 @transaction.atomic
 def loaner_lend(*, loaner: LoanerUnit, work_order: WorkOrder, due_back, actor) -> LoanerUnit:
     """Leave a loaner with the customer of an order until an agreed date."""
-    _require(actor, "dispatch.change_loanerunit")
+    require_permission(actor, "dispatch.change_loanerunit")
     found = _locked_loaner(loaner, actor)
     if found.status != LoanerUnit.Status.AVAILABLE:
         raise ValidationError({"loaner": _("Loaner %(serial)s is not available.") % {"serial": found.serial}})
@@ -1024,7 +1020,7 @@ def loaner_lend(*, loaner: LoanerUnit, work_order: WorkOrder, due_back, actor) -
 @transaction.atomic
 def loaner_return(*, loaner: LoanerUnit, actor) -> LoanerUnit:
     """The loaner is back at the outlet."""
-    _require(actor, "dispatch.change_loanerunit")
+    require_permission(actor, "dispatch.change_loanerunit")
     found = _locked_loaner(loaner, actor)
     if found.status != LoanerUnit.Status.OUT:
         raise ValidationError({"loaner": _("Loaner %(serial)s is not out.") % {"serial": found.serial}})
@@ -1037,7 +1033,7 @@ def loaner_return(*, loaner: LoanerUnit, actor) -> LoanerUnit:
 @transaction.atomic
 def loaner_set_in_repair(*, loaner: LoanerUnit, in_repair: bool, actor) -> LoanerUnit:
     """A faulty loaner goes to the bench (not lent meanwhile) and comes back available."""
-    _require(actor, "dispatch.change_loanerunit")
+    require_permission(actor, "dispatch.change_loanerunit")
     found = _locked_loaner(loaner, actor)
     wanted_from = LoanerUnit.Status.AVAILABLE if in_repair else LoanerUnit.Status.IN_REPAIR
     if found.status != wanted_from:

@@ -14,6 +14,7 @@ from core import reference
 from core.errors import ConflictError
 from core.models import User
 from core.notify import notification_enqueue
+from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope, visible_outlets
 from followups import rules
@@ -198,11 +199,6 @@ def _remind_outlets(now: datetime) -> None:
 # --- The call queue -----------------------------------------------------------------------------
 
 
-def _require(actor, perm: str) -> None:
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _may_call(plan: CallbackPlan, actor) -> bool:
     return actor.role in {Role(plan.caller_role), Role.HOTLINE, Role.SUPERVISOR}
 
@@ -210,7 +206,7 @@ def _may_call(plan: CallbackPlan, actor) -> bool:
 @transaction.atomic
 def callback_claim(*, callback: Callback, actor) -> Callback:
     """Take a due callback: it is yours for 15 minutes; a second clerk is told someone has it."""
-    _require(actor, "followups.change_callback")
+    require_permission(actor, "followups.change_callback")
     found = Callback.objects.select_related("plan").filter(pk=callback.pk, outlet__in=visible_outlets(actor)).first()
     if found is None:
         raise PermissionDenied(_("This callback is not in your outlets."))
@@ -265,7 +261,7 @@ def callback_record(*, callback: Callback, outcome: str, notes: str = "", actor)
     """The outcome of a call. Satisfied after a service closes the order; dissatisfied or the fault
     back reopens it; not reached is retried in calling hours until the plan's attempts run out;
     a customer who contradicts the engineer's record is a finding for the supervisor."""
-    _require(actor, "followups.change_callback")
+    require_permission(actor, "followups.change_callback")
     found = (
         Callback.objects.select_for_update()
         .select_related("plan")
@@ -354,7 +350,7 @@ REQUESTED_TRIGGERS = (CallbackPlan.Trigger.PHONE_ADJUSTMENT, CallbackPlan.Trigge
 def callback_request(*, work_order: WorkOrder, trigger: str, actor) -> int:
     """A clerk who adjusted a product by phone (30 minutes), or an engineer unsure of a repair
     (3 hours), asks for the callback its plan sets. A double submit in the same minute makes one."""
-    _require(actor, "followups.change_callback")
+    require_permission(actor, "followups.change_callback")
     if trigger not in REQUESTED_TRIGGERS:
         raise ValidationError({"trigger": _("Pick the kind of callback.")})
     if not in_scope(actor, work_order.outlet_id):
@@ -422,7 +418,7 @@ PLAN_FIELDS = ("name", "offset_minutes", "caller_role", "script", "enabled", "ma
 def callback_plan_save(*, plan: CallbackPlan, actor, **fields) -> CallbackPlan:
     """An admin changes a plan (offset, who calls, script, retry policy, on or off). Callbacks already
     made keep their due times; the change applies to the next ones."""
-    _require(actor, "followups.change_callbackplan")
+    require_permission(actor, "followups.change_callbackplan")
     found = CallbackPlan.objects.select_for_update().get(pk=plan.pk)
     for name in PLAN_FIELDS:
         if name in fields:

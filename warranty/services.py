@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import reference
+from core.permissions import require_permission
 from warranty.engine import Case, Decision, FaultType, InvalidCase, decide_best
 from warranty.fees import Quote, QuoteError, Rates, ServiceType, quote
 from warranty.models import FeeSchedule, LabourRate, PartPrice, PolicyVersion, PublicHoliday, WarrantyPolicy
@@ -90,11 +91,6 @@ def _holidays(since: date) -> frozenset[date]:
 # --- Fee schedules --------------------------------------------------------------------------
 
 
-def _require(actor, perm: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _editable(schedule: FeeSchedule) -> FeeSchedule:
     """Lock the schedule row; refuse when work orders already use it."""
     schedule = FeeSchedule.objects.select_for_update().get(pk=schedule.pk)
@@ -110,7 +106,7 @@ def fee_schedule_create_draft(
     *, name: str, effective_from: date, copy_from: FeeSchedule | None = None, actor
 ) -> FeeSchedule:
     """A new draft version, starting as a copy of `copy_from` (usually the schedule in force)."""
-    _require(actor, "warranty.add_feeschedule")
+    require_permission(actor, "warranty.add_feeschedule", system_may=True)
     draft = FeeSchedule(name=name, effective_from=effective_from, visit_fee=copy_from.visit_fee if copy_from else 0)
     draft.full_clean()
     draft._history_user = actor
@@ -139,7 +135,7 @@ def fee_schedule_update(
     actor,
 ) -> FeeSchedule:
     """Replace a schedule's header, labour rates and part prices in one go (history keeps the old)."""
-    _require(actor, "warranty.change_feeschedule")
+    require_permission(actor, "warranty.change_feeschedule", system_may=True)
     schedule = _editable(schedule)
     errors = {}
     labour_keys = [(row["category"], row["service_type"]) for row in labour]
@@ -193,7 +189,7 @@ def _replace_rows(existing: dict, wanted: dict, model, schedule, actor) -> None:
 @transaction.atomic
 def fee_schedule_publish(*, schedule: FeeSchedule, actor) -> FeeSchedule:
     """Put a draft in force from its effective date."""
-    _require(actor, "warranty.change_feeschedule")
+    require_permission(actor, "warranty.change_feeschedule", system_may=True)
     schedule = _editable(schedule)
     if schedule.status == FeeSchedule.Status.PUBLISHED:
         raise ValidationError(_("This fee schedule is already published."))
@@ -274,7 +270,7 @@ def quote_compute(
 @transaction.atomic
 def policy_version_publish(*, policy: WarrantyPolicy, effective_from: date, actor, **terms) -> PolicyVersion:
     """New terms for a policy from a date on; earlier versions (and decisions made with them) stay."""
-    _require(actor, "warranty.add_policyversion")
+    require_permission(actor, "warranty.add_policyversion", system_may=True)
     WarrantyPolicy.objects.select_for_update().filter(pk=policy.pk).first()  # serialise publishers of one policy
     errors = {}
     if policy.versions.filter(effective_from=effective_from).exists():
@@ -290,7 +286,7 @@ def policy_version_publish(*, policy: WarrantyPolicy, effective_from: date, acto
 
 
 def holiday_add(*, day: date, name: str, actor) -> PublicHoliday:
-    _require(actor, "warranty.add_publicholiday")
+    require_permission(actor, "warranty.add_publicholiday", system_may=True)
     if PublicHoliday.objects.filter(date=day).exists():
         raise ValidationError({"date": _("That day is already in the holiday calendar.")})
     holiday = PublicHoliday(date=day, name=name)
@@ -300,5 +296,5 @@ def holiday_add(*, day: date, name: str, actor) -> PublicHoliday:
 
 
 def holiday_delete(*, holiday: PublicHoliday, actor) -> None:
-    _require(actor, "warranty.delete_publicholiday")
+    require_permission(actor, "warranty.delete_publicholiday", system_may=True)
     holiday.delete()

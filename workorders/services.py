@@ -13,6 +13,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from core.errors import ConflictError
 from core.models import Outlet
 from core.notify import notification_enqueue
+from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope, scope
 from core.validation import validate_values
@@ -35,11 +36,6 @@ from workorders.models import (
 )
 
 OVERRIDE_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
-
-
-def _require(actor, perm: str) -> None:
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _require_outlet(actor, outlet: Outlet) -> None:
@@ -66,7 +62,7 @@ def _register_customer(
     *, name: str, phones, outlet: Outlet, address: str = "", notes: str = "", birthday=None, actor
 ) -> Customer:
     """Register a customer with one or more phones (the first is primary) and an address."""
-    _require(actor, "workorders.add_customer")
+    require_permission(actor, "workorders.add_customer")
     _require_outlet(actor, outlet)
     numbers = _phones(phones)
     if not numbers:
@@ -102,7 +98,7 @@ def _register_product(
     actor,
 ) -> Product:
     """Add a product the customer owns."""
-    _require(actor, "workorders.add_product")
+    require_permission(actor, "workorders.add_product")
     today = timezone.localdate()
     errors = {}
     if purchase_date and purchase_date > today:
@@ -326,7 +322,7 @@ def _receive(
     actor,
 ) -> WorkOrder:
     """The order itself, in the caller's transaction (work_order_receive's arguments and defaults)."""
-    _require(actor, "workorders.add_workorder")
+    require_permission(actor, "workorders.add_workorder")
     _require_outlet(actor, outlet)
     if product.customer_id != customer.pk:
         raise ValidationError({"product": _("This product belongs to another customer.")})
@@ -389,7 +385,7 @@ def work_order_transition(
     """Move a work order along the lifecycle; the one place a status changes.
 
     `by_service` is set by the services of other apps that own a transition (`made_by`)."""
-    _require(actor, "workorders.change_workorder")
+    require_permission(actor, "workorders.change_workorder")
     step = TRANSITIONS.get(transition)
     if step is None:
         raise ValidationError({"transition": _("Unknown action “%(name)s”.") % {"name": transition}})
@@ -464,7 +460,7 @@ def _check_guards(order: WorkOrder, transition: str, actor, override_incomplete:
 @transaction.atomic
 def work_order_hand_over(*, work_order: WorkOrder, new_owner, actor, reason: str) -> WorkOrder:
     """Give the order a new responsible owner (一票到底: an explicit, recorded act)."""
-    _require(actor, "workorders.change_workorder")
+    require_permission(actor, "workorders.change_workorder")
     order = _locked_in_scope(work_order, actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for the hand-over.")})
@@ -485,7 +481,7 @@ def work_order_hand_over(*, work_order: WorkOrder, new_owner, actor, reason: str
 
 @transaction.atomic
 def work_order_add_note(*, work_order: WorkOrder, text: str, actor) -> WorkOrderEvent:
-    _require(actor, "workorders.view_workorder")
+    require_permission(actor, "workorders.view_workorder")
     order = _locked_in_scope(work_order, actor)
     if not text.strip():
         raise ValidationError({"text": _("Write something.")})
@@ -653,7 +649,7 @@ def work_order_quote(*, work_order: WorkOrder, parts=(), onsite: bool = False, c
 def work_order_price_on_site(*, work_order: WorkOrder, parts=(), approved: bool, actor) -> WorkOrder:
     """The engineer prices chargeable work on site (visit fee included); `approved` is the
     customer's consent, given there before the work starts."""
-    _require(actor, "workorders.change_workorder")
+    require_permission(actor, "workorders.change_workorder")
     order = _locked_in_scope(work_order, actor)
     _price(order, parts=parts, onsite=True, card_prices=None)
     order.quote_approved_at, order.quote_approved_by = (timezone.now(), actor) if approved else (None, None)
@@ -679,7 +675,7 @@ def work_order_price_on_site(*, work_order: WorkOrder, parts=(), approved: bool,
 @transaction.atomic
 def work_order_reassess_warranty(*, work_order: WorkOrder, human_damage: bool, actor) -> WorkOrder:
     """Decide the warranty again with what the engineer found (human damage ends free service)."""
-    _require(actor, "workorders.change_workorder")
+    require_permission(actor, "workorders.change_workorder")
     order = _locked_in_scope(work_order, actor)
     fault_type = (
         FaultType.HUMAN_DAMAGE if human_damage else fault_type_for(water_or_drop_damage=order.damage_waiver_required)
@@ -714,7 +710,7 @@ def work_order_record_repair(
     *, work_order: WorkOrder, fault_confirmed: str, cause: str, actions_taken: str, parts_replaced: str, actor
 ) -> WorkOrder:
     """The technician's repair record; may be completed after the visit."""
-    _require(actor, "workorders.change_workorder")
+    require_permission(actor, "workorders.change_workorder")
     order = _locked_in_scope(work_order, actor)
     order.fault_confirmed, order.cause = fault_confirmed.strip(), cause.strip()
     order.actions_taken, order.parts_replaced = actions_taken.strip(), parts_replaced.strip()
@@ -790,7 +786,7 @@ def work_order_pickup(
 @transaction.atomic
 def work_order_record_agreement(*, work_order: WorkOrder, agreement: str, actor) -> WorkOrder:
     """The customer acknowledged the data-loss warning or signed the water/drop damage waiver."""
-    _require(actor, "workorders.change_workorder")
+    require_permission(actor, "workorders.change_workorder")
     order = _locked_in_scope(work_order, actor)
     if agreement == "data_loss":
         order.data_loss_acknowledged = True
@@ -821,7 +817,7 @@ def work_order_complete_details(
 ) -> WorkOrder:
     """Fill in what intake lacked (often after calling the customer); the missing list and the
     warranty decision are worked out again. A stale form is refused, not merged."""
-    _require(actor, "workorders.change_workorder")
+    require_permission(actor, "workorders.change_workorder")
     order = _locked_in_scope(work_order, actor)
     if order.version != expected_version:
         raise ConflictError(_("Someone else changed this work order meanwhile; reload it and try again."))
@@ -875,7 +871,7 @@ def call_log(
     actor,
 ) -> Call:
     """Record a call. Guidance that solved a logged request closes it to its callback (no visit)."""
-    _require(actor, "workorders.add_call")
+    require_permission(actor, "workorders.add_call")
     _require_outlet(actor, outlet)
     number = _phones([caller_phone])[0] if caller_phone else None
     if number is None:
@@ -918,7 +914,7 @@ def message_slip_take(
     actor,
 ) -> MessageSlip:
     """A message for someone not available, routed to a person or to a role of the outlet."""
-    _require(actor, "workorders.add_messageslip")
+    require_permission(actor, "workorders.add_messageslip")
     _require_outlet(actor, outlet)
     if recipient is not None and not in_scope(recipient, outlet.pk):
         raise ValidationError({"recipient": _("The recipient must work at this outlet.")})
@@ -944,7 +940,7 @@ def message_slip_take(
 
 @transaction.atomic
 def message_slip_answer(*, slip: MessageSlip, answer: str, actor) -> MessageSlip:
-    _require(actor, "workorders.change_messageslip")
+    require_permission(actor, "workorders.change_messageslip")
     slip = MessageSlip.objects.select_for_update().get(pk=slip.pk)
     if slip.status == MessageSlip.Status.ANSWERED:
         raise ValidationError(_("This message slip was already answered."))
@@ -966,7 +962,7 @@ def message_slip_answer(*, slip: MessageSlip, answer: str, actor) -> MessageSlip
 @transaction.atomic
 def charge_waiver_request(*, work_order: WorkOrder, new_total: Decimal, reason: str, actor) -> ChargeWaiver:
     """Ask a supervisor to waive (0) or reduce the charge of an order not yet paid."""
-    _require(actor, "workorders.add_chargewaiver")
+    require_permission(actor, "workorders.add_chargewaiver")
     order = _locked_in_scope(work_order, actor)
     due = order.amount_due
     if due <= 0:
@@ -1003,7 +999,7 @@ def charge_waiver_request(*, work_order: WorkOrder, new_total: Decimal, reason: 
 @transaction.atomic
 def charge_waiver_decide(*, waiver: ChargeWaiver, approve: bool, note: str = "", actor) -> ChargeWaiver:
     """A supervisor approves (the charge becomes the amount asked for) or rejects, with a note."""
-    _require(actor, "workorders.decide_chargewaiver")
+    require_permission(actor, "workorders.decide_chargewaiver")
     found = scope(ChargeWaiver.objects.select_for_update(), actor).filter(pk=waiver.pk).first()
     if found is None:
         raise PermissionDenied(_("This work order is not in your outlets."))
