@@ -1,0 +1,35 @@
+"""Every change to engineers, appointments and visits goes through these functions.
+
+One module per subject; every public name is importable from `dispatch.services`."""
+
+from dispatch.services.booking import (  # noqa: F401
+    appointment_book,
+    appointment_check,
+    appointment_reassign,
+    appointment_reschedule,
+    appointment_unbook,
+    busy_windows,
+    free_engineers_of_cancelled_order,
+)
+from dispatch.services.engineer_side import (  # noqa: F401
+    NO_SHOW_WAIT,
+    VISIT_EVENTS,
+    appointment_request_reassign,
+    visit_confirm,
+    visit_event,
+    visit_lateness,
+    visit_no_show,
+    visit_plan,
+    visit_take_loaner,
+)
+from dispatch.services.engineers import engineer_profile_save  # noqa: F401
+from dispatch.services.loaners import loaner_lend, loaner_register, loaner_return, loaner_set_in_repair  # noqa: F401
+from dispatch.services.parts import (  # noqa: F401
+    part_requisition_cancel,
+    part_requisition_issue,
+    part_requisition_request,
+    part_requisition_return,
+    part_requisition_use,
+    stock_receive,
+)
+from dispatch.services.visit_report import SIGNATURE_PREFIX, visit_pull_back, visit_report_save, visit_sign_off  # noqa: F401

@@ -1,0 +1,216 @@
+"""Visit report and sign-off."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dispatch.models import (
+    CHECKLIST,
+    Appointment,
+    LoanerUnit,
+    VisitReport,
+)
+from dispatch.services.engineer_side import _own, _save_visit
+from dispatch.services.loaners import loaner_lend, loaner_return
+from workorders.lifecycle import Status
+from workorders.models import Payment, WorkOrder
+from workorders.services import (
+    payment_take,
+    work_order_add_note,
+    work_order_price_on_site,
+    work_order_reassess_warranty,
+    work_order_record_repair,
+    work_order_transition,
+)
+
+
+@transaction.atomic
+def visit_report_save(
+    *,
+    appointment: Appointment,
+    checklist: dict,
+    proof: str,
+    parts_complete: bool,
+    tamper_note: str = "",
+    tamper_acknowledged: bool = False,
+    diagnosis: str = "",
+    human_damage: bool = False,
+    human_damage_acknowledged: bool = False,
+    fee_consent: bool = False,
+    parts_used: list[dict] = (),
+    actions: str = "",
+    test_run_result: str = "",
+    actor,
+) -> VisitReport:
+    """What was found and done. Human damage takes the job out of free service; chargeable work
+    is priced from the fee schedule in force (with the on-site visit) for the customer to agree."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
+    if found.arrived_at is None:
+        raise ValidationError(_("Record your arrival first."))
+    errors = {}
+    if set(checklist) - set(CHECKLIST):
+        errors["checklist"] = _("Unknown checklist item.")
+    if proof and proof not in VisitReport.Proof.values:
+        errors["proof"] = _("Say whether the proof of purchase was seen or the barcode used.")
+    if not parts_complete and not (tamper_note.strip() and tamper_acknowledged):
+        errors["tamper_note"] = _("Note what is missing or tampered with, and have the customer acknowledge it.")
+    if human_damage and not human_damage_acknowledged:
+        errors["human_damage_acknowledged"] = _("The customer must acknowledge the damage found.")
+    parts = [{"code": str(p["code"]).strip(), "quantity": int(p.get("quantity") or 1)} for p in parts_used]
+    if any(not p["code"] or p["quantity"] < 1 for p in parts):
+        errors["parts_used"] = _("Each part needs a code and a quantity of at least 1.")
+    if errors:
+        raise ValidationError(errors)
+    report = VisitReport.objects.filter(appointment=found).first() or VisitReport(appointment=found, updated_by=actor)
+    if report.signed_off_at is not None:
+        raise ValidationError(_("The customer has signed off; the report can no longer change."))
+    order = found.work_order
+    if human_damage != report.human_damage:
+        order = work_order_reassess_warranty(work_order=order, human_damage=human_damage, actor=actor)
+    if not order.in_warranty:
+        priced = [(p["code"], p["quantity"]) for p in parts]
+        order = work_order_price_on_site(work_order=order, parts=priced, approved=fee_consent, actor=actor)
+    report.checklist = {code: bool(checklist.get(code)) for code in CHECKLIST}
+    report.proof, report.parts_complete = proof, parts_complete
+    report.tamper_note, report.tamper_acknowledged = tamper_note.strip(), tamper_acknowledged
+    report.diagnosis, report.human_damage = diagnosis.strip(), human_damage
+    report.human_damage_acknowledged, report.fee_consent = human_damage_acknowledged, fee_consent
+    report.parts_used, report.actions, report.test_run_result = parts, actions.strip(), test_run_result.strip()
+    report.updated_by = actor
+    report._history_user = actor
+    report.save()
+    return report
+
+
+SIGNATURE_PREFIX = "data:image/png;base64,"
+
+
+@transaction.atomic
+def visit_sign_off(
+    *,
+    appointment: Appointment,
+    satisfied: bool,
+    rating_quality: int | None = None,
+    rating_attitude: int | None = None,
+    comment: str = "",
+    signature: str = "",
+    signature_refused_reason: str = "",
+    payment_method: str = "",
+    bill_later: bool = False,
+    actor,
+) -> VisitReport:
+    """The customer sees the service record, rates it and signs (or refuses, with the reason).
+    Satisfied: the order is handed back and waits for its callback. Not satisfied: another visit."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
+    report = VisitReport.objects.select_for_update().filter(appointment=found).first()
+    returning = found.purpose == Appointment.Purpose.RETURN
+    if found.finished_at is None:
+        raise ValidationError(_("Record that the work is finished first."))
+    if returning and report is None:
+        report = VisitReport(appointment=found, updated_by=actor)
+    if report is None or not (report.diagnosis or returning):
+        raise ValidationError({"diagnosis": _("Write the diagnosis in the visit report first.")})
+    order = WorkOrder.objects.get(pk=found.work_order_id)
+    errors = {}
+    if signature_refused_reason.strip():
+        signature = ""
+    elif not signature.startswith(SIGNATURE_PREFIX):
+        errors["signature"] = _("The customer signs on the screen (or record why they did not).")
+    elif len(signature) > 200_000:
+        errors["signature"] = _("The signature image is too large.")
+    for field, value in (("rating_quality", rating_quality), ("rating_attitude", rating_attitude)):
+        if value is not None and not 1 <= value <= 5:
+            errors[field] = _("Rate from 1 to 5.")
+    due = order.amount_due if satisfied else 0
+    if due > 0 and not bill_later and payment_method not in Payment.Method.values:
+        errors["payment_method"] = _("Take the payment of ¥%(amount)s or bill it later.") % {"amount": due}
+    if errors:
+        raise ValidationError(errors)
+    if due > 0 and not bill_later:
+        payment_take(work_order=order, amount=due, method=payment_method, actor=actor)
+    report.rating_quality, report.rating_attitude, report.comment = rating_quality, rating_attitude, comment.strip()
+    report.signature, report.signature_refused_reason = signature, signature_refused_reason.strip()
+    report.satisfied, report.billed_later, report.signed_off_at = satisfied, bill_later and due > 0, timezone.now()
+    report.updated_by = actor
+    report._history_user = actor
+    report.save()
+    if not returning:
+        parts = ", ".join(f"{p['code']} ×{p['quantity']}" for p in report.parts_used)
+        work_order_record_repair(
+            work_order=order,
+            fault_confirmed=report.diagnosis,
+            cause=order.cause,
+            actions_taken=report.actions,
+            parts_replaced=parts,
+            actor=actor,
+        )
+    if returning:
+        for loaner in LoanerUnit.objects.filter(work_order=order, status=LoanerUnit.Status.OUT):
+            loaner_return(loaner=loaner, actor=actor)  # swapped back when the product comes home
+    if satisfied:
+        if not returning:
+            work_order_transition(work_order=order, transition="finish_repair", actor=actor)
+        work_order_transition(work_order=order, transition="hand_back", actor=actor)
+    else:
+        work_order_transition(
+            work_order=order,
+            transition="revisit",
+            actor=actor,
+            reason=_("Customer not satisfied at sign-off: %(comment)s") % {"comment": comment.strip() or "-"},
+        )
+    found.status = Appointment.Status.DONE
+    _save_visit(found, actor, ["status"])
+    return report
+
+
+@transaction.atomic
+def visit_pull_back(
+    *,
+    appointment: Appointment,
+    condition: str,
+    accessories: str,
+    signature: str,
+    return_date,
+    loaner: LoanerUnit | None = None,
+    actor,
+) -> VisitReport:
+    """拉修: the product cannot be fixed in the home. It goes to the bench with a receipt the customer
+    signs (condition and accessories listed); a loaner may stay; the return is another appointment."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
+    report = VisitReport.objects.select_for_update().filter(appointment=found).first()
+    if found.arrived_at is None:
+        raise ValidationError(_("Record your arrival first."))
+    if found.purpose != Appointment.Purpose.SERVICE:
+        raise ValidationError(_("Only a service visit can take the product away."))
+    if report is None or not report.diagnosis:
+        raise ValidationError({"diagnosis": _("Write the diagnosis in the visit report first.")})
+    errors = {}
+    if not condition.strip():
+        errors["condition"] = _("Describe the product's condition as taken.")
+    if not signature.startswith(SIGNATURE_PREFIX) or len(signature) > 200_000:
+        errors["signature"] = _("The customer signs the receipt on the screen.")
+    if return_date is None or return_date < timezone.localdate():
+        errors["return_date"] = _("Agree a return date from today on.")
+    if errors:
+        raise ValidationError(errors)
+    order = WorkOrder.objects.get(pk=found.work_order_id)
+    if order.status == Status.SCHEDULED:
+        work_order_transition(work_order=order, transition="start_service", actor=actor)  # on the bench now
+    if loaner is not None:
+        loaner_lend(loaner=loaner, work_order=order, due_back=return_date, actor=actor)
+    report.pulled_back, report.loaner = True, loaner
+    report.pull_back_condition, report.pull_back_accessories = condition.strip(), accessories.strip()
+    report.pull_back_return_date, report.pull_back_signature = return_date, signature
+    report.updated_by = actor
+    report._history_user = actor
+    report.save()
+    found.finished_at = found.finished_at or timezone.now()
+    found.status = Appointment.Status.DONE
+    found.outcome_note = _("Taken back for repair; return agreed for %(day)s.") % {"day": return_date}
+    text = found.outcome_note
+    if loaner is not None:
+        text = _("%(text)s Loaner %(serial)s left with the customer.") % {"text": text, "serial": loaner.serial}
+    work_order_add_note(work_order=order, text=text, actor=actor)
+    _save_visit(found, actor, ["status", "finished_at", "outcome_note"])
+    return report
