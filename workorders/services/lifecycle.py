@@ -1,0 +1,152 @@
+"""The lifecycle: transitions, hand-over and notes."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ConflictError
+from core.notify import notification_enqueue
+from core.permissions import require_permission
+from core.scoping import in_scope
+from workorders.lifecycle import TRANSITIONS, Status, work_order_transitioned
+from workorders.models import (
+    WorkOrder,
+    WorkOrderEvent,
+)
+from workorders.services._common import OVERRIDE_ROLES, _locked_in_scope
+
+
+@transaction.atomic
+def work_order_transition(
+    *,
+    work_order: WorkOrder,
+    transition: str,
+    actor,
+    reason: str = "",
+    expected_version: int | None = None,
+    override_incomplete: bool = False,
+    by_service: bool = False,
+) -> WorkOrder:
+    """Move a work order along the lifecycle; the one place a status changes.
+
+    `by_service` is set by the services of other apps that own a transition (`made_by`)."""
+    require_permission(actor, "workorders.change_workorder")
+    step = TRANSITIONS.get(transition)
+    if step is None:
+        raise ValidationError({"transition": _("Unknown action “%(name)s”.") % {"name": transition}})
+    order = _locked_in_scope(work_order, actor)
+    if expected_version is not None and order.version != expected_version:
+        raise ConflictError(_("Someone else changed this work order meanwhile; reload it and try again."))
+    current = Status(order.status)
+    if current not in step.sources:
+        raise ValidationError(
+            {
+                "transition": _("“%(action)s” is not possible while the order is “%(status)s”.")
+                % {"action": step.label, "status": current.label}
+            }
+        )
+    if actor.role not in step.roles:
+        raise PermissionDenied(_("Your role may not “%(action)s”.") % {"action": step.label})
+    if step.needs_reason and not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for “%(action)s”.") % {"action": step.label}})
+    if step.made_by is not None and not by_service:
+        raise ValidationError(
+            {"transition": _("“%(action)s” is done on %(where)s.") % {"action": step.label, "where": step.made_by}}
+        )
+    _check_guards(order, transition, actor, override_incomplete)
+
+    order.status = step.target
+    order.version += 1
+    changed = ["status", "version", "updated_at"]
+    if step.name == "approve_quote":
+        order.quote_approved_at, order.quote_approved_by = timezone.now(), actor
+        changed += ["quote_approved_at", "quote_approved_by"]
+    order.save(update_fields=changed)
+    if step.name == "finish_repair" and order.channel == WorkOrder.Channel.WALK_IN and order.notify_by_phone:
+        _notify_ready(order)
+    text = reason.strip()
+    if override_incomplete and order.missing_info:
+        text = "; ".join(filter(None, [text, _("Sent with missing information (override).")]))
+    event = WorkOrderEvent.objects.create(
+        work_order=order,
+        kind=WorkOrderEvent.Kind.TRANSITION,
+        transition=step.name,
+        from_status=current,
+        to_status=step.target,
+        actor=actor,
+        text=text,
+    )
+    work_order_transitioned.send(sender=WorkOrder, work_order=order, transition=step, event=event, actor=actor)
+    return order
+
+
+def _check_guards(order: WorkOrder, transition: str, actor, override_incomplete: bool) -> None:
+    if transition == "request_dispatch" and order.missing_info:
+        if not override_incomplete:
+            raise ValidationError(
+                {
+                    "missing_info": _("Complete the missing information first: %(missing)s.")
+                    % {"missing": ", ".join(order.missing_info_labels)}
+                }
+            )
+        if actor.role not in OVERRIDE_ROLES:
+            raise PermissionDenied(_("Only a supervisor may send an incomplete order to dispatch."))
+    if transition == "start_service" and order.status == Status.RECEIVED:
+        if order.damage_waiver_required and order.damage_waiver_signed_at is None:
+            raise ValidationError({"damage_waiver": _("The customer must sign the water/drop damage waiver first.")})
+        if order.channel == WorkOrder.Channel.WALK_IN and not order.in_warranty and order.quote_approved_at is None:
+            raise ValidationError({"quote": _("Out of warranty: the customer must approve a quote before the repair.")})
+        if order.channel == WorkOrder.Channel.WALK_IN and not order.data_loss_acknowledged:
+            raise ValidationError(
+                {"data_loss_acknowledged": _("The customer must acknowledge the data-loss warning first.")}
+            )
+
+
+@transaction.atomic
+def work_order_hand_over(*, work_order: WorkOrder, new_owner, actor, reason: str) -> WorkOrder:
+    """Give the order a new responsible owner (一票到底: an explicit, recorded act)."""
+    require_permission(actor, "workorders.change_workorder")
+    order = _locked_in_scope(work_order, actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the hand-over.")})
+    if not in_scope(new_owner, order.outlet_id) or not new_owner.is_active:
+        raise ValidationError({"new_owner": _("The new owner must be active staff of this order's outlet.")})
+    previous = order.owner
+    order.owner = new_owner
+    order.version += 1
+    order.save(update_fields=["owner", "version", "updated_at"])
+    WorkOrderEvent.objects.create(
+        work_order=order,
+        kind=WorkOrderEvent.Kind.HANDOVER,
+        actor=actor,
+        text=_("%(old)s → %(new)s: %(reason)s") % {"old": previous, "new": new_owner, "reason": reason.strip()},
+    )
+    return order
+
+
+@transaction.atomic
+def work_order_add_note(*, work_order: WorkOrder, text: str, actor) -> WorkOrderEvent:
+    require_permission(actor, "workorders.view_workorder")
+    order = _locked_in_scope(work_order, actor)
+    if not text.strip():
+        raise ValidationError({"text": _("Write something.")})
+    return WorkOrderEvent.objects.create(
+        work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text.strip()
+    )
+
+
+# What the intake page and the intake endpoint pass through to product_register / work_order_receive.
+
+
+def _notify_ready(order: WorkOrder) -> None:
+    """Tell the customer the product is ready: into the outbox with this change (sent by the beat task)."""
+    phone = order.customer.phones.order_by("-is_primary", "id").first()
+    if phone is None:
+        return
+    notification_enqueue(
+        kind="ready_for_pickup",
+        to=str(phone.number),
+        context={"product": order.product, "outlet": order.outlet.name, "code": order.pickup_code},
+        key=f"ready:{order.pk}:{order.version}",
+    )

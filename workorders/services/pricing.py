@@ -1,0 +1,106 @@
+"""Pricing: quotes, on-site prices and the warranty reassessed."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.permissions import require_permission
+from warranty.engine import FaultType
+from warranty.services import fee_schedule_mark_used, quote_compute
+from workorders.models import (
+    WorkOrder,
+    WorkOrderEvent,
+)
+from workorders.services._common import _locked_in_scope
+from workorders.services.lifecycle import work_order_transition
+from workorders.services.receiving import fault_type_for, warranty_for
+
+FEE_SERVICE_TYPE = {"repair": "repair", "installation": "installation", "maintenance": "repair"}
+
+
+def _price(order: WorkOrder, *, parts, onsite: bool, card_prices) -> None:
+    """Quote lines and total from the fee schedule in force, on the locked order (not saved)."""
+    service_type = FEE_SERVICE_TYPE.get(order.service_type)
+    if service_type is None:
+        raise ValidationError({"service_type": _("This kind of service is not charged by the fee schedule.")})
+    result = quote_compute(
+        category=order.product.category.code,
+        service_type=service_type,
+        parts=list(parts),
+        in_warranty=order.in_warranty,
+        onsite=onsite,
+        card_prices=card_prices,
+        installation_date=order.product.installation_date,
+    )
+    order.fee_schedule = result.schedule
+    order.quote_lines = [
+        {
+            "kind": str(line.kind),
+            "code": line.code,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit_price": str(line.unit_price),
+            "amount": str(line.amount),
+            "note": line.note,
+        }
+        for line in result.quote.lines
+    ]
+    order.quote_total = result.quote.total
+    fee_schedule_mark_used(schedule=result.schedule)  # an order now depends on these prices
+
+
+@transaction.atomic
+def work_order_quote(*, work_order: WorkOrder, parts=(), onsite: bool = False, card_prices=None, actor) -> WorkOrder:
+    """Price the job from the fee schedule in force and wait for the customer's approval."""
+    order = _locked_in_scope(work_order, actor)
+    _price(order, parts=parts, onsite=onsite, card_prices=card_prices)
+    order.quote_approved_at, order.quote_approved_by = None, None
+    order.save(update_fields=["fee_schedule", "quote_lines", "quote_total", "quote_approved_at", "quote_approved_by"])
+    return work_order_transition(
+        work_order=order, transition="quote", actor=actor, reason=_("Quote ¥%(total)s") % {"total": order.quote_total}
+    )
+
+
+@transaction.atomic
+def work_order_price_on_site(*, work_order: WorkOrder, parts=(), approved: bool, actor) -> WorkOrder:
+    """The engineer prices chargeable work on site (visit fee included); `approved` is the
+    customer's consent, given there before the work starts."""
+    require_permission(actor, "workorders.change_workorder")
+    order = _locked_in_scope(work_order, actor)
+    _price(order, parts=parts, onsite=True, card_prices=None)
+    order.quote_approved_at, order.quote_approved_by = (timezone.now(), actor) if approved else (None, None)
+    order.version += 1
+    order.save(
+        update_fields=[
+            "fee_schedule",
+            "quote_lines",
+            "quote_total",
+            "quote_approved_at",
+            "quote_approved_by",
+            "version",
+            "updated_at",
+        ]
+    )
+    text = _("On-site charges ¥%(total)s") % {"total": order.quote_total}
+    if approved:
+        text = _("%(charges)s, agreed by the customer.") % {"charges": text}
+    WorkOrderEvent.objects.create(work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text)
+    return order
+
+
+@transaction.atomic
+def work_order_reassess_warranty(*, work_order: WorkOrder, human_damage: bool, actor) -> WorkOrder:
+    """Decide the warranty again with what the engineer found (human damage ends free service)."""
+    require_permission(actor, "workorders.change_workorder")
+    order = _locked_in_scope(work_order, actor)
+    fault_type = (
+        FaultType.HUMAN_DAMAGE if human_damage else fault_type_for(water_or_drop_damage=order.damage_waiver_required)
+    )
+    for field, value in warranty_for(order.product, fault_type=fault_type, on=timezone.localdate()).items():
+        setattr(order, field, value)
+    order.version += 1
+    order.save()
+    text = _("Human damage found on site: warranty decided again.") if human_damage else _("Warranty decided again.")
+    WorkOrderEvent.objects.create(work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text)
+    return order
