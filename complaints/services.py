@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import to_python
 
 from complaints import rules
+from complaints.lifecycle import CASE, REMEDY
 from complaints.models import (
     AuthorityLimit,
     BadFaithFlag,
@@ -341,7 +342,8 @@ def case_request_confirmation(*, case: ComplaintCase, lessons: str, actor) -> Co
         source=source,
     )
     found.confirmation_callback = Callback.objects.get(idempotency_key=f"{plan.code}:{source}")
-    found.status, found.lessons = ComplaintCase.Status.AWAITING_CONFIRMATION, lessons.strip()
+    CASE.move(found, "ask_confirmation")
+    found.lessons = lessons.strip()
     found.version += 1
     found.save(update_fields=["confirmation_callback", "status", "lessons", "version"])
     CaseStep.objects.create(case=found, step=CaseStep.Step.NOTE, notes=_("Confirmation callback asked for."), by=actor)
@@ -360,11 +362,12 @@ def close_on_confirmation(*, callback: Callback, actor, **kwargs) -> None:
         return
     case.version += 1
     if callback.outcome == Callback.Outcome.SATISFIED:
-        case.status, case.closed_at = ComplaintCase.Status.CLOSED, timezone.now()
+        CASE.move(case, "confirm")
+        case.closed_at = timezone.now()
         case.save(update_fields=["status", "closed_at", "version"])
         CaseStep.objects.create(case=case, step=CaseStep.Step.SATISFACTION, notes=callback.notes, by=actor)
         return
-    case.status = ComplaintCase.Status.OPEN
+    CASE.move(case, "reopen")
     case.save(update_fields=["status", "version"])
     said = _("Not satisfied on the confirmation call: %(notes)s") % {"notes": callback.notes}
     CaseStep.objects.create(case=case, step=CaseStep.Step.NOTE, notes=said, by=actor)
@@ -422,7 +425,7 @@ def remedy_decide(*, remedy: Remedy, approve: bool, note: str = "", actor) -> Re
         raise PermissionDenied(_("Above your authority: headquarters decides."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the remedy is rejected.")})
-    found.status = Remedy.Status.APPROVED if approve else Remedy.Status.REJECTED
+    REMEDY.move(found, "approve" if approve else "reject", reason=note)
     found.decided_by, found.decided_at, found.decision_note = actor, timezone.now(), note.strip()
     found.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return found

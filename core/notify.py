@@ -10,6 +10,7 @@ sending and committing sends that message again.
 
 import logging
 from collections import defaultdict
+from functools import cache
 from typing import Protocol
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from core.lifecycle import Lifecycle, move
 from core.logging import mask_codes
 
 log = logging.getLogger("notifications")
@@ -75,12 +77,24 @@ def notification_enqueue(*, kind: str, to: str, context: dict, key: str, languag
     )
 
 
+@cache
+def outbox_lifecycle() -> Lifecycle:
+    """An outbox row's lifecycle (core.lifecycle): pending until sent, or failed after MAX_ATTEMPTS tries.
+    Made on first use: this module is imported before the models are ready."""
+    from core.models import Notification
+
+    N = Notification.Status
+    return Lifecycle(
+        N, [move("send", {N.PENDING}, N.SENT), move("give_up", {N.PENDING}, N.FAILED)], initial={N.PENDING}
+    )
+
+
 def notifications_send(*, batch: int = 100) -> int:
     """Send pending messages in batches (rows locked, SKIP LOCKED: two senders never send one twice)."""
     from core.models import Notification
 
     sent = 0
-    backend = notifier()
+    backend, outbox = notifier(), outbox_lifecycle()
     while True:
         with transaction.atomic():
             rows = list(
@@ -95,9 +109,10 @@ def notifications_send(*, batch: int = 100) -> int:
                     row.attempts += 1
                     row.last_error = str(exc)[:500]
                     if row.attempts >= MAX_ATTEMPTS:
-                        row.status = Notification.Status.FAILED
+                        outbox.move(row, "give_up")
                 else:
-                    row.status, row.sent_at = Notification.Status.SENT, timezone.now()
+                    outbox.move(row, "send")
+                    row.sent_at = timezone.now()
                     sent += 1
                 row.save(update_fields=["status", "attempts", "last_error", "sent_at"])
         if len(rows) < batch:

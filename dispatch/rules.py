@@ -101,3 +101,35 @@ def rank(candidates: list[Candidate], *, wanted: datetime) -> list[Suggestion]:
         )
         suggestions.append(Suggestion(candidate=c, score=score, reasons=reasons))
     return sorted(suggestions, key=lambda s: (-s.score, s.candidate.jobs_that_day, s.candidate.engineer_id))
+
+
+SIGNATURE_PREFIX = "data:image/png;base64,"  # the signature pad's PNG
+SIGNATURE_MAX = 200_000  # characters of the data URL
+
+
+def sign_off_problems(
+    *,
+    signature: str,
+    signature_refused_reason: str,
+    rating_quality: int | None,
+    rating_attitude: int | None,
+    amount_due,
+    bill_later: bool,
+    payment_method: str,
+    payment_methods,
+) -> dict[str, str]:
+    """What stops a sign-off, by field (empty when it may go ahead): a signature on the screen, or why there
+    is none; ratings from 1 to 5 when given; what is due paid now or billed later."""
+    problems = {}
+    if signature_refused_reason.strip():
+        pass  # not forced to sign (DOMAIN "Sign-off"): the reason is recorded instead
+    elif not signature.startswith(SIGNATURE_PREFIX):
+        problems["signature"] = _("The customer signs on the screen (or record why they did not).")
+    elif len(signature) > SIGNATURE_MAX:
+        problems["signature"] = _("The signature image is too large.")
+    for field_name, value in (("rating_quality", rating_quality), ("rating_attitude", rating_attitude)):
+        if value is not None and not 1 <= value <= 5:
+            problems[field_name] = _("Rate from 1 to 5.")
+    if amount_due > 0 and not bill_later and payment_method not in payment_methods:
+        problems["payment_method"] = _("Take the payment of ¥%(amount)s or bill it later.") % {"amount": amount_due}
+    return problems

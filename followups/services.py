@@ -18,6 +18,7 @@ from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope, visible_outlets
 from followups import rules
+from followups.lifecycle import CALLBACK
 from followups.models import DEFAULT_WINDOWS, Callback, CallbackAttempt, CallbackPlan, CallingWindow
 from followups.selectors import OVERDUE_AFTER
 from followups.signals import callback_completed
@@ -102,9 +103,7 @@ def schedule_after_transition(*, work_order, transition, event, actor, **kwargs)
     """Subscriber of `work_order_transitioned`: the 72-hour and 2-hour callbacks; a cancelled
     order's callbacks are cancelled."""
     if transition.name == "cancel":
-        Callback.objects.filter(
-            work_order=work_order, status__in=[Callback.Status.SCHEDULED, Callback.Status.QUEUED]
-        ).update(status=Callback.Status.CANCELLED, updated_at=timezone.now())
+        CALLBACK.update(Callback.objects.filter(work_order=work_order), "cancel", updated_at=timezone.now())
         return
     trigger = TRANSITION_TRIGGERS.get(transition.name)
     if trigger is None:
@@ -157,13 +156,13 @@ def callback_sweep(*, now: datetime | None = None, batch: int = 500) -> int:
                 .values_list("pk", flat=True)[:batch]
             )
             if ids:
-                queued += Callback.objects.filter(pk__in=ids, status=Callback.Status.SCHEDULED).update(
-                    status=Callback.Status.QUEUED, queued_at=now, updated_at=now
+                queued += CALLBACK.update(
+                    Callback.objects.filter(pk__in=ids), "come_due", queued_at=now, updated_at=now
                 )
         if len(ids) < batch:
             break
-    Callback.objects.filter(status=Callback.Status.CLAIMED, claimed_until__lt=now).update(
-        status=Callback.Status.QUEUED, claimed_by=None, claimed_until=None, updated_at=now
+    CALLBACK.update(
+        Callback.objects.filter(claimed_until__lt=now), "release", claimed_by=None, claimed_until=None, updated_at=now
     )
     if queued >= REANALYZE_AFTER:
         with connection.cursor() as cursor:
@@ -217,8 +216,12 @@ def callback_claim(*, callback: Callback, actor) -> Callback:
         Q(claimed_until__lt=now) | Q(claimed_by=actor)
     )
     # One conditional UPDATE: of two clerks clicking at once, exactly one changes the row.
-    taken = Callback.objects.filter(free, pk=found.pk).update(
-        status=Callback.Status.CLAIMED, claimed_by=actor, claimed_until=now + CLAIM_FOR, updated_at=now
+    taken = CALLBACK.update(
+        Callback.objects.filter(free, pk=found.pk),
+        "claim",
+        claimed_by=actor,
+        claimed_until=now + CLAIM_FOR,
+        updated_at=now,
     )
     if not taken:
         raise ConflictError(_("Another clerk is calling this customer, or the callback is not due."))
@@ -284,15 +287,16 @@ def callback_record(*, callback: Callback, outcome: str, notes: str = "", actor)
     found.outcome, found.notes = outcome, notes.strip()
     found.claimed_by, found.claimed_until = None, None
     if outcome in REACHED:
-        found.status, found.completed_by, found.completed_at = Callback.Status.DONE, actor, now
+        CALLBACK.move(found, "complete")
+        found.completed_by, found.completed_at = actor, now
         found.finding = outcome == Callback.Outcome.CONTRADICTS
         _follow_up_order(found, outcome, actor)
     elif found.attempts >= found.plan.max_attempts:
-        found.status = Callback.Status.FAILED  # shown to the supervisor, never dropped
+        CALLBACK.move(found, "fail")  # shown to the supervisor, never dropped
         found.completed_at = now
         _tell_customer_we_called(found)
     else:
-        found.status = Callback.Status.SCHEDULED
+        CALLBACK.move(found, "retry")
         found.due_at = rules.next_calling_time(
             now + timedelta(minutes=found.plan.retry_minutes),
             windows=calling_windows(),

@@ -13,6 +13,7 @@ from core import reference
 from core.permissions import require_permission
 from warranty.engine import Case, Decision, FaultType, InvalidCase, decide_best
 from warranty.fees import Quote, QuoteError, Rates, ServiceType, quote
+from warranty.lifecycle import FEE_SCHEDULE
 from warranty.models import FeeSchedule, LabourRate, PartPrice, PolicyVersion, PublicHoliday, WarrantyPolicy
 
 
@@ -197,7 +198,7 @@ def fee_schedule_publish(*, schedule: FeeSchedule, actor) -> FeeSchedule:
         raise ValidationError({"labour": _("A fee schedule needs at least one labour rate.")})
     if FeeSchedule.objects.filter(status=FeeSchedule.Status.PUBLISHED, effective_from=schedule.effective_from).exists():
         raise ValidationError({"effective_from": _("Another published schedule starts on that day.")})
-    schedule.status = FeeSchedule.Status.PUBLISHED
+    FEE_SCHEDULE.move(schedule, "publish")
     schedule.published_at, schedule.published_by = timezone.now(), actor
     schedule._history_user = actor
     schedule.save(update_fields=["status", "published_at", "published_by"])

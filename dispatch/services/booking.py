@@ -11,6 +11,7 @@ from core.errors import ConflictError
 from core.notify import notification_enqueue
 from core.permissions import require_permission
 from core.scoping import visible_outlets, visible_staff
+from dispatch.lifecycle import APPOINTMENT
 from dispatch.models import (
     Appointment,
     AppointmentChange,
@@ -361,7 +362,8 @@ def appointment_unbook(*, appointment: Appointment, reason: str, actor) -> Appoi
 
 
 def _cancel(appointment: Appointment, reason: str, actor) -> None:
-    appointment.status, appointment.outcome_note = Appointment.Status.CANCELLED, reason
+    APPOINTMENT.move(appointment, "cancel", reason=reason)
+    appointment.outcome_note = reason
     appointment.version += 1
     appointment._history_user = actor
     appointment.save(update_fields=["status", "outcome_note", "version"])

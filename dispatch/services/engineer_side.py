@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.permissions import require_permission
 from core.roles import Role
 from dispatch import rules
+from dispatch.lifecycle import APPOINTMENT
 from dispatch.models import (
     Appointment,
     LoanerUnit,
@@ -128,7 +129,7 @@ def visit_event(*, appointment: Appointment, event: str, actor) -> Appointment:
     setattr(found, f"{event}_at", now)
     fields = [f"{event}_at"]
     if event == "departed":
-        found.status = Appointment.Status.ON_SITE
+        APPOINTMENT.move(found, "depart")
         fields.append("status")
     elif event == "arrived":
         found.late_minutes = rules.minutes_late(arrived_at=now, window_ends_at=found.ends_at)
@@ -175,7 +176,8 @@ def visit_lateness(
     if customer_refused:
         if not note.strip():
             raise ValidationError({"note": _("Write down what the customer said.")})
-        found.status, found.outcome_note = Appointment.Status.REFUSED, note.strip()
+        APPOINTMENT.move(found, "refuse", reason=note)
+        found.outcome_note = note.strip()
         fields += ["status", "outcome_note"]
         order = found.work_order
         reason = _("Customer refused service after a late arrival (%(minutes)d min): %(note)s") % {
@@ -214,7 +216,7 @@ def visit_no_show(
         raise ValidationError(_("Knock, wait and call: at least 5 minutes after arriving."))
     if not note_left or not centre_informed:
         raise ValidationError({"note_left": _("Leave a note and inform the centre first.")})
-    found.status = Appointment.Status.NO_SHOW
+    APPOINTMENT.move(found, "no_show")
     found.outcome_note = note.strip() or _("Customer not home; note left, centre informed.")
     work_order_transition(
         work_order=found.work_order,

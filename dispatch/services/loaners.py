@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.permissions import require_permission
 from core.scoping import in_scope, visible_outlets
+from dispatch.lifecycle import LOANER
 from dispatch.models import LoanerUnit
 from workorders.models import WorkOrder
 
@@ -41,12 +42,8 @@ def loaner_lend(*, loaner: LoanerUnit, work_order: WorkOrder, due_back, actor) -
         raise ValidationError({"loaner": _("The loaner belongs to another outlet.")})
     if due_back is None or due_back < timezone.localdate():
         raise ValidationError({"due_back": _("Agree a return date from today on.")})
-    found.status, found.work_order, found.lent_at, found.due_back = (
-        LoanerUnit.Status.OUT,
-        work_order,
-        timezone.now(),
-        due_back,
-    )
+    LOANER.move(found, "lend")
+    found.work_order, found.lent_at, found.due_back = work_order, timezone.now(), due_back
     found._history_user = actor
     found.save()
     return found
@@ -59,7 +56,8 @@ def loaner_return(*, loaner: LoanerUnit, actor) -> LoanerUnit:
     found = _locked_loaner(loaner, actor)
     if found.status != LoanerUnit.Status.OUT:
         raise ValidationError({"loaner": _("Loaner %(serial)s is not out.") % {"serial": found.serial}})
-    found.status, found.work_order, found.lent_at, found.due_back = LoanerUnit.Status.AVAILABLE, None, None, None
+    LOANER.move(found, "take_back")
+    found.work_order, found.lent_at, found.due_back = None, None, None
     found._history_user = actor
     found.save()
     return found
@@ -78,7 +76,7 @@ def loaner_set_in_repair(*, loaner: LoanerUnit, in_repair: bool, actor) -> Loane
                 % {"serial": found.serial, "status": found.get_status_display()}
             }
         )
-    found.status = LoanerUnit.Status.IN_REPAIR if in_repair else LoanerUnit.Status.AVAILABLE
+    LOANER.move(found, "to_repair" if in_repair else "repaired")
     found._history_user = actor
     found.save(update_fields=["status"])
     return found

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope, visible_outlets
+from dispatch.lifecycle import REQUISITION
 from dispatch.models import (
     Appointment,
     Part,
@@ -47,7 +48,7 @@ def part_requisition_request(
     return requisition
 
 
-def _locked_requisition(requisition: PartRequisition, actor, *, status) -> PartRequisition:
+def _locked_requisition(requisition: PartRequisition, actor, *, statuses) -> PartRequisition:
     found = (
         PartRequisition.objects.select_for_update()
         .select_related("part", "work_order")
@@ -56,7 +57,7 @@ def _locked_requisition(requisition: PartRequisition, actor, *, status) -> PartR
     )
     if found is None:
         raise PermissionDenied(_("This requisition is not in your outlets."))
-    if found.status != status:
+    if found.status not in statuses:
         raise ValidationError(
             _("Not possible while the requisition is “%(status)s”.")
             % {"status": PartRequisition.Status(found.status).label}
@@ -69,8 +70,8 @@ def _stock(outlet_id: int, part_id: int) -> PartStock:
     return PartStock.objects.select_for_update().get(outlet_id=outlet_id, part_id=part_id)
 
 
-def _close(requisition: PartRequisition, status, actor, **fields) -> PartRequisition:
-    requisition.status = status
+def _close(requisition: PartRequisition, move: str, actor, **fields) -> PartRequisition:
+    REQUISITION.move(requisition, move)
     for name, value in fields.items():
         setattr(requisition, name, value)
     requisition._history_user = actor
@@ -82,7 +83,7 @@ def _close(requisition: PartRequisition, status, actor, **fields) -> PartRequisi
 def part_requisition_issue(*, requisition: PartRequisition, actor) -> PartRequisition:
     """Hand the parts out from the outlet's stock; never more than there is."""
     require_permission(actor, "dispatch.issue_partrequisition")
-    found = _locked_requisition(requisition, actor, status=PartRequisition.Status.REQUESTED)
+    found = _locked_requisition(requisition, actor, statuses=REQUISITION.moves["issue"].sources)
     stock = _stock(found.outlet_id, found.part_id)
     if stock.quantity < found.quantity:
         raise ValidationError(
@@ -94,41 +95,38 @@ def part_requisition_issue(*, requisition: PartRequisition, actor) -> PartRequis
     stock.quantity -= found.quantity
     stock._history_user = actor
     stock.save(update_fields=["quantity"])
-    return _close(found, PartRequisition.Status.ISSUED, actor, issued_by=actor, issued_at=timezone.now())
+    return _close(found, "issue", actor, issued_by=actor, issued_at=timezone.now())
 
 
-def _settle(requisition: PartRequisition, actor, *, source, target, restock: bool) -> PartRequisition:
+def _settle(requisition: PartRequisition, actor, *, move: str, restock: bool) -> PartRequisition:
     """Use, return or cancel: by the job's engineer or the centre; returned parts go back to stock."""
     require_permission(actor, "dispatch.change_partrequisition")
-    found = _locked_requisition(requisition, actor, status=source)
+    found = _locked_requisition(requisition, actor, statuses=REQUISITION.moves[move].sources)
     _engineer_of(found.work_order, actor)
     if restock:
         stock = _stock(found.outlet_id, found.part_id)
         stock.quantity += found.quantity
         stock._history_user = actor
         stock.save(update_fields=["quantity"])
-    return _close(found, target, actor, closed_by=actor, closed_at=timezone.now())
+    return _close(found, move, actor, closed_by=actor, closed_at=timezone.now())
 
 
 @transaction.atomic
 def part_requisition_use(*, requisition: PartRequisition, actor) -> PartRequisition:
     """The issued parts went into the product."""
-    S = PartRequisition.Status
-    return _settle(requisition, actor, source=S.ISSUED, target=S.USED, restock=False)
+    return _settle(requisition, actor, move="use", restock=False)
 
 
 @transaction.atomic
 def part_requisition_return(*, requisition: PartRequisition, actor) -> PartRequisition:
     """Issued parts not needed go back to stock."""
-    S = PartRequisition.Status
-    return _settle(requisition, actor, source=S.ISSUED, target=S.RETURNED, restock=True)
+    return _settle(requisition, actor, move="return", restock=True)
 
 
 @transaction.atomic
 def part_requisition_cancel(*, requisition: PartRequisition, actor) -> PartRequisition:
     """Parts asked for and no longer needed, before they are issued."""
-    S = PartRequisition.Status
-    return _settle(requisition, actor, source=S.REQUESTED, target=S.CANCELLED, restock=False)
+    return _settle(requisition, actor, move="cancel", restock=False)
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dispatch import rules
+from dispatch.lifecycle import APPOINTMENT
 from dispatch.models import (
     CHECKLIST,
     Appointment,
@@ -83,9 +85,6 @@ def visit_report_save(
     return report
 
 
-SIGNATURE_PREFIX = "data:image/png;base64,"
-
-
 @transaction.atomic
 def visit_sign_off(
     *,
@@ -112,21 +111,21 @@ def visit_sign_off(
     if report is None or not (report.diagnosis or returning):
         raise ValidationError({"diagnosis": _("Write the diagnosis in the visit report first.")})
     order = WorkOrder.objects.get(pk=found.work_order_id)
-    errors = {}
-    if signature_refused_reason.strip():
-        signature = ""
-    elif not signature.startswith(SIGNATURE_PREFIX):
-        errors["signature"] = _("The customer signs on the screen (or record why they did not).")
-    elif len(signature) > 200_000:
-        errors["signature"] = _("The signature image is too large.")
-    for field, value in (("rating_quality", rating_quality), ("rating_attitude", rating_attitude)):
-        if value is not None and not 1 <= value <= 5:
-            errors[field] = _("Rate from 1 to 5.")
     due = order.amount_due if satisfied else 0
-    if due > 0 and not bill_later and payment_method not in Payment.Method.values:
-        errors["payment_method"] = _("Take the payment of ¥%(amount)s or bill it later.") % {"amount": due}
+    errors = rules.sign_off_problems(
+        signature=signature,
+        signature_refused_reason=signature_refused_reason,
+        rating_quality=rating_quality,
+        rating_attitude=rating_attitude,
+        amount_due=due,
+        bill_later=bill_later,
+        payment_method=payment_method,
+        payment_methods=Payment.Method.values,
+    )
     if errors:
         raise ValidationError(errors)
+    if signature_refused_reason.strip():
+        signature = ""
     if due > 0 and not bill_later:
         payment_take(work_order=order, amount=due, method=payment_method, actor=actor)
     report.rating_quality, report.rating_attitude, report.comment = rating_quality, rating_attitude, comment.strip()
@@ -159,7 +158,7 @@ def visit_sign_off(
             actor=actor,
             reason=_("Customer not satisfied at sign-off: %(comment)s") % {"comment": comment.strip() or "-"},
         )
-    found.status = Appointment.Status.DONE
+    APPOINTMENT.move(found, "finish")
     _save_visit(found, actor, ["status"])
     return report
 
@@ -188,7 +187,7 @@ def visit_pull_back(
     errors = {}
     if not condition.strip():
         errors["condition"] = _("Describe the product's condition as taken.")
-    if not signature.startswith(SIGNATURE_PREFIX) or len(signature) > 200_000:
+    if not signature.startswith(rules.SIGNATURE_PREFIX) or len(signature) > rules.SIGNATURE_MAX:
         errors["signature"] = _("The customer signs the receipt on the screen.")
     if return_date is None or return_date < timezone.localdate():
         errors["return_date"] = _("Agree a return date from today on.")
@@ -206,7 +205,7 @@ def visit_pull_back(
     report._history_user = actor
     report.save()
     found.finished_at = found.finished_at or timezone.now()
-    found.status = Appointment.Status.DONE
+    APPOINTMENT.move(found, "finish")
     found.outcome_note = _("Taken back for repair; return agreed for %(day)s.") % {"day": return_date}
     text = found.outcome_note
     if loaner is not None:

@@ -1,5 +1,7 @@
 import datetime as dt
+from decimal import Decimal
 
+import pytest
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -80,3 +82,37 @@ def test_ranking_puts_skill_first_then_time_then_base_then_load_and_says_why():
     assert any("free at the time asked for" in r for r in ranked[0].reasons)
     assert any("based near the address" in r for r in ranked[0].reasons)
     assert any("240 minutes" in r for r in ranked[3].reasons)
+
+
+# The sign-off's checks, without a database (issue 21, item 5).
+SIGNED = rules.SIGNATURE_PREFIX + "iVBORw0KGgo"
+SIGN_OFF = {
+    "signature": SIGNED,
+    "signature_refused_reason": "",
+    "rating_quality": 5,
+    "rating_attitude": 4,
+    "amount_due": Decimal("0"),
+    "bill_later": False,
+    "payment_method": "",
+    "payment_methods": ["cash", "wechat"],
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "problems"),
+    [
+        ({}, set()),
+        ({"signature": ""}, {"signature"}),
+        ({"signature": "", "signature_refused_reason": "客户拒签"}, set()),
+        ({"signature": "data:image/jpeg;base64,xx"}, {"signature"}),
+        ({"signature": SIGNED + "A" * rules.SIGNATURE_MAX}, {"signature"}),
+        ({"rating_quality": 0, "rating_attitude": 6}, {"rating_quality", "rating_attitude"}),
+        ({"rating_quality": None, "rating_attitude": None}, set()),
+        ({"amount_due": Decimal("80.00")}, {"payment_method"}),
+        ({"amount_due": Decimal("80.00"), "payment_method": "wechat"}, set()),
+        ({"amount_due": Decimal("80.00"), "bill_later": True}, set()),
+        ({"amount_due": Decimal("80.00"), "payment_method": "cheque"}, {"payment_method"}),
+    ],
+)
+def test_what_stops_a_sign_off(changes, problems):
+    assert set(rules.sign_off_problems(**(SIGN_OFF | changes))) == problems

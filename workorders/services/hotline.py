@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.lifecycle import Lifecycle, move
 from core.models import Outlet
 from core.permissions import require_permission
 from core.roles import Role
@@ -17,6 +18,10 @@ from workorders.models import (
 )
 from workorders.services._common import _phones, _require_outlet
 from workorders.services.lifecycle import work_order_transition
+
+# A message slip's lifecycle (core.lifecycle): taken open, routed, answered once.
+S = MessageSlip.Status
+SLIP = Lifecycle(S, [move("answer", {S.OPEN}, S.ANSWERED)], initial={S.OPEN})
 
 
 @transaction.atomic
@@ -108,11 +113,7 @@ def message_slip_answer(*, slip: MessageSlip, answer: str, actor) -> MessageSlip
         raise ValidationError(_("This message slip was already answered."))
     if not answer.strip():
         raise ValidationError({"answer": _("Write what was done.")})
-    slip.status, slip.answered_by, slip.answered_at, slip.answer = (
-        MessageSlip.Status.ANSWERED,
-        actor,
-        timezone.now(),
-        answer.strip(),
-    )
+    SLIP.move(slip, "answer")
+    slip.answered_by, slip.answered_at, slip.answer = actor, timezone.now(), answer.strip()
     slip.save(update_fields=["status", "answered_by", "answered_at", "answer"])
     return slip

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.lifecycle import Lifecycle, move
 from core.permissions import require_permission
 from core.scoping import scope
 from workorders.models import (
@@ -15,6 +16,14 @@ from workorders.models import (
     WorkOrderEvent,
 )
 from workorders.services._common import _locked_in_scope
+
+# A charge waiver's lifecycle (core.lifecycle): asked for, then decided once by a supervisor.
+W = ChargeWaiver.Status
+WAIVER = Lifecycle(
+    W,
+    [move("approve", {W.PENDING}, W.APPROVED), move("reject", {W.PENDING}, W.REJECTED, needs_reason=True)],
+    initial={W.PENDING},
+)
 
 
 @transaction.atomic
@@ -86,7 +95,7 @@ def charge_waiver_decide(*, waiver: ChargeWaiver, approve: bool, note: str = "",
         order.quote_total = found.new_total
         order.version += 1
         order.save(update_fields=["quote_lines", "quote_total", "version", "updated_at"])
-    found.status = ChargeWaiver.Status.APPROVED if approve else ChargeWaiver.Status.REJECTED
+    WAIVER.move(found, "approve" if approve else "reject", reason=note)
     found.decided_by, found.decided_at, found.decision_note = actor, timezone.now(), note.strip()
     found.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     WorkOrderEvent.objects.create(

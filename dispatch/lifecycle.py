@@ -1,0 +1,45 @@
+"""The lifecycles of appointments, part requisitions and loaner units, declared once (core.lifecycle).
+
+The services check who may act and what else a move needs; `<LIFECYCLE>.move` is the only writer of
+each status. A new appointment is booked; a new requisition requested; a new loaner available.
+"""
+
+from core.lifecycle import Lifecycle, move
+from dispatch.models import Appointment, LoanerUnit, PartRequisition
+
+A = Appointment.Status
+APPOINTMENT = Lifecycle(
+    A,
+    [
+        move("depart", {A.BOOKED}, A.ON_SITE),  # the engineer sets off: the visit is under way
+        move("finish", {A.ON_SITE}, A.DONE),  # signed off, or the product taken to the bench
+        move("no_show", {A.ON_SITE}, A.NO_SHOW),  # nobody home after 5 minutes
+        move("refuse", {A.ON_SITE}, A.REFUSED, needs_reason=True),  # refused after a late arrival
+        move("cancel", {A.BOOKED}, A.CANCELLED, needs_reason=True),  # taken back, or its order cancelled
+    ],
+    initial={A.BOOKED},
+)
+
+R = PartRequisition.Status
+REQUISITION = Lifecycle(
+    R,
+    [
+        move("issue", {R.REQUESTED}, R.ISSUED),  # taken from the outlet's stock
+        move("use", {R.ISSUED}, R.USED),  # went into the product
+        move("return", {R.ISSUED}, R.RETURNED),  # back to stock
+        move("cancel", {R.REQUESTED}, R.CANCELLED),  # no longer needed before issue
+    ],
+    initial={R.REQUESTED},
+)
+
+L = LoanerUnit.Status
+LOANER = Lifecycle(
+    L,
+    [
+        move("lend", {L.AVAILABLE}, L.OUT),
+        move("take_back", {L.OUT}, L.AVAILABLE),
+        move("to_repair", {L.AVAILABLE}, L.IN_REPAIR),
+        move("repaired", {L.IN_REPAIR}, L.AVAILABLE),
+    ],
+    initial={L.AVAILABLE},
+)
