@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
 from core.permissions import require_permission
+from workorders import events
 from workorders.lifecycle import Status
 from workorders.models import (
     Payment,
     Product,
     WorkOrder,
-    WorkOrderEvent,
 )
 from workorders.services._common import _locked_in_scope
 from workorders.services.lifecycle import work_order_transition
@@ -48,9 +48,7 @@ def work_order_record_repair(
     order.actions_taken, order.parts_replaced = actions_taken.strip(), parts_replaced.strip()
     order.version += 1
     order.save(update_fields=["fault_confirmed", "cause", "actions_taken", "parts_replaced", "version", "updated_at"])
-    WorkOrderEvent.objects.create(
-        work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=_("Repair record updated.")
-    )
+    events.order_noted(order, actor=actor, text=_("Repair record updated."))
     return order
 
 
@@ -117,7 +115,7 @@ def work_order_record_agreement(*, work_order: WorkOrder, agreement: str, actor)
         raise ValidationError({"agreement": _("Unknown agreement.")})
     order.version += 1
     order.save(update_fields=["data_loss_acknowledged", "damage_waiver_signed_at", "version", "updated_at"])
-    WorkOrderEvent.objects.create(work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text)
+    events.order_noted(order, actor=actor, text=text)
     return order
 
 
@@ -167,7 +165,5 @@ def work_order_complete_details(
         setattr(order, field, value)
     order.version += 1
     order.save()
-    WorkOrderEvent.objects.create(
-        work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=_("Details completed.")
-    )
+    events.order_noted(order, actor=actor, text=_("Details completed."))
     return order

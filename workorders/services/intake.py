@@ -16,6 +16,7 @@ from workorders.services.customers import _register_customer, _register_product
 from workorders.services.lifecycle import work_order_transition
 from workorders.services.receiving import _once, _receive, _request_fingerprint, fault_type_for
 
+# What the intake page and the intake endpoint pass through to product_register / work_order_receive.
 INTAKE_PRODUCT_FIELDS = ("category", "brand", "model", "serial", "purchase_date", "proof")
 INTAKE_ORDER_FIELDS = (
     "channel",

@@ -9,6 +9,7 @@ from core.errors import ConflictError
 from core.notify import notification_enqueue
 from core.permissions import require_permission
 from core.scoping import in_scope
+from workorders import events
 from workorders.lifecycle import TRANSITIONS, Status, work_order_transitioned
 from workorders.models import (
     WorkOrder,
@@ -68,15 +69,7 @@ def work_order_transition(
     text = reason.strip()
     if override_incomplete and order.missing_info:
         text = "; ".join(filter(None, [text, _("Sent with missing information (override).")]))
-    event = WorkOrderEvent.objects.create(
-        work_order=order,
-        kind=WorkOrderEvent.Kind.TRANSITION,
-        transition=step.name,
-        from_status=current,
-        to_status=step.target,
-        actor=actor,
-        text=text,
-    )
+    event = events.order_transitioned(order, transition=step.name, from_status=current, actor=actor, text=text)
     work_order_transitioned.send(sender=WorkOrder, work_order=order, transition=step, event=event, actor=actor)
     return order
 
@@ -116,9 +109,8 @@ def work_order_hand_over(*, work_order: WorkOrder, new_owner, actor, reason: str
     order.owner = new_owner
     order.version += 1
     order.save(update_fields=["owner", "version", "updated_at"])
-    WorkOrderEvent.objects.create(
-        work_order=order,
-        kind=WorkOrderEvent.Kind.HANDOVER,
+    events.order_handed_over(
+        order,
         actor=actor,
         text=_("%(old)s → %(new)s: %(reason)s") % {"old": previous, "new": new_owner, "reason": reason.strip()},
     )
@@ -131,12 +123,7 @@ def work_order_add_note(*, work_order: WorkOrder, text: str, actor) -> WorkOrder
     order = _locked_in_scope(work_order, actor)
     if not text.strip():
         raise ValidationError({"text": _("Write something.")})
-    return WorkOrderEvent.objects.create(
-        work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text.strip()
-    )
-
-
-# What the intake page and the intake endpoint pass through to product_register / work_order_receive.
+    return events.order_noted(order, actor=actor, text=text.strip())
 
 
 def _notify_ready(order: WorkOrder) -> None:

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from core.permissions import require_permission
 from warranty.engine import FaultType
 from warranty.services import fee_schedule_mark_used, quote_compute
+from workorders import events
 from workorders.models import (
     WorkOrder,
-    WorkOrderEvent,
 )
 from workorders.services._common import _locked_in_scope
 from workorders.services.lifecycle import work_order_transition
@@ -85,7 +85,7 @@ def work_order_price_on_site(*, work_order: WorkOrder, parts=(), approved: bool,
     text = _("On-site charges ¥%(total)s") % {"total": order.quote_total}
     if approved:
         text = _("%(charges)s, agreed by the customer.") % {"charges": text}
-    WorkOrderEvent.objects.create(work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text)
+    events.order_noted(order, actor=actor, text=text)
     return order
 
 
@@ -102,5 +102,5 @@ def work_order_reassess_warranty(*, work_order: WorkOrder, human_damage: bool, a
     order.version += 1
     order.save()
     text = _("Human damage found on site: warranty decided again.") if human_damage else _("Warranty decided again.")
-    WorkOrderEvent.objects.create(work_order=order, kind=WorkOrderEvent.Kind.NOTE, actor=actor, text=text)
+    events.order_noted(order, actor=actor, text=text)
     return order

@@ -14,13 +14,13 @@ from core.permissions import require_permission
 from core.validation import validate_values
 from warranty.engine import FREE_OPTIONS, Case, FaultType
 from warranty.services import Evaluation, policy_evaluate
+from workorders import events
 from workorders.models import (
     Customer,
     DailySequence,
     Product,
     ProductCategory,
     WorkOrder,
-    WorkOrderEvent,
 )
 from workorders.services._common import _require_outlet
 
@@ -251,9 +251,7 @@ def _receive(
     validate_values(order, exclude=("number",))
     order.number = _next_number()  # last: the day's number stays locked until the commit
     order.save()
-    created = WorkOrderEvent.objects.create(
-        work_order=order, kind=WorkOrderEvent.Kind.CREATED, to_status=order.status, actor=actor
-    )
+    created = events.order_received(order, actor=actor)
     # The new order's whole timeline, as selectors.timeline gives it: the answer that shows the order
     # just made reads no events back (a tenth of an intake through the API).
     order.timeline = [created]

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from core.lifecycle import Lifecycle, move
 from core.permissions import require_permission
 from core.scoping import scope
+from workorders import events
 from workorders.models import (
     ChargeWaiver,
     WorkOrder,
-    WorkOrderEvent,
 )
 from workorders.services._common import _locked_in_scope
 
@@ -53,9 +53,8 @@ def charge_waiver_request(*, work_order: WorkOrder, new_total: Decimal, reason: 
         reason=reason.strip(),
         requested_by=actor,
     )
-    WorkOrderEvent.objects.create(
-        work_order=order,
-        kind=WorkOrderEvent.Kind.NOTE,
+    events.order_noted(
+        order,
         actor=actor,
         text=_("Waiver asked for: ¥%(old)s → ¥%(new)s. %(reason)s")
         % {"old": due, "new": new_total, "reason": waiver.reason},
@@ -98,9 +97,8 @@ def charge_waiver_decide(*, waiver: ChargeWaiver, approve: bool, note: str = "",
     WAIVER.move(found, "approve" if approve else "reject", reason=note)
     found.decided_by, found.decided_at, found.decision_note = actor, timezone.now(), note.strip()
     found.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    WorkOrderEvent.objects.create(
-        work_order=order,
-        kind=WorkOrderEvent.Kind.NOTE,
+    events.order_noted(
+        order,
         actor=actor,
         text=_("Waiver %(decision)s: ¥%(old)s → ¥%(new)s. %(note)s")
         % {
