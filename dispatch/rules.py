@@ -133,3 +133,38 @@ def sign_off_problems(
     if amount_due > 0 and not bill_later and payment_method not in payment_methods:
         problems["payment_method"] = _("Take the payment of ¥%(amount)s or bill it later.") % {"amount": amount_due}
     return problems
+
+
+def parts_used(raw: list[dict]) -> list[dict]:
+    """The parts a visit report lists, as stored: code and quantity (1 when not given)."""
+    return [{"code": str(p["code"]).strip(), "quantity": int(p.get("quantity") or 1)} for p in raw]
+
+
+def visit_report_problems(
+    *,
+    checklist: dict,
+    checklist_items,
+    proof: str,
+    proofs,
+    parts_complete: bool,
+    tamper_note: str,
+    tamper_acknowledged: bool,
+    human_damage: bool,
+    human_damage_acknowledged: bool,
+    parts: list[dict],
+) -> dict[str, str]:
+    """What stops a visit report, by field (empty when it may be saved): known checklist items and proof;
+    missing or tampered parts noted and acknowledged by the customer; human damage acknowledged too;
+    each part used with a code and a quantity."""
+    problems = {}
+    if set(checklist) - set(checklist_items):
+        problems["checklist"] = _("Unknown checklist item.")
+    if proof and proof not in proofs:
+        problems["proof"] = _("Say whether the proof of purchase was seen or the barcode used.")
+    if not parts_complete and not (tamper_note.strip() and tamper_acknowledged):
+        problems["tamper_note"] = _("Note what is missing or tampered with, and have the customer acknowledge it.")
+    if human_damage and not human_damage_acknowledged:
+        problems["human_damage_acknowledged"] = _("The customer must acknowledge the damage found.")
+    if any(not p["code"] or p["quantity"] < 1 for p in parts):
+        problems["parts_used"] = _("Each part needs a code and a quantity of at least 1.")
+    return problems

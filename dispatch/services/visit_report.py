@@ -50,18 +50,19 @@ def visit_report_save(
     found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
     if found.arrived_at is None:
         raise ValidationError(_("Record your arrival first."))
-    errors = {}
-    if set(checklist) - set(CHECKLIST):
-        errors["checklist"] = _("Unknown checklist item.")
-    if proof and proof not in VisitReport.Proof.values:
-        errors["proof"] = _("Say whether the proof of purchase was seen or the barcode used.")
-    if not parts_complete and not (tamper_note.strip() and tamper_acknowledged):
-        errors["tamper_note"] = _("Note what is missing or tampered with, and have the customer acknowledge it.")
-    if human_damage and not human_damage_acknowledged:
-        errors["human_damage_acknowledged"] = _("The customer must acknowledge the damage found.")
-    parts = [{"code": str(p["code"]).strip(), "quantity": int(p.get("quantity") or 1)} for p in parts_used]
-    if any(not p["code"] or p["quantity"] < 1 for p in parts):
-        errors["parts_used"] = _("Each part needs a code and a quantity of at least 1.")
+    parts = rules.parts_used(parts_used)
+    errors = rules.visit_report_problems(
+        checklist=checklist,
+        checklist_items=CHECKLIST,
+        proof=proof,
+        proofs=VisitReport.Proof.values,
+        parts_complete=parts_complete,
+        tamper_note=tamper_note,
+        tamper_acknowledged=tamper_acknowledged,
+        human_damage=human_damage,
+        human_damage_acknowledged=human_damage_acknowledged,
+        parts=parts,
+    )
     if errors:
         raise ValidationError(errors)
     report = VisitReport.objects.filter(appointment=found).first() or VisitReport(appointment=found, updated_by=actor)
@@ -102,14 +103,8 @@ def visit_sign_off(
     """The customer sees the service record, rates it and signs (or refuses, with the reason).
     Satisfied: the order is handed back and waits for its callback. Not satisfied: another visit."""
     found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
-    report = VisitReport.objects.select_for_update().filter(appointment=found).first()
     returning = found.purpose == Appointment.Purpose.RETURN
-    if found.finished_at is None:
-        raise ValidationError(_("Record that the work is finished first."))
-    if returning and report is None:
-        report = VisitReport(appointment=found, updated_by=actor)
-    if report is None or not (report.diagnosis or returning):
-        raise ValidationError({"diagnosis": _("Write the diagnosis in the visit report first.")})
+    report = _report_to_sign(found, returning=returning, actor=actor)
     order = WorkOrder.objects.get(pk=found.work_order_id)
     due = order.amount_due if satisfied else 0
     errors = rules.sign_off_problems(
@@ -134,6 +129,28 @@ def visit_sign_off(
     report.updated_by = actor
     report._history_user = actor
     report.save()
+    _carry_out_sign_off(order, report, returning=returning, satisfied=satisfied, comment=comment, actor=actor)
+    APPOINTMENT.move(found, "finish")
+    _save_visit(found, actor, ["status"])
+    return report
+
+
+def _report_to_sign(appointment: Appointment, *, returning: bool, actor) -> VisitReport:
+    """The visit report the customer signs: the work finished and the diagnosis written (a product brought
+    back from the bench has its report on the first visit, so the return visit starts an empty one)."""
+    report = VisitReport.objects.select_for_update().filter(appointment=appointment).first()
+    if appointment.finished_at is None:
+        raise ValidationError(_("Record that the work is finished first."))
+    if returning and report is None:
+        report = VisitReport(appointment=appointment, updated_by=actor)
+    if report is None or not (report.diagnosis or returning):
+        raise ValidationError({"diagnosis": _("Write the diagnosis in the visit report first.")})
+    return report
+
+
+def _carry_out_sign_off(order: WorkOrder, report: VisitReport, *, returning, satisfied, comment, actor) -> None:
+    """What a sign-off does to the order: the repair record (a repair visit), the loaner swapped back (a
+    return), and the order handed back (satisfied) or sent for another visit (not satisfied)."""
     if not returning:
         parts = ", ".join(f"{p['code']} ×{p['quantity']}" for p in report.parts_used)
         work_order_record_repair(
@@ -158,9 +175,6 @@ def visit_sign_off(
             actor=actor,
             reason=_("Customer not satisfied at sign-off: %(comment)s") % {"comment": comment.strip() or "-"},
         )
-    APPOINTMENT.move(found, "finish")
-    _save_visit(found, actor, ["status"])
-    return report
 
 
 @transaction.atomic

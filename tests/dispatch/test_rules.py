@@ -116,3 +116,38 @@ SIGN_OFF = {
 )
 def test_what_stops_a_sign_off(changes, problems):
     assert set(rules.sign_off_problems(**(SIGN_OFF | changes))) == problems
+
+
+REPORT = {
+    "checklist": {"service_id_shown": True},
+    "checklist_items": ["service_id_shown", "shoe_covers"],
+    "proof": "invoice",
+    "proofs": ["invoice", "barcode"],
+    "parts_complete": True,
+    "tamper_note": "",
+    "tamper_acknowledged": False,
+    "human_damage": False,
+    "human_damage_acknowledged": False,
+    "parts": rules.parts_used([{"code": "screen", "quantity": 2}, {"code": "glue"}]),
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "problems"),
+    [
+        ({}, set()),
+        ({"checklist": {"free_lunch": True}}, {"checklist"}),
+        ({"proof": "a story"}, {"proof"}),
+        ({"proof": ""}, set()),
+        ({"parts_complete": False}, {"tamper_note"}),
+        ({"parts_complete": False, "tamper_note": "后盖螺丝缺失"}, {"tamper_note"}),
+        ({"parts_complete": False, "tamper_note": "后盖螺丝缺失", "tamper_acknowledged": True}, set()),
+        ({"human_damage": True}, {"human_damage_acknowledged"}),
+        ({"human_damage": True, "human_damage_acknowledged": True}, set()),
+        ({"parts": [{"code": "", "quantity": 1}]}, {"parts_used"}),
+        ({"parts": [{"code": "screen", "quantity": 0}]}, {"parts_used"}),
+    ],
+)
+def test_what_stops_a_visit_report(changes, problems):
+    assert REPORT["parts"] == [{"code": "screen", "quantity": 2}, {"code": "glue", "quantity": 1}]
+    assert set(rules.visit_report_problems(**(REPORT | changes))) == problems
