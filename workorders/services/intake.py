@@ -85,22 +85,10 @@ def intake_submit(
 def _intake(
     *, outlet, phone, customer, customer_name, address, product, product_fields, order_fields, idempotency_key, actor
 ) -> WorkOrder:
-    numbers = _phones([phone])
-    if customer is not None and not customer.phones.filter(number__in=numbers).exists():
-        raise ValidationError({"phone": _("The customer picked does not have this phone number.")})
-    if customer is None:
-        if not customer_name.strip():
-            raise ValidationError({"customer_name": _("Enter the new customer's name.")})
-        customer = _register_customer(name=customer_name, phones=numbers, outlet=outlet, address=address, actor=actor)
-    elif not address:
-        address = customer.addresses.values_list("address", flat=True).first() or ""
-    if product is not None and product.customer_id != customer.pk:
-        raise ValidationError({"product": _("This product belongs to another customer.")})
-    if product is None:
-        missing = [f for f in ("category", "brand") if not product_fields.get(f)]
-        if missing:
-            raise ValidationError(dict.fromkeys(missing, _("Needed for a new product.")))
-        product = _register_product(customer=customer, actor=actor, **product_fields)
+    customer, address = _intake_customer(
+        outlet=outlet, phone=phone, customer=customer, customer_name=customer_name, address=address, actor=actor
+    )
+    product = _intake_product(customer=customer, product=product, product_fields=product_fields, actor=actor)
     fault_type = fault_type_for(water_or_drop_damage=order_fields.get("water_or_drop_damage", False))
     order = _receive(
         outlet=outlet,
@@ -125,3 +113,29 @@ def _intake(
 
 
 # Work-order service types priced by the fee schedule's service types.
+
+
+def _intake_customer(*, outlet, phone, customer, customer_name, address, actor) -> tuple[Customer, str]:
+    """The customer picked (who must own the phone typed) or a new one; the address typed, else theirs."""
+    numbers = _phones([phone])
+    if customer is not None and not customer.phones.filter(number__in=numbers).exists():
+        raise ValidationError({"phone": _("The customer picked does not have this phone number.")})
+    if customer is None:
+        if not customer_name.strip():
+            raise ValidationError({"customer_name": _("Enter the new customer's name.")})
+        customer = _register_customer(name=customer_name, phones=numbers, outlet=outlet, address=address, actor=actor)
+    elif not address:
+        address = customer.addresses.values_list("address", flat=True).first() or ""
+    return customer, address
+
+
+def _intake_product(*, customer, product, product_fields, actor) -> Product:
+    """The product picked (which must be the customer's) or a new one, which needs its category and brand."""
+    if product is not None and product.customer_id != customer.pk:
+        raise ValidationError({"product": _("This product belongs to another customer.")})
+    if product is None:
+        missing = [f for f in ("category", "brand") if not product_fields.get(f)]
+        if missing:
+            raise ValidationError(dict.fromkeys(missing, _("Needed for a new product.")))
+        product = _register_product(customer=customer, actor=actor, **product_fields)
+    return product

@@ -10,7 +10,7 @@ from core.notify import notification_enqueue
 from core.permissions import require_permission
 from core.scoping import in_scope
 from workorders import events
-from workorders.lifecycle import TRANSITIONS, Status, work_order_transitioned
+from workorders.lifecycle import TRANSITIONS, Status, Transition, work_order_transitioned
 from workorders.models import (
     WorkOrder,
     WorkOrderEvent,
@@ -40,21 +40,7 @@ def work_order_transition(
     if expected_version is not None and order.version != expected_version:
         raise ConflictError(_("Someone else changed this work order meanwhile; reload it and try again."))
     current = Status(order.status)
-    if current not in step.sources:
-        raise ValidationError(
-            {
-                "transition": _("“%(action)s” is not possible while the order is “%(status)s”.")
-                % {"action": step.label, "status": current.label}
-            }
-        )
-    if actor.role not in step.roles:
-        raise PermissionDenied(_("Your role may not “%(action)s”.") % {"action": step.label})
-    if step.needs_reason and not reason.strip():
-        raise ValidationError({"reason": _("Give a reason for “%(action)s”.") % {"action": step.label}})
-    if step.made_by is not None and not by_service:
-        raise ValidationError(
-            {"transition": _("“%(action)s” is done on %(where)s.") % {"action": step.label, "where": step.made_by}}
-        )
+    _check_step(step, current=current, actor=actor, reason=reason, by_service=by_service)
     _check_guards(order, transition, actor, override_incomplete)
 
     order.status = step.target
@@ -72,6 +58,25 @@ def work_order_transition(
     event = events.order_transitioned(order, transition=step.name, from_status=current, actor=actor, text=text)
     work_order_transitioned.send(sender=WorkOrder, work_order=order, transition=step, event=event, actor=actor)
     return order
+
+
+def _check_step(step: Transition, *, current: Status, actor, reason: str, by_service: bool) -> None:
+    """The transition table's own rules: from where, by whom, with a reason, and on which page."""
+    if current not in step.sources:
+        raise ValidationError(
+            {
+                "transition": _("“%(action)s” is not possible while the order is “%(status)s”.")
+                % {"action": step.label, "status": current.label}
+            }
+        )
+    if actor.role not in step.roles:
+        raise PermissionDenied(_("Your role may not “%(action)s”.") % {"action": step.label})
+    if step.needs_reason and not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for “%(action)s”.") % {"action": step.label}})
+    if step.made_by is not None and not by_service:
+        raise ValidationError(
+            {"transition": _("“%(action)s” is done on %(where)s.") % {"action": step.label, "where": step.made_by}}
+        )
 
 
 def _check_guards(order: WorkOrder, transition: str, actor, override_incomplete: bool) -> None:
