@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import partial
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -197,13 +198,7 @@ def decide(case: Case, policy: PolicyTerms, *, holidays: Collection[date] = ()) 
             period_start=start,
         )
 
-    def period_end(day: date) -> date:
-        if not policy.holiday_roll_over:
-            return day
-        rolled = roll_past_holidays(day, holidays)
-        if rolled != day:
-            reasons.append(Reason("holiday_roll_over"))
-        return rolled
+    period_end = partial(_period_end, policy=policy, holidays=holidays, reasons=reasons)
 
     day = (case.fault_date - start).days
     options: set[Option] = set()
@@ -213,17 +208,7 @@ def decide(case: Case, policy: PolicyTerms, *, holidays: Collection[date] = ()) 
     if proof_based:
         return_until = period_end(start + timedelta(days=policy.return_days))
         exchange_until = period_end(start + timedelta(days=policy.exchange_days))
-        if case.fault_date <= return_until:
-            options |= {Option.RETURN, Option.EXCHANGE, Option.FREE_REPAIR}
-            return_terms, fee = ReturnTerms.FULL_REFUND, Decimal("0.00")
-            reasons.append(
-                Reason("within_return_window", {"day": day, "days": policy.return_days, "until": return_until})
-            )
-        elif case.fault_date <= exchange_until:
-            options |= {Option.EXCHANGE, Option.FREE_REPAIR}
-            reasons.append(
-                Reason("within_exchange_window", {"day": day, "days": policy.exchange_days, "until": exchange_until})
-            )
+        return_terms, fee = _rights_after_sale(case, policy, day, return_until, exchange_until, options, reasons)
 
     months = policy.component_months.get(case.component, policy.warranty_months)
     extension = case.parts_wait_days + case.repairer_days
@@ -240,37 +225,9 @@ def decide(case: Case, policy: PolicyTerms, *, holidays: Collection[date] = ()) 
             )
         )
         if proof_based:
-            if case.prior_repairs >= policy.repairs_before_exchange:
-                options |= {Option.EXCHANGE, Option.RETURN}
-                reasons.append(Reason("repaired_twice", {"repairs": case.prior_repairs}))
-                if return_terms is None:
-                    return_terms = ReturnTerms.LESS_DEPRECIATION
-                    fee = _depreciation(case.price, policy.depreciation_rate_per_day, day)
-            if case.parts_wait_days > policy.parts_wait_limit_days:
-                options.add(Option.EXCHANGE)
-                reasons.append(
-                    Reason("parts_wait_exceeded", {"days": case.parts_wait_days, "limit": policy.parts_wait_limit_days})
-                )
-            if case.repairer_days > policy.repairer_delay_limit_days:
-                options.add(Option.EXCHANGE)
-                reasons.append(
-                    Reason(
-                        "repairer_delay_exceeded",
-                        {"days": case.repairer_days, "limit": policy.repairer_delay_limit_days},
-                    )
-                )
-    elif case.last_repair_date is not None and case.fault_date <= (
-        guarantee_end := case.last_repair_date + timedelta(days=policy.repair_guarantee_days)
-    ):
-        options.add(Option.FREE_REPAIR)
-        reasons.append(
-            Reason(
-                "repair_guarantee",
-                {"days": policy.repair_guarantee_days, "repaired": case.last_repair_date, "until": guarantee_end},
-            )
-        )
-    elif not options:
-        reasons.append(Reason("warranty_expired", {"until": warranty_end}))
+            return_terms, fee = _rights_within_warranty(case, policy, day, options, reasons, return_terms, fee)
+    else:
+        _after_warranty(case, policy, warranty_end, options, reasons)
 
     if not options:
         options.add(Option.PAID_REPAIR)
@@ -287,6 +244,71 @@ def decide(case: Case, policy: PolicyTerms, *, holidays: Collection[date] = ()) 
     )
 
 
+def _period_end(day: date, *, policy, holidays, reasons: list) -> date:
+    """A period's last day, moved past public holidays where the policy says so (and said in the reasons)."""
+    if not policy.holiday_roll_over:
+        return day
+    rolled = roll_past_holidays(day, holidays)
+    if rolled != day:
+        reasons.append(Reason("holiday_roll_over"))
+    return rolled
+
+
+def _after_warranty(case, policy, warranty_end: date, options: set, reasons: list) -> None:
+    """Past the warranty: a repair still under its own guarantee (30 days) is free; otherwise, with no right
+    left from the sale, the warranty has expired. Adds to `options` and `reasons`."""
+    if case.last_repair_date is not None and case.fault_date <= (
+        guarantee_end := case.last_repair_date + timedelta(days=policy.repair_guarantee_days)
+    ):
+        options.add(Option.FREE_REPAIR)
+        reasons.append(
+            Reason(
+                "repair_guarantee",
+                {"days": policy.repair_guarantee_days, "repaired": case.last_repair_date, "until": guarantee_end},
+            )
+        )
+    elif not options:
+        reasons.append(Reason("warranty_expired", {"until": warranty_end}))
+
+
+def _rights_after_sale(case, policy, day, return_until, exchange_until, options, reasons):
+    """Within 7 days of sale: return, exchange or repair; within 15: exchange or repair (三包). Adds to
+    `options` and `reasons`; returns the return terms and fee (a full refund) when a return is open."""
+    if case.fault_date <= return_until:
+        options |= {Option.RETURN, Option.EXCHANGE, Option.FREE_REPAIR}
+        reasons.append(Reason("within_return_window", {"day": day, "days": policy.return_days, "until": return_until}))
+        return ReturnTerms.FULL_REFUND, Decimal("0.00")
+    if case.fault_date <= exchange_until:
+        options |= {Option.EXCHANGE, Option.FREE_REPAIR}
+        reasons.append(
+            Reason("within_exchange_window", {"day": day, "days": policy.exchange_days, "until": exchange_until})
+        )
+    return None, None
+
+
+def _rights_within_warranty(case, policy, day, options, reasons, return_terms, fee):
+    """Within the warranty, with proof of purchase: exchange or return after repeated repairs (less
+    depreciation), and exchange when spare parts or the repairer kept the product too long. Adds to
+    `options` and `reasons`; returns the return terms and fee, the earlier ones if a return was open already."""
+    if case.prior_repairs >= policy.repairs_before_exchange:
+        options |= {Option.EXCHANGE, Option.RETURN}
+        reasons.append(Reason("repaired_twice", {"repairs": case.prior_repairs}))
+        if return_terms is None:
+            return_terms = ReturnTerms.LESS_DEPRECIATION
+            fee = _depreciation(case.price, policy.depreciation_rate_per_day, day)
+    if case.parts_wait_days > policy.parts_wait_limit_days:
+        options.add(Option.EXCHANGE)
+        reasons.append(
+            Reason("parts_wait_exceeded", {"days": case.parts_wait_days, "limit": policy.parts_wait_limit_days})
+        )
+    if case.repairer_days > policy.repairer_delay_limit_days:
+        options.add(Option.EXCHANGE)
+        reasons.append(
+            Reason("repairer_delay_exceeded", {"days": case.repairer_days, "limit": policy.repairer_delay_limit_days})
+        )
+    return return_terms, fee
+
+
 def decide_best(case: Case, policies: list[PolicyTerms], *, holidays: Collection[date] = ()) -> Decision:
     """The customer always gets the better of several policies (national and the maker's own)."""
     decisions = [decide(case, policy, holidays=holidays) for policy in policies]
@@ -294,10 +316,7 @@ def decide_best(case: Case, policies: list[PolicyTerms], *, holidays: Collection
     options = set().union(*(d.options for d in decisions))
     if options - {Option.PAID_REPAIR}:
         options.discard(Option.PAID_REPAIR)
-    refunds = [d for d in decisions if d.return_terms is not None]
-    refund = min(
-        refunds, key=lambda d: (d.return_terms != ReturnTerms.FULL_REFUND, d.depreciation_fee or 0), default=None
-    )
+    refund = _best_refund(decisions)
     return replace(
         best,
         options=tuple(o for o in OPTION_ORDER if o in options),
@@ -307,6 +326,14 @@ def decide_best(case: Case, policies: list[PolicyTerms], *, holidays: Collection
         exchange_until=_latest(d.exchange_until for d in decisions),
         return_terms=refund.return_terms if refund else None,
         depreciation_fee=refund.depreciation_fee if refund else None,
+    )
+
+
+def _best_refund(decisions: list[Decision]) -> Decision | None:
+    """Of the decisions that allow a return, the one refunding most: a full refund, else the least depreciation."""
+    refunds = [d for d in decisions if d.return_terms is not None]
+    return min(
+        refunds, key=lambda d: (d.return_terms != ReturnTerms.FULL_REFUND, d.depreciation_fee or 0), default=None
     )
 
 

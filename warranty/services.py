@@ -46,17 +46,7 @@ def policy_evaluate(*, policy: WarrantyPolicy, case: Case, today: date | None = 
 
 
 def _decide(policy: WarrantyPolicy | None, case: Case, today: date | None, *, policy_code: str) -> Evaluation:
-    today = today or timezone.localdate()
-    errors = {}
-    if case.purchase_date and case.purchase_date > today:
-        errors["purchase_date"] = _("The purchase date is in the future.")
-    if case.fault_date > today:
-        errors["fault_date"] = _("The fault date is in the future.")
-    if policy is None:
-        errors["policy"] = _("Unknown warranty policy “%(code)s”.") % {"code": policy_code}
-    if errors:
-        raise ValidationError(errors)
-
+    _check_case(policy, case, today or timezone.localdate(), policy_code=policy_code)
     anchor = case.replacement_date or case.purchase_date or case.production_date or case.fault_date
     version = _version_in_force(policy, anchor)
     national_version = _version_in_force(policy.national, anchor) if policy.national else None
@@ -67,6 +57,19 @@ def _decide(policy: WarrantyPolicy | None, case: Case, today: date | None, *, po
     except InvalidCase as exc:
         raise ValidationError({exc.field: str(exc)}) from None
     return Evaluation(decision=decision, version=version, national_version=national_version)
+
+
+def _check_case(policy: WarrantyPolicy | None, case: Case, today: date, *, policy_code: str) -> None:
+    """Refuse a case the engine cannot decide: dates in the future, a policy that does not exist."""
+    errors = {}
+    if case.purchase_date and case.purchase_date > today:
+        errors["purchase_date"] = _("The purchase date is in the future.")
+    if case.fault_date > today:
+        errors["fault_date"] = _("The fault date is in the future.")
+    if policy is None:
+        errors["policy"] = _("Unknown warranty policy “%(code)s”.") % {"code": policy_code}
+    if errors:
+        raise ValidationError(errors)
 
 
 def _version_in_force(policy: WarrantyPolicy, on: date) -> PolicyVersion:
