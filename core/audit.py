@@ -75,26 +75,29 @@ def audit_trail(obj, *, limit: int = 50) -> list[AuditEntry]:
             who=newer.history_user,
             action=ACTIONS.get(newer.history_type, newer.history_type),
             reason=newer.history_change_reason or "",
+            changes=_changes(newer, older, fields, m2m_fields, labels),
         )
-        for f in fields:
-            new_value = getattr(newer, f.attname)
-            old_value = getattr(older, f.attname) if older is not None else None
-            if older is None and new_value in (None, "", False):
-                continue
-            if new_value != old_value:
-                entry.changes.append(
-                    Change(str(f.verbose_name), _show(f, old_value, labels), _show(f, new_value, labels))
-                )
-        for f in m2m_fields:
-            new_ids = _m2m_ids(newer, f.name)
-            old_ids = _m2m_ids(older, f.name) if older is not None else frozenset()
-            if new_ids != old_ids:
-                entry.changes.append(
-                    Change(str(f.verbose_name), _show_many(f, old_ids, labels), _show_many(f, new_ids, labels))
-                )
         if entry.changes or newer.history_type != "~":
             entries.append(entry)
     return entries
+
+
+def _changes(newer, older, fields, m2m_fields, labels) -> list[Change]:
+    """What changed from the older history record to the newer one (from nothing, for the first record)."""
+    changes = []
+    for f in fields:
+        new_value = getattr(newer, f.attname)
+        old_value = getattr(older, f.attname) if older is not None else None
+        if older is None and new_value in (None, "", False):
+            continue
+        if new_value != old_value:
+            changes.append(Change(str(f.verbose_name), _show(f, old_value, labels), _show(f, new_value, labels)))
+    for f in m2m_fields:
+        new_ids = _m2m_ids(newer, f.name)
+        old_ids = _m2m_ids(older, f.name) if older is not None else frozenset()
+        if new_ids != old_ids:
+            changes.append(Change(str(f.verbose_name), _show_many(f, old_ids, labels), _show_many(f, new_ids, labels)))
+    return changes
 
 
 def audit_trail_for(user, obj) -> list[AuditEntry] | None:

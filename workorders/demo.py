@@ -86,6 +86,9 @@ def _actor_for(transition, staff: list[User], admin: User) -> User:
     return next((u for u in staff if u.role in transition.roles), admin)
 
 
+ONSITE_CATEGORIES = ("tv", "refrigerator", "washing_machine", "air_conditioner")
+
+
 @transaction.atomic
 def seed() -> str:
     if WorkOrder.objects.exists():
@@ -98,56 +101,71 @@ def seed() -> str:
         staff = list(User.objects.filter(outlets=outlet, is_active=True).prefetch_related("groups"))
         clerk = next((u for u in staff if u.has_perm("workorders.add_workorder")), admin)
         for i in range(ORDERS_PER_OUTLET):
-            code = rng.choice(list(PRODUCTS))
-            brand, model = rng.choice(PRODUCTS[code])
-            bought = timezone.localdate() - dt.timedelta(days=rng.randint(1, 900))
-            customer = customer_register(
-                name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-                phones=[f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"],
-                outlet=outlet,
-                address=f"{outlet.address[:6]}{rng.choice(STREETS)}{rng.randint(1, 999)}号",
-                actor=clerk,
-            )
-            product = product_register(
-                customer=customer,
-                category=categories[code],
-                brand=brand,
-                model=model,
-                serial=f"SN{rng.randint(10**9, 10**10 - 1)}",
-                purchase_date=bought,
-                proof=rng.choice(["invoice", "warranty_card", "none"]),
-                actor=clerk,
-            )
-            onsite = code in ("tv", "refrigerator", "washing_machine", "air_conditioner")
-            order = work_order_receive(
-                outlet=outlet,
-                customer=customer,
-                product=product,
-                channel="onsite_request" if onsite else "walk_in",
-                service_type="repair",
-                fault_description=rng.choice(FAULTS),
-                address=customer.addresses.first().address if onsite else "",
-                priority="urgent" if i % 17 == 0 else "normal",
-                data_loss_acknowledged=True,
-                actor=clerk,
-            )
-            path = PATHS[i % len(PATHS)]
-            if onsite and (path[:1] == ["start_service"] or "schedule" in path):
-                path = ["request_dispatch"]  # dispatch.demo books engineers and makes visits for these
-            if not onsite and path[:1] == ["request_dispatch"]:
-                path = WALK_IN_INSTEAD_OF_DISPATCH  # walk-ins are repaired on the bench
-            if not onsite and not order.in_warranty and path[:1] == ["start_service"]:
-                path = ["quote", "approve_quote", *path]  # out of warranty: a quote the customer approved
-            for name in path:
-                transition = TRANSITIONS[name]
-                if name == "quote":
-                    order = work_order_quote(work_order=order, actor=_actor_for(transition, staff, admin))
-                    continue
-                order = work_order_transition(
-                    work_order=order,
-                    transition=name,
-                    actor=_actor_for(transition, staff, admin),
-                    reason="演示数据" if transition.needs_reason else "",
-                )
+            order = _received_order(rng, outlet=outlet, clerk=clerk, categories=categories, index=i)
+            _walk(order, _path_for(order, i), staff, admin)
             made += 1
     return f"work orders: {made} created"
+
+
+def _received_order(rng, *, outlet, clerk, categories, index: int) -> WorkOrder:
+    """A customer with a product bought up to 900 days ago, and the order logged for it."""
+    code = rng.choice(list(PRODUCTS))
+    brand, model = rng.choice(PRODUCTS[code])
+    bought = timezone.localdate() - dt.timedelta(days=rng.randint(1, 900))
+    customer = customer_register(
+        name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+        phones=[f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"],
+        outlet=outlet,
+        address=f"{outlet.address[:6]}{rng.choice(STREETS)}{rng.randint(1, 999)}号",
+        actor=clerk,
+    )
+    product = product_register(
+        customer=customer,
+        category=categories[code],
+        brand=brand,
+        model=model,
+        serial=f"SN{rng.randint(10**9, 10**10 - 1)}",
+        purchase_date=bought,
+        proof=rng.choice(["invoice", "warranty_card", "none"]),
+        actor=clerk,
+    )
+    onsite = code in ONSITE_CATEGORIES
+    return work_order_receive(
+        outlet=outlet,
+        customer=customer,
+        product=product,
+        channel="onsite_request" if onsite else "walk_in",
+        service_type="repair",
+        fault_description=rng.choice(FAULTS),
+        address=customer.addresses.first().address if onsite else "",
+        priority="urgent" if index % 17 == 0 else "normal",
+        data_loss_acknowledged=True,
+        actor=clerk,
+    )
+
+
+def _path_for(order: WorkOrder, index: int) -> list[str]:
+    """The transitions the demo takes the order through, so that every state has some orders."""
+    onsite = order.channel == "onsite_request"
+    path = PATHS[index % len(PATHS)]
+    if onsite and (path[:1] == ["start_service"] or "schedule" in path):
+        path = ["request_dispatch"]  # dispatch.demo books engineers and makes visits for these
+    if not onsite and path[:1] == ["request_dispatch"]:
+        path = WALK_IN_INSTEAD_OF_DISPATCH  # walk-ins are repaired on the bench
+    if not onsite and not order.in_warranty and path[:1] == ["start_service"]:
+        path = ["quote", "approve_quote", *path]  # out of warranty: a quote the customer approved
+    return path
+
+
+def _walk(order: WorkOrder, path: list[str], staff, admin) -> None:
+    for name in path:
+        transition = TRANSITIONS[name]
+        if name == "quote":
+            order = work_order_quote(work_order=order, actor=_actor_for(transition, staff, admin))
+            continue
+        order = work_order_transition(
+            work_order=order,
+            transition=name,
+            actor=_actor_for(transition, staff, admin),
+            reason="演示数据" if transition.needs_reason else "",
+        )
