@@ -381,13 +381,9 @@ def engineer_edit(request, user_pk: int):
     )
     form = EngineerProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.engineer_profile_save(engineer=engineer, actor=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("engineer-list")
+        saved = _saved(request, form, services.engineer_profile_save, engineer=engineer, then="engineer-list")
+        if saved:
+            return saved
     return render(request, "dispatch/engineer_form.html", {"form": form, "engineer": engineer})
 
 
@@ -527,6 +523,18 @@ def requisition_act(request, pk: int, action: str):
     return redirect(_safe_next(request, reverse("parts")))
 
 
+def _saved(request, form, service, *, then: str, **arguments):
+    """Call `service` with the form's values (and `arguments`): "Saved." and a redirect to `then`, or None with
+    the service's refusal shown on the form."""
+    try:
+        service(actor=request.user, **arguments, **form.cleaned_data)
+    except SERVICE_ERRORS as exc:
+        form.add_service_errors(exc)
+        return None
+    messages.success(request, _("Saved."))
+    return redirect(then)
+
+
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next", "")
     return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else default
@@ -537,13 +545,9 @@ def parts(request):
     """The centre's parts desk: requisitions to issue, stock per outlet, stock received."""
     form = StockReceiveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.stock_receive(actor=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("parts")
+        saved = _saved(request, form, services.stock_receive, then="parts")
+        if saved:
+            return saved
     status = request.GET.get("status", PartRequisition.Status.REQUESTED)
     requisitions = scope(
         PartRequisition.objects.select_related("part", "work_order", "outlet", "requested_by"), request.user
@@ -570,13 +574,9 @@ def loaners(request):
     """Loaner units of the outlets: available, out with a customer (overdue first), in repair."""
     form = LoanerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.loaner_register(actor=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("loaners")
+        saved = _saved(request, form, services.loaner_register, then="loaners")
+        if saved:
+            return saved
     units = scope(
         LoanerUnit.objects.select_related("outlet", "work_order", "work_order__customer", "category"), request.user
     ).order_by("status", "due_back", "serial")

@@ -230,7 +230,12 @@ def _tell_customer(appointment: Appointment) -> None:
     )
 
 
-def _record_change(appointment, *, kind, old_engineer, old_start, old_end, reason, customer_agreed, actor):
+def _save_change(appointment, *, kind, old_engineer, old_start, old_end, reason, customer_agreed, actor) -> Appointment:
+    """A reschedule or reassignment saved: the appointment (a lost race refused), the change with its reason and
+    the customer's consent, a note on the order, and the customer told the new engineer and time."""
+    appointment.version += 1
+    appointment._history_user = actor
+    _saved(appointment)
     AppointmentChange.objects.create(
         appointment=appointment,
         kind=kind,
@@ -259,6 +264,8 @@ def _record_change(appointment, *, kind, old_engineer, old_start, old_end, reaso
         },
         actor=actor,
     )
+    _tell_customer(appointment)
+    return appointment
 
 
 def _changeable(appointment: Appointment, actor, reason: str, expected_version: int | None) -> Appointment:
@@ -293,10 +300,7 @@ def appointment_reschedule(
     old_start, old_end = found.starts_at, found.ends_at
     found.starts_at, found.ends_at = starts_at, ends_at
     found.confirmation, found.confirmed_at, found.planned_departure_at = "", None, None  # confirm the new time
-    found.version += 1
-    found._history_user = actor
-    _saved(found)
-    _record_change(
+    return _save_change(
         found,
         kind=AppointmentChange.Kind.RESCHEDULE,
         old_engineer=found.engineer,
@@ -306,8 +310,6 @@ def appointment_reschedule(
         customer_agreed=customer_agreed,
         actor=actor,
     )
-    _tell_customer(found)
-    return found
 
 
 @transaction.atomic
@@ -333,10 +335,7 @@ def appointment_reassign(
     found.engineer, found.starts_at, found.ends_at = engineer, starts_at, ends_at
     found.reassign_requested = ""
     found.confirmation, found.confirmed_at, found.planned_departure_at, found.travel_minutes = "", None, None, None
-    found.version += 1
-    found._history_user = actor
-    _saved(found)
-    _record_change(
+    return _save_change(
         found,
         kind=AppointmentChange.Kind.REASSIGN,
         old_engineer=old_engineer,
@@ -346,8 +345,6 @@ def appointment_reassign(
         customer_agreed=customer_agreed,
         actor=actor,
     )
-    _tell_customer(found)
-    return found
 
 
 @transaction.atomic
