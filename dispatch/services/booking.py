@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.errors import ConflictError
 from core.notify import notification_enqueue
 from core.permissions import require_permission
-from core.scoping import visible_outlets, visible_staff
+from core.scoping import visible_staff
 from dispatch.lifecycle import APPOINTMENT
 from dispatch.models import (
     Appointment,
@@ -18,7 +18,7 @@ from dispatch.models import (
     EngineerProfile,
     VisitReport,
 )
-from dispatch.services._common import LIVE, _when
+from dispatch.services._common import LIVE, _locked_in_outlets, _when
 from workorders.lifecycle import Status
 from workorders.models import WorkOrder
 from workorders.services import (
@@ -28,27 +28,13 @@ from workorders.services import (
 
 
 def _locked_order(work_order: WorkOrder, actor) -> WorkOrder:
-    order = (
-        WorkOrder.objects.select_for_update()
-        .select_related("outlet", "product")
-        .filter(pk=work_order.pk, outlet__in=visible_outlets(actor))
-        .first()
-    )
-    if order is None:
-        raise PermissionDenied(_("This work order is not in your outlets."))
-    return order
+    rows = WorkOrder.objects.select_related("outlet", "product")
+    return _locked_in_outlets(rows, work_order.pk, actor, refusal=_("This work order is not in your outlets."))
 
 
 def _locked_appointment(appointment: Appointment, actor) -> Appointment:
-    found = (
-        Appointment.objects.select_for_update()
-        .select_related("work_order", "engineer")
-        .filter(pk=appointment.pk, outlet__in=visible_outlets(actor))
-        .first()
-    )
-    if found is None:
-        raise PermissionDenied(_("This appointment is not in your outlets."))
-    return found
+    rows = Appointment.objects.select_related("work_order", "engineer")
+    return _locked_in_outlets(rows, appointment.pk, actor, refusal=_("This appointment is not in your outlets."))
 
 
 def busy_windows(*, engineer_id: int, starts_at: datetime, ends_at: datetime, exclude_pk: int | None = None):

@@ -6,17 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.permissions import require_permission
-from core.scoping import in_scope, visible_outlets
+from core.scoping import in_scope
 from dispatch.lifecycle import LOANER
 from dispatch.models import LoanerUnit
+from dispatch.services._common import _locked_in_outlets
 from workorders.models import WorkOrder
 
 
 def _locked_loaner(loaner: LoanerUnit, actor) -> LoanerUnit:
-    found = LoanerUnit.objects.select_for_update().filter(pk=loaner.pk, outlet__in=visible_outlets(actor)).first()
-    if found is None:
-        raise PermissionDenied(_("This loaner unit is not in your outlets."))
-    return found
+    return _locked_in_outlets(
+        LoanerUnit.objects, loaner.pk, actor, refusal=_("This loaner unit is not in your outlets.")
+    )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.permissions import require_permission
 from core.roles import Role
-from core.scoping import in_scope, visible_outlets
+from core.scoping import in_scope
 from dispatch.lifecycle import REQUISITION
 from dispatch.models import (
     Appointment,
@@ -15,6 +15,7 @@ from dispatch.models import (
     PartRequisition,
     PartStock,
 )
+from dispatch.services._common import _locked_in_outlets
 from dispatch.services.booking import _locked_order
 from workorders.lifecycle import OPEN_STATUSES
 from workorders.models import WorkOrder
@@ -49,14 +50,8 @@ def part_requisition_request(
 
 
 def _locked_requisition(requisition: PartRequisition, actor, *, statuses) -> PartRequisition:
-    found = (
-        PartRequisition.objects.select_for_update()
-        .select_related("part", "work_order")
-        .filter(pk=requisition.pk, outlet__in=visible_outlets(actor))
-        .first()
-    )
-    if found is None:
-        raise PermissionDenied(_("This requisition is not in your outlets."))
+    rows = PartRequisition.objects.select_related("part", "work_order")
+    found = _locked_in_outlets(rows, requisition.pk, actor, refusal=_("This requisition is not in your outlets."))
     if found.status not in statuses:
         raise ValidationError(
             _("Not possible while the requisition is “%(status)s”.")
