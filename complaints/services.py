@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import to_python
 
-from complaints import rules
+from complaints import events, rules
 from complaints.lifecycle import CASE, REMEDY
 from complaints.models import (
     AuthorityLimit,
@@ -158,7 +158,7 @@ def _escalate(case: ComplaintCase, reason: str, actor) -> None:
     case.escalated_at, case.escalation_reason = timezone.now(), reason
     case.version += 1
     case.save(update_fields=["escalated_at", "escalation_reason", "version"])
-    CaseStep.objects.create(case=case, step=CaseStep.Step.ESCALATION, notes=reason, by=actor)
+    events.case_stepped(case, step=CaseStep.Step.ESCALATION, actor=actor, notes=reason)
     context = {
         "case": case.pk,
         "category": ComplaintCase.Category(case.category).label,
@@ -274,7 +274,7 @@ def case_step_record(*, case: ComplaintCase, step: str, notes: str = "", actor) 
         found.remedy_agreed_at = now
     found.version += 1
     found.save(update_fields=["first_contact_at", "remedy_agreed_at", "version"])
-    return CaseStep.objects.create(case=found, step=step, notes=notes.strip(), by=actor)
+    return events.case_stepped(found, step=step, actor=actor, notes=notes.strip())
 
 
 @transaction.atomic
@@ -346,7 +346,7 @@ def case_request_confirmation(*, case: ComplaintCase, lessons: str, actor) -> Co
     found.lessons = lessons.strip()
     found.version += 1
     found.save(update_fields=["confirmation_callback", "status", "lessons", "version"])
-    CaseStep.objects.create(case=found, step=CaseStep.Step.NOTE, notes=_("Confirmation callback asked for."), by=actor)
+    events.case_noted(found, actor=actor, notes=_("Confirmation callback asked for."))
     return found
 
 
@@ -365,12 +365,12 @@ def close_on_confirmation(*, callback: Callback, actor, **kwargs) -> None:
         CASE.move(case, "confirm")
         case.closed_at = timezone.now()
         case.save(update_fields=["status", "closed_at", "version"])
-        CaseStep.objects.create(case=case, step=CaseStep.Step.SATISFACTION, notes=callback.notes, by=actor)
+        events.case_stepped(case, step=CaseStep.Step.SATISFACTION, actor=actor, notes=callback.notes)
         return
     CASE.move(case, "reopen")
     case.save(update_fields=["status", "version"])
     said = _("Not satisfied on the confirmation call: %(notes)s") % {"notes": callback.notes}
-    CaseStep.objects.create(case=case, step=CaseStep.Step.NOTE, notes=said, by=actor)
+    events.case_noted(case, actor=actor, notes=said)
     if case.escalated_at is None:
         _escalate(case, said, actor)
 
