@@ -18,7 +18,7 @@ from complaints.forms import (
 from complaints.models import ComplaintCase, Feedback
 from core.decorators import staff_page
 from core.errors import ConflictError
-from core.messages import flash_refusal
+from core.messages import call_and_flash, flash_refusal
 from core.pagination import keyset_page_for
 from workorders.selectors import work_order_list
 from workorders.services import warranty_after_repairs
@@ -128,17 +128,14 @@ def case_act(request, pk: int, action: str):
 @staff_page(perm="complaints.change_remedy")
 def remedy_decide(request, pk: int):
     remedy = get_object_or_404(selectors.pending_approvals(user=request.user), pk=pk)
-    try:
-        services.remedy_decide(
-            remedy=remedy,
-            approve=request.POST.get("approve") == "yes",
-            note=request.POST.get("note", ""),
-            actor=request.user,
-        )
-    except SERVICE_ERRORS as exc:
-        flash_refusal(request, exc)
-    else:
-        messages.success(request, _("Done."))
+    call_and_flash(
+        request,
+        services.remedy_decide,
+        success=_("Done."),
+        remedy=remedy,
+        approve=request.POST.get("approve") == "yes",
+        note=request.POST.get("note", ""),
+    )
     return redirect("complaint-detail", pk=remedy.case_id)
 
 

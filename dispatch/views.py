@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
-from core.messages import flash_refusal
+from core.messages import call_and_flash, flash_refusal
 from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
 from core.roles import Role
@@ -51,6 +51,15 @@ BOARD_QUEUE_CARDS = 50  # the top of the queue (urgent first, then oldest); the 
 
 def _day(request) -> dt.date:
     return parse_day(request.GET.get("day")) or timezone.localdate()
+
+
+def _day_with_neighbours(day: dt.date) -> dict:
+    return {"day": day, "previous_day": day - dt.timedelta(days=1), "next_day": day + dt.timedelta(days=1)}
+
+
+def _outlet_pick(request) -> dict:
+    """The outlet the page is narrowed to (none: all the user's) and the outlets to pick from."""
+    return {"outlet": _outlet(request), "outlets": visible_outlets(request.user).order_by("code")}
 
 
 def _outlet(request):
@@ -137,13 +146,11 @@ def _board_rows(request, day: dt.date, outlet, after: int | None) -> dict:
 @staff_page(perm="dispatch.dispatch_appointment")
 def board(request):
     """A day by engineer, with the queue of orders waiting for an engineer."""
-    day, outlet = _day(request), _outlet(request)
+    day, picked = _day(request), _outlet_pick(request)
+    outlet = picked["outlet"]
     context = {
-        "day": day,
-        "previous_day": day - dt.timedelta(days=1),
-        "next_day": day + dt.timedelta(days=1),
-        "outlet": outlet,
-        "outlets": visible_outlets(request.user).order_by("code"),
+        **_day_with_neighbours(day),
+        **picked,
         **_board_rows(request, day, outlet, after=None),
         "hours": range(selectors.DAY_FROM, selectors.DAY_UNTIL),
         "hour_width": 100 / (selectors.DAY_UNTIL - selectors.DAY_FROM),
@@ -173,13 +180,12 @@ def board_queue(request):
 
 @staff_page(perm="dispatch.dispatch_appointment")
 def board_week(request):
-    first_day, outlet = _day(request), _outlet(request)
-    days, rows = selectors.week(user=request.user, first_day=first_day, outlet=outlet)
+    first_day, picked = _day(request), _outlet_pick(request)
+    days, rows = selectors.week(user=request.user, first_day=first_day, outlet=picked["outlet"])
     context = {
         "days": days,
         "rows": rows,
-        "outlet": outlet,
-        "outlets": visible_outlets(request.user).order_by("code"),
+        **picked,
         "previous_week": first_day - dt.timedelta(days=7),
         "next_week": first_day + dt.timedelta(days=7),
     }
@@ -336,13 +342,11 @@ def appointment_change(request, pk: int, action: str):
 @staff_page(perm="dispatch.reconcile_appointment")
 def reconciliation(request):
     """对帐: each engineer's visits of a day against their signed records; gaps listed for follow-up."""
-    day, outlet = _day(request), _outlet(request)
+    day, picked = _day(request), _outlet_pick(request)
+    outlet = picked["outlet"]
     context = {
-        "day": day,
-        "previous_day": day - dt.timedelta(days=1),
-        "next_day": day + dt.timedelta(days=1),
-        "outlet": outlet,
-        "outlets": visible_outlets(request.user).order_by("code"),
+        **_day_with_neighbours(day),
+        **picked,
         "rows": selectors.reconciliation(user=request.user, day=day, outlet=outlet),
     }
     return render(request, "dispatch/reconciliation.html", context)
@@ -394,12 +398,7 @@ def engineer_edit(request, user_pk: int):
 def my_jobs(request):
     day = _day(request)
     jobs = list(selectors.engineer_jobs(user=request.user, day=day))
-    context = {
-        "day": day,
-        "jobs": jobs,
-        "previous_day": day - dt.timedelta(days=1),
-        "next_day": day + dt.timedelta(days=1),
-    }
+    context = {**_day_with_neighbours(day), "jobs": jobs}
     return render(request, "dispatch/my_jobs.html", context)
 
 
@@ -514,12 +513,7 @@ def requisition_act(request, pk: int, action: str):
     if action not in REQUISITION_ACTIONS:
         raise Http404
     requisition = get_object_or_404(scope(PartRequisition.objects.all(), request.user), pk=pk)
-    try:
-        REQUISITION_ACTIONS[action](requisition=requisition, actor=request.user)
-    except SERVICE_ERRORS as exc:
-        flash_refusal(request, exc)
-    else:
-        messages.success(request, _("Saved."))
+    call_and_flash(request, REQUISITION_ACTIONS[action], success=_("Saved."), requisition=requisition)
     return redirect(_safe_next(request, reverse("parts")))
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import audit_trail_for
 from core.decorators import staff_page
+from core.messages import call_and_flash
 from warranty import selectors, services
 from warranty.forms import (
     FeeScheduleForm,
@@ -135,15 +136,8 @@ def fee_schedule_edit(request, pk: int):
 @staff_page(perm="warranty.change_feeschedule")
 def fee_schedule_publish(request, pk: int):
     schedule = get_object_or_404(selectors.fee_schedule_list(user=request.user), pk=pk)
-    try:
-        services.fee_schedule_publish(schedule=schedule, actor=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("Published: in force from %(day)s.") % {"day": date_format(schedule.effective_from)}
-        )
+    success = _("Published: in force from %(day)s.") % {"day": date_format(schedule.effective_from)}
+    call_and_flash(request, services.fee_schedule_publish, success=success, schedule=schedule)
     return redirect("fee-schedule-detail", pk=pk)
 
 

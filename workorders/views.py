@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
-from core.messages import flash_refusal
+from core.messages import act_and_flash, flash_refusal
 from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
 from core.scoping import scope
@@ -74,17 +74,7 @@ def work_order_waiver(request, pk: int):
     """Ask a supervisor to waive or reduce the charge."""
     order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
     form = WaiverForm(request.POST)
-    if form.is_valid():
-        try:
-            services.charge_waiver_request(work_order=order, actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            flash_refusal(request, exc)
-        else:
-            messages.success(request, _("Sent to a supervisor."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    act_and_flash(request, form, services.charge_waiver_request, success=_("Sent to a supervisor."), work_order=order)
     return redirect("work-order-detail", pk=pk)
 
 
@@ -94,13 +84,7 @@ def waiver_decide(request, pk: int):
     """A supervisor approves or rejects a waiver (from the order page or the home page)."""
     waiver = get_object_or_404(scope(ChargeWaiver.objects.all(), request.user), pk=pk)
     form = WaiverDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.charge_waiver_decide(waiver=waiver, actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            flash_refusal(request, exc)
-        else:
-            messages.success(request, _("Done."))
+    act_and_flash(request, form, services.charge_waiver_decide, success=_("Done."), waiver=waiver)
     if request.POST.get("next") == "home":
         return redirect("home")
     return redirect("work-order-detail", pk=waiver.work_order_id)
@@ -134,15 +118,7 @@ def work_order_act(request, pk: int):
 def work_order_hand_over(request, pk: int):
     order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
     form = HandOverForm(request.POST, order=order)
-    if form.is_valid():
-        try:
-            services.work_order_hand_over(work_order=order, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Handed over."))
-    else:
-        messages.error(request, _("Pick the new responsible and give a reason."))
+    act_and_flash(request, form, services.work_order_hand_over, success=_("Handed over."), work_order=order)
     return redirect("work-order-detail", pk=pk)
 
 
@@ -219,17 +195,8 @@ def warranty_preview(request):
 @staff_page(perm="workorders.change_workorder")
 def work_order_quote(request, pk: int):
     order = get_object_or_404(selectors.work_order_list(user=request.user), pk=pk)
-    form = QuoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.work_order_quote(work_order=order, actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            flash_refusal(request, exc)
-        else:
-            messages.success(request, _("Quote saved; waiting for the customer's approval."))
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+    success = _("Quote saved; waiting for the customer's approval.")
+    act_and_flash(request, QuoteForm(request.POST), services.work_order_quote, success=success, work_order=order)
     return redirect("work-order-detail", pk=pk)
 
 
