@@ -195,6 +195,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-notifications": {"task": "core.tasks.send_notifications", "schedule": SCHEDULER_TICK_SECONDS},
     "escalate-overdue-cases": {"task": "complaints.tasks.escalate_overdue_cases", "schedule": SCHEDULER_TICK_SECONDS},
     "seasonal-callbacks": {"task": "followups.tasks.seasonal_callbacks", "schedule": crontab(hour=7, minute=0)},
+    "check-legal-clocks": {"task": "workorders.tasks.check_legal_clocks", "schedule": crontab(hour=0, minute=10)},
     "refresh-kpis-recent": {"task": "kpis.tasks.refresh_recent_figures", "schedule": KPI_REFRESH_SECONDS},
     "refresh-kpis-history": {"task": "kpis.tasks.refresh_figures_history", "schedule": crontab(hour=2, minute=30)},
 }
@@ -368,6 +369,7 @@ HOME_PANELS = [
     "followups.panels.call_queue",
     "dispatch.panels.todays_jobs",
     "dispatch.panels.needs_dispatcher",
+    "dispatch.panels.legal_clocks",
     "workorders.panels.waivers_to_decide",
     "complaints.panels.complaints_to_handle",
     "complaints.panels.praise",

@@ -29,6 +29,7 @@ api_v1 = [
     path("warranty/policies/", warranty_api.PolicyListView.as_view(), name="api-warranty-policies"),
     path("product-categories/", workorder_api.ProductCategoryListView.as_view(), name="api-product-categories"),
     path("customers/", workorder_api.CustomerLookupView.as_view(), name="api-customer-lookup"),
+    path("products/<int:pk>/history/", workorder_api.ProductHistoryView.as_view(), name="api-product-history"),
     path("work-orders/", workorder_api.WorkOrderListCreateView.as_view(), name="api-work-order-list"),
     path("work-orders/<int:pk>/", workorder_api.WorkOrderDetailView.as_view(), name="api-work-order-detail"),
     path(
@@ -206,6 +207,7 @@ urlpatterns = [
     path("dispatch/parts/<int:pk>/<slug:action>/", dispatch_views.requisition_act, name="requisition-act"),
     path("dispatch/loaners/", dispatch_views.loaners, name="loaners"),
     path("dispatch/loaners/<int:pk>/<slug:action>/", dispatch_views.loaner_act, name="loaner-act"),
+    path("dispatch/orders/<int:pk>/lend/", dispatch_views.loaner_lend, name="loaner-lend"),
     path("engineers/", dispatch_views.engineer_list, name="engineer-list"),
     path("engineers/<int:user_pk>/", dispatch_views.engineer_edit, name="engineer-edit"),
     path("jobs/", dispatch_views.my_jobs, name="my-jobs"),

@@ -130,6 +130,17 @@ class TakeLoanerForm(StyledForm):
         self.fields["loaner"].queryset = LoanerUnit.objects.filter(outlet=outlet, status=LoanerUnit.Status.AVAILABLE)
 
 
+class LendForm(StyledForm):
+    """A loaner for the customer of an order whose repair waits (the legal clocks panel)."""
+
+    loaner = forms.ModelChoiceField(label=_("Loaner"), queryset=None)
+    due_back = DateField(label=_("Due back"), widget=DATE)
+
+    def __init__(self, *args, outlet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaner"].queryset = LoanerUnit.objects.filter(outlet=outlet, status=LoanerUnit.Status.AVAILABLE)
+
+
 class LatenessForm(StyledForm):
     apology_made = forms.BooleanField(label=_("Apologised to the customer"), required=False)
     gift_given = forms.BooleanField(label=_("Gave a small gift (over 15 minutes late)"), required=False)

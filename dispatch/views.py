@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
-from core.messages import call_and_flash, flash_refusal
+from core.messages import act_and_flash, call_and_flash, flash_refusal
 from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
 from core.roles import Role
@@ -27,6 +27,7 @@ from dispatch.forms import (
     ConfirmForm,
     EngineerProfileForm,
     LatenessForm,
+    LendForm,
     LoanerForm,
     NoShowForm,
     PlanForm,
@@ -582,6 +583,16 @@ def loaners(request):
         "can_change": request.user.has_perm("dispatch.change_loanerunit"),
     }
     return render(request, "dispatch/loaners.html", context)
+
+
+@require_POST
+@staff_page(perm="dispatch.change_loanerunit")
+def loaner_lend(request, pk: int):
+    """Lend a loaner to the customer of an order that waits (the home page's legal clocks)."""
+    order = get_object_or_404(work_order_list(user=request.user), pk=pk)
+    form = LendForm(request.POST, outlet=order.outlet_id, prefix=f"o{order.pk}")
+    act_and_flash(request, form, services.loaner_lend, success=_("Loaner lent."), work_order=order)
+    return redirect("home")
 
 
 LOANER_ACTIONS = {

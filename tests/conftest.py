@@ -58,6 +58,7 @@ SEED_MIGRATIONS = [
     ("core.migrations.0004_admin_outbox_and_templates", "grant"),
     ("warranty.migrations.0002_seed_policies", "seed"),
     ("warranty.migrations.0004_fee_permissions", "grant"),
+    ("warranty.migrations.0005_production_date_without_proof", "count_from_production_date"),
     ("workorders.migrations.0002_seed_categories_and_permissions", "seed"),
     ("workorders.migrations.0006_call_permissions", "grant"),
     ("workorders.migrations.0009_charge_waiver_permissions", "grant"),

@@ -41,6 +41,19 @@ class Option(StrEnum):
 
 
 OPTION_ORDER = list(Option)
+OPTION_LABELS = {
+    Option.RETURN: lambda: _("Return"),
+    Option.EXCHANGE: lambda: _("Exchange"),
+    Option.FREE_REPAIR: lambda: _("Free repair"),
+    Option.PAID_REPAIR: lambda: _("Paid repair"),
+}
+
+
+def options_label(options) -> str:
+    """The options as the user reads them: "Exchange / Free repair"; "—" for none."""
+    return " / ".join(OPTION_LABELS[Option(o)]() for o in options) or "—"
+
+
 FREE_OPTIONS = frozenset({Option.RETURN, Option.EXCHANGE, Option.FREE_REPAIR})
 
 
@@ -403,6 +416,11 @@ COMPONENT_LABELS = {
     "keyboard": lambda: _("keyboard"),
     "power_adapter": lambda: _("power adapter"),
 }
+
+
+def component_choices() -> list[tuple[str, str]]:
+    """The parts a fault may be of, whole unit first (forms' and serializers' choices)."""
+    return [(code, label()) for code, label in COMPONENT_LABELS.items()]
 
 
 def component_label(code: str) -> str:

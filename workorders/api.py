@@ -1,4 +1,4 @@
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from core.models import User
 from core.scoping import scope, visible_outlet, visible_outlets
 from workorders import selectors, services
 from workorders.filters import WorkOrderSyncFilter
-from workorders.models import Call, ChargeWaiver, Customer, MessageSlip, ProductCategory, WorkOrder
+from workorders.models import Call, ChargeWaiver, Customer, MessageSlip, Product, ProductCategory, WorkOrder
 from workorders.serializers import (
     AgreementInputSerializer,
     CallInputSerializer,
@@ -32,6 +32,7 @@ from workorders.serializers import (
     RepairRecordInputSerializer,
     SlipAnswerInputSerializer,
     TransitionInputSerializer,
+    UnitHistorySerializer,
     WaiverDecisionInputSerializer,
     WaiverInputSerializer,
     WorkOrderDetailSerializer,
@@ -56,6 +57,25 @@ class CustomerLookupView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.customer_lookup(user=self.request.user, query=self.request.query_params.get("q", ""))
+
+
+class ProductHistoryView(generics.ListAPIView):
+    """A unit's service history: every order of the product, and of any product of its category with its
+    serial/IMEI, at any outlet (全国联保), newest first, at most 100. The product must be one you serve:
+    the product of an order of your outlets, or of a customer registered at one of them."""
+
+    serializer_class = UnitHistorySerializer
+    permission_classes = [ViewPermissions]
+    pagination_class = None
+    queryset = WorkOrder.objects.none()  # for the permission class; get_queryset answers
+
+    def get_queryset(self):
+        user = self.request.user
+        served = Q(pk__in=selectors.work_order_list(user=user).values("product_id")) | Q(
+            customer__in=scope(Customer.objects.all(), user)
+        )
+        product = get_object_or_404(Product.objects.filter(served), pk=self.kwargs["pk"])
+        return services.unit_history(product)[: services.UNIT_HISTORY_LIMIT * 2]
 
 
 class WorkOrderListCreateView(IncrementalSync, generics.ListAPIView):

@@ -29,3 +29,8 @@ def order_handed_over(order: WorkOrder, *, actor, text: str) -> WorkOrderEvent:
 def order_noted(order: WorkOrder, *, actor, text: str) -> WorkOrderEvent:
     """A note on the timeline: typed by staff, or written by a service saying what it did."""
     return WorkOrderEvent.objects.create(work_order=order, kind=Kind.NOTE, actor=actor, text=text)
+
+
+def order_redecided(order: WorkOrder, *, actor, text: str) -> WorkOrderEvent:
+    """The warranty decision made again with new facts: old and new options, and the rules used."""
+    return WorkOrderEvent.objects.create(work_order=order, kind=Kind.WARRANTY, actor=actor, text=text)

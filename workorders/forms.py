@@ -8,6 +8,7 @@ from core.forms import DateField, DateTimeField, StyledForm
 from core.models import User
 from core.roles import Role
 from core.scoping import visible_outlets
+from warranty.engine import WHOLE_UNIT, component_choices
 from warranty.forms import DATE, parse_parts
 from workorders.models import Call, Payment, Product, ProductCategory, WorkOrder
 
@@ -33,11 +34,25 @@ class IntakeForm(StyledForm):
     proof = forms.ChoiceField(
         label=_("Proof of purchase"), choices=Product.Proof.choices, initial=Product.Proof.INVOICE
     )
+    production_date = DateField(
+        label=_("Production date (barcode label)"),
+        required=False,
+        widget=DATE,
+        help_text=_("Without proof of purchase the warranty counts from it."),
+    )
+    price = forms.DecimalField(label=_("Price paid (¥)"), required=False, min_value=0, max_digits=10, decimal_places=2)
     channel = forms.ChoiceField(label=_("Channel"), choices=WorkOrder.Channel.choices)
     service_type = forms.ChoiceField(label=_("Service type"), choices=WorkOrder.ServiceType.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=WorkOrder.Priority.choices)
     fault_description = forms.CharField(
         label=_("Fault as the customer describes it"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    fault_component = forms.ChoiceField(
+        label=_("Faulty part"),
+        choices=component_choices,
+        initial=WHOLE_UNIT,
+        required=False,
+        help_text=_("Earlier repairs of the same part count towards an exchange."),
     )
     water_or_drop_damage = forms.BooleanField(
         label=_("Water or drop damage (waiver needed before repair)"), required=False
@@ -103,6 +118,7 @@ class RepairRecordForm(StyledForm):
     fault_confirmed = forms.CharField(
         label=_("Fault confirmed"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    fault_component = forms.ChoiceField(label=_("Faulty part"), choices=component_choices, required=False)
     cause = forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     actions_taken = forms.CharField(label=_("Repair actions"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     parts_replaced = forms.CharField(

@@ -7,6 +7,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from core.models import ChoiceLabels, Outlet
+from warranty.engine import WHOLE_UNIT
 from workorders.lifecycle import Status
 
 
@@ -97,6 +98,9 @@ class Product(models.Model):
     production_date = models.DateField(_("production date (from the serial)"), null=True, blank=True)
     dealer = models.CharField(_("dealer"), max_length=100, blank=True)
     installation_date = models.DateField(_("installation date"), null=True, blank=True)
+    price = models.DecimalField(_("price paid"), max_digits=10, decimal_places=2, null=True, blank=True)
+    # A unit given in exchange (三包 换货): its periods start on this day, not on the purchase date.
+    replaced_on = models.DateField(_("given in exchange on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -107,6 +111,12 @@ class Product(models.Model):
     def __str__(self) -> str:
         return " ".join(filter(None, [self.brand, self.model])) or str(self.category)
 
+
+FAULT_TYPES = [
+    ("performance", _("Performance fault")),
+    ("human_damage", _("Human, water or drop damage")),
+    ("no_fault", _("No fault found")),
+]
 
 # What intake may lack before an engineer can be sent (WorkOrder.missing_info holds the codes).
 MISSING_LABELS = {
@@ -172,6 +182,17 @@ class WorkOrder(ChoiceLabels, models.Model):
     warranty_reasons = models.JSONField(_("warranty reasons"), default=list, blank=True)
     warranty_end = models.DateField(_("warranty ends"), null=True, blank=True)
     in_warranty = models.BooleanField(_("in warranty"), default=False)
+    # The facts the decision rests on besides the product's: what kind of fault, of which part (the
+    # component's own warranty; repeats count per component), and what the decision counted.
+    fault_type = models.CharField(_("fault type"), max_length=20, choices=FAULT_TYPES, default="performance")
+    fault_component = models.CharField(_("faulty part"), max_length=40, default=WHOLE_UNIT)
+    warranty_counted = models.JSONField(_("earlier repairs counted"), default=list, blank=True)
+    # The legal clocks (workorders/clocks.py) as last read, and the first day a running one is past its
+    # limit: the supervisor's home lists the orders whose day is near.
+    parts_wait_days = models.PositiveIntegerField(_("days waiting for parts"), default=0)
+    repairer_days = models.PositiveIntegerField(_("days of repairer delay"), default=0)
+    clock_limit_on = models.DateField(_("legal clock runs out on"), null=True, blank=True)
+    repaired_at = models.DateTimeField(_("repaired at"), null=True, blank=True)  # the repair guarantee runs from it
     data_loss_acknowledged = models.BooleanField(_("data-loss warning acknowledged"), default=False)
     damage_waiver_required = models.BooleanField(_("water/drop damage waiver required"), default=False)
     damage_waiver_signed_at = models.DateTimeField(_("waiver signed at"), null=True, blank=True)
@@ -223,6 +244,12 @@ class WorkOrder(ChoiceLabels, models.Model):
             models.Index(fields=["outlet", "updated_at"], name="wo_outlet_updated"),
             # Repeat repairs: the same product's earlier orders, by time.
             models.Index(fields=["product", "created_at"], name="wo_product_received"),
+            # The legal clocks running out soon, per outlet (only orders whose clock runs have a day).
+            models.Index(
+                fields=["outlet", "clock_limit_on"],
+                name="wo_outlet_clock_limit",
+                condition=models.Q(clock_limit_on__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="wo_number_unique"),
@@ -267,13 +294,15 @@ class WorkOrderEvent(ChoiceLabels, models.Model):
         TRANSITION = "transition", _("Status change")
         HANDOVER = "handover", _("Hand-over")
         NOTE = "note", _("Note")
+        WARRANTY = "warranty", _("Warranty decision re-made")
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     transition = models.CharField(max_length=40, blank=True)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the system did it (the daily re-decision of the warranty).
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     text = models.TextField(blank=True)
 

@@ -1,8 +1,10 @@
+from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from core.privacy import personal
 from core.serializers import DateField, DateTimeField, ModelSerializer, PersonalField, Serializer
+from warranty.engine import COMPONENT_LABELS, WHOLE_UNIT
 from workorders.lifecycle import TRANSITIONS
 from workorders.models import (
     Call,
@@ -15,6 +17,29 @@ from workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
+from workorders.services.entitlement import clocks_shown
+
+
+class UnitHistorySerializer(ModelSerializer):
+    """One order of a unit's service history (any outlet: 全国联保), without the customer's details."""
+
+    outlet = serializers.CharField(source="outlet.name")
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "id",
+            "number",
+            "status",
+            "outlet",
+            "created_at",
+            "repaired_at",
+            "in_warranty",
+            "fault_type",
+            "fault_component",
+            "fault_description",
+            "fault_confirmed",
+        ]
 
 
 class ProductCategorySerializer(ModelSerializer):
@@ -109,9 +134,48 @@ class WorkOrderSerializer(ModelSerializer):
         ]
 
 
+class ClocksSerializer(Serializer):
+    parts_wait_days = serializers.IntegerField()
+    parts_wait_limit_days = serializers.IntegerField()
+    parts_running = serializers.BooleanField()
+    repairer_days = serializers.IntegerField()
+    repairer_delay_limit_days = serializers.IntegerField()
+    repairer_running = serializers.BooleanField()
+    limit_on = serializers.DateField(allow_null=True, help_text="The first day past a limit while a clock runs.")
+    days_left = serializers.IntegerField(allow_null=True)
+    warning = serializers.BooleanField()
+
+
+class CountedRepairSerializer(Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    repaired_on = serializers.DateField()
+    outlet = serializers.CharField()
+
+
+class EntitlementSerializer(Serializer):
+    """The order's 三包 decision with the facts it counted and its legal clocks (read today)."""
+
+    options = serializers.ListField(child=serializers.CharField(), source="warranty_options")
+    reasons = serializers.JSONField(source="warranty_reasons")
+    in_warranty = serializers.BooleanField()
+    warranty_end = serializers.DateField(allow_null=True)
+    policy = serializers.CharField(source="warranty_version.policy.code", default=None)
+    fault_type = serializers.CharField()
+    fault_component = serializers.CharField()
+    counted_repairs = CountedRepairSerializer(source="warranty_counted", many=True)
+    clocks = serializers.SerializerMethodField()
+
+    @extend_schema_field(ClocksSerializer(allow_null=True))
+    def get_clocks(self, order):
+        clocks = clocks_shown(order)
+        return ClocksSerializer(clocks).data if clocks else None
+
+
 class WorkOrderDetailSerializer(WorkOrderSerializer):
     address = PersonalField(kind="address")
     warranty_reasons = serializers.JSONField(read_only=True)
+    entitlement = EntitlementSerializer(source="*", read_only=True)
     events = EventSerializer(source="timeline", many=True, read_only=True)  # selectors.timeline
 
     class Meta(WorkOrderSerializer.Meta):
@@ -120,6 +184,7 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
             "address",
             "requirements",
             "warranty_reasons",
+            "entitlement",
             "data_loss_acknowledged",
             "damage_waiver_required",
             "estimated_ready_at",
@@ -140,10 +205,15 @@ class IntakeInputSerializer(Serializer):
     serial = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     purchase_date = DateField(required=False, allow_null=True, default=None)
     proof = serializers.ChoiceField(choices=Product.Proof.choices, default=Product.Proof.NONE)
+    production_date = DateField(required=False, allow_null=True, default=None)  # from the barcode label
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
     channel = serializers.ChoiceField(choices=WorkOrder.Channel.choices)
     service_type = serializers.ChoiceField(choices=WorkOrder.ServiceType.choices)
     priority = serializers.ChoiceField(choices=WorkOrder.Priority.choices, default=WorkOrder.Priority.NORMAL)
     fault_description = serializers.CharField()
+    fault_component = serializers.ChoiceField(choices=list(COMPONENT_LABELS), default=WHOLE_UNIT)
     water_or_drop_damage = serializers.BooleanField(default=False)
     data_loss_acknowledged = serializers.BooleanField(default=False)
     requested_time = DateTimeField(required=False, allow_null=True, default=None)
@@ -201,6 +271,9 @@ class RepairRecordInputSerializer(Serializer):
     cause = serializers.CharField(required=False, allow_blank=True, default="")
     actions_taken = serializers.CharField(required=False, allow_blank=True, default="")
     parts_replaced = serializers.CharField(required=False, allow_blank=True, default="")
+    fault_component = serializers.ChoiceField(
+        choices=list(COMPONENT_LABELS), required=False, allow_blank=True, default=""
+    )
 
 
 class PickupInputSerializer(Serializer):

@@ -34,6 +34,8 @@ from workorders.forms import (
 from workorders.lifecycle import allowed
 from workorders.models import ChargeWaiver, Product, ProductCategory
 
+UNIT_HISTORY_SHOWN = 20  # the unit's other orders on its order page (the API pages through all)
+
 
 @staff_page(perm="workorders.view_workorder")
 def work_order_list(request):
@@ -64,6 +66,8 @@ def work_order_detail(request, pk: int):
         and order.amount_due > 0
         and not order.payments.all(),
         "can_decide_waiver": request.user.has_perm("workorders.decide_chargewaiver"),
+        "clocks": services.clocks_shown(order),
+        "unit_history": list(services.unit_history(order.product).exclude(pk=order.pk)[:UNIT_HISTORY_SHOWN]),
     }
     return render(request, "workorders/detail.html", context)
 

@@ -103,6 +103,7 @@ EXPECTED = {
     "work-order-repair-record": ("work_order", every(405, anon=405)),
     "api-product-categories": (None, every(200, anon=401)),
     "api-customer-lookup": (None, only({FD, HL, DP, EN, SV, AD}, anon=401)),
+    "api-product-history": ("product", every(200, anon=401)),
     "api-work-order-list": (None, every(200, anon=401)),
     "api-work-order-detail": ("work_order", every(200, anon=401)),
     "api-work-order-transition": ("work_order", every(405, anon=401)),
@@ -140,6 +141,7 @@ EXPECTED = {
     "requisition-act": ("requisition_act", every(405, anon=405)),
     "loaners": (None, every(200)),
     "loaner-act": ("loaner_act", every(405, anon=405)),
+    "loaner-lend": ("work_order", every(405, anon=405)),
     "engineer-edit": ("engineer", only({DP, SV, AD})),
     "my-jobs": (None, only({EN})),
     "job-detail": ("appointment", only({EN})),
@@ -275,6 +277,8 @@ def _kwargs(kind, network):
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk, "document": "repair-record"}
     if kind == "work_order":
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk}
+    if kind == "product":
+        return {"pk": walk_in_order(network.staff[FD], network.a1).product_id}
     if kind == "policy":
         return {"code": "phone"}
     if kind == "holiday":

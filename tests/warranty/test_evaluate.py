@@ -35,7 +35,8 @@ def test_seeded_policies_match_the_national_table():
     phone = PolicyVersion.objects.get(policy__code="phone")
     assert phone.component_months == {"battery": 6, "charger": 12, "headset": 3}
     assert phone.no_proof_rule == "serial_date"
-    assert PolicyVersion.objects.get(policy__code="tv").no_proof_rule == "paid_only"
+    tv = PolicyVersion.objects.get(policy__code="tv")  # appliances too count from the barcode's date (0005)
+    assert (tv.no_proof_rule, tv.no_proof_grace_days) == ("serial_date", 90)
 
 
 def test_the_version_in_force_at_purchase_applies_and_is_reported():

@@ -10,6 +10,15 @@ from workorders.services.bench import (  # noqa: F401
     work_order_record_repair,
 )
 from workorders.services.customers import customer_register, product_register  # noqa: F401
+from workorders.services.entitlement import (  # noqa: F401
+    UNIT_HISTORY_LIMIT,
+    clocks_shown,
+    clocks_sweep,
+    clocks_warning_day,
+    decision_fields,
+    unit_history,
+    work_order_redecide,
+)
 from workorders.services.hotline import call_log, message_slip_answer, message_slip_take  # noqa: F401
 from workorders.services.intake import INTAKE_ORDER_FIELDS, INTAKE_PRODUCT_FIELDS, intake_picks, intake_submit  # noqa: F401
 from workorders.services.lifecycle import work_order_add_note, work_order_hand_over, work_order_transition  # noqa: F401
@@ -22,7 +31,6 @@ from workorders.services.pricing import (  # noqa: F401
 from workorders.services.receiving import (  # noqa: F401
     fault_type_for,
     warranty_after_repairs,
-    warranty_for,
     warranty_preview,
     work_order_receive,
 )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
 from core.permissions import require_permission
+from warranty.engine import COMPONENT_LABELS, component_label
 from workorders import events
 from workorders.lifecycle import Status
 from workorders.models import (
@@ -17,8 +18,9 @@ from workorders.models import (
     WorkOrder,
 )
 from workorders.services._common import _locked_in_scope
+from workorders.services.entitlement import redecide
 from workorders.services.lifecycle import work_order_transition
-from workorders.services.receiving import _missing_info, fault_type_for, warranty_for
+from workorders.services.receiving import _missing_info
 
 
 @transaction.atomic
@@ -39,16 +41,41 @@ def payment_take(*, work_order: WorkOrder, amount, method: str, actor) -> Paymen
 
 @transaction.atomic
 def work_order_record_repair(
-    *, work_order: WorkOrder, fault_confirmed: str, cause: str, actions_taken: str, parts_replaced: str, actor
+    *,
+    work_order: WorkOrder,
+    fault_confirmed: str,
+    cause: str,
+    actions_taken: str,
+    parts_replaced: str,
+    fault_component: str = "",
+    actor,
 ) -> WorkOrder:
-    """The technician's repair record; may be completed after the visit."""
+    """The technician's repair record; may be completed after the visit. The part found at fault (when
+    given) decides the warranty again: its own period, and its own earlier repairs."""
     require_permission(actor, "workorders.change_workorder")
     order = _locked_in_scope(work_order, actor)
+    if fault_component and fault_component not in COMPONENT_LABELS:
+        raise ValidationError({"fault_component": _("Pick the part from the list.")})
     order.fault_confirmed, order.cause = fault_confirmed.strip(), cause.strip()
     order.actions_taken, order.parts_replaced = actions_taken.strip(), parts_replaced.strip()
+    component_found = bool(fault_component) and fault_component != order.fault_component
+    order.fault_component = fault_component or order.fault_component
     order.version += 1
-    order.save(update_fields=["fault_confirmed", "cause", "actions_taken", "parts_replaced", "version", "updated_at"])
+    order.save(
+        update_fields=[
+            "fault_confirmed",
+            "cause",
+            "actions_taken",
+            "parts_replaced",
+            "fault_component",
+            "version",
+            "updated_at",
+        ]
+    )
     events.order_noted(order, actor=actor, text=_("Repair record updated."))
+    if component_found:
+        cause = _("Faulty part found: %(part)s") % {"part": component_label(order.fault_component)}
+        redecide(order, actor=actor, cause=cause)
     return order
 
 
@@ -160,10 +187,8 @@ def work_order_complete_details(
         address=order.address,
         fault=order.fault_description,
     )
-    fault_type = fault_type_for(water_or_drop_damage=order.damage_waiver_required)
-    for field, value in warranty_for(product, fault_type=fault_type, on=timezone.localdate()).items():
-        setattr(order, field, value)
     order.version += 1
     order.save()
     events.order_noted(order, actor=actor, text=_("Details completed."))
+    redecide(order, actor=actor, cause=_("Details completed"))
     return order

@@ -44,6 +44,21 @@ def _register_customer(
 customer_register = transaction.atomic(_register_customer)
 
 
+def product_date_errors(*, purchase_date=None, production_date=None, installation_date=None) -> dict:
+    """A product's dates that cannot be: in the future, made after it was bought, installed before."""
+    today = timezone.localdate()
+    errors = {}
+    if purchase_date and purchase_date > today:
+        errors["purchase_date"] = _("The purchase date is in the future.")
+    if production_date and production_date > today:
+        errors["production_date"] = _("The production date is in the future.")
+    elif production_date and purchase_date and production_date > purchase_date:
+        errors["production_date"] = _("The production date is after the purchase date.")
+    if installation_date and purchase_date and installation_date < purchase_date:
+        errors["installation_date"] = _("The installation date is before the purchase date.")
+    return errors
+
+
 def _register_product(
     *,
     customer: Customer,
@@ -54,18 +69,18 @@ def _register_product(
     purchase_date=None,
     proof: str = Product.Proof.NONE,
     production_date=None,
+    price=None,
     dealer: str = "",
     installation_date=None,
     actor,
 ) -> Product:
     """Add a product the customer owns."""
     require_permission(actor, "workorders.add_product")
-    today = timezone.localdate()
-    errors = {}
-    if purchase_date and purchase_date > today:
-        errors["purchase_date"] = _("The purchase date is in the future.")
-    if installation_date and purchase_date and installation_date < purchase_date:
-        errors["installation_date"] = _("The installation date is before the purchase date.")
+    errors = product_date_errors(
+        purchase_date=purchase_date, production_date=production_date, installation_date=installation_date
+    )
+    if price is not None and price < 0:
+        errors["price"] = _("Must not be negative.")
     if errors:
         raise ValidationError(errors)
     product = Product(
@@ -77,6 +92,7 @@ def _register_product(
         purchase_date=purchase_date,
         proof=proof,
         production_date=production_date,
+        price=price,
         dealer=dealer,
         installation_date=installation_date,
     )

@@ -17,12 +17,13 @@ from workorders.services.lifecycle import work_order_transition
 from workorders.services.receiving import _once, _receive, _request_fingerprint, fault_type_for
 
 # What the intake page and the intake endpoint pass through to product_register / work_order_receive.
-INTAKE_PRODUCT_FIELDS = ("category", "brand", "model", "serial", "purchase_date", "proof")
+INTAKE_PRODUCT_FIELDS = ("category", "brand", "model", "serial", "purchase_date", "proof", "production_date", "price")
 INTAKE_ORDER_FIELDS = (
     "channel",
     "service_type",
     "priority",
     "fault_description",
+    "fault_component",
     "water_or_drop_damage",
     "data_loss_acknowledged",
     "requested_time",

@@ -16,6 +16,7 @@ from workorders.models import (
     WorkOrderEvent,
 )
 from workorders.services._common import OVERRIDE_ROLES, _locked_in_scope
+from workorders.services.entitlement import redecide
 
 
 @transaction.atomic
@@ -49,6 +50,9 @@ def work_order_transition(
     if step.name == "approve_quote":
         order.quote_approved_at, order.quote_approved_by = timezone.now(), actor
         changed += ["quote_approved_at", "quote_approved_by"]
+    if step.name == "finish_repair":
+        order.repaired_at = timezone.now()  # the 30-day repair guarantee runs from it
+        changed.append("repaired_at")
     order.save(update_fields=changed)
     if step.name == "finish_repair" and order.channel == WorkOrder.Channel.WALK_IN and order.notify_by_phone:
         _notify_ready(order)
@@ -56,6 +60,8 @@ def work_order_transition(
     if override_incomplete and order.missing_info:
         text = "; ".join(filter(None, [text, _("Sent with missing information (override).")]))
     event = events.order_transitioned(order, transition=step.name, from_status=current, actor=actor, text=text)
+    # The clocks start, stop or run on with the new status: the decision follows them.
+    redecide(order, actor=actor, cause=_("Status changed to “%(status)s”") % {"status": step.target.label})
     work_order_transitioned.send(sender=WorkOrder, work_order=order, transition=step, event=event, actor=actor)
     return order
 

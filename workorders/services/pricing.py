@@ -13,8 +13,9 @@ from workorders.models import (
     WorkOrder,
 )
 from workorders.services._common import _locked_in_scope
+from workorders.services.entitlement import redecide
 from workorders.services.lifecycle import work_order_transition
-from workorders.services.receiving import fault_type_for, warranty_for
+from workorders.services.receiving import fault_type_for
 
 FEE_SERVICE_TYPE = {"repair": "repair", "installation": "installation", "maintenance": "repair"}
 
@@ -94,13 +95,12 @@ def work_order_reassess_warranty(*, work_order: WorkOrder, human_damage: bool, a
     """Decide the warranty again with what the engineer found (human damage ends free service)."""
     require_permission(actor, "workorders.change_workorder")
     order = _locked_in_scope(work_order, actor)
-    fault_type = (
+    order.fault_type = (
         FaultType.HUMAN_DAMAGE if human_damage else fault_type_for(water_or_drop_damage=order.damage_waiver_required)
     )
-    for field, value in warranty_for(order.product, fault_type=fault_type, on=timezone.localdate()).items():
-        setattr(order, field, value)
     order.version += 1
-    order.save()
+    order.save(update_fields=["fault_type", "version", "updated_at"])
     text = _("Human damage found on site: warranty decided again.") if human_damage else _("Warranty decided again.")
     events.order_noted(order, actor=actor, text=text)
+    redecide(order, actor=actor, cause=_("Fault type: %(type)s") % {"type": order.get_fault_type_display()})
     return order

@@ -12,9 +12,10 @@ from core.errors import ConflictError
 from core.models import Outlet
 from core.permissions import require_permission
 from core.validation import validate_values
-from warranty.engine import FREE_OPTIONS, Case, FaultType
-from warranty.services import Evaluation, policy_evaluate
+from warranty.engine import WHOLE_UNIT, FaultType
+from warranty.services import Evaluation
 from workorders import events
+from workorders.clocks import Clocks
 from workorders.models import (
     Customer,
     DailySequence,
@@ -23,6 +24,7 @@ from workorders.models import (
     WorkOrder,
 )
 from workorders.services._common import _require_outlet
+from workorders.services.entitlement import Facts, decision_fields, evaluate
 
 
 def _next_number() -> str:
@@ -63,49 +65,20 @@ def fault_type_for(*, water_or_drop_damage: bool) -> FaultType:
     return FaultType.HUMAN_DAMAGE if water_or_drop_damage else FaultType.PERFORMANCE
 
 
-def _evaluate(product: Product, *, fault_type: FaultType, on, prior_repairs: int = 0) -> Evaluation | None:
-    """The product's 三包 decision under its category's policy; None when the category has none."""
-    policy = product.category.warranty_policy
-    if policy is None:
-        return None
-    case = Case(
-        purchase_date=product.purchase_date,
-        fault_date=on,
-        fault_type=fault_type,
-        has_proof=product.proof != Product.Proof.NONE and product.purchase_date is not None,
-        production_date=product.production_date,
-        prior_repairs=prior_repairs,
-    )
-    return policy_evaluate(policy=policy, case=case, today=on)
-
-
 def warranty_after_repairs(product: Product, *, prior_repairs: int) -> Evaluation | None:
     """What the customer may choose today after `prior_repairs` repairs of the same fault (after two,
     三包 usually allows an exchange or a return): the complaint handler's starting point."""
-    return _evaluate(product, fault_type=FaultType.PERFORMANCE, on=timezone.localdate(), prior_repairs=prior_repairs)
+    facts = Facts(prior_repairs=prior_repairs, counted=[], last_repair_date=None, clocks=Clocks())
+    return evaluate(product, fault_type=FaultType.PERFORMANCE, fault_date=timezone.localdate(), facts=facts)
 
 
-def warranty_preview(*, category: ProductCategory, purchase_date, proof: str, water_or_drop_damage: bool):
+def warranty_preview(
+    *, category: ProductCategory, purchase_date, proof: str, water_or_drop_damage: bool, production_date=None
+):
     """The decision intake shows while the product is typed, before anything is saved."""
-    product = Product(category=category, purchase_date=purchase_date, proof=proof)
-    return _evaluate(
-        product, fault_type=fault_type_for(water_or_drop_damage=water_or_drop_damage), on=timezone.localdate()
-    )
-
-
-def warranty_for(product: Product, *, fault_type: FaultType, on) -> dict:
-    """The warranty decision for a product today, as the fields a work order stores."""
-    evaluation = _evaluate(product, fault_type=fault_type, on=on)
-    if evaluation is None:
-        return {"warranty_version": None, "warranty_options": [], "warranty_reasons": [], "in_warranty": False}
-    decision = evaluation.decision
-    return {
-        "warranty_version": evaluation.version,
-        "warranty_options": [str(o) for o in decision.options],
-        "warranty_reasons": [{"code": r.code, "text": r.text} for r in decision.reasons],
-        "warranty_end": decision.warranty_end,
-        "in_warranty": bool(FREE_OPTIONS & set(decision.options)),
-    }
+    product = Product(category=category, purchase_date=purchase_date, proof=proof, production_date=production_date)
+    fault_type = fault_type_for(water_or_drop_damage=water_or_drop_damage)
+    return evaluate(product, fault_type=fault_type, fault_date=timezone.localdate())
 
 
 def work_order_receive(
@@ -117,6 +90,7 @@ def work_order_receive(
     service_type: str,
     fault_description: str,
     fault_type: FaultType = FaultType.PERFORMANCE,
+    fault_component: str = WHOLE_UNIT,
     water_or_drop_damage: bool = False,
     requested_time: datetime | None = None,
     requirements: str = "",
@@ -137,6 +111,7 @@ def work_order_receive(
         "service_type": service_type,
         "fault_description": fault_description,
         "fault_type": fault_type,
+        "fault_component": fault_component,
         "water_or_drop_damage": water_or_drop_damage,
         "requested_time": requested_time,
         "requirements": requirements,
@@ -206,6 +181,7 @@ def _receive(
     service_type: str,
     fault_description: str,
     fault_type: FaultType = FaultType.PERFORMANCE,
+    fault_component: str = WHOLE_UNIT,
     water_or_drop_damage: bool = False,
     requested_time: datetime | None = None,
     requirements: str = "",
@@ -246,8 +222,11 @@ def _receive(
         pickup_code=f"{secrets.randbelow(10**6):06d}" if channel == WorkOrder.Channel.WALK_IN else "",
         idempotency_key=idempotency_key or None,
         created_by=actor,
-        **warranty_for(product, fault_type=FaultType(fault_type), on=timezone.localdate()),
+        fault_type=FaultType(fault_type),
+        fault_component=fault_component or WHOLE_UNIT,
     )
+    for field, value in decision_fields(order).items():
+        setattr(order, field, value)
     validate_values(order, exclude=("number",))
     order.number = _next_number()  # last: the day's number stays locked until the commit
     order.save()
