@@ -350,6 +350,7 @@ SPECTACULAR_SETTINGS = {
         "AppointmentStatusEnum": "dispatch.models.Appointment.Status",
         "VisitProofEnum": "dispatch.models.VisitReport.Proof",
         "ProductProofEnum": "workorders.models.Product.Proof",
+        "PaymentMethodEnum": "workorders.models.Payment.Method",
         "CallbackStatusEnum": "followups.models.Callback.Status",
         "ComplaintCaseStatusEnum": "complaints.models.ComplaintCase.Status",
         "RemedyStatusEnum": "complaints.models.Remedy.Status",

@@ -56,6 +56,10 @@ api_v1 = [
         name="api-work-order-repair-record",
     ),
     path("work-orders/<int:pk>/pickup/", workorder_api.WorkOrderPickupView.as_view(), name="api-work-order-pickup"),
+    path(
+        "work-orders/<int:pk>/exchange/", workorder_api.WorkOrderExchangeView.as_view(), name="api-work-order-exchange"
+    ),
+    path("work-orders/<int:pk>/return/", workorder_api.WorkOrderReturnView.as_view(), name="api-work-order-return"),
     path("work-orders/<int:pk>/waivers/", workorder_api.WorkOrderWaiverView.as_view(), name="api-work-order-waiver"),
     path("waivers/", workorder_api.WaiverListView.as_view(), name="api-waiver-list"),
     path("waivers/<int:pk>/decision/", workorder_api.WaiverDecisionView.as_view(), name="api-waiver-decision"),
@@ -189,6 +193,7 @@ urlpatterns = [
     path("orders/<int:pk>/waiver/", workorder_views.work_order_waiver, name="work-order-waiver"),
     path("orders/waivers/<int:pk>/decide/", workorder_views.waiver_decide, name="waiver-decide"),
     path("orders/<int:pk>/print/<slug:document>/", workorder_views.work_order_print, name="work-order-print"),
+    path("orders/<int:pk>/swap/<slug:kind>/", workorder_views.work_order_swap, name="work-order-swap"),
     path("orders/<int:pk>/repair-record/", workorder_views.work_order_repair_record, name="work-order-repair-record"),
     path("dispatch/", dispatch_views.board, name="dispatch-board"),
     path("dispatch/rows/", dispatch_views.board_rows, name="dispatch-board-rows"),

@@ -22,6 +22,7 @@ from workorders.serializers import (
     ChargeWaiverSerializer,
     CustomerSerializer,
     DetailsInputSerializer,
+    ExchangeInputSerializer,
     HandOverInputSerializer,
     IntakeInputSerializer,
     MessageSlipInputSerializer,
@@ -30,6 +31,7 @@ from workorders.serializers import (
     PickupInputSerializer,
     ProductCategorySerializer,
     RepairRecordInputSerializer,
+    ReturnInputSerializer,
     SlipAnswerInputSerializer,
     TransitionInputSerializer,
     UnitHistorySerializer,
@@ -261,6 +263,30 @@ class WorkOrderPickupView(_WorkOrderAction):
         order = self._order(request, pk)
         data = validated(PickupInputSerializer, request.data)
         return self._answer(request, services.work_order_pickup(work_order=order, actor=request.user, **data))
+
+
+class WorkOrderExchangeView(_WorkOrderAction):
+    """三包 exchange (换货): the unit taken back, the new unit's serial, the customer's signature; the order
+    closes. Refused unless the order's decision, made again now, grants an exchange."""
+
+    @extend_schema(request=ExchangeInputSerializer, responses=WorkOrderDetailSerializer)
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        data = validated(ExchangeInputSerializer, request.data)
+        services.work_order_exchange(work_order=order, actor=request.user, **data)
+        return self._answer(request, order)
+
+
+class WorkOrderReturnView(_WorkOrderAction):
+    """三包 return (退货): the unit taken back and the money paid back (full within the return period, less
+    the policy's depreciation fee after repeated repairs), with a receipt number; the order closes."""
+
+    @extend_schema(request=ReturnInputSerializer, responses=WorkOrderDetailSerializer)
+    def post(self, request, pk: int):
+        order = self._order(request, pk)
+        data = validated(ReturnInputSerializer, request.data)
+        services.work_order_return(work_order=order, actor=request.user, **data)
+        return self._answer(request, order)
 
 
 class CallListCreateView(generics.ListAPIView):

@@ -126,13 +126,18 @@ class RepairRecordForm(StyledForm):
     )
 
 
-class PickupForm(StyledForm):
+class SignedForm(StyledForm):
+    """The customer signs on the screen (includes/signature_field.html), or refuses to."""
+
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    signature_refused = forms.BooleanField(label=_("The customer refuses to sign"), required=False)
+
+
+class PickupForm(SignedForm):
     pickup_code = forms.CharField(label=_("Pickup code"), max_length=8)
     payment_method = forms.ChoiceField(
         label=_("Payment method"), choices=[("", "---------"), *Payment.Method.choices], required=False
     )
-    signature = forms.CharField(widget=forms.HiddenInput, required=False)
-    signature_refused = forms.BooleanField(label=_("The customer refuses to sign"), required=False)
     rating = forms.TypedChoiceField(
         label=_("Satisfaction"),
         choices=[("", "---------"), *((str(n), "★" * n) for n in range(5, 0, -1))],
@@ -141,6 +146,21 @@ class PickupForm(StyledForm):
         required=False,
     )
     comment = forms.CharField(label=_("Customer's comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExchangeForm(SignedForm):
+    new_serial = forms.CharField(label=_("New unit's serial / IMEI"), max_length=64, required=False)
+    new_model = forms.CharField(
+        label=_("New unit's model"), max_length=80, required=False, help_text=_("Leave empty for the same model.")
+    )
+
+
+class ReturnForm(SignedForm):
+    price_paid = forms.DecimalField(label=_("Price paid (¥)"), min_value=0, max_digits=10, decimal_places=2)
+    refund_amount = forms.DecimalField(label=_("Refunded (¥)"), min_value=0, max_digits=10, decimal_places=2)
+    refund_method = forms.ChoiceField(
+        label=_("Paid back by"), choices=[("", "---------"), *Payment.Method.choices], required=False
+    )
 
 
 class DetailsForm(StyledForm):

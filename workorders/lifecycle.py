@@ -30,6 +30,8 @@ class Status(models.TextChoices):
 OPEN_STATUSES = frozenset(Status) - {Status.CLOSED, Status.CANCELLED}
 FD, HL, DP, EN, SV, AD = Role.FRONT_DESK, Role.HOTLINE, Role.DISPATCHER, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN
 S = Status
+# Where a return or an exchange may end an order: any open state before the product is handed back.
+SWAPPABLE = frozenset(OPEN_STATUSES - {Status.AWAITING_CALLBACK})
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,24 @@ TRANSITIONS = {
             True,
         ),
         _t("reopen", _("Reopen"), {S.AWAITING_CALLBACK, S.CLOSED}, S.RECEIVED, {HL, FD, SV, AD}, True),
+        # 三包 exchange or return, at the counter or on the spot (the engineer grants it, DOMAIN "On-site"):
+        # the unit is taken back and the order closes.
+        _t(
+            "exchange",
+            _("Exchange the unit"),
+            SWAPPABLE,
+            S.CLOSED,
+            {FD, EN, SV, AD},
+            made_by=_("the return and exchange page"),
+        ),
+        _t(
+            "return",
+            _("Take the unit back and refund"),
+            SWAPPABLE,
+            S.CLOSED,
+            {FD, EN, SV, AD},
+            made_by=_("the return and exchange page"),
+        ),
     ]
 }
 

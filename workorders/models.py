@@ -101,6 +101,8 @@ class Product(models.Model):
     price = models.DecimalField(_("price paid"), max_digits=10, decimal_places=2, null=True, blank=True)
     # A unit given in exchange (三包 换货): its periods start on this day, not on the purchase date.
     replaced_on = models.DateField(_("given in exchange on"), null=True, blank=True)
+    # Taken back by an outlet on a return or an exchange (UnitSwap): the customer no longer has it.
+    taken_back_on = models.DateField(_("taken back on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -478,3 +480,61 @@ class ChargeWaiver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id}: ¥{self.original_total} → ¥{self.new_total} ({self.status})"
+
+
+class UnitSwap(ChoiceLabels, models.Model):
+    """A return (退货) or an exchange (换货) that closed an order: the unit taken back and kept for the maker,
+    the new unit's serial or the money paid back with its receipt, and the customer's signature. Granted by
+    三包 at the counter or on site, or, outside it, as a complaint remedy approved by rank."""
+
+    class Kind(models.TextChoices):
+        EXCHANGE = "exchange", _("Exchange")
+        RETURN = "return", _("Return")
+
+    work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="swap")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    number = models.CharField(_("slip number"), max_length=24)
+    old_product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit taken back")
+    )
+    new_product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("new unit")
+    )
+    # A return: what was paid for the unit, the depreciation fee the policy allows, what was paid back.
+    price_paid = models.DecimalField(_("price paid"), max_digits=10, decimal_places=2, null=True, blank=True)
+    depreciation_fee = models.DecimalField(
+        _("depreciation fee"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    refund_amount = models.DecimalField(_("refunded"), max_digits=10, decimal_places=2, null=True, blank=True)
+    refund_method = models.CharField(_("paid back by"), max_length=10, choices=Payment.Method.choices, blank=True)
+    # Granted by 三包 (the rules on the order), or as an approved complaint remedy (what approved it).
+    remedy = models.CharField(_("approved remedy"), max_length=200, blank=True)
+    rules = models.JSONField(_("rules applied"), default=list, blank=True)
+    signature = models.TextField(_("customer's signature"), blank=True)  # PNG data URL from the screen
+    signature_refused = models.BooleanField(_("customer refused to sign"), default=False)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("return or exchange")
+        verbose_name_plural = _("returns and exchanges")
+        indexes = [models.Index(fields=["outlet", "granted_at"], name="swap_outlet_granted")]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="swap_number_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(kind="exchange") & models.Q(new_product__isnull=False, refund_amount__isnull=True))
+                | (
+                    models.Q(kind="return")
+                    & models.Q(new_product__isnull=True, refund_amount__gte=0, price_paid__isnull=False)
+                    & models.Q(refund_amount__lte=models.F("price_paid"))
+                ),
+                name="swap_exchange_has_a_new_unit_return_a_refund",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signature_refused=True) | ~models.Q(signature=""), name="swap_signed_or_refused"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

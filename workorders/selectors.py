@@ -40,7 +40,7 @@ def work_order_detail(*, user) -> QuerySet[WorkOrder]:
     """For one order's page: its customer's phones and addresses and the whole timeline."""
     return (
         work_order_list(user=user)
-        .select_related("warranty_version__policy")
+        .select_related("warranty_version__policy", "swap__new_product")
         .prefetch_related(
             "customer__phones",
             "customer__addresses",

@@ -14,6 +14,7 @@ from workorders.models import (
     Payment,
     Product,
     ProductCategory,
+    UnitSwap,
     WorkOrder,
     WorkOrderEvent,
 )
@@ -134,6 +135,46 @@ class WorkOrderSerializer(ModelSerializer):
         ]
 
 
+class SignedInputSerializer(Serializer):
+    signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=200_000)
+    signature_refused = serializers.BooleanField(default=False)
+
+
+class ExchangeInputSerializer(SignedInputSerializer):
+    new_serial = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    new_model = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
+class ReturnInputSerializer(SignedInputSerializer):
+    price_paid = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    refund_amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    refund_method = serializers.ChoiceField(choices=Payment.Method.choices)
+
+
+class UnitSwapSerializer(ModelSerializer):
+    new_serial = serializers.CharField(source="new_product.serial", default=None)
+    new_unit_periods_from = serializers.DateField(source="new_product.replaced_on", default=None)
+
+    class Meta:
+        model = UnitSwap
+        fields = [
+            "kind",
+            "number",
+            "old_product",
+            "new_product",
+            "new_serial",
+            "new_unit_periods_from",
+            "price_paid",
+            "depreciation_fee",
+            "refund_amount",
+            "refund_method",
+            "remedy",
+            "rules",
+            "signature_refused",
+            "granted_at",
+        ]
+
+
 class ClocksSerializer(Serializer):
     parts_wait_days = serializers.IntegerField()
     parts_wait_limit_days = serializers.IntegerField()
@@ -176,6 +217,7 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
     address = PersonalField(kind="address")
     warranty_reasons = serializers.JSONField(read_only=True)
     entitlement = EntitlementSerializer(source="*", read_only=True)
+    swap = serializers.SerializerMethodField()
     events = EventSerializer(source="timeline", many=True, read_only=True)  # selectors.timeline
 
     class Meta(WorkOrderSerializer.Meta):
@@ -185,11 +227,17 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
             "requirements",
             "warranty_reasons",
             "entitlement",
+            "swap",
             "data_loss_acknowledged",
             "damage_waiver_required",
             "estimated_ready_at",
             "events",
         ]
+
+    @extend_schema_field(UnitSwapSerializer(allow_null=True))
+    def get_swap(self, order):
+        swap = getattr(order, "swap", None)
+        return UnitSwapSerializer(swap).data if swap else None
 
 
 class IntakeInputSerializer(Serializer):
@@ -276,13 +324,11 @@ class RepairRecordInputSerializer(Serializer):
     )
 
 
-class PickupInputSerializer(Serializer):
+class PickupInputSerializer(SignedInputSerializer):
     pickup_code = serializers.CharField(max_length=8)
     payment_method = serializers.ChoiceField(
         choices=Payment.Method.choices, required=False, allow_blank=True, default=""
     )
-    signature = serializers.CharField(required=False, allow_blank=True, default="", max_length=200_000)
-    signature_refused = serializers.BooleanField(default=False)
     rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
-from core.messages import act_and_flash, flash_refusal
+from core.messages import SERVICE_REFUSALS, act_and_flash, flash_refusal
 from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
 from core.scoping import scope
@@ -19,6 +19,7 @@ from workorders.filters import WorkOrderFilter
 from workorders.forms import (
     CallForm,
     DetailsForm,
+    ExchangeForm,
     HandOverForm,
     IntakeForm,
     MessageSlipForm,
@@ -26,13 +27,14 @@ from workorders.forms import (
     PickupForm,
     QuoteForm,
     RepairRecordForm,
+    ReturnForm,
     SlipAnswerForm,
     TransitionForm,
     WaiverDecisionForm,
     WaiverForm,
 )
-from workorders.lifecycle import allowed
-from workorders.models import ChargeWaiver, Product, ProductCategory
+from workorders.lifecycle import SWAPPABLE, TRANSITIONS, allowed
+from workorders.models import ChargeWaiver, Product, UnitSwap
 
 UNIT_HISTORY_SHOWN = 20  # the unit's other orders on its order page (the API pages through all)
 
@@ -67,6 +69,9 @@ def work_order_detail(request, pk: int):
         and not order.payments.all(),
         "can_decide_waiver": request.user.has_perm("workorders.decide_chargewaiver"),
         "clocks": services.clocks_shown(order),
+        "can_swap": order.status in SWAPPABLE
+        and request.user.role in TRANSITIONS["exchange"].roles
+        and {"exchange", "return"} & set(order.warranty_options),
         "unit_history": list(services.unit_history(order.product).exclude(pk=order.pk)[:UNIT_HISTORY_SHOWN]),
     }
     return render(request, "workorders/detail.html", context)
@@ -174,25 +179,28 @@ def customer_lookup(request):
 
 @staff_page(perm="workorders.add_workorder")
 def warranty_preview(request):
-    """htmx: the warranty decision for the product as typed, before the order is saved."""
-    category = (
-        ProductCategory.objects.select_related("warranty_policy").filter(pk=request.GET.get("category") or 0).first()
-    )
-    evaluation, error = None, None
+    """htmx: the warranty decision for the product as typed, or as picked (with its repair history), before
+    the order is saved."""
+    form = IntakeForm(request.GET, user=request.user)
+    form.is_valid()  # a preview of whatever is typed so far: use the fields that are valid
+    data = form.cleaned_data
+    product = Product.objects.select_related("category__warranty_policy").filter(pk=data.get("product") or 0).first()
+    category = product.category if product else data.get("category")
+    preview, error = None, None
     if category is not None:
-        form = IntakeForm(request.GET, user=request.user)
-        form.is_valid()  # a preview of whatever is typed so far: use the fields that are valid
-        data = form.cleaned_data
         try:
-            evaluation = services.warranty_preview(
+            preview = services.warranty_preview(
+                product=product,
                 category=category,
                 purchase_date=data.get("purchase_date"),
                 proof=data.get("proof") or Product.Proof.NONE,
+                production_date=data.get("production_date"),
+                fault_component=data.get("fault_component"),
                 water_or_drop_damage=data.get("water_or_drop_damage", False),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
-    return render(request, "workorders/includes/warranty_preview.html", {"evaluation": evaluation, "error": error})
+    return render(request, "workorders/includes/warranty_preview.html", {"preview": preview, "error": error})
 
 
 @require_POST
@@ -231,10 +239,40 @@ def work_order_pickup(request, pk: int):
     return render(request, "workorders/pickup.html", {"order": order, "form": form})
 
 
+SWAP_FORMS = {"exchange": ExchangeForm, "return": ReturnForm}
+SWAP_SERVICES = {"exchange": services.work_order_exchange, "return": services.work_order_return}
+
+
+@staff_page(perm="workorders.change_workorder")
+def work_order_swap(request, pk: int, kind: str):
+    """Carry out a 三包 exchange or return: what the order's decision grants today, the new unit or the
+    refund, the customer's signature; then the slip is printed from the order page."""
+    if kind not in SWAP_FORMS:
+        raise Http404
+    if request.user.role not in TRANSITIONS[kind].roles:
+        raise PermissionDenied
+    order = get_object_or_404(selectors.work_order_list(user=request.user).select_related("product__category"), pk=pk)
+    terms = services.swap_terms(order)
+    initial = {"price_paid": terms.price, "refund_amount": terms.refund_due}
+    form = SWAP_FORMS[kind](request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            swap = SWAP_SERVICES[kind](work_order=order, actor=request.user, **form.cleaned_data)
+        except SERVICE_REFUSALS as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Done: slip %(number)s.") % {"number": swap.number})
+            return redirect("work-order-detail", pk=pk)
+    allowed = terms.exchange if kind == "exchange" else terms.return_
+    context = {"order": order, "terms": terms, "form": form, "kind": kind, "allowed": allowed}
+    return render(request, "workorders/swap.html", context, status=400 if form.errors else 200)
+
+
 PRINTS = {
     "repair-record": "workorders/print/repair_record.html",
     "pickup-slip": "workorders/print/pickup_slip.html",
     "receipt": "workorders/print/receipt.html",
+    "swap-slip": "workorders/print/swap_slip.html",
 }
 
 
@@ -244,9 +282,14 @@ def work_order_print(request, pk: int, document: str):
     if document not in PRINTS:
         raise Http404
     order = get_object_or_404(selectors.work_order_detail(user=request.user), pk=pk)
+    context = {"order": order}
+    if document == "swap-slip":
+        swap = UnitSwap.objects.select_related("old_product", "new_product__category", "granted_by")
+        context["swap"] = swap = get_object_or_404(swap, work_order=order)
+        context["new_rights"] = services.new_unit_rights(swap)
     language = "en" if request.GET.get("lang") == "en" else settings.LANGUAGE_CODE
     with translation.override(language):
-        return render(request, PRINTS[document], {"order": order, "copies": [_("Customer copy"), _("Shop copy")]})
+        return render(request, PRINTS[document], {**context, "copies": [_("Customer copy"), _("Shop copy")]})
 
 
 @require_POST

@@ -19,6 +19,8 @@ document.addEventListener("click", (event) => {
     document.getElementById("id_customer_name").value = pick.dataset.name;
     const match = pick.closest("[data-testid=customer-match]");
     match.classList.add(pick.dataset.pickProduct ? "border-success" : "border-primary");
+    // The warranty preview follows the product picked (its own dates and its repair history).
+    document.getElementById("id_product").dispatchEvent(new Event("change", { bubbles: true }));
   }
 });
 

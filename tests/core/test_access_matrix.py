@@ -101,6 +101,9 @@ EXPECTED = {
     "api-waiver-list": (None, every(200, anon=401)),
     "api-waiver-decision": ("waiver", every(405, anon=401)),
     "work-order-repair-record": ("work_order", every(405, anon=405)),
+    "work-order-swap": ("work_order_swap", only({FD, EN, SV, AD})),
+    "api-work-order-exchange": ("work_order", every(405, anon=401)),
+    "api-work-order-return": ("work_order", every(405, anon=401)),
     "api-product-categories": (None, every(200, anon=401)),
     "api-customer-lookup": (None, only({FD, HL, DP, EN, SV, AD}, anon=401)),
     "api-product-history": ("product", every(200, anon=401)),
@@ -277,6 +280,8 @@ def _kwargs(kind, network):
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk, "document": "repair-record"}
     if kind == "work_order":
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk}
+    if kind == "work_order_swap":
+        return {"pk": walk_in_order(network.staff[FD], network.a1).pk, "kind": "exchange"}
     if kind == "product":
         return {"pk": walk_in_order(network.staff[FD], network.a1).product_id}
     if kind == "policy":

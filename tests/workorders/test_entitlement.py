@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.roles import Role
 from workorders.models import Product, ProductCategory, WorkOrder, WorkOrderEvent
@@ -45,6 +45,16 @@ def _repair(order, clerk) -> WorkOrder:
     for step in ("start_service", "finish_repair", "hand_back"):
         order = work_order_transition(work_order=order, transition=step, actor=clerk)
     return order
+
+
+@pytest.fixture(autouse=True)
+def english(network):
+    """The texts asserted here are the English ones: the staff read English, the services speak it."""
+    for user in network.staff.values():
+        user.language = "en"
+        user.save(update_fields=["language"])
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -343,3 +353,15 @@ def test_the_pages_with_clocks_run_a_constant_number_of_queries(network, clerk, 
     for days in (84, 86, 88):
         _parts_waiting_order(network, clerk, days=days)
     assert _queries(supervisor, reverse("home")) == one
+
+
+def test_intake_previews_the_picked_products_history_before_saving(network, clerk, client_for):
+    customer, product = customer_with_product(clerk, network.a1)
+    for _ in range(2):
+        _repair(_receive(clerk, network.a1, customer, product, fault_component="display"), clerk)
+    client = client_for(clerk)
+    query = {"product": product.pk, "fault_component": "display", "phone": "13812345678"}
+    page = client.get(reverse("warranty-preview"), query).content.decode()
+    assert 'data-option="exchange"' in page and 'data-testid="preview-counted"' in page
+    other_part = client.get(reverse("warranty-preview"), {**query, "fault_component": "battery"}).content.decode()
+    assert 'data-option="exchange"' not in other_part

@@ -7,7 +7,6 @@ import datetime
 
 from django.db import migrations
 
-
 SINCE = datetime.date(2000, 1, 1)  # the seeded terms (0002_seed_policies)
 APPLIANCES = ["tv", "refrigerator", "washing_machine", "air_conditioner", "microwave", "pc"]
 

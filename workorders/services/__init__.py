@@ -34,4 +34,10 @@ from workorders.services.receiving import (  # noqa: F401
     warranty_preview,
     work_order_receive,
 )
+from workorders.services.swaps import (  # noqa: F401
+    new_unit_rights,
+    swap_terms,
+    work_order_exchange,
+    work_order_return,
+)
 from workorders.services.waivers import charge_waiver_decide, charge_waiver_request  # noqa: F401

@@ -96,8 +96,17 @@ def facts_of(order: WorkOrder, *, today: date) -> Facts:
     )
 
 
-def evaluate(product: Product, *, fault_type: FaultType, fault_date: date, facts: Facts | None = None, today=None):
-    """The product's 三包 decision under its category's policy (None when the category has none)."""
+def evaluate(
+    product: Product,
+    *,
+    fault_type: FaultType,
+    fault_date: date,
+    facts: Facts | None = None,
+    today=None,
+    price=None,
+):
+    """The product's 三包 decision under its category's policy (None when the category has none); with
+    `price`, the refund terms of a return for that price."""
     policy = product.category.warranty_policy
     if policy is None:
         return None
@@ -113,6 +122,7 @@ def evaluate(product: Product, *, fault_type: FaultType, fault_date: date, facts
         repairer_days=facts.clocks.repairer_days,
         last_repair_date=facts.last_repair_date,
         replacement_date=product.replaced_on,
+        price=price,
     )
     return policy_evaluate(policy=policy, case=case, today=today or fault_date)
 
@@ -158,8 +168,9 @@ def decision_fields(order: WorkOrder, *, today: date | None = None) -> dict:
     }
 
 
-def evaluation_for(order: WorkOrder) -> Evaluation | None:
-    """The decision as the engine gives it today (dates, refund terms): for a return or an exchange."""
+def evaluation_for(order: WorkOrder, *, price=None) -> Evaluation | None:
+    """The decision as the engine gives it today (dates, refund terms for `price`): for a return or an
+    exchange."""
     today = timezone.localdate()
     return evaluate(
         order.product,
@@ -167,6 +178,7 @@ def evaluation_for(order: WorkOrder) -> Evaluation | None:
         fault_date=timezone.localdate(order.created_at),
         facts=facts_of(order, today=today),
         today=today,
+        price=price,
     )
 
 

@@ -24,7 +24,7 @@ from workorders.models import (
     WorkOrder,
 )
 from workorders.services._common import _require_outlet
-from workorders.services.entitlement import Facts, decision_fields, evaluate
+from workorders.services.entitlement import Facts, decision_fields, evaluate, facts_of
 
 
 def _next_number() -> str:
@@ -73,12 +73,31 @@ def warranty_after_repairs(product: Product, *, prior_repairs: int) -> Evaluatio
 
 
 def warranty_preview(
-    *, category: ProductCategory, purchase_date, proof: str, water_or_drop_damage: bool, production_date=None
-):
-    """The decision intake shows while the product is typed, before anything is saved."""
-    product = Product(category=category, purchase_date=purchase_date, proof=proof, production_date=production_date)
-    fault_type = fault_type_for(water_or_drop_damage=water_or_drop_damage)
-    return evaluate(product, fault_type=fault_type, fault_date=timezone.localdate())
+    *,
+    category: ProductCategory,
+    purchase_date,
+    proof: str,
+    water_or_drop_damage: bool,
+    production_date=None,
+    product: Product | None = None,
+    fault_component: str | None = None,
+) -> dict | None:
+    """The decision intake shows before anything is saved: for the product as typed, or for the product
+    picked with its own dates and the unit's earlier repairs of the part (the orders counted)."""
+    product = product or Product(
+        category=category, purchase_date=purchase_date, proof=proof, production_date=production_date
+    )
+    order = WorkOrder(
+        product=product,
+        fault_type=fault_type_for(water_or_drop_damage=water_or_drop_damage),
+        fault_component=fault_component or WHOLE_UNIT,
+    )
+    today = timezone.localdate()
+    facts = facts_of(order, today=today) if product.pk else None
+    evaluation = evaluate(product, fault_type=FaultType(order.fault_type), fault_date=today, facts=facts)
+    if evaluation is None:
+        return None
+    return {"decision": evaluation.decision, "counted": facts.counted if facts else []}
 
 
 def work_order_receive(
@@ -234,4 +253,5 @@ def _receive(
     # The new order's whole timeline, as selectors.timeline gives it: the answer that shows the order
     # just made reads no events back (a tenth of an intake through the API).
     order.timeline = [created]
+    WorkOrder.swap.related.set_cached_value(order, None)  # nor its return/exchange: it has none yet
     return order
