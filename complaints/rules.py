@@ -83,8 +83,15 @@ def escalation_reasons(facts: CaseFacts, *, now: datetime) -> list[str]:
     return reasons
 
 
-def needs_approval(*, amount: Decimal, limit: Decimal | None) -> bool:
-    """A remedy worth more than the handler's authority needs a supervisor; no limit set means none."""
+# Outside what 三包 grants, a return or an exchange is approved by rank whatever it costs (DOMAIN "On-site").
+RANK_APPROVED_KINDS = frozenset({"exchange", "return"})
+
+
+def needs_approval(*, amount: Decimal, limit: Decimal | None, kind: str = "") -> bool:
+    """A remedy worth more than the handler's authority needs a supervisor; no limit set means none. A
+    return or an exchange always does."""
+    if kind in RANK_APPROVED_KINDS:
+        return True
     if limit is None:
         return amount > 0
     return amount > limit

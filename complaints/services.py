@@ -29,6 +29,7 @@ from followups.models import Callback, CallbackPlan
 from followups.services import callbacks_schedule
 from workorders.models import WorkOrder
 from workorders.selectors import customer_lookup, work_order_list
+from workorders.services import work_order_exchange, work_order_return
 
 
 def _require_outlet(actor, outlet) -> None:
@@ -392,7 +393,7 @@ def remedy_propose(*, case: ComplaintCase, kind: str, amount: Decimal, descripti
         raise ValidationError({"kind": _("Pick a remedy.")})
     if amount < 0:
         raise ValidationError({"amount": _("The value cannot be negative.")})
-    needs = rules.needs_approval(amount=amount, limit=authority_of(actor))
+    needs = rules.needs_approval(amount=amount, limit=authority_of(actor), kind=kind)
     return Remedy.objects.create(
         case=found,
         kind=kind,
@@ -429,6 +430,38 @@ def remedy_decide(*, remedy: Remedy, approve: bool, note: str = "", actor) -> Re
     found.decided_by, found.decided_at, found.decision_note = actor, timezone.now(), note.strip()
     found.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return found
+
+
+SWAP_REMEDIES = {Remedy.Kind.EXCHANGE: work_order_exchange, Remedy.Kind.RETURN: work_order_return}
+
+
+@transaction.atomic
+def remedy_carry_out(*, remedy: Remedy, actor, **details):
+    """Carry out an approved return or exchange remedy on the case's order, outside what 三包 grants: the
+    order's return/exchange service does it, with the approval named as its ground."""
+    found = (
+        Remedy.objects.select_for_update(of=("self",))
+        .select_related("case", "decided_by")
+        .filter(pk=remedy.pk, case__outlet__in=visible_outlets(actor))
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied(_("This complaint is not in your outlets."))
+    if found.kind not in SWAP_REMEDIES or found.status != Remedy.Status.APPROVED:
+        raise ValidationError(_("Only an approved return or exchange remedy is carried out here."))
+    order = WorkOrder.objects.filter(pk=found.case.work_order_id).first()
+    if order is None:
+        raise ValidationError(_("The complaint names no work order to carry the remedy out on."))
+    ground = _("Complaint %(case)s: %(remedy)s approved by %(who)s on %(day)s") % {
+        "case": found.case_id,
+        "remedy": found.get_kind_display(),
+        "who": found.decided_by,
+        "day": timezone.localdate(found.decided_at),
+    }
+    swap = SWAP_REMEDIES[found.kind](work_order=order, remedy=ground, actor=actor, **details)
+    carried_out = _("Remedy carried out: slip %(number)s.") % {"number": swap.number}
+    events.case_noted(found.case, actor=actor, notes=carried_out)
+    return swap
 
 
 @transaction.atomic

@@ -15,13 +15,16 @@ from complaints.forms import (
     RemedyForm,
     StepForm,
 )
-from complaints.models import ComplaintCase, Feedback
+from complaints.models import ComplaintCase, Feedback, Remedy
 from core.decorators import staff_page
 from core.errors import ConflictError
 from core.messages import call_and_flash, flash_refusal
 from core.pagination import keyset_page_for
+from core.scoping import visible_outlets
+from workorders.forms import ExchangeForm, ReturnForm
+from workorders.lifecycle import TRANSITIONS
 from workorders.selectors import work_order_list
-from workorders.services import warranty_after_repairs
+from workorders.services import swap_terms, warranty_after_repairs
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
 
@@ -137,6 +140,38 @@ def remedy_decide(request, pk: int):
         note=request.POST.get("note", ""),
     )
     return redirect("complaint-detail", pk=remedy.case_id)
+
+
+SWAP_FORMS = {Remedy.Kind.EXCHANGE: ExchangeForm, Remedy.Kind.RETURN: ReturnForm}
+
+
+@staff_page(perm="workorders.change_workorder")
+def remedy_carry_out(request, pk: int):
+    """An approved return or exchange remedy carried out on the case's order: the order's own return and
+    exchange page, with the approval as its ground."""
+    remedy = get_object_or_404(
+        Remedy.objects.select_related("case", "decided_by").filter(
+            case__outlet__in=visible_outlets(request.user), kind__in=SWAP_FORMS, status=Remedy.Status.APPROVED
+        ),
+        pk=pk,
+    )
+    if request.user.role not in TRANSITIONS[remedy.kind].roles:
+        raise PermissionDenied
+    orders = work_order_list(user=request.user).select_related("product__category")
+    order = get_object_or_404(orders, pk=remedy.case.work_order_id or 0)
+    terms = swap_terms(order)
+    initial = {"price_paid": terms.price, "refund_amount": terms.price}
+    form = SWAP_FORMS[remedy.kind](request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            swap = services.remedy_carry_out(remedy=remedy, actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Done: slip %(number)s.") % {"number": swap.number})
+            return redirect("complaint-detail", pk=remedy.case_id)
+    context = {"order": order, "terms": terms, "form": form, "kind": remedy.kind, "allowed": True, "remedy": remedy}
+    return render(request, "workorders/swap.html", context, status=400 if form.errors else 200)
 
 
 @staff_page(perm="complaints.view_feedback")

@@ -235,6 +235,7 @@ urlpatterns = [
     path("kpis/scorecards/", kpi_views.scorecards, name="kpi-scorecards"),
     path("kpis/export/<slug:section>.<slug:fmt>", kpi_views.export, name="kpi-export"),
     path("complaints/remedies/<int:pk>/decide/", complaint_views.remedy_decide, name="remedy-decide"),
+    path("complaints/remedies/<int:pk>/carry-out/", complaint_views.remedy_carry_out, name="remedy-carry-out"),
     path("feedback/", complaint_views.feedback_list, name="feedback-list"),
     path("feedback/new/", complaint_views.feedback_new, name="feedback-new"),
     path("feedback/<int:pk>/acknowledge/", complaint_views.feedback_acknowledge, name="feedback-acknowledge"),
