@@ -95,6 +95,9 @@ def callbacks_schedule(
 
 TRANSITION_TRIGGERS = {
     "hand_back": CallbackPlan.Trigger.SERVICE_COMPLETED,
+    # A 三包 exchange or return completes the service too: the 72-hour callback asks how it went.
+    "exchange": CallbackPlan.Trigger.SERVICE_COMPLETED,
+    "return": CallbackPlan.Trigger.SERVICE_COMPLETED,
     "resolve_by_phone": CallbackPlan.Trigger.PHONE_GUIDANCE,
 }
 

@@ -2,18 +2,21 @@
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from core.models import Outlet, User
+from core.roles import Role
 from workorders.lifecycle import TRANSITIONS
-from workorders.models import ProductCategory, WorkOrder
+from workorders.models import ProductCategory, WorkOrder, WorkOrderEvent
 from workorders.services import (
     customer_register,
     product_register,
     work_order_quote,
     work_order_receive,
+    work_order_redecide,
     work_order_transition,
 )
 
@@ -104,7 +107,63 @@ def seed() -> str:
             order = _received_order(rng, outlet=outlet, clerk=clerk, categories=categories, index=i)
             _walk(order, _path_for(order, i), staff, admin)
             made += 1
+    made += _warranty_stories(categories, admin)
     return f"work orders: {made} created"
+
+
+def _warranty_stories(categories, admin: User) -> int:
+    """Three 三包 cases to try at the first front desk's outlet: a phone bought 5 days ago (return, exchange
+    or repair), a phone whose display is repaired for the third time (exchange), and a fridge waiting for
+    its compressor for 85 days (the supervisor's clock warning)."""
+    desks = User.objects.filter(is_active=True, outlets__isnull=False).prefetch_related("groups", "outlets")
+    clerk = next((u for u in desks.order_by("username") if u.role == Role.FRONT_DESK), None)
+    if clerk is None:
+        return 0
+    outlet = clerk.outlets.all()[0]
+    today = timezone.localdate()
+
+    def order_for(name, phone, code, serial, bought_days_ago, fault, **extra):
+        brand, model = PRODUCTS[code][0]
+        customer = customer_register(name=name, phones=[phone], outlet=outlet, actor=clerk)
+        product = product_register(
+            customer=customer,
+            category=categories[code],
+            brand=brand,
+            model=model,
+            serial=serial,
+            purchase_date=today - dt.timedelta(days=bought_days_ago),
+            proof="invoice",
+            price=Decimal("5999.00") if code == "phone" else Decimal("4299.00"),
+            actor=clerk,
+        )
+        receive = {"outlet": outlet, "channel": "walk_in", "service_type": "repair", "actor": clerk}
+        return work_order_receive(
+            customer=customer, product=product, fault_description=fault, data_loss_acknowledged=True, **receive, **extra
+        )
+
+    order_for("林小雨", "13800001111", "phone", "860000000000001", 5, "通话无声")
+    repeat = order_for("郑大伟", "13800002222", "phone", "860000000000002", 150, "屏幕闪烁", fault_component="display")
+    for _ in range(2):
+        _walk(repeat, ["start_service", "finish_repair", "hand_back"], [clerk], admin)
+        repeat = work_order_receive(
+            outlet=outlet,
+            customer=repeat.customer,
+            product=repeat.product,
+            channel="walk_in",
+            service_type="repair",
+            fault_description="屏幕又闪烁",
+            fault_component="display",
+            data_loss_acknowledged=True,
+            actor=clerk,
+        )
+    waiting = order_for("周海", "13800003333", "refrigerator", "BCD500-0001", 300, "不制冷")
+    _walk(waiting, ["start_service", "wait_for_parts"], [clerk], admin)
+    # Handed in 85 days ago: the demo moves the order's days back, then the clock is read as on any morning.
+    back = timezone.now() - dt.timedelta(days=85)
+    WorkOrder.objects.filter(pk=waiting.pk).update(created_at=back)
+    WorkOrderEvent.objects.filter(work_order=waiting).update(at=back)
+    work_order_redecide(work_order=WorkOrder.objects.get(pk=waiting.pk), actor=clerk, cause="演示数据")
+    return 5
 
 
 def _received_order(rng, *, outlet, clerk, categories, index: int) -> WorkOrder:

@@ -158,9 +158,7 @@ class ExchangeForm(SignedForm):
 class ReturnForm(SignedForm):
     price_paid = forms.DecimalField(label=_("Price paid (¥)"), min_value=0, max_digits=10, decimal_places=2)
     refund_amount = forms.DecimalField(label=_("Refunded (¥)"), min_value=0, max_digits=10, decimal_places=2)
-    refund_method = forms.ChoiceField(
-        label=_("Paid back by"), choices=[("", "---------"), *Payment.Method.choices], required=False
-    )
+    refund_method = forms.ChoiceField(label=_("Paid back by"), choices=[("", "---------"), *Payment.Method.choices])
 
 
 class DetailsForm(StyledForm):

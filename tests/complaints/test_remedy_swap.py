@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from complaints.models import CaseStep, Remedy
 from complaints.services import case_open, remedy_decide, remedy_propose
@@ -75,8 +75,7 @@ def test_the_approved_exchange_is_carried_out_on_the_order(network, case_with_or
     order.refresh_from_db()
     swap = UnitSwap.objects.get(work_order=order)
     assert order.status == Status.CLOSED and swap.new_product.serial == "IMEI-2"
-    with translation.override("en"):
-        assert swap.rules[0]["code"] == "approved_remedy" and f"Complaint {case.pk}" in swap.remedy
+    assert swap.rules[0]["code"] == "approved_remedy" and f"投诉 {case.pk}" in swap.remedy  # in the staff's language
     assert case.steps.filter(step=CaseStep.Step.NOTE, notes__contains=swap.number).exists()
 
 

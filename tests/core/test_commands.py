@@ -67,7 +67,9 @@ def test_seed_demo_twice_duplicates_nothing():
     assert counts == (2, 4, 12)
     from workorders.models import WorkOrder
 
-    assert WorkOrder.objects.count() == 240
+    assert WorkOrder.objects.count() == 240 + 5  # and the five orders of the three 三包 stories
+    assert WorkOrder.objects.filter(warranty_options__contains=["exchange"]).count() >= 2
+    assert WorkOrder.objects.filter(clock_limit_on__isnull=False, status="awaiting_parts", parts_wait_days=85).exists()
     assert WorkOrder.objects.values("status").distinct().count() == 10  # every state
     from dispatch.models import Appointment, EngineerProfile, LoanerUnit, Part, PartRequisition, VisitReport
 

@@ -85,6 +85,7 @@ def test_a_phone_bought_5_days_ago_is_exchanged_at_the_desk(network, clerk):
     assert old.taken_back_on == timezone.localdate()
     assert (new.serial, new.customer_id, new.replaced_on) == ("IMEI-2", old.customer_id, timezone.localdate())
     assert "IMEI-2" in order.events.get(transition="exchange").text
+    assert order.callbacks.filter(plan__code="service-72h").exists()  # the service is completed: 72 hours
 
 
 def test_the_new_unit_has_its_own_periods_from_the_exchange_day(network, clerk):
