@@ -63,8 +63,11 @@ class ProductSerializer(ModelSerializer):
             "purchase_date",
             "proof",
             "production_date",
+            "price",
             "dealer",
             "installation_date",
+            "replaced_on",  # a unit given in exchange: its 三包 periods start that day
+            "taken_back_on",  # returned or exchanged: the customer no longer has it
         ]
 
 

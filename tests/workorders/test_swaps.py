@@ -244,3 +244,14 @@ def test_the_api_returns_and_exchanges_under_the_same_rules(network, clerk):
         reverse("api-work-order-exchange", args=[other.pk]), {"new_serial": "", "signature": SIGNED}, format="json"
     )
     assert exchanged.status_code == 400 and "new_serial" in exchanged.json()["error"]["fields"]
+
+
+def test_a_unit_taken_back_takes_no_new_order_and_shows_so_at_intake(network, clerk, client_for):
+    order = _phone_order(network, clerk, bought_days_ago=5)
+    swap = work_order_exchange(work_order=order, new_serial="IMEI-2", signature=SIGNED, actor=clerk)
+    with pytest.raises(ValidationError) as refused:
+        _walk_in(network, clerk, order.customer, Product.objects.get(pk=order.product_id))
+    assert "taken back" in refused.value.message_dict["product"][0]  # (English: the module speaks it)
+    found = client_for(clerk).get(reverse("customer-lookup"), {"phone": "13812345678"}).content.decode()
+    assert 'data-testid="taken-back"' in found and found.count('data-testid="pick-product"') == 1
+    assert swap.new_product.serial in found or "exchanged unit" in found

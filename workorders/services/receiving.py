@@ -217,6 +217,9 @@ def _receive(
     _require_outlet(actor, outlet)
     if product.customer_id != customer.pk:
         raise ValidationError({"product": _("This product belongs to another customer.")})
+    if product.taken_back_on is not None:
+        taken_back = _("This unit was taken back on %(day)s (a return or an exchange): pick the unit the customer has.")
+        raise ValidationError({"product": taken_back % {"day": product.taken_back_on}})
     if not fault_description.strip():
         raise ValidationError({"fault_description": _("Describe the fault as the customer tells it.")})
     order = WorkOrder(
