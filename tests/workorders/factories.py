@@ -48,3 +48,18 @@ def walk_in_order(actor, outlet, **overrides):
         "actor": actor,
     }
     return work_order_receive(**(args | overrides))
+
+
+def receive_walk_in(actor, outlet, customer, product, **extra):
+    """A walk-in repair logged for a product already on file."""
+    args = {
+        "outlet": outlet,
+        "customer": customer,
+        "product": product,
+        "channel": "walk_in",
+        "service_type": "repair",
+        "fault_description": "屏幕不亮",
+        "data_loss_acknowledged": True,
+        "actor": actor,
+    }
+    return work_order_receive(**(args | extra))

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.roles import Role
 from workorders.models import Product, ProductCategory, WorkOrder, WorkOrderEvent
@@ -16,29 +16,17 @@ from workorders.services import (
     customer_register,
     intake_submit,
     product_register,
-    work_order_receive,
     work_order_record_repair,
     work_order_transition,
 )
 from workorders.services.entitlement import facts_of
 
-from .factories import customer_with_product
+from .factories import customer_with_product, receive_walk_in
 
 NOW = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
 
 
-def _receive(clerk, outlet, customer, product, **extra) -> WorkOrder:
-    return work_order_receive(
-        outlet=outlet,
-        customer=customer,
-        product=product,
-        channel="walk_in",
-        service_type="repair",
-        fault_description="屏幕不亮",
-        data_loss_acknowledged=True,
-        actor=clerk,
-        **extra,
-    )
+_receive = receive_walk_in
 
 
 def _repair(order, clerk) -> WorkOrder:
@@ -47,19 +35,7 @@ def _repair(order, clerk) -> WorkOrder:
     return order
 
 
-@pytest.fixture(autouse=True)
-def english(network):
-    """The texts asserted here are the English ones: the staff read English, the services speak it."""
-    for user in network.staff.values():
-        user.language = "en"
-        user.save(update_fields=["language"])
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def clerk(network):
-    return network.staff[Role.FRONT_DESK]
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_a_third_order_for_the_same_fault_offers_exchange_and_shows_the_orders_it_counted(network, clerk):

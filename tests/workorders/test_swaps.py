@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.roles import Role
+from tests.workorders.factories import receive_walk_in
 from workorders.lifecycle import Status
 from workorders.models import Product, UnitSwap, WorkOrder
 from workorders.services import (
@@ -19,7 +20,6 @@ from workorders.services import (
     product_register,
     swap_terms,
     work_order_exchange,
-    work_order_receive,
     work_order_return,
     work_order_transition,
 )
@@ -27,19 +27,7 @@ from workorders.services import (
 SIGNED = "data:image/png;base64,iVBORw0KGgo="
 
 
-@pytest.fixture(autouse=True)
-def english(network):
-    """The texts asserted here are the English ones: the staff read English, the services speak it."""
-    for user in network.staff.values():
-        user.language = "en"
-        user.save(update_fields=["language"])
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def clerk(network):
-    return network.staff[Role.FRONT_DESK]
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _phone_order(network, clerk, *, bought_days_ago: int, price="3999.00", serial="IMEI-1") -> WorkOrder:
@@ -59,16 +47,7 @@ def _phone_order(network, clerk, *, bought_days_ago: int, price="3999.00", seria
 
 
 def _walk_in(network, clerk, customer, product) -> WorkOrder:
-    return work_order_receive(
-        outlet=network.a1,
-        customer=customer,
-        product=product,
-        channel="walk_in",
-        service_type="repair",
-        fault_description="无法开机",
-        data_loss_acknowledged=True,
-        actor=clerk,
-    )
+    return receive_walk_in(clerk, network.a1, customer, product, fault_description="无法开机")
 
 
 def test_a_phone_bought_5_days_ago_is_exchanged_at_the_desk(network, clerk):

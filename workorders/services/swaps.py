@@ -84,12 +84,30 @@ def _granted(order: WorkOrder, terms: SwapTerms, *, allowed: bool, remedy: str, 
     )
 
 
-def _take_back(order: WorkOrder, swap: UnitSwap, *, actor, transition: str, text: str) -> UnitSwap:
+SLIP_PREFIXES = {UnitSwap.Kind.EXCHANGE: "HH", UnitSwap.Kind.RETURN: "TH"}  # 换货 / 退货
+
+
+def _slip_number(kind: str, order: WorkOrder) -> str:
+    return f"{SLIP_PREFIXES[kind]}{order.number}"
+
+
+def _take_back(order: WorkOrder, kind: str, *, signature: str, signature_refused: bool, actor, text: str, **fields):
     """Keep the old unit for the maker, save the swap, close the order with the slip on the timeline."""
+    swap = UnitSwap(
+        work_order=order,
+        outlet_id=order.outlet_id,
+        kind=kind,
+        number=_slip_number(kind, order),
+        old_product=order.product,
+        signature="" if signature_refused else signature,
+        signature_refused=signature_refused,
+        granted_by=actor,
+        **fields,
+    )
     Product.objects.filter(pk=order.product_id).update(taken_back_on=timezone.localdate())
     swap.full_clean(exclude=["work_order", "outlet", "old_product", "new_product", "granted_by"])
     swap.save()
-    work_order_transition(work_order=order, transition=transition, actor=actor, reason=text, by_service=True)
+    work_order_transition(work_order=order, transition=kind, actor=actor, reason=text, by_service=True)
     return swap
 
 
@@ -136,25 +154,22 @@ def work_order_exchange(
     )
     new._history_user = actor
     new.save()  # no purchase callbacks: the customer bought nothing new
-    swap = UnitSwap(
-        work_order=order,
-        outlet_id=order.outlet_id,
-        kind=UnitSwap.Kind.EXCHANGE,
-        number=f"HH{order.number}",
-        old_product=old,
-        new_product=new,
-        remedy=remedy,
-        rules=rules,
-        signature="" if signature_refused else signature,
-        signature_refused=signature_refused,
-        granted_by=actor,
-    )
     text = _("Exchanged: %(old)s taken back, new unit %(new)s (slip %(slip)s).") % {
         "old": old.serial or old,
         "new": new_serial,
-        "slip": swap.number,
+        "slip": _slip_number(UnitSwap.Kind.EXCHANGE, order),
     }
-    return _take_back(order, swap, actor=actor, transition="exchange", text=text)
+    return _take_back(
+        order,
+        UnitSwap.Kind.EXCHANGE,
+        new_product=new,
+        remedy=remedy,
+        rules=rules,
+        signature=signature,
+        signature_refused=signature_refused,
+        actor=actor,
+        text=text,
+    )
 
 
 @transaction.atomic
@@ -195,27 +210,24 @@ def work_order_return(
     if errors:
         raise ValidationError(errors)
     rules = _granted(order, terms, allowed=terms.return_, remedy=remedy, what=_("return"))
-    swap = UnitSwap(
-        work_order=order,
-        outlet_id=order.outlet_id,
-        kind=UnitSwap.Kind.RETURN,
-        number=f"TH{order.number}",
-        old_product=order.product,
+    text = _("Returned: the unit taken back, ¥%(amount)s paid back (receipt %(slip)s).") % {
+        "amount": refund_amount,
+        "slip": _slip_number(UnitSwap.Kind.RETURN, order),
+    }
+    return _take_back(
+        order,
+        UnitSwap.Kind.RETURN,
         price_paid=price_paid,
         depreciation_fee=terms.depreciation_fee,
         refund_amount=refund_amount,
         refund_method=refund_method,
         remedy=remedy,
         rules=rules,
-        signature="" if signature_refused else signature,
+        signature=signature,
         signature_refused=signature_refused,
-        granted_by=actor,
+        actor=actor,
+        text=text,
     )
-    text = _("Returned: the unit taken back, ¥%(amount)s paid back (receipt %(slip)s).") % {
-        "amount": refund_amount,
-        "slip": swap.number,
-    }
-    return _take_back(order, swap, actor=actor, transition="return", text=text)
 
 
 def _check_open(order: WorkOrder) -> None:
