@@ -26,11 +26,12 @@ UNIT_HISTORY_LIMIT = 50
 
 def same_unit(product: Product) -> Q:
     """The orders of one physical unit: this product's, and those of any product of the same category with
-    its serial/IMEI (the unit registered again, for another customer record or at another outlet)."""
-    unit = Q(product_id=product.pk) if product.pk else Q(pk__in=[])
+    its serial/IMEI (the unit registered again, for another customer record or at another outlet). The
+    products are found first (by id, by serial: both indexed), then their orders (by product)."""
+    unit = Q(pk=product.pk) if product.pk else Q(pk__in=[])
     if product.serial:
-        unit |= Q(product__serial=product.serial, product__category_id=product.category_id)
-    return unit
+        unit |= Q(serial=product.serial, category_id=product.category_id)
+    return Q(product_id__in=Product.objects.filter(unit).values("pk"))
 
 
 def unit_history(product: Product) -> QuerySet:
