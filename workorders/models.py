@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import ChoiceLabels, Outlet
 from warranty.engine import WHOLE_UNIT
-from workorders.lifecycle import Status
+from workorders.lifecycle import SWAPPABLE, Status
 
 
 class ProductCategory(models.Model):
@@ -275,6 +275,14 @@ class WorkOrder(ChoiceLabels, models.Model):
     def before_service(self) -> bool:
         """Nobody has started on it yet: intake details may still be completed."""
         return self.status in (Status.RECEIVED, Status.AWAITING_APPROVAL, Status.AWAITING_DISPATCH, Status.SCHEDULED)
+
+    @property
+    def swap_options(self) -> list[str]:
+        """The return/exchange its stored decision offers while it can still end in one (the swap service
+        decides again before it acts)."""
+        if self.status not in SWAPPABLE:
+            return []
+        return [o for o in self.warranty_options if o in ("exchange", "return")]
 
     @property
     def amount_due(self) -> Decimal:

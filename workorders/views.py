@@ -33,7 +33,7 @@ from workorders.forms import (
     WaiverDecisionForm,
     WaiverForm,
 )
-from workorders.lifecycle import SWAPPABLE, TRANSITIONS, allowed
+from workorders.lifecycle import TRANSITIONS, allowed
 from workorders.models import ChargeWaiver, Product, UnitSwap
 
 UNIT_HISTORY_SHOWN = 20  # the unit's other orders on its order page (the API pages through all)
@@ -69,9 +69,7 @@ def work_order_detail(request, pk: int):
         and not order.payments.all(),
         "can_decide_waiver": request.user.has_perm("workorders.decide_chargewaiver"),
         "clocks": services.clocks_shown(order),
-        "can_swap": order.status in SWAPPABLE
-        and request.user.role in TRANSITIONS["exchange"].roles
-        and {"exchange", "return"} & set(order.warranty_options),
+        "can_swap": bool(order.swap_options) and request.user.role in TRANSITIONS["exchange"].roles,
         "unit_history": list(services.unit_history(order.product).exclude(pk=order.pk)[:UNIT_HISTORY_SHOWN]),
     }
     return render(request, "workorders/detail.html", context)

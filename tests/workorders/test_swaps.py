@@ -234,3 +234,18 @@ def test_a_unit_taken_back_takes_no_new_order_and_shows_so_at_intake(network, cl
     found = client_for(clerk).get(reverse("customer-lookup"), {"phone": "13812345678"}).content.decode()
     assert 'data-testid="taken-back"' in found and found.count('data-testid="pick-product"') == 1
     assert swap.new_product.serial in found or "exchanged unit" in found
+
+
+def test_the_engineer_is_offered_the_exchange_on_the_job_page(network, client_for):
+    from dispatch.models import EngineerProfile
+    from tests.dispatch.factories import booked, onsite_order
+
+    engineer = network.staff[Role.ENGINEER]
+    EngineerProfile.objects.get_or_create(user=engineer)
+    recent = timezone.localdate() - dt.timedelta(days=3)
+    order = onsite_order(network.staff[Role.HOTLINE], network.a1, purchase_date=recent)
+    appointment = booked(order, engineer, network.staff[Role.DISPATCHER])
+    client = client_for(engineer)
+    job = client.get(reverse("job-detail", args=[appointment.pk])).content.decode()
+    assert 'data-testid="job-swap"' in job
+    assert client.get(reverse("work-order-swap", args=[order.pk, "exchange"])).status_code == 200
