@@ -107,8 +107,33 @@ class Reason:
 
     @property
     def text(self) -> str:
-        shown = {k: date_format(v) if isinstance(v, date) else v for k, v in self.params.items()}
+        """The sentence in the active language."""
+        shown = {k: _shown(k, v) for k, v in self.params.items()}
         return REASON_TEXTS[self.code]() % shown
+
+    def stored(self) -> dict:
+        """As a work order keeps it (JSON): the code, its values, and the sentence as it read then."""
+        params = {k: v.isoformat() if isinstance(v, date) else v for k, v in self.params.items()}
+        return {"code": self.code, "params": params, "text": self.text}
+
+
+DATE_PARAMS = frozenset({"until", "start", "repaired"})
+
+
+def _shown(name: str, value):
+    if isinstance(value, date):
+        return date_format(value)
+    if name == "component":
+        return component_label(value)
+    return value
+
+
+def stored_reason_text(stored: Mapping) -> str:
+    """A stored reason's sentence in the active language (one stored without its values: as it read then)."""
+    if "params" not in stored or stored.get("code") not in REASON_TEXTS:
+        return stored.get("text", "")
+    params = {k: date.fromisoformat(v) if k in DATE_PARAMS else v for k, v in stored["params"].items()}
+    return Reason(stored["code"], params).text
 
 
 @dataclass(frozen=True)
@@ -234,7 +259,7 @@ def decide(case: Case, policy: PolicyTerms, *, holidays: Collection[date] = ()) 
         reasons.append(
             Reason(
                 "within_warranty",
-                {"months": months, "component": component_label(case.component), "until": warranty_end},
+                {"months": months, "component": case.component, "until": warranty_end},
             )
         )
         if proof_based:

@@ -4,7 +4,8 @@ from rest_framework import serializers
 
 from core.privacy import personal
 from core.serializers import DateField, DateTimeField, ModelSerializer, PersonalField, Serializer
-from warranty.engine import COMPONENT_LABELS, WHOLE_UNIT
+from warranty.engine import COMPONENT_LABELS, WHOLE_UNIT, stored_reason_text
+from warranty.serializers import ReasonSerializer
 from workorders.lifecycle import TRANSITIONS
 from workorders.models import (
     Call,
@@ -178,6 +179,11 @@ class UnitSwapSerializer(ModelSerializer):
         ]
 
 
+def reasons_shown(stored: list[dict]) -> list[dict]:
+    """An order's stored reasons, each sentence in the language of the request."""
+    return [{"code": r.get("code", ""), "text": stored_reason_text(r)} for r in stored]
+
+
 class ClocksSerializer(Serializer):
     parts_wait_days = serializers.IntegerField()
     parts_wait_limit_days = serializers.IntegerField()
@@ -201,7 +207,7 @@ class EntitlementSerializer(Serializer):
     """The order's 三包 decision with the facts it counted and its legal clocks (read today)."""
 
     options = serializers.ListField(child=serializers.CharField(), source="warranty_options")
-    reasons = serializers.JSONField(source="warranty_reasons")
+    reasons = serializers.SerializerMethodField()
     in_warranty = serializers.BooleanField()
     warranty_end = serializers.DateField(allow_null=True)
     policy = serializers.CharField(source="warranty_version.policy.code", default=None)
@@ -209,6 +215,10 @@ class EntitlementSerializer(Serializer):
     fault_component = serializers.CharField()
     counted_repairs = CountedRepairSerializer(source="warranty_counted", many=True)
     clocks = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, order):
+        return reasons_shown(order.warranty_reasons)
 
     @extend_schema_field(ClocksSerializer(allow_null=True))
     def get_clocks(self, order):
@@ -218,7 +228,7 @@ class EntitlementSerializer(Serializer):
 
 class WorkOrderDetailSerializer(WorkOrderSerializer):
     address = PersonalField(kind="address")
-    warranty_reasons = serializers.JSONField(read_only=True)
+    warranty_reasons = serializers.SerializerMethodField()
     entitlement = EntitlementSerializer(source="*", read_only=True)
     swap = serializers.SerializerMethodField()
     events = EventSerializer(source="timeline", many=True, read_only=True)  # selectors.timeline
@@ -236,6 +246,10 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
             "estimated_ready_at",
             "events",
         ]
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_warranty_reasons(self, order):
+        return reasons_shown(order.warranty_reasons)
 
     @extend_schema_field(UnitSwapSerializer(allow_null=True))
     def get_swap(self, order):

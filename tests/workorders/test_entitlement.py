@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.roles import Role
 from workorders.models import Product, ProductCategory, WorkOrder, WorkOrderEvent
@@ -341,3 +341,18 @@ def test_intake_previews_the_picked_products_history_before_saving(network, cler
     assert 'data-option="exchange"' in page and 'data-testid="preview-counted"' in page
     other_part = client.get(reverse("warranty-preview"), {**query, "fault_component": "battery"}).content.decode()
     assert 'data-option="exchange"' not in other_part
+
+
+def test_reasons_decided_in_chinese_read_in_english_for_an_english_reader(network, clerk, client_for):
+    from rest_framework.test import APIClient
+
+    with translation.override("zh-hans"):
+        customer, product = customer_with_product(clerk, network.a1, category="refrigerator")
+        order = _receive(clerk, network.a1, customer, product)
+    assert "保修期内" in order.warranty_reasons[-1]["text"]  # as it read when decided
+    page = client_for(clerk).get(reverse("work-order-detail", args=[order.pk])).content.decode()
+    assert "Within the 12-month warranty of the whole unit" in page
+    api = APIClient()
+    api.force_authenticate(clerk)
+    body = api.get(reverse("api-work-order-detail", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["entitlement"]["reasons"][-1]["text"].startswith("Within the 12-month warranty")

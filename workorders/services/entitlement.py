@@ -163,7 +163,7 @@ def decision_fields(order: WorkOrder, *, today: date | None = None) -> dict:
         **fields,
         "warranty_version": evaluation.version,
         "warranty_options": [str(o) for o in decision.options],
-        "warranty_reasons": [{"code": r.code, "text": r.text} for r in decision.reasons],
+        "warranty_reasons": [r.stored() for r in decision.reasons],
         "warranty_end": decision.warranty_end,
         "in_warranty": in_warranty,
     }

@@ -70,7 +70,7 @@ def _check_signature(signature: str, signature_refused: bool, errors: dict) -> N
 def _granted(order: WorkOrder, terms: SwapTerms, *, allowed: bool, remedy: str, what: str) -> list[dict]:
     """The rules the swap rests on; refused when 三包 does not grant it and no approved remedy does."""
     if allowed:
-        return [{"code": r.code, "text": r.text} for r in terms.decision.reasons]
+        return [r.stored() for r in terms.decision.reasons]
     if remedy:
         return [{"code": "approved_remedy", "text": remedy}]
     raise ValidationError(

@@ -1,0 +1,11 @@
+from django import template
+
+from warranty.engine import stored_reason_text
+
+register = template.Library()
+
+
+@register.filter
+def reason_text(stored: dict) -> str:
+    """A reason an order stored, in the reader's language."""
+    return stored_reason_text(stored)
