@@ -37,3 +37,15 @@ def _locked_in_scope(work_order: WorkOrder, actor) -> WorkOrder:
     if order is None:
         raise PermissionDenied(_("This work order is not in your outlets."))
     return order
+
+
+SIGNATURE_PREFIX = "data:image/png;base64,"  # the on-screen signature pad's PNG
+SIGNATURE_LIMIT = 200_000
+
+
+def _check_signature(signature: str, signature_refused: bool, errors: dict) -> None:
+    """The customer signed on the screen, or refused to (recorded, never forced)."""
+    if not signature_refused and not signature.startswith(SIGNATURE_PREFIX):
+        errors["signature"] = _("The customer signs on the screen (or record that they refused).")
+    elif len(signature) > SIGNATURE_LIMIT:
+        errors["signature"] = _("The signature image is too large.")

@@ -17,7 +17,7 @@ from workorders.models import (
     Product,
     WorkOrder,
 )
-from workorders.services._common import _locked_in_scope
+from workorders.services._common import _check_signature, _locked_in_scope
 from workorders.services.entitlement import redecide
 from workorders.services.lifecycle import work_order_transition
 from workorders.services.receiving import _missing_info
@@ -101,10 +101,7 @@ def work_order_pickup(
     due = order.amount_due
     if due > 0 and payment_method not in Payment.Method.values:
         errors["payment_method"] = _("Take the payment of ¥%(amount)s first.") % {"amount": due}
-    if not signature_refused and not signature.startswith("data:image/png;base64,"):
-        errors["signature"] = _("The customer signs on the screen (or record that they refused).")
-    if len(signature) > 200_000:
-        errors["signature"] = _("The signature image is too large.")
+    _check_signature(signature, signature_refused, errors)
     if rating is not None and not 1 <= rating <= 5:
         errors["rating"] = _("Rate from 1 to 5.")
     if errors:

@@ -15,12 +15,9 @@ from core.permissions import require_permission
 from warranty.engine import Decision, FaultType, Option, ReturnTerms
 from workorders.lifecycle import SWAPPABLE
 from workorders.models import Payment, Product, UnitSwap, WorkOrder
-from workorders.services._common import _locked_in_scope
+from workorders.services._common import _check_signature, _locked_in_scope
 from workorders.services.entitlement import evaluate, evaluation_for
 from workorders.services.lifecycle import work_order_transition
-
-SIGNATURE_PREFIX = "data:image/png;base64,"
-SIGNATURE_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -58,13 +55,6 @@ def swap_terms(order: WorkOrder, *, price: Decimal | None = None) -> SwapTerms:
         depreciation_fee=fee,
         refund_due=refund,
     )
-
-
-def _check_signature(signature: str, signature_refused: bool, errors: dict) -> None:
-    if not signature_refused and not signature.startswith(SIGNATURE_PREFIX):
-        errors["signature"] = _("The customer signs on the screen (or record that they refused).")
-    elif len(signature) > SIGNATURE_LIMIT:
-        errors["signature"] = _("The signature image is too large.")
 
 
 def _granted(order: WorkOrder, terms: SwapTerms, *, allowed: bool, remedy: str, what: str) -> list[dict]:
