@@ -131,11 +131,7 @@ def evaluate(
 def decision_fields(order: WorkOrder, *, today: date | None = None) -> dict:
     """The order's warranty decision and clocks, as the fields it stores (the order is not saved)."""
     today = today or timezone.localdate()
-    facts = facts_of(order, today=today)
-    fault_date = timezone.localdate(order.created_at) if order.created_at else today
-    evaluation = evaluate(
-        order.product, fault_type=FaultType(order.fault_type), fault_date=fault_date, facts=facts, today=today
-    )
+    facts, evaluation = _evaluated(order, today=today)
     fields = {
         "warranty_counted": facts.counted,
         "parts_wait_days": facts.clocks.parts_wait_days,
@@ -172,15 +168,15 @@ def decision_fields(order: WorkOrder, *, today: date | None = None) -> dict:
 def evaluation_for(order: WorkOrder, *, price=None) -> Evaluation | None:
     """The decision as the engine gives it today (dates, refund terms for `price`): for a return or an
     exchange."""
-    today = timezone.localdate()
-    return evaluate(
-        order.product,
-        fault_type=FaultType(order.fault_type),
-        fault_date=timezone.localdate(order.created_at),
-        facts=facts_of(order, today=today),
-        today=today,
-        price=price,
-    )
+    return _evaluated(order, today=timezone.localdate(), price=price)[1]
+
+
+def _evaluated(order: WorkOrder, *, today: date, price=None) -> tuple[Facts, Evaluation | None]:
+    """The order's facts read today and the engine's decision on them (the fault dates from the intake)."""
+    facts = facts_of(order, today=today)
+    fault_date = timezone.localdate(order.created_at) if order.created_at else today
+    terms = {"facts": facts, "today": today, "price": price}
+    return facts, evaluate(order.product, fault_type=FaultType(order.fault_type), fault_date=fault_date, **terms)
 
 
 DECISION_FIELDS = [
