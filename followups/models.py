@@ -3,6 +3,7 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ChoiceLabels, Outlet
@@ -26,6 +27,9 @@ class CallbackPlan(models.Model):
     name = models.CharField(_("name"), max_length=100)
     trigger = models.CharField(_("trigger"), max_length=25, choices=Trigger.choices)
     offset_minutes = models.PositiveIntegerField(_("due after (minutes)"))
+    # A deadline ("72小时内"): the callback falls due after `offset_minutes` (the settling time) but
+    # never so late that it cannot be made before the deadline; made after it, it is late in the KPIs.
+    deadline_minutes = models.PositiveIntegerField(_("to be made within (minutes)"), null=True, blank=True)
     caller_role = models.CharField(_("who calls"), max_length=20, choices=Role.choices, default=Role.HOTLINE)
     script = models.TextField(_("script"))
     enabled = models.BooleanField(_("enabled"), default=True)
@@ -44,6 +48,11 @@ class CallbackPlan(models.Model):
         ordering = ["trigger", "offset_minutes"]
         constraints = [
             models.CheckConstraint(condition=Q(max_attempts__gte=1), name="plan_at_least_one_attempt"),
+            models.CheckConstraint(
+                condition=Q(deadline_minutes__isnull=True) | Q(deadline_minutes__gt=models.F("offset_minutes")),
+                name="plan_deadline_after_offset",
+                violation_error_message=_("The deadline must come after the time the callback falls due."),
+            ),
             models.CheckConstraint(
                 condition=~Q(trigger="seasonal")
                 | Q(
@@ -111,6 +120,7 @@ class Callback(ChoiceLabels, models.Model):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks")
     due_at = models.DateTimeField(_("due"))
     first_due_at = models.DateTimeField(_("first due"))  # due_at moves with retries; the on-time rate needs this
+    deadline_at = models.DateTimeField(_("to be made by"), null=True, blank=True)  # the plan's deadline, if any
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     idempotency_key = models.CharField(max_length=120)  # one callback per plan and trigger (a constraint)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -161,6 +171,11 @@ class Callback(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.due_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def past_deadline(self) -> bool:
+        """Still not made when its deadline has passed: from now on it counts as late."""
+        return bool(self.deadline_at) and self.completed_at is None and self.deadline_at < timezone.now()
 
 
 class CallbackAttempt(ChoiceLabels, models.Model):

@@ -34,6 +34,41 @@ def due_after(trigger_at: datetime, *, offset_minutes: int, windows: list[tuple[
     return next_calling_time(trigger_at + timedelta(minutes=offset_minutes), windows=windows, tz=tz)
 
 
+def last_calling_start(deadline: datetime, *, windows: list[tuple[time, time]], tz: tzinfo) -> datetime:
+    """The opening of the last calling window that opens before `deadline` (local time): the latest a
+    callback with that deadline may fall due and still leave a clerk a window to make it in."""
+    if not windows:
+        return deadline
+    local = deadline.astimezone(tz)
+    for day_offset in range(2):
+        day = local.date() - timedelta(days=day_offset)
+        for start, _end in sorted(windows, reverse=True):
+            opens = datetime.combine(day, start, tzinfo=tz)
+            if opens < local:
+                return opens
+    raise ValueError("calling windows must lie within a day")
+
+
+def due_within(
+    trigger_at: datetime,
+    *,
+    settle_minutes: int,
+    deadline_minutes: int | None,
+    windows: list[tuple[time, time]],
+    tz: tzinfo,
+) -> tuple[datetime, datetime | None]:
+    """(due, deadline) of a callback to make `settle_minutes` after an event at the earliest and
+    within `deadline_minutes` of it ("72小时内"): the first calling moment after the settling time,
+    never later than the last window that opens before the deadline (nor before the event itself)."""
+    due = due_after(trigger_at, offset_minutes=settle_minutes, windows=windows, tz=tz)
+    if deadline_minutes is None:
+        return due, None
+    deadline = trigger_at + timedelta(minutes=deadline_minutes)
+    if due >= deadline:
+        due = max(trigger_at, last_calling_start(deadline, windows=windows, tz=tz))
+    return due, deadline
+
+
 def due_after_purchase(
     purchase: date, *, offset_minutes: int, windows: list[tuple[time, time]], tz: tzinfo
 ) -> datetime:

@@ -30,6 +30,7 @@ class CallbackSerializer(ModelSerializer):
             "work_order",
             "work_order_number",
             "due_at",
+            "deadline_at",
             "status",
             "attempts",
             "claimed_by",

@@ -68,12 +68,19 @@ def callbacks_schedule(
     now = timezone.now()
     rows = []
     for plan in _enabled_plans(trigger):
+        deadline = None
         if trigger == CallbackPlan.Trigger.PURCHASE:
             due = rules.due_after_purchase(purchase_date, offset_minutes=plan.offset_minutes, windows=windows, tz=tz)
             if due < now:
                 continue  # registered too late for "N days after purchase"
         else:
-            due = rules.due_after(at or now, offset_minutes=plan.offset_minutes, windows=windows, tz=tz)
+            due, deadline = rules.due_within(
+                at or now,
+                settle_minutes=plan.offset_minutes,
+                deadline_minutes=plan.deadline_minutes,
+                windows=windows,
+                tz=tz,
+            )
         rows.append(
             Callback(
                 plan=plan,
@@ -83,6 +90,7 @@ def callbacks_schedule(
                 work_order=work_order,
                 due_at=due,
                 first_due_at=due,
+                deadline_at=deadline,
                 idempotency_key=f"{plan.code}:{source}",
             )
         )
@@ -300,15 +308,24 @@ def callback_record(*, callback: Callback, outcome: str, notes: str = "", actor)
         _tell_customer_we_called(found)
     else:
         CALLBACK.move(found, "retry")
-        found.due_at = rules.next_calling_time(
-            now + timedelta(minutes=found.plan.retry_minutes),
-            windows=calling_windows(),
-            tz=timezone.get_default_timezone(),
-        )
+        found.due_at = _retry_at(found, now)
     found.save()
     if found.status == Callback.Status.DONE:
         callback_completed.send(sender=Callback, callback=found, actor=actor)
     return found
+
+
+RETRY_BEFORE_DEADLINE = timedelta(minutes=30)
+
+
+def _retry_at(callback: Callback, now: datetime) -> datetime:
+    """The plan's retry time in calling hours; sooner when that would miss the callback's deadline."""
+    windows, tz = calling_windows(), timezone.get_default_timezone()
+    retry = rules.next_calling_time(now + timedelta(minutes=callback.plan.retry_minutes), windows=windows, tz=tz)
+    if callback.deadline_at and retry > callback.deadline_at:
+        sooner = rules.next_calling_time(now + RETRY_BEFORE_DEADLINE, windows=windows, tz=tz)
+        retry = min(retry, sooner)
+    return retry
 
 
 def _tell_customer_we_called(callback: Callback) -> None:
@@ -418,7 +435,7 @@ def callbacks_seasonal(*, on: date | None = None, batch: int = 2000) -> int:
     return made
 
 
-PLAN_FIELDS = ("name", "offset_minutes", "caller_role", "script", "enabled", "max_attempts", "retry_minutes")
+PLAN_FIELDS = ("name", "offset_minutes", "deadline_minutes", "caller_role", "script", "enabled", "max_attempts", "retry_minutes")
 
 
 @transaction.atomic

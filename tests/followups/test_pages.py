@@ -119,11 +119,11 @@ def test_on_time_and_completion_rates_per_outlet_and_clerk(network, client_for):
     for callback, outcome in [(quick, "satisfied"), (late, "satisfied"), (unreached, "not_reached")]:
         callback_claim(callback=callback, actor=hl)
         callback_record(callback=callback, outcome=outcome, actor=hl)
-    # set-up: the "late" callback's first call was made a day after it came due
-    CallbackAttempt.objects.filter(callback=late).update(at=late.first_due_at + dt.timedelta(days=1))
-    CallbackAttempt.objects.filter(callback__in=[quick, unreached]).update(
-        at=quick.first_due_at + dt.timedelta(minutes=30)
-    )
+    # set-up: "72小时内" is the measure: the "quick" callback was first called a minute before its
+    # deadline (long after it came due), the "late" one a minute after it.
+    CallbackAttempt.objects.filter(callback=late).update(at=late.deadline_at + dt.timedelta(minutes=1))
+    CallbackAttempt.objects.filter(callback=quick).update(at=quick.deadline_at - dt.timedelta(minutes=1))
+    CallbackAttempt.objects.filter(callback=unreached).update(at=unreached.first_due_at + dt.timedelta(minutes=30))
 
     client = client_for(network.staff[Role.SUPERVISOR])
     page = client.get(

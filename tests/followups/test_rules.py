@@ -35,9 +35,45 @@ def test_purchase_callbacks_fall_on_the_day_counted_from_the_purchase_day():
     assert due == _at(2028, 3, 1, 9)  # leap year
 
 
-def test_a_72_hour_callback_after_an_evening_hand_back_is_in_calling_hours():
+def _within(trigger, settle_hours, deadline_hours=72):
+    return rules.due_within(
+        trigger, settle_minutes=settle_hours * 60, deadline_minutes=deadline_hours * 60, windows=DEFAULT_WINDOWS, tz=SH
+    )
+
+
+def test_a_callback_within_72_hours_of_an_evening_hand_back_falls_due_after_a_days_settling():
     handed_back = _at(2026, 11, 23, 20, 45)
-    assert rules.due_after(handed_back, offset_minutes=72 * 60, windows=DEFAULT_WINDOWS, tz=SH) == _at(2026, 11, 27, 9)
+    due, deadline = _within(handed_back, 24)
+    assert due == _at(2026, 11, 25, 9)  # 24 h later is 20:45, after the last window: next morning
+    assert deadline == _at(2026, 11, 26, 20, 45)  # 72 hours, not the first window after them
+
+
+def test_a_settling_time_that_would_miss_the_deadline_gives_way_to_the_last_window_before_it():
+    handed_back = _at(2026, 11, 23, 20, 45)
+    due, deadline = _within(handed_back, 71)  # 71 h lands at 19:45 on the 26th, inside the last window
+    assert due == _at(2026, 11, 26, 19, 45)
+    handed_back = _at(2026, 11, 23, 21, 30)  # 71 h later is 20:30, when the last window closes
+    due, deadline = _within(handed_back, 71)
+    assert due == _at(2026, 11, 26, 19, 0) and deadline == _at(2026, 11, 26, 21, 30)
+    due, _ = rules.due_within(  # settled at 11:45, in the lunch break; the deadline is at noon
+        _at(2026, 11, 23, 13, 0), settle_minutes=70 * 60 + 45, deadline_minutes=71 * 60, windows=DEFAULT_WINDOWS, tz=SH
+    )
+    assert due == _at(2026, 11, 26, 9, 0)  # the morning window is the last to open before the deadline
+
+
+def test_a_plan_without_a_deadline_keeps_its_offset():
+    due, deadline = rules.due_within(
+        _at(2026, 11, 23, 20, 45), settle_minutes=120, deadline_minutes=None, windows=DEFAULT_WINDOWS, tz=SH
+    )
+    assert (due, deadline) == (_at(2026, 11, 24, 9), None)
+
+
+@given(st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2030, 1, 1)), st.integers(0, 71))  # noqa: DTZ001
+def test_a_callback_with_a_deadline_always_falls_due_in_calling_hours_before_it(naive, settle_hours):
+    trigger = naive.replace(tzinfo=SH)
+    due, deadline = _within(trigger, settle_hours)
+    assert trigger <= due < deadline
+    assert rules.in_calling_hours(due, windows=DEFAULT_WINDOWS, tz=SH)
 
 
 moments = st.datetimes(

@@ -41,13 +41,25 @@ def _handed_back(network, when):
     return order
 
 
-def test_handing_back_makes_the_72_hour_callback_in_calling_hours(network):
+def test_handing_back_makes_the_callback_due_within_72_hours_in_calling_hours(network):
     day = dt.date(2026, 11, 23)
     order = _handed_back(network, _at(day, 20, 45))
     callback = Callback.objects.get(work_order=order)
     assert callback.plan.code == "service-72h"
-    assert callback.due_at == _at(day + dt.timedelta(days=4), 9)  # 72 h lands at night: next morning
+    assert callback.due_at == _at(day + dt.timedelta(days=2), 9)  # a day's settling ends at night: next morning
+    assert callback.deadline_at == _at(day + dt.timedelta(days=3), 20, 45)
     assert callback.status == Callback.Status.SCHEDULED and callback.outlet == network.a1
+
+
+def test_a_callback_not_reached_is_retried_sooner_when_the_plan_would_miss_its_deadline(network):
+    order = _handed_back(network, _at(dt.date(2026, 11, 23), 20, 45))
+    callback = Callback.objects.get(work_order=order)
+    clerk = network.staff[Role.HOTLINE]
+    with time_machine.travel(_at(dt.date(2026, 11, 26), 19, 10), tick=False):  # 95 minutes before the deadline
+        callback_sweep()
+        callback_claim(callback=callback, actor=clerk)
+        callback = callback_record(callback=callback, outcome="not_reached", actor=clerk)
+    assert callback.due_at == _at(dt.date(2026, 11, 26), 19, 40)  # not 3 hours later, past the deadline
 
 
 def test_announcing_one_event_twice_creates_one_callback(network):
