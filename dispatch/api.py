@@ -444,6 +444,7 @@ VISIT_STEPS = {
     "plan": (PlanInputSerializer, services.visit_plan),
     "ask-reassign": (ReasonInputSerializer, services.appointment_request_reassign),
     "event": (EventInputSerializer, services.visit_event),
+    "late-call": (Serializer, services.visit_late_call),
     "lateness": (LatenessInputSerializer, services.visit_lateness),
     "no-show": (NoShowInputSerializer, services.visit_no_show),
     "report": (ReportInputSerializer, services.visit_report_save),
@@ -454,7 +455,7 @@ VISIT_STEPS = {
 
 
 class VisitStepView(_AppointmentAction):
-    """One step of the engineer's visit: confirm, plan, ask-reassign, event, lateness, no-show,
+    """One step of the engineer's visit: confirm, plan, ask-reassign, event, late-call, lateness, no-show,
     report, sign-off, pull-back, take-loaner (the request body of each is in the schema under its serializer)."""
 
     @extend_schema(

@@ -144,8 +144,15 @@ class LendForm(StyledForm):
 class LatenessForm(StyledForm):
     apology_made = forms.BooleanField(label=_("Apologised to the customer"), required=False)
     gift_given = forms.BooleanField(label=_("Gave a small gift (over 15 minutes late)"), required=False)
+    another_time = forms.BooleanField(
+        label=_("The customer is in a hurry and takes another time (back to dispatch)"), required=False
+    )
     customer_refused = forms.BooleanField(label=_("The customer still refuses the service"), required=False)
     note = forms.CharField(label=_("What the customer said"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LateCallForm(StyledForm):
+    """Nothing to fill in: the button records the call."""
 
 
 class NoShowForm(StyledForm):

@@ -15,6 +15,8 @@ APPOINTMENT = Lifecycle(
         move("finish", {A.ON_SITE}, A.DONE),  # signed off, or the product taken to the bench
         move("no_show", {A.ON_SITE}, A.NO_SHOW),  # nobody home after 5 minutes
         move("refuse", {A.ON_SITE}, A.REFUSED, needs_reason=True),  # refused after a late arrival
+        # Under 15 minutes late and the customer is in a hurry: another time, booked by the dispatcher.
+        move("put_off", {A.ON_SITE}, A.CANCELLED, needs_reason=True),
         move("cancel", {A.BOOKED}, A.CANCELLED, needs_reason=True),  # taken back, or its order cancelled
     ],
     initial={A.BOOKED},

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 ARRIVE_EARLY = timedelta(minutes=10)  # leave so as to arrive 5-10 minutes before the window opens
 SLOT_STEP = timedelta(minutes=30)  # candidate start times on the board's grid
-LATE_APOLOGY_AND_GIFT = 15  # minutes late beyond which an apology alone is not enough
 
 
 def planned_departure(*, starts_at: datetime, travel_minutes: int) -> datetime:
@@ -16,10 +15,33 @@ def planned_departure(*, starts_at: datetime, travel_minutes: int) -> datetime:
     return starts_at - timedelta(minutes=travel_minutes) - ARRIVE_EARLY
 
 
-def minutes_late(*, arrived_at: datetime, window_ends_at: datetime) -> int:
-    """Whole minutes after the window closed (0 when on time); a started minute counts."""
-    late = (arrived_at - window_ends_at).total_seconds()
+LATE_CALL_BEFORE = timedelta(minutes=2)  # running late: call the customer 1-2 minutes before the agreed time
+
+
+def minutes_late(*, arrived_at: datetime, agreed_at: datetime) -> int:
+    """Whole minutes after the agreed time, the start of the appointment the customer agreed (DOMAIN:
+    not the end of a window); 0 when on time; a started minute counts."""
+    late = (arrived_at - agreed_at).total_seconds()
     return max(0, math.ceil(late / 60))
+
+
+def expected_arrival(
+    *, now: datetime, departed_at: datetime | None, planned_departure_at: datetime | None, travel_minutes: int | None
+) -> datetime | None:
+    """When the engineer will arrive at the earliest: travel time from departure (or from now, if
+    the planned departure has passed without one); None when the travel time is not known."""
+    if travel_minutes is None:
+        return None
+    leaves = departed_at or max(now, planned_departure_at or now)
+    return leaves + timedelta(minutes=travel_minutes)
+
+
+def late_call(*, agreed_at: datetime, arrives_at: datetime | None) -> datetime | None:
+    """When to call the customer about a late arrival (1-2 minutes before the agreed time), or None
+    when the engineer will be on time."""
+    if arrives_at is None or arrives_at <= agreed_at:
+        return None
+    return agreed_at - LATE_CALL_BEFORE
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:

@@ -122,6 +122,7 @@ class AppointmentSerializer(ModelSerializer):
             "started_at",
             "finished_at",
             "late_minutes",
+            "late_call_at",
             "apology_made",
             "gift_given",
             "outcome_note",
@@ -226,6 +227,7 @@ class LatenessInputSerializer(Serializer):
     apology_made = serializers.BooleanField()
     gift_given = serializers.BooleanField()
     customer_refused = serializers.BooleanField(default=False)
+    another_time = serializers.BooleanField(default=False)
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 

@@ -17,6 +17,7 @@ from dispatch.services.engineer_side import (  # noqa: F401
     appointment_request_reassign,
     visit_confirm,
     visit_event,
+    visit_late_call,
     visit_lateness,
     visit_no_show,
     visit_plan,

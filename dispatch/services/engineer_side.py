@@ -132,7 +132,7 @@ def visit_event(*, appointment: Appointment, event: str, actor) -> Appointment:
         APPOINTMENT.move(found, "depart")
         fields.append("status")
     elif event == "arrived":
-        found.late_minutes = rules.minutes_late(arrived_at=now, window_ends_at=found.ends_at)
+        found.late_minutes = rules.minutes_late(arrived_at=now, agreed_at=found.starts_at)
         fields.append("late_minutes")
     elif event == "started" and found.purpose == Appointment.Purpose.SERVICE:
         _check_may_start(found)
@@ -150,11 +150,10 @@ def _event_label(event: str) -> str:
 
 
 def _check_may_start(appointment: Appointment) -> None:
-    """Late arrival is apologised for (and over 15 minutes, a small gift); charges agreed before work."""
+    """Late arrival is apologised for first (a gift over 15 minutes is recorded if given, never
+    required); charges agreed before work."""
     if appointment.late_minutes and not appointment.apology_made:
         raise ValidationError({"apology_made": _("You arrived late: record the apology first.")})
-    if appointment.late_minutes > rules.LATE_APOLOGY_AND_GIFT and not appointment.gift_given:
-        raise ValidationError({"gift_given": _("Over 15 minutes late: an apology and a small gift are due.")})
     report = VisitReport.objects.filter(appointment=appointment).first()
     order = WorkOrder.objects.get(pk=appointment.work_order_id)
     if not order.in_warranty and not (report and report.fee_consent):
@@ -164,39 +163,71 @@ def _check_may_start(appointment: Appointment) -> None:
 
 
 @transaction.atomic
+def visit_late_call(*, appointment: Appointment, actor) -> Appointment:
+    """Running late: the engineer called the customer before the agreed time and apologised."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.BOOKED, Appointment.Status.ON_SITE])
+    if found.arrived_at is not None:
+        raise ValidationError(_("You have arrived: record the apology with the lateness instead."))
+    found.late_call_at = timezone.now()
+    return _save_visit(found, actor, ["late_call_at"])
+
+
+@transaction.atomic
 def visit_lateness(
-    *, appointment: Appointment, apology_made: bool, gift_given: bool, customer_refused: bool, note: str = "", actor
+    *,
+    appointment: Appointment,
+    apology_made: bool,
+    gift_given: bool,
+    customer_refused: bool,
+    another_time: bool = False,
+    note: str = "",
+    actor,
 ) -> Appointment:
-    """Record the apology (and gift); a customer who still refuses goes to the service manager."""
+    """Record the apology (and gift). A customer in a hurry may take another time (back to dispatch);
+    one who still refuses the service goes to the service manager."""
     found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
     if found.arrived_at is None or not found.late_minutes:
         raise ValidationError(_("Only a late arrival needs an apology record."))
+    if found.started_at is not None and (customer_refused or another_time):
+        raise ValidationError(_("The work has started."))
+    if customer_refused and another_time:
+        raise ValidationError({"another_time": _("Either the customer takes another time or refuses the service.")})
+    if (customer_refused or another_time) and not apology_made:
+        raise ValidationError({"apology_made": _("Apologise first.")})
     found.apology_made, found.gift_given = apology_made, gift_given
     fields = ["apology_made", "gift_given"]
-    if customer_refused:
+    if customer_refused or another_time:
         if not note.strip():
             raise ValidationError({"note": _("Write down what the customer said.")})
-        APPOINTMENT.move(found, "refuse", reason=note)
         found.outcome_note = note.strip()
         fields += ["status", "outcome_note"]
-        order = found.work_order
-        reason = _("Customer refused service after a late arrival (%(minutes)d min): %(note)s") % {
-            "minutes": found.late_minutes,
-            "note": note.strip(),
-        }
-        work_order_transition(work_order=order, transition="revisit", actor=actor, reason=reason)
-        # The service manager visits in person (DOMAIN): the outlet's supervisors get it on their home page.
-        customer = order.customer
-        message_slip_take(
-            outlet=order.outlet,
-            caller_name=customer.name,
-            caller_phone=str(customer.phones.values_list("number", flat=True).first() or ""),
-            address=order.address,
-            message=_("Order %(number)s: %(reason)s") % {"number": order.number, "reason": reason},
-            recipient_role=Role.SUPERVISOR,
-            actor=actor,
-        )
+        values = {"minutes": found.late_minutes, "note": note.strip()}
+        if another_time:
+            reason = _("Engineer %(minutes)d min late; the customer asked for another time: %(note)s") % values
+            APPOINTMENT.move(found, "put_off", reason=reason)
+            work_order_transition(work_order=found.work_order, transition="revisit", actor=actor, reason=reason)
+        else:
+            APPOINTMENT.move(found, "refuse", reason=note)
+            _refused_after_lateness(found, actor, values)
     return _save_visit(found, actor, fields)
+
+
+def _refused_after_lateness(appointment: Appointment, actor, values: dict) -> None:
+    """The order goes back to dispatch and the service manager visits in person (DOMAIN): the outlet's
+    supervisors get it on their home page."""
+    order = appointment.work_order
+    reason = _("Customer refused service after a late arrival (%(minutes)d min): %(note)s") % values
+    work_order_transition(work_order=order, transition="revisit", actor=actor, reason=reason)
+    customer = order.customer
+    message_slip_take(
+        outlet=order.outlet,
+        caller_name=customer.name,
+        caller_phone=str(customer.phones.values_list("number", flat=True).first() or ""),
+        address=order.address,
+        message=_("Order %(number)s: %(reason)s") % {"number": order.number, "reason": reason},
+        recipient_role=Role.SUPERVISOR,
+        actor=actor,
+    )
 
 
 NO_SHOW_WAIT = timedelta(minutes=5)

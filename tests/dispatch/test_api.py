@@ -1,4 +1,5 @@
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -137,6 +138,33 @@ def test_engineers_list_only_their_own_appointments_and_run_the_visit(desk, clie
         reverse("api-visit-step", args=[mine.pk, "event"]), {"event": "departed"}, content_type="application/json"
     )
     assert other_job.status_code == 404
+
+
+def test_a_late_engineer_records_the_call_and_the_customer_takes_another_time_over_the_api(desk, client_for):
+    mine = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10)
+
+    def step(api, name, body=None):
+        return api.post(reverse("api-visit-step", args=[mine.pk, name]), body or {}, content_type="application/json")
+
+    with time_machine.travel(at(next_workday(), 9, 50), tick=False):
+        api = client_for(desk.eng)
+        step(api, "event", {"event": "departed"})
+    with time_machine.travel(at(next_workday(), 9, 58), tick=False):
+        assert step(api, "late-call").json()["late_call_at"]
+    with time_machine.travel(at(next_workday(), 10, 9), tick=False):
+        assert step(api, "event", {"event": "arrived"}).json()["late_minutes"] == 9
+        both = step(
+            api,
+            "lateness",
+            {"apology_made": True, "gift_given": False, "customer_refused": True, "another_time": True, "note": "x"},
+        )
+        assert both.status_code == 400 and "another_time" in both.json()["error"]["fields"]
+        put_off = step(
+            api, "lateness", {"apology_made": True, "gift_given": False, "another_time": True, "note": "客户赶时间"}
+        )
+    assert put_off.json()["status"] == "cancelled"
+    mine.work_order.refresh_from_db()
+    assert mine.work_order.status == Status.AWAITING_DISPATCH
 
 
 def test_suggestions_and_queue(desk, client_for):

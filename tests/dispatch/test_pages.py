@@ -207,6 +207,26 @@ def test_engineer_runs_the_visit_from_the_phone_page(desk, client_for):
     assert "更换启动电容" in record and SIGNATURE in record
 
 
+def test_a_late_engineer_is_prompted_to_call_before_the_agreed_time_and_records_it(desk, client_for):
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10, hours=2)
+    page = reverse("job-detail", args=[appointment.pk])
+    with time_machine.travel(at(next_workday(), 9, 20), tick=False):
+        client = client_for(desk.eng)  # logged in that morning
+        client.post(reverse("job-step", args=[appointment.pk, "plan"]), {"travel_minutes": "30"})
+        on_time = client.get(page)
+        assert on_time.status_code == 200 and 'data-testid="late-call"' not in on_time.content.decode()
+    with time_machine.travel(at(next_workday(), 9, 45), tick=False):
+        client.post(reverse("job-step", args=[appointment.pk, "departed"]))
+        prompt = client.get(page).content.decode()
+        assert 'data-testid="late-call"' in prompt and "09:58" in prompt and "10:15" in prompt
+    with time_machine.travel(at(next_workday(), 9, 58), tick=False):
+        client.post(reverse("job-step", args=[appointment.pk, "late-call"]))
+    appointment.refresh_from_db()
+    assert appointment.late_call_at == at(next_workday(), 9, 58)
+    with time_machine.travel(at(next_workday(), 10, 0), tick=False):
+        assert "09:58" in client.get(page).content.decode()
+
+
 def test_engineers_see_only_their_own_jobs(desk, client_for):
     appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp)
     colleague = engineer(desk.net.a1)

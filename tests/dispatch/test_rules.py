@@ -15,12 +15,30 @@ def test_departure_is_travel_time_plus_ten_minutes_before_the_window():
     assert rules.planned_departure(starts_at=DAY.replace(hour=10), travel_minutes=35) == DAY.replace(hour=9, minute=15)
 
 
-def test_lateness_counts_started_minutes_after_the_window():
-    end = DAY.replace(hour=12)
-    assert rules.minutes_late(arrived_at=end, window_ends_at=end) == 0
-    assert rules.minutes_late(arrived_at=end - dt.timedelta(hours=1), window_ends_at=end) == 0
-    assert rules.minutes_late(arrived_at=end + dt.timedelta(seconds=1), window_ends_at=end) == 1
-    assert rules.minutes_late(arrived_at=end + dt.timedelta(minutes=16), window_ends_at=end) == 16
+def test_lateness_counts_started_minutes_after_the_agreed_time():
+    agreed = DAY.replace(hour=10)
+    assert rules.minutes_late(arrived_at=agreed, agreed_at=agreed) == 0
+    assert rules.minutes_late(arrived_at=agreed - dt.timedelta(minutes=8), agreed_at=agreed) == 0
+    assert rules.minutes_late(arrived_at=agreed + dt.timedelta(seconds=1), agreed_at=agreed) == 1
+    assert rules.minutes_late(arrived_at=agreed + dt.timedelta(minutes=16), agreed_at=agreed) == 16
+
+
+def test_a_late_arrival_is_announced_by_a_call_two_minutes_before_the_agreed_time():
+    agreed = DAY.replace(hour=10)
+    on_the_way = rules.expected_arrival(
+        now=DAY.replace(hour=9, minute=50), departed_at=DAY.replace(hour=9, minute=45), planned_departure_at=None,
+        travel_minutes=25,
+    )
+    assert on_the_way == DAY.replace(hour=10, minute=10)
+    assert rules.late_call(agreed_at=agreed, arrives_at=on_the_way) == DAY.replace(hour=9, minute=58)
+    not_left = rules.expected_arrival(  # the planned 9:20 departure has passed: from now
+        now=DAY.replace(hour=9, minute=30), departed_at=None, planned_departure_at=DAY.replace(hour=9, minute=20),
+        travel_minutes=30,
+    )
+    assert not_left == agreed
+    assert rules.late_call(agreed_at=agreed, arrives_at=not_left) is None  # just in time: no call
+    assert rules.expected_arrival(now=agreed, departed_at=None, planned_departure_at=None, travel_minutes=None) is None
+    assert rules.late_call(agreed_at=agreed, arrives_at=None) is None
 
 
 busy_windows = st.lists(

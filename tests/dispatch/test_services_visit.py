@@ -11,6 +11,7 @@ from dispatch.services import (
     appointment_request_reassign,
     visit_confirm,
     visit_event,
+    visit_late_call,
     visit_lateness,
     visit_no_show,
     visit_plan,
@@ -139,10 +140,10 @@ def test_a_dissatisfied_customer_keeps_the_order_open_for_another_visit(job):
     assert "还是有异响" in job.order.events.get(transition="revisit").text
 
 
-def test_late_arrival_is_measured_and_needs_apology_and_over_15_minutes_a_gift(job):
-    with _at(11, 0):
+def test_lateness_counts_from_the_agreed_time_and_needs_an_apology_a_gift_is_recorded_if_given(job):
+    with _at(9, 40):
         visit_event(appointment=job.appointment, event="departed", actor=job.eng)
-    with _at(12, 20):
+    with _at(10, 20):  # the window runs to 12:00, but the customer agreed to 10:00
         arrived = visit_event(appointment=job.appointment, event="arrived", actor=job.eng)
         assert arrived.late_minutes == 20
         visit_report_save(appointment=job.appointment, actor=job.eng, **REPORT)
@@ -152,13 +153,57 @@ def test_late_arrival_is_measured_and_needs_apology_and_over_15_minutes_a_gift(j
         visit_lateness(
             appointment=job.appointment, apology_made=True, gift_given=False, customer_refused=False, actor=job.eng
         )
+        visit_event(appointment=job.appointment, event="started", actor=job.eng)  # no gift given: allowed
+    job.appointment.refresh_from_db()
+    assert (job.appointment.apology_made, job.appointment.gift_given) == (True, False)
+
+
+def test_running_late_the_engineer_records_the_call_made_before_the_agreed_time(job):
+    with _at(9, 50):
+        visit_plan(appointment=job.appointment, travel_minutes=20, actor=job.eng)
+        visit_event(appointment=job.appointment, event="departed", actor=job.eng)
+    with _at(9, 58):
+        called = visit_late_call(appointment=job.appointment, actor=job.eng)
+    assert called.late_call_at == at(next_workday(), 9, 58)
+    with _at(10, 10):
+        visit_event(appointment=job.appointment, event="arrived", actor=job.eng)
+        with pytest.raises(ValidationError):
+            visit_late_call(appointment=job.appointment, actor=job.eng)  # arrived: the apology is recorded there
+    with pytest.raises(PermissionDenied):
+        visit_late_call(appointment=job.appointment, actor=engineer(job.net.a1))
+
+
+def test_a_customer_in_a_hurry_takes_another_time_and_the_order_goes_back_to_dispatch(job):
+    with _at(9, 50):
+        visit_event(appointment=job.appointment, event="departed", actor=job.eng)
+    with _at(10, 10):
+        visit_event(appointment=job.appointment, event="arrived", actor=job.eng)
         with pytest.raises(ValidationError) as exc:
-            visit_event(appointment=job.appointment, event="started", actor=job.eng)
-        assert "gift_given" in exc.value.message_dict
+            visit_lateness(
+                appointment=job.appointment,
+                apology_made=False,
+                gift_given=False,
+                customer_refused=False,
+                another_time=True,
+                note="客户要出门，改明天",
+                actor=job.eng,
+            )
+        assert "apology_made" in exc.value.message_dict
         visit_lateness(
-            appointment=job.appointment, apology_made=True, gift_given=True, customer_refused=False, actor=job.eng
+            appointment=job.appointment,
+            apology_made=True,
+            gift_given=False,
+            customer_refused=False,
+            another_time=True,
+            note="客户要出门，改明天",
+            actor=job.eng,
         )
-        visit_event(appointment=job.appointment, event="started", actor=job.eng)
+    job.appointment.refresh_from_db()
+    job.order.refresh_from_db()
+    assert job.appointment.status == Appointment.Status.CANCELLED
+    assert job.order.status == Status.AWAITING_DISPATCH
+    assert "客户要出门" in job.order.events.get(transition="revisit").text
+    assert not MessageSlip.objects.exists()  # not a refusal: no manager's visit
 
 
 def test_a_refusal_after_lateness_goes_back_to_dispatch_and_to_the_supervisor(job):
