@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.models import Outlet, User
 from core.roles import Role
-from dispatch.models import Appointment, Part
+from dispatch.models import CHECKLIST, Appointment, Part
 from dispatch.services import (
     appointment_book,
     engineer_profile_save,
@@ -135,7 +135,8 @@ def _one_visit() -> int:
         visit_event(appointment=appointment, event=event, actor=engineer)
     visit_report_save(
         appointment=appointment,
-        checklist={"service_id_shown": True, "shoe_covers": True, "mat_cloth": True, "test_run": True},
+        checklist=dict.fromkeys(CHECKLIST, True) | {"mat_cloth": False},
+        checklist_not_done={"mat_cloth": "壁挂机高处作业，无需铺垫布"},
         proof="proof_seen",
         parts_complete=True,
         diagnosis="温控板接触不良",

@@ -186,12 +186,29 @@ class ReportForm(StyledForm):
     test_run_result = forms.CharField(
         label=_("Test run and full inspection"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    no_test_run = forms.BooleanField(
+        label=_("No time for a test run: the customer gets a callback in 2 hours"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for code, label in CHECKLIST.items():
             self.fields[f"check_{code}"] = forms.BooleanField(label=label, required=False)
             self.fields[f"check_{code}"].widget.attrs["class"] = "form-check-input"
+            if code != "test_run":  # the test run is answered by its result or "no time for a test run"
+                self.fields[f"why_{code}"] = forms.CharField(
+                    label=_("Not done: why (%(item)s)") % {"item": label}, required=False, max_length=200
+                )
+                self.fields[f"why_{code}"].widget.attrs.update(
+                    {"placeholder": _("Not done? Why (e.g. not applicable)"), "class": "form-control form-control-sm"}
+                )
+
+    def checklist_rows(self) -> list[tuple]:
+        """(done checkbox, reason field or the no-test-run checkbox) per checklist item, in order."""
+        return [
+            (self[f"check_{code}"], self["no_test_run"] if code == "test_run" else self[f"why_{code}"])
+            for code in CHECKLIST
+        ]
 
     @classmethod
     def initial_from(cls, report: VisitReport | None) -> dict:
@@ -200,6 +217,7 @@ class ReportForm(StyledForm):
         initial = {f: getattr(report, f) for f in cls.base_fields if f != "parts_used"}
         initial["parts_used"] = "\n".join(f"{p['code']} {p['quantity']}" for p in report.parts_used)
         initial |= {f"check_{code}": done for code, done in report.checklist.items()}
+        initial |= {f"why_{code}": reason for code, reason in report.checklist_not_done.items()}
         return initial
 
     def clean_parts_used(self):
@@ -216,6 +234,7 @@ class ReportForm(StyledForm):
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data["checklist"] = {code: data.pop(f"check_{code}") for code in CHECKLIST}
+        data["checklist_not_done"] = {code: data.pop(f"why_{code}") for code in CHECKLIST if f"why_{code}" in data}
         return data
 
 

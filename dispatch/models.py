@@ -185,6 +185,8 @@ class VisitReport(models.Model):
 
     appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="report")
     checklist = models.JSONField(_("visit checklist"), default=dict, blank=True)  # CHECKLIST code -> bool
+    # Items not done, each with the engineer's reason (not applicable, ...): every item is answered at sign-off.
+    checklist_not_done = models.JSONField(_("checklist items not done, and why"), default=dict, blank=True)
     proof = models.CharField(_("proof of purchase"), max_length=12, choices=Proof.choices, blank=True)
     parts_complete = models.BooleanField(_("parts complete and untampered"), default=True)
     tamper_note = models.TextField(_("missing parts or tampering found"), blank=True)
@@ -196,6 +198,7 @@ class VisitReport(models.Model):
     parts_used = models.JSONField(_("parts used"), default=list, blank=True)  # [{"code", "quantity"}]
     actions = models.TextField(_("actions"), blank=True)
     test_run_result = models.TextField(_("test run and full inspection"), blank=True)
+    no_test_run = models.BooleanField(_("no time for a test run"), default=False)  # a callback 2 hours later asks
     # Pull-back repair (拉修): the product goes to the bench with a signed receipt; a loaner may stay.
     pulled_back = models.BooleanField(_("pulled back for repair"), default=False)
     pull_back_condition = models.TextField(_("condition of the product taken"), blank=True)

@@ -162,9 +162,27 @@ def parts_used(raw: list[dict]) -> list[dict]:
     return [{"code": str(p["code"]).strip(), "quantity": int(p.get("quantity") or 1)} for p in raw]
 
 
+def checklist_unanswered(
+    *, checklist: dict, not_done: dict, no_test_run: bool, test_run_result: str, items
+) -> list[str]:
+    """The visit checklist items (服务规范) still unanswered: each is done, or not done with a reason;
+    the test run is done with its result written, or recorded as "no time for a test run"."""
+    unanswered = []
+    for code in items:
+        if code == "test_run":
+            answered = (checklist.get(code) and test_run_result.strip()) or no_test_run
+        else:
+            answered = checklist.get(code) or str(not_done.get(code, "")).strip()
+        if not answered:
+            unanswered.append(code)
+    return unanswered
+
+
 def visit_report_problems(
     *,
     checklist: dict,
+    not_done: dict,
+    no_test_run: bool,
     checklist_items,
     proof: str,
     proofs,
@@ -179,8 +197,12 @@ def visit_report_problems(
     missing or tampered parts noted and acknowledged by the customer; human damage acknowledged too;
     each part used with a code and a quantity."""
     problems = {}
-    if set(checklist) - set(checklist_items):
+    if (set(checklist) | set(not_done)) - set(checklist_items):
         problems["checklist"] = _("Unknown checklist item.")
+    elif any(checklist.get(code) and str(reason).strip() for code, reason in not_done.items()):
+        problems["checklist"] = _("An item is either done or not done with a reason, not both.")
+    if no_test_run and checklist.get("test_run"):
+        problems["no_test_run"] = _("Either the test run was made or there was no time for it.")
     if proof and proof not in proofs:
         problems["proof"] = _("Say whether the proof of purchase was seen or the barcode used.")
     if not parts_complete and not (tamper_note.strip() and tamper_acknowledged):

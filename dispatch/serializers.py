@@ -135,6 +135,8 @@ class VisitReportSerializer(ModelSerializer):
         model = VisitReport
         fields = [
             "checklist",
+            "checklist_not_done",
+            "no_test_run",
             "proof",
             "parts_complete",
             "tamper_note",
@@ -255,12 +257,18 @@ class ReportInputSerializer(Serializer):
     parts_used = PartUsedSerializer(many=True, required=False, default=list)
     actions = serializers.CharField(required=False, default="", allow_blank=True)
     test_run_result = serializers.CharField(required=False, default="", allow_blank=True)
+    checklist_not_done = serializers.DictField(
+        child=serializers.CharField(max_length=200, allow_blank=True), required=False, default=dict
+    )
+    no_test_run = serializers.BooleanField(default=False)
 
     def validate_checklist(self, value):
         unknown = set(value) - set(CHECKLIST)
         if unknown:
             raise serializers.ValidationError(sorted(unknown))
         return value
+
+    validate_checklist_not_done = validate_checklist
 
 
 class SignOffInputSerializer(Serializer):

@@ -43,7 +43,7 @@ from dispatch.forms import (
     TakeLoanerForm,
     UnbookForm,
 )
-from dispatch.models import Appointment, EngineerProfile, LoanerUnit, PartRequisition, PartStock
+from dispatch.models import CHECKLIST, Appointment, EngineerProfile, LoanerUnit, PartRequisition, PartStock
 from workorders.selectors import work_order_list
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
@@ -452,8 +452,10 @@ def _job_context(request, appointment, bound=None) -> dict:
         "requisition_actions_issued": [("use", _("Used")), ("return", _("Return to stock"))],
         "forms": forms,
         "running_late": _running_late(appointment),
-        "report_fields": [f for f in forms["report"] if not f.name.startswith("check_")],
-        "checklist_fields": [f for f in forms["report"] if f.name.startswith("check_")],
+        "report_fields": [
+            f for f in forms["report"] if not f.name.startswith(("check_", "why_")) and f.name != "no_test_run"
+        ],
+        "checklist_unanswered": [CHECKLIST[code] for code in services.checklist_unanswered(report)],
     }
 
 

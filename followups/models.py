@@ -19,6 +19,7 @@ class CallbackPlan(models.Model):
         SERVICE_COMPLETED = "service_completed", _("After a service is completed")  # the order is handed back
         PHONE_GUIDANCE = "phone_guidance", _("After phone guidance")
         PHONE_ADJUSTMENT = "phone_adjustment", _("After a phone adjustment to observe")
+        NO_TEST_RUN = "no_test_run", _("After a visit without a test run")
         UNCERTAIN_REPAIR = "uncertain_repair", _("After a repair the engineer is not sure of")
         SEASONAL = "seasonal", _("Seasonal care reminder")
         COMPLAINT_CONFIRMATION = "complaint_confirmation", _("To confirm a complaint is resolved")

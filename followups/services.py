@@ -130,6 +130,23 @@ def schedule_after_transition(*, work_order, transition, event, actor, **kwargs)
     )
 
 
+def schedule_after_visit(*, appointment, report, actor, **kwargs) -> None:
+    """Subscriber of `visit_signed_off`: a satisfied visit that ended without a test run gets the
+    2-hour callback (is the product working normally?)."""
+    if not (report.no_test_run and report.satisfied):
+        return
+    order = appointment.work_order
+    callbacks_schedule(
+        trigger=CallbackPlan.Trigger.NO_TEST_RUN,
+        customer=order.customer,
+        outlet=appointment.outlet,
+        product=order.product,
+        work_order=order,
+        at=report.signed_off_at,
+        source=f"visit:{appointment.pk}",
+    )
+
+
 def schedule_after_purchase(*, product, outlet, actor, **kwargs) -> None:
     """Subscriber of `product_registered`: the 3/7/15/21-day callbacks of a recent purchase."""
     if product.purchase_date is None:

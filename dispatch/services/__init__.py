@@ -33,4 +33,9 @@ from dispatch.services.parts import (  # noqa: F401
     part_requisition_use,
     stock_receive,
 )
-from dispatch.services.visit_report import visit_pull_back, visit_report_save, visit_sign_off  # noqa: F401
+from dispatch.services.visit_report import (  # noqa: F401
+    checklist_unanswered,
+    visit_pull_back,
+    visit_report_save,
+    visit_sign_off,
+)

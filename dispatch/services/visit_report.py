@@ -15,6 +15,7 @@ from dispatch.models import (
 )
 from dispatch.services.engineer_side import _own, _save_visit
 from dispatch.services.loaners import loaner_lend, loaner_return
+from dispatch.signals import visit_signed_off
 from workorders.lifecycle import Status
 from workorders.models import Payment, WorkOrder
 from workorders.services import (
@@ -43,6 +44,8 @@ def visit_report_save(
     parts_used: list[dict] = (),
     actions: str = "",
     test_run_result: str = "",
+    checklist_not_done: dict | None = None,
+    no_test_run: bool = False,
     actor,
 ) -> VisitReport:
     """What was found and done. Human damage takes the job out of free service; chargeable work
@@ -51,8 +54,11 @@ def visit_report_save(
     if found.arrived_at is None:
         raise ValidationError(_("Record your arrival first."))
     parts = rules.parts_used(parts_used)
+    not_done = {code: str(reason).strip() for code, reason in (checklist_not_done or {}).items() if str(reason).strip()}
     errors = rules.visit_report_problems(
         checklist=checklist,
+        not_done=not_done,
+        no_test_run=no_test_run,
         checklist_items=CHECKLIST,
         proof=proof,
         proofs=VisitReport.Proof.values,
@@ -75,6 +81,7 @@ def visit_report_save(
         priced = [(p["code"], p["quantity"]) for p in parts]
         order = work_order_price_on_site(work_order=order, parts=priced, approved=fee_consent, actor=actor)
     report.checklist = {code: bool(checklist.get(code)) for code in CHECKLIST}
+    report.checklist_not_done, report.no_test_run = not_done, no_test_run
     report.proof, report.parts_complete = proof, parts_complete
     report.tamper_note, report.tamper_acknowledged = tamper_note.strip(), tamper_acknowledged
     report.diagnosis, report.human_damage = diagnosis.strip(), human_damage
@@ -132,6 +139,7 @@ def visit_sign_off(
     _carry_out_sign_off(order, report, returning=returning, satisfied=satisfied, comment=comment, actor=actor)
     APPOINTMENT.move(found, "finish")
     _save_visit(found, actor, ["status"])
+    visit_signed_off.send(sender=Appointment, appointment=found, report=report, actor=actor)
     return report
 
 
@@ -145,7 +153,28 @@ def _report_to_sign(appointment: Appointment, *, returning: bool, actor) -> Visi
         report = VisitReport(appointment=appointment, updated_by=actor)
     if report is None or not (report.diagnosis or returning):
         raise ValidationError({"diagnosis": _("Write the diagnosis in the visit report first.")})
+    unanswered = checklist_unanswered(report)
+    if unanswered:
+        raise ValidationError(
+            {
+                "checklist": _("Answer the visit checklist first (done, or why not): %(items)s.")
+                % {"items": ", ".join(str(CHECKLIST[code]) for code in unanswered)}
+            }
+        )
     return report
+
+
+def checklist_unanswered(report: VisitReport | None) -> list[str]:
+    """The checklist items the report leaves unanswered (all of them before there is a report)."""
+    if report is None:
+        return list(CHECKLIST)
+    return rules.checklist_unanswered(
+        checklist=report.checklist,
+        not_done=report.checklist_not_done,
+        no_test_run=report.no_test_run,
+        test_run_result=report.test_run_result,
+        items=CHECKLIST,
+    )
 
 
 def _carry_out_sign_off(order: WorkOrder, report: VisitReport, *, returning, satisfied, comment, actor) -> None:

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.roles import Role
-from dispatch.models import Appointment, EngineerProfile, Part
+from dispatch.models import CHECKLIST, Appointment, EngineerProfile, Part
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
 from tests.dispatch.test_pages import _bulk_day
 from tests.dispatch.test_services_visit import SIGNATURE
@@ -120,7 +120,9 @@ def test_engineers_list_only_their_own_appointments_and_run_the_visit(desk, clie
     report = step(
         "report",
         {
-            "checklist": {"service_id_shown": True},
+            "checklist": dict.fromkeys(CHECKLIST, True) | {"test_run": False},
+            "checklist_not_done": {"mat_cloth": "", "shoe_covers": ""},
+            "no_test_run": True,
             "proof": "barcode",
             "diagnosis": "门封条老化",
             "actions": "更换门封条",
@@ -128,6 +130,7 @@ def test_engineers_list_only_their_own_appointments_and_run_the_visit(desk, clie
         },
     )
     assert report.json()["report"]["parts_used"] == [{"code": "door_seal", "quantity": 1}]
+    assert report.json()["report"]["no_test_run"] is True
     for event in ("started", "finished"):
         step("event", {"event": event})
     unsigned = step("sign-off", {"satisfied": True})

@@ -14,6 +14,7 @@ from core.models import User
 from core.roles import Role
 from dispatch import selectors, views
 from dispatch.models import (
+    CHECKLIST,
     Appointment,
     AppointmentChange,
     EngineerProfile,
@@ -184,8 +185,8 @@ def test_engineer_runs_the_visit_from_the_phone_page(desk, client_for):
     step(
         "report",
         {
-            "check_service_id_shown": "on",
-            "check_shoe_covers": "on",
+            **{f"check_{code}": "on" for code in CHECKLIST if code != "mat_cloth"},
+            "why_mat_cloth": "客户家铺了地垫",
             "proof": "proof_seen",
             "parts_complete": "on",
             "diagnosis": "压缩机启动电容损坏",
@@ -202,6 +203,7 @@ def test_engineer_runs_the_visit_from_the_phone_page(desk, client_for):
     report = VisitReport.objects.get(appointment=appointment)
     assert appointment.status == Appointment.Status.DONE and appointment.travel_minutes == 30
     assert report.checklist["shoe_covers"] and not report.checklist["mat_cloth"]
+    assert report.checklist_not_done == {"mat_cloth": "客户家铺了地垫"}
     assert report.parts_used == [{"code": "capacitor", "quantity": 1}]
     record = client.get(reverse("service-record", args=[appointment.pk])).content.decode()
     assert "更换启动电容" in record and SIGNATURE in record

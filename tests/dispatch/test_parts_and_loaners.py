@@ -136,6 +136,10 @@ def test_pull_back_with_loaner_then_bench_repair_and_return_delivery(job):
     with time_machine.travel(at(return_day, 14), tick=False):
         for event in ("departed", "arrived", "started", "finished"):
             visit_event(appointment=delivery, event=event, actor=job.eng)
+        with pytest.raises(ValidationError) as exc:  # the checklist is answered on a return visit too
+            visit_sign_off(appointment=delivery, satisfied=True, signature=SIGNATURE, actor=job.eng)
+        assert "checklist" in exc.value.message_dict
+        visit_report_save(appointment=delivery, actor=job.eng, **(REPORT | {"diagnosis": "", "actions": ""}))
         visit_sign_off(appointment=delivery, satisfied=True, rating_quality=5, signature=SIGNATURE, actor=job.eng)
     job.order.refresh_from_db()
     loaner.refresh_from_db()

@@ -102,6 +102,24 @@ def test_ranking_puts_skill_first_then_time_then_base_then_load_and_says_why():
     assert any("240 minutes" in r for r in ranked[3].reasons)
 
 
+@pytest.mark.parametrize(
+    ("report", "unanswered"),
+    [
+        ({}, ["shoe_covers", "test_run", "full_inspection"]),
+        ({"checklist": {"shoe_covers": True, "full_inspection": True, "test_run": True}}, ["test_run"]),  # no result
+        (
+            {"checklist": {"shoe_covers": True, "test_run": True}, "test_run_result": "试机正常"},
+            ["full_inspection"],
+        ),
+        ({"not_done": {"shoe_covers": "  "}, "no_test_run": True}, ["shoe_covers", "full_inspection"]),
+        ({"not_done": {"shoe_covers": "地面铺了地毯，客户要求不用", "full_inspection": "客户赶时间"}, "no_test_run": True}, []),
+    ],
+)
+def test_every_checklist_item_is_answered_and_the_test_run_is_never_skipped_silently(report, unanswered):
+    answers = {"checklist": {}, "not_done": {}, "no_test_run": False, "test_run_result": ""} | report
+    assert rules.checklist_unanswered(**answers, items=["shoe_covers", "test_run", "full_inspection"]) == unanswered
+
+
 # The sign-off's checks, without a database (issue 21, item 5).
 SIGNED = rules.SIGNATURE_PREFIX + "iVBORw0KGgo"
 SIGN_OFF = {
@@ -138,7 +156,9 @@ def test_what_stops_a_sign_off(changes, problems):
 
 REPORT = {
     "checklist": {"service_id_shown": True},
-    "checklist_items": ["service_id_shown", "shoe_covers"],
+    "not_done": {"shoe_covers": "客户家里不需要"},
+    "no_test_run": False,
+    "checklist_items": ["service_id_shown", "shoe_covers", "test_run"],
     "proof": "invoice",
     "proofs": ["invoice", "barcode"],
     "parts_complete": True,
@@ -155,6 +175,10 @@ REPORT = {
     [
         ({}, set()),
         ({"checklist": {"free_lunch": True}}, {"checklist"}),
+        ({"not_done": {"free_lunch": "x"}}, {"checklist"}),
+        ({"not_done": {"service_id_shown": "忘带了"}}, {"checklist"}),  # done and not done at once
+        ({"checklist": {"test_run": True}, "no_test_run": True}, {"no_test_run"}),
+        ({"no_test_run": True}, set()),
         ({"proof": "a story"}, {"proof"}),
         ({"proof": ""}, set()),
         ({"parts_complete": False}, {"tamper_note"}),

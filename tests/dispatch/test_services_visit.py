@@ -6,7 +6,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.roles import Role
-from dispatch.models import Appointment, VisitReport
+from dispatch.models import CHECKLIST, Appointment, VisitReport
 from dispatch.services import (
     appointment_request_reassign,
     visit_confirm,
@@ -27,7 +27,7 @@ from workorders.models import MessageSlip, Payment
 pytestmark = pytest.mark.django_db
 SIGNATURE = "data:image/png;base64,iVBORw0KGgo="
 REPORT = {
-    "checklist": {"service_id_shown": True, "shoe_covers": True},
+    "checklist": dict.fromkeys(CHECKLIST, True),
     "proof": "proof_seen",
     "parts_complete": True,
     "diagnosis": "温控板接触不良",
@@ -307,3 +307,49 @@ def test_confirmation_outside_booked_state_is_refused(job):
     with pytest.raises(ValidationError):
         visit_confirm(appointment=job.appointment, confirmation="confirmed", actor=job.eng)
     assert dt.timedelta(0) < job.appointment.ends_at - job.appointment.starts_at
+
+
+def _visit_until_finished(job, **report):
+    with _at(9, 55):
+        for event in ("departed", "arrived"):
+            visit_event(appointment=job.appointment, event=event, actor=job.eng)
+        visit_report_save(appointment=job.appointment, actor=job.eng, **(REPORT | report))
+        for event in ("started", "finished"):
+            visit_event(appointment=job.appointment, event=event, actor=job.eng)
+
+
+def test_sign_off_waits_until_every_checklist_item_is_answered(job):
+    _visit_until_finished(job, checklist={"service_id_shown": True, "test_run": True})
+    with _at(11, 0), pytest.raises(ValidationError) as exc:
+        visit_sign_off(appointment=job.appointment, satisfied=True, signature=SIGNATURE, actor=job.eng)
+    message = exc.value.message_dict["checklist"][0]
+    assert str(CHECKLIST["shoe_covers"]) in message and str(CHECKLIST["service_id_shown"]) not in message
+    not_done = {code: "不适用：客户家中无此条件" for code in CHECKLIST if code not in ("service_id_shown", "test_run")}
+    with _at(11, 0):
+        visit_report_save(
+            appointment=job.appointment,
+            actor=job.eng,
+            **(REPORT | {"checklist": {"service_id_shown": True, "test_run": True}, "checklist_not_done": not_done}),
+        )
+        report = visit_sign_off(appointment=job.appointment, satisfied=True, signature=SIGNATURE, actor=job.eng)
+    assert report.checklist_not_done == not_done and report.signed_off_at
+
+
+def test_a_visit_without_a_test_run_gets_a_callback_two_hours_after_sign_off(job):
+    from followups.models import Callback
+
+    _visit_until_finished(job, checklist=dict.fromkeys(CHECKLIST, True) | {"test_run": False}, no_test_run=True)
+    with _at(11, 0):
+        visit_sign_off(appointment=job.appointment, satisfied=True, signature=SIGNATURE, actor=job.eng)
+    callback = Callback.objects.get(work_order=job.order, plan__code="no-test-run-2h")
+    assert callback.due_at == at(next_workday(), 14, 0)  # 13:00 is in the lunch break: right after it
+    assert Callback.objects.filter(work_order=job.order, plan__code="service-72h").exists()
+
+
+def test_a_test_run_made_and_no_time_for_one_contradict_each_other(job):
+    with _at(9, 55):
+        for event in ("departed", "arrived"):
+            visit_event(appointment=job.appointment, event=event, actor=job.eng)
+        with pytest.raises(ValidationError) as exc:
+            visit_report_save(appointment=job.appointment, actor=job.eng, **(REPORT | {"no_test_run": True}))
+    assert "no_test_run" in exc.value.message_dict

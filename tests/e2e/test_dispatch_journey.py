@@ -4,7 +4,7 @@ visit and the customer signs on the screen."""
 import pytest
 
 from core.roles import Role
-from dispatch.models import Appointment, VisitReport
+from dispatch.models import CHECKLIST, Appointment, VisitReport
 from tests.dispatch.factories import engineer, next_workday, onsite_order
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.factories import PASSWORD, OutletFactory, UserFactory
@@ -47,6 +47,7 @@ def test_dispatcher_assigns_and_the_engineer_visits_and_gets_the_signature(migra
     order.refresh_from_db()
     assert report.signature.startswith("data:image/png;base64,") and report.rating_quality == 5
     assert report.checklist["shoe_covers"] and order.status == Status.AWAITING_CALLBACK
+    assert report.checklist_not_done == {"mat_cloth": "客户家铺了地垫"}
 
 
 def _visit(phone, live_server, fixer, order, day):
@@ -60,8 +61,13 @@ def _visit(phone, live_server, fixer, order, day):
     phone.wait_for_selector("[data-testid=planned-departure]")
     for label in ("出发", "到达"):
         phone.click(f"[data-testid=visit-events] button:has-text('{label}')")
-    phone.check("#id_check_service_id_shown")
-    phone.check("#id_check_shoe_covers")
+    for code in CHECKLIST:
+        if code != "mat_cloth":
+            phone.check(f"#id_check_{code}")
+    phone.fill("#id_why_mat_cloth", "客户家铺了地垫")
+    # Each checklist answer is readable on the phone: the label beside its box is not squeezed.
+    label = phone.locator("[data-testid=checklist-full_inspection] label").first.bounding_box()
+    assert label["width"] > 50 and label["height"] < 30  # one line, not one character per line
     phone.select_option("#id_proof", "proof_seen")
     phone.fill("#id_diagnosis", "温控板接触不良")
     phone.fill("#id_actions", "重新插接温控板排线")
@@ -70,6 +76,7 @@ def _visit(phone, live_server, fixer, order, day):
     phone.click("[data-testid=visit-events] button:has-text('开始维修')")
     phone.click("[data-testid=visit-events] button:has-text('完工')")
     phone.wait_for_selector("[data-testid=sign-off-form]")
+    assert phone.locator("[data-testid=checklist-open]").count() == 0  # every item answered
     assert "温控板接触不良" in phone.inner_text("[data-testid=service-record-summary]")
     phone.locator("[data-testid=signature-pad]").scroll_into_view_if_needed()
     box = phone.locator("[data-testid=signature-pad]").bounding_box()
