@@ -378,6 +378,9 @@ HOME_PANELS = [
     "workorders.panels.message_slips",
 ]
 
+# Panels on a work order's page, from the apps above workorders (callable(request, order) -> HTML or None).
+ORDER_PANELS = ["followups.panels.order_callbacks"]
+
 # Rules that narrow which of their outlets' work orders a user sees (callables (queryset, user) -> queryset).
 WORK_ORDER_VISIBILITY = ["dispatch.selectors.engineers_see_their_jobs"]
 

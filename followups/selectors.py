@@ -38,6 +38,27 @@ def call_queue(*, user) -> QuerySet[Callback]:
     )
 
 
+def upcoming(*, user) -> QuerySet[Callback]:
+    """Callbacks of the user's outlets planned but not yet due, soonest first (the queue index)."""
+    return (
+        _of_outlets(user)
+        .filter(status=Callback.Status.SCHEDULED)
+        .select_related(*_JOINED)
+        .prefetch_related(*_LOOKED_UP)
+        .order_by("due_at", "id")
+    )
+
+
+def order_callbacks(*, user, order) -> QuerySet[Callback]:
+    """One order's callbacks in the order they fall due, with their plans and clerks (one query)."""
+    return (
+        _of_outlets(user)
+        .filter(work_order=order)
+        .select_related("plan", "claimed_by", "completed_by")
+        .order_by("due_at", "id")
+    )
+
+
 def queue_counts(*, user) -> dict[str, int]:
     """Due, overdue and claimed-by-me counts in one query."""
     now = timezone.now()

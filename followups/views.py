@@ -24,11 +24,15 @@ SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
 
 @staff_page(perm="followups.view_callback")
 def call_queue(request):
-    """Due and overdue callbacks of the clerk's outlets, oldest first, with counts."""
+    """Due and overdue callbacks of the clerk's outlets, oldest first, with counts; the "upcoming" tab
+    lists those planned and not yet due, soonest first."""
+    upcoming = request.GET.get("tab") == "upcoming"
+    callbacks = selectors.upcoming(user=request.user) if upcoming else selectors.call_queue(user=request.user)
     context = {
+        "upcoming": upcoming,
         # Oldest due first, 50 at a time (the clerk works from the top; a network-wide backlog can be
         # hundreds per outlet): keyset pages over (due_at, id), the queue index's order.
-        "page": keyset_page_for(request, selectors.call_queue(user=request.user), key=("due_at", "id")),
+        "page": keyset_page_for(request, callbacks, key=("due_at", "id")),
         "counts": selectors.queue_counts(user=request.user),
         "findings": list(selectors.findings(user=request.user)[:50])
         if request.user.has_perm("followups.change_callback")

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.module_loading import import_string
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -71,6 +72,7 @@ def work_order_detail(request, pk: int):
         "clocks": services.clocks_shown(order),
         "can_swap": bool(order.swap_options) and request.user.role in TRANSITIONS["exchange"].roles,
         "unit_history": list(services.unit_history(order.product).exclude(pk=order.pk)[:UNIT_HISTORY_SHOWN]),
+        "panels": [panel for path in settings.ORDER_PANELS if (panel := import_string(path)(request, order))],
     }
     return render(request, "workorders/detail.html", context)
 

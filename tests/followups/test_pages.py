@@ -206,3 +206,31 @@ def test_the_queue_pages_by_due_time_fifty_at_a_time(network, client_for):
     assert {c.pk for c in made} <= set(shown)
     assert 'data-testid="next-page"' in first.content.decode()
     assert client.get(reverse("call-queue"), {"after": "not-a-time,1"}).status_code == 200  # a bad cursor: empty
+
+
+def test_planned_callbacks_show_on_the_order_page_and_in_the_upcoming_tab(network, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order = _handed_back(network, timezone.now())
+    callback = Callback.objects.get(work_order=order, plan__code="service-72h")
+    client = client_for(network.staff[Role.HOTLINE])
+    page = client.get(reverse("work-order-detail", args=[order.pk])).content.decode()
+    assert 'data-testid="order-callback-service-72h"' in page
+    assert timezone.localtime(callback.deadline_at).strftime("%H:%M") in page  # the deadline is shown
+
+    def upcoming():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("call-queue"), {"tab": "upcoming"})
+        return response, len(ctx.captured_queries)
+
+    response, few = upcoming()
+    assert callback.pk in [c.pk for c in response.context["page"].items]
+    listed = len(response.context["page"].items)
+    assert callback.pk not in [c.pk for c in client.get(reverse("call-queue")).context["page"].items]  # not due
+    for _ in range(3):
+        _handed_back(network, timezone.now())
+    response, more = upcoming()
+    assert len(response.context["page"].items) == 4 * listed and more == few
+    other = client_for(UserFactory(role=Role.HOTLINE, outlets=[network.b1]))
+    assert list(other.get(reverse("call-queue"), {"tab": "upcoming"}).context["page"].items) == []

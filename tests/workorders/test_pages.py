@@ -128,8 +128,8 @@ def test_list_and_detail_run_a_constant_number_of_queries(rows, network, client_
     with django_assert_num_queries(6):
         client.get(reverse("work-order-list"), {"status": "received", "channel": "walk_in"})
     # session, user, groups, order, phones, addresses, payments, waivers, events, staff for hand-over, the
-    # unit's other orders (its service history)
-    with django_assert_num_queries(11):
+    # unit's other orders (its service history), the order's callbacks (a panel)
+    with django_assert_num_queries(12):
         client.get(reverse("work-order-detail", args=[orders[0].pk]))
 
 
