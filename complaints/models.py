@@ -53,6 +53,14 @@ class AuthorityLimit(models.Model):
         return f"{self.get_role_display()}: ¥{self.max_amount}"
 
 
+class Rank(models.TextChoices):
+    """Who may grant a remedy, lowest first (complaints.rules.RANKS keeps the order)."""
+
+    HANDLER = "handler", _("The case's handler (within their limit)")
+    SUPERVISOR = "supervisor", _("A supervisor")
+    HEADQUARTERS = "headquarters", _("Headquarters")
+
+
 class Feedback(ChoiceLabels, models.Model):
     """Anything a customer tells us, from any channel: consultation, suggestion, praise, complaint."""
 
@@ -250,8 +258,10 @@ class Remedy(models.Model):
 
     class Kind(models.TextChoices):
         RE_REPAIR = "re_repair", _("Repair again")
+        FREE_REPAIR = "free_repair", _("Free repair outside warranty")
         EXCHANGE = "exchange", _("Exchange")
         RETURN = "return", _("Return")
+        REFUND = "refund", _("Refund of charges paid")
         FEE_WAIVER = "fee_waiver", _("Fee waiver")
         GIFT = "gift", _("Gift")
         MONEY = "money", _("Money")
@@ -283,6 +293,22 @@ class Remedy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ¥{self.amount}"
+
+
+class RemedyRank(models.Model):
+    """The lowest rank that may grant a kind of remedy, whatever its value (DOMAIN "Complaints": a
+    return, exchange or refund outside what 三包 grants needs approval by rank even at zero cost)."""
+
+    kind = models.CharField(_("remedy"), max_length=15, choices=Remedy.Kind.choices, unique=True)
+    rank = models.CharField(_("granted by"), max_length=15, choices=Rank.choices)
+
+    class Meta:
+        verbose_name = _("remedy rank")
+        verbose_name_plural = _("remedy ranks")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_rank_display()}"
 
 
 class BadFaithFlag(models.Model):

@@ -83,15 +83,26 @@ def escalation_reasons(facts: CaseFacts, *, now: datetime) -> list[str]:
     return reasons
 
 
-# Outside what 三包 grants, a return or an exchange is approved by rank whatever it costs (DOMAIN "On-site").
-RANK_APPROVED_KINDS = frozenset({"exchange", "return"})
+RANKS = ("handler", "supervisor", "headquarters")  # lowest first (models.Rank)
 
 
-def needs_approval(*, amount: Decimal, limit: Decimal | None, kind: str = "") -> bool:
-    """A remedy worth more than the handler's authority needs a supervisor; no limit set means none. A
-    return or an exchange always does."""
-    if kind in RANK_APPROVED_KINDS:
+def _at_least(rank: str, needed: str) -> bool:
+    return RANKS.index(rank) >= RANKS.index(needed)
+
+
+def needs_approval(*, amount: Decimal, limit: Decimal | None, kind_rank: str, proposer_rank: str) -> bool:
+    """A remedy waits for approval when its kind is granted by a higher rank than the proposer's
+    (whatever it is worth: an exchange at ¥0 too), or when it is worth more than the proposer's limit
+    (no limit set means none)."""
+    if not _at_least(proposer_rank, kind_rank):
         return True
     if limit is None:
         return amount > 0
     return amount > limit
+
+
+def may_approve(*, amount: Decimal, limit: Decimal | None, kind_rank: str, approver_rank: str) -> bool:
+    """A supervisor (or higher) of the kind's rank approves within their own limit; headquarters above it."""
+    if not _at_least(approver_rank, max(kind_rank, "supervisor", key=RANKS.index)):
+        return False
+    return approver_rank == "headquarters" or (limit is not None and amount <= limit)

@@ -18,7 +18,9 @@ from complaints.models import (
     ComplaintCase,
     DeadlinePolicy,
     Feedback,
+    Rank,
     Remedy,
+    RemedyRank,
     Severity,
 )
 from core.notify import notification_enqueue
@@ -384,6 +386,18 @@ def authority_of(user) -> Decimal | None:
     return limit.first()
 
 
+def rank_of(user) -> str:
+    """A supervisor at headquarters, a supervisor, or anyone else who handles cases."""
+    if user.role != Role.SUPERVISOR:
+        return Rank.HANDLER
+    return Rank.HEADQUARTERS if user.is_headquarters else Rank.SUPERVISOR
+
+
+def rank_for(kind: str) -> str:
+    """The rank that grants a kind of remedy (data); a kind without a row needs a supervisor."""
+    return RemedyRank.objects.filter(kind=kind).values_list("rank", flat=True).first() or Rank.SUPERVISOR
+
+
 @transaction.atomic
 def remedy_propose(*, case: ComplaintCase, kind: str, amount: Decimal, description: str = "", actor) -> Remedy:
     """Offer a remedy. Within the handler's authority it stands; above it a supervisor approves."""
@@ -393,7 +407,9 @@ def remedy_propose(*, case: ComplaintCase, kind: str, amount: Decimal, descripti
         raise ValidationError({"kind": _("Pick a remedy.")})
     if amount < 0:
         raise ValidationError({"amount": _("The value cannot be negative.")})
-    needs = rules.needs_approval(amount=amount, limit=authority_of(actor), kind=kind)
+    needs = rules.needs_approval(
+        amount=amount, limit=authority_of(actor), kind_rank=rank_for(kind), proposer_rank=rank_of(actor)
+    )
     return Remedy.objects.create(
         case=found,
         kind=kind,
@@ -421,8 +437,9 @@ def remedy_decide(*, remedy: Remedy, approve: bool, note: str = "", actor) -> Re
         raise ValidationError(_("This remedy is not waiting for approval."))
     if found.proposed_by_id == actor.pk:
         raise PermissionDenied(_("Someone else must decide on your own request."))
-    limit = authority_of(actor)
-    if approve and rules.needs_approval(amount=found.amount, limit=limit) and not actor.is_headquarters:
+    if approve and not rules.may_approve(
+        amount=found.amount, limit=authority_of(actor), kind_rank=rank_for(found.kind), approver_rank=rank_of(actor)
+    ):
         raise PermissionDenied(_("Above your authority: headquarters decides."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the remedy is rejected.")})
@@ -441,13 +458,15 @@ def remedy_carry_out(*, remedy: Remedy, actor, **details):
     order's return/exchange service does it, with the approval named as its ground."""
     found = (
         Remedy.objects.select_for_update(of=("self",))
-        .select_related("case", "decided_by")
+        .select_related("case", "decided_by", "proposed_by")
         .filter(pk=remedy.pk, case__outlet__in=visible_outlets(actor))
         .first()
     )
     if found is None:
         raise PermissionDenied(_("This complaint is not in your outlets."))
-    if found.kind not in SWAP_REMEDIES or found.status != Remedy.Status.APPROVED:
+    # Approved, or proposed by someone of the rank that grants it (it then stands).
+    granted = found.status in (Remedy.Status.APPROVED, Remedy.Status.PROPOSED)
+    if found.kind not in SWAP_REMEDIES or not granted:
         raise ValidationError(_("Only an approved return or exchange remedy is carried out here."))
     order = WorkOrder.objects.filter(pk=found.case.work_order_id).first()
     if order is None:
@@ -455,8 +474,8 @@ def remedy_carry_out(*, remedy: Remedy, actor, **details):
     ground = _("Complaint %(case)s: %(remedy)s approved by %(who)s on %(day)s") % {
         "case": found.case_id,
         "remedy": found.get_kind_display(),
-        "who": found.decided_by,
-        "day": timezone.localdate(found.decided_at),
+        "who": found.decided_by or found.proposed_by,
+        "day": timezone.localdate(found.decided_at or found.proposed_at),
     }
     swap = SWAP_REMEDIES[found.kind](work_order=order, remedy=ground, actor=actor, **details)
     carried_out = _("Remedy carried out: slip %(number)s.") % {"number": swap.number}

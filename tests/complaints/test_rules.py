@@ -66,9 +66,23 @@ def test_repeat_repairs_count_the_same_fault_within_warranty_only():
     limit=st.one_of(st.none(), st.decimals(min_value=0, max_value=100000, places=2)),
 )
 def test_approval_is_needed_exactly_above_the_limit(amount, limit):
-    needed = rules.needs_approval(amount=amount, limit=limit)
+    needed = rules.needs_approval(amount=amount, limit=limit, kind_rank="handler", proposer_rank="handler")
     if limit is None:
         assert needed == (amount > 0)
     else:
         assert needed == (amount > limit)
-    assert not rules.needs_approval(amount=Decimal("0"), limit=limit or Decimal("0"))
+    assert not rules.needs_approval(
+        amount=Decimal("0"), limit=limit or Decimal("0"), kind_rank="handler", proposer_rank="handler"
+    )
+
+
+def test_a_remedy_granted_by_a_higher_rank_waits_whatever_it_is_worth():
+    free = {"amount": Decimal("0"), "limit": Decimal("100")}
+    assert rules.needs_approval(**free, kind_rank="supervisor", proposer_rank="handler")  # an exchange at ¥0
+    assert not rules.needs_approval(**free, kind_rank="supervisor", proposer_rank="supervisor")
+    assert rules.needs_approval(**free, kind_rank="headquarters", proposer_rank="supervisor")
+    assert rules.may_approve(**free, kind_rank="supervisor", approver_rank="supervisor")
+    assert not rules.may_approve(**free, kind_rank="headquarters", approver_rank="supervisor")
+    assert not rules.may_approve(**free, kind_rank="handler", approver_rank="handler")  # approvals: supervisors
+    assert not rules.may_approve(amount=Decimal("101"), limit=Decimal("100"), kind_rank="handler", approver_rank="supervisor")
+    assert rules.may_approve(amount=Decimal("1e6"), limit=None, kind_rank="headquarters", approver_rank="headquarters")

@@ -105,6 +105,36 @@ def test_missed_deadlines_escalate_on_the_sweep_and_contact_stops_the_clock(netw
     assert cases_escalate_overdue(now=later) == 0
 
 
+def test_every_kind_of_remedy_has_the_rank_that_grants_it_whatever_its_value(network):
+    from complaints.models import RemedyRank
+
+    hl, sv = network.staff[Role.HOTLINE], network.staff[Role.SUPERVISOR]
+    case = _case(network)
+    waits = {
+        kind: remedy_propose(case=case, kind=kind, amount=Decimal("0"), actor=hl).status
+        == Remedy.Status.AWAITING_APPROVAL
+        for kind in Remedy.Kind.values
+    }
+    assert waits == {
+        "re_repair": False,
+        "gift": False,
+        "free_repair": True,
+        "fee_waiver": True,
+        "money": True,
+        "refund": True,
+        "exchange": True,  # a clerk's exchange at ¥0 waits
+        "return": True,
+    }
+    assert remedy_propose(case=case, kind="exchange", amount=Decimal("0"), actor=sv).status == Remedy.Status.PROPOSED
+    RemedyRank.objects.filter(kind="return").update(rank="headquarters")  # an admin raises the rank
+    kept_back = remedy_propose(case=case, kind="return", amount=Decimal("0"), actor=sv)
+    assert kept_back.status == Remedy.Status.AWAITING_APPROVAL
+    with pytest.raises(PermissionDenied):
+        remedy_decide(remedy=kept_back, approve=True, actor=UserFactory(role=Role.SUPERVISOR, outlets=[network.a1]))
+    hq = UserFactory(role=Role.SUPERVISOR, is_headquarters=True)
+    assert remedy_decide(remedy=kept_back, approve=True, actor=hq).status == Remedy.Status.APPROVED
+
+
 def test_manual_escalation_needs_a_reason(network):
     case = _case(network)
     with pytest.raises(ValidationError):
