@@ -13,10 +13,11 @@ PRAISE_PERIOD = timedelta(days=30)
 
 
 def complaints_to_handle(request) -> str | None:
-    """Supervisors: escalated cases oldest first and remedies waiting for their approval."""
+    """Supervisors: the cases they own, escalated cases oldest first and remedies waiting for their approval."""
     if not request.user.has_perm("complaints.escalate_complaintcase"):
         return None
     context = {
+        "mine": list(selectors.my_cases(user=request.user)[:10]),
         "escalated": list(selectors.escalated_queue(user=request.user)[:10]),
         "approvals": list(selectors.pending_approvals(user=request.user)[:10]),
     }

@@ -28,6 +28,16 @@ def escalated_queue(*, user) -> QuerySet[ComplaintCase]:
     )
 
 
+def my_cases(*, user) -> QuerySet[ComplaintCase]:
+    """The open cases the user owns, the most urgent deadline first (the handler's index)."""
+    return (
+        ComplaintCase.objects.filter(handler=user)
+        .exclude(status=ComplaintCase.Status.CLOSED)
+        .select_related("customer", "outlet", "opened_by")
+        .order_by("close_due", "id")
+    )
+
+
 # Age of open cases, in days since opening: [from, until) with None for "and older".
 AGE_BUCKETS = [(0, 1, _("under a day")), (1, 3, _("1–3 days")), (3, 7, _("3–7 days")), (7, None, _("a week or more"))]
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import to_python
@@ -23,6 +24,7 @@ from complaints.models import (
     RemedyRank,
     Severity,
 )
+from core.models import User
 from core.notify import notification_enqueue
 from core.permissions import require_permission
 from core.roles import Role
@@ -186,13 +188,16 @@ def case_open(
     handler=None,
     actor,
 ) -> ComplaintCase:
-    """Open a complaint case with its deadlines; high severity and repeat repairs of the same fault
-    within warranty go to a supervisor at once."""
+    """Open a complaint case with its deadlines, owned by a supervisor whoever logged it (the logger
+    stays `opened_by`); high severity and repeat repairs of the same fault within warranty are
+    escalated at once."""
     require_permission(actor, "complaints.add_complaintcase")
     _require_outlet(actor, outlet)
-    handler = handler or actor
-    if not handler.has_perm("complaints.change_complaintcase") or not visible_staff(actor).filter(pk=handler.pk):
-        raise ValidationError({"handler": _("The handler must be staff of yours who handles complaints.")})
+    if handler is not None and not (
+        handler.role == Role.SUPERVISOR and visible_staff(actor).filter(pk=handler.pk).exists()
+    ):
+        raise ValidationError({"handler": _("The handler must be a supervisor of yours.")})
+    handler = handler or (actor if actor.role == Role.SUPERVISOR else supervisor_on_duty(outlet))
     if not description.strip():
         raise ValidationError({"description": _("Write down the complaint.")})
     if work_order is not None and product is None:
@@ -218,10 +223,30 @@ def case_open(
     )
     case.full_clean(exclude=["opened_at"])
     case.save()
+    if handler != actor:
+        context = {
+            "case": case.pk,
+            "category": ComplaintCase.Category(case.category).label,
+            "outlet": outlet.name,
+            "logger": str(actor),
+        }
+        _message_staff([handler], kind="complaint_assigned", context=context, key=f"assigned:{case.pk}")
     reasons = rules.escalation_reasons(_facts(case), now=opened)
     if reasons:
         _escalate(case, "; ".join(reasons), actor)
     return case
+
+
+def supervisor_on_duty(outlet):
+    """Who owns a complaint logged at `outlet`: of its own supervisors (else its centre's, else
+    headquarters'), the active one with the fewest open cases (no duty roster yet: active means on duty)."""
+    supervisors = User.objects.filter(groups__name=Role.SUPERVISOR, is_active=True)
+    open_cases = Count("complaint_cases", filter=~Q(complaint_cases__status=ComplaintCase.Status.CLOSED))
+    for among in (Q(outlets=outlet), Q(centre_id=outlet.centre_id), Q(is_headquarters=True)):
+        found = supervisors.filter(among).annotate(open_cases=open_cases).order_by("open_cases", "pk").first()
+        if found is not None:
+            return found
+    raise ValidationError(_("No supervisor can take complaints for %(outlet)s: ask an admin to add one.") % {"outlet": outlet.name})
 
 
 def case_open_for(*, key: str, outlet=None, actor, **fields) -> ComplaintCase:

@@ -34,6 +34,7 @@ MESSAGES = {
     ),
     "callbacks_overdue": _("{count} callbacks of {outlet} are overdue."),
     "complaint_escalated": _("Complaint #{case} ({category}) of {outlet} is escalated to you: {reason}"),
+    "complaint_assigned": _("Complaint #{case} ({category}) of {outlet}, logged by {logger}, is yours to handle."),
     "praise_received": _("A customer praised {staff} ({channel}): {text}"),
 }
 

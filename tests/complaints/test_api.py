@@ -19,6 +19,7 @@ def test_cases_steps_remedies_and_approvals_over_the_api(network, client_for):
     )
     assert opened.status_code == 201, opened.content
     case = opened.json()
+    assert case["handler"] == str(network.staff[Role.SUPERVISOR])  # a supervisor owns it, not the clerk
     assert case["escalated_at"] and case["steps"][0]["step"] == "escalation"  # high severity: at once
     step = clerk.post(
         reverse("api-complaint-action", args=[case["id"], "steps"]),

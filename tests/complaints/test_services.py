@@ -135,6 +135,36 @@ def test_every_kind_of_remedy_has_the_rank_that_grants_it_whatever_its_value(net
     assert remedy_decide(remedy=kept_back, approve=True, actor=hq).status == Remedy.Status.APPROVED
 
 
+def test_a_case_logged_by_a_clerk_is_owned_by_a_supervisor_who_is_told(network):
+    from core.models import Notification
+
+    hl, centre_supervisor = network.staff[Role.HOTLINE], network.staff[Role.SUPERVISOR]
+    centre_supervisor.phone = "+8613900001111"
+    centre_supervisor.save(update_fields=["phone"])
+    case = _case(network)
+    assert (case.handler, case.opened_by) == (centre_supervisor, hl)  # a1 has none of its own: the centre's
+    told = Notification.objects.get(kind="complaint_assigned")
+    assert told.to == "+8613900001111" and f"#{case.pk}" in told.message
+    busy = UserFactory(role=Role.SUPERVISOR, outlets=[network.a1])
+    free = UserFactory(role=Role.SUPERVISOR, outlets=[network.a1])
+    _case(network, handler=busy)  # set-up: the first of the outlet's supervisors has an open case
+    assert _case(network).handler == free  # the outlet's own, the one with fewer open cases
+    assert _case(network, actor=busy).handler == busy  # a supervisor who logs a case owns it
+    with pytest.raises(ValidationError) as exc:
+        _case(network, handler=hl)
+    assert "handler" in exc.value.message_dict
+
+
+def test_an_outlet_without_supervisors_hands_its_cases_to_headquarters(network):
+    clerk = UserFactory(role=Role.HOTLINE, outlets=[network.b1])
+    customer, _product = customer_with_product(clerk, network.b1)
+    args = {"outlet": network.b1, "customer": customer, "category": "attitude", "severity": "low"}
+    with pytest.raises(ValidationError):
+        case_open(**args, description="态度差", actor=clerk)
+    hq = UserFactory(role=Role.SUPERVISOR, is_headquarters=True)
+    assert case_open(**args, description="态度差", actor=clerk).handler == hq
+
+
 def test_manual_escalation_needs_a_reason(network):
     case = _case(network)
     with pytest.raises(ValidationError):
