@@ -371,6 +371,7 @@ HOME_PANELS = [
     "dispatch.panels.todays_jobs",
     "dispatch.panels.needs_dispatcher",
     "dispatch.panels.legal_clocks",
+    "workorders.panels.complaint_risks",
     "workorders.panels.waivers_to_decide",
     "complaints.panels.complaints_to_handle",
     "complaints.panels.praise",

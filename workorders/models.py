@@ -11,6 +11,9 @@ from warranty.engine import WHOLE_UNIT
 from workorders.lifecycle import SWAPPABLE, Status
 
 
+COMPLAINT_RISK_AFTER = 2  # earlier orders of the unit for the same fault that make a complaint risk
+
+
 class ProductCategory(models.Model):
     """A product category (手机, 空调, ...) and the 三包 policy its products follow."""
 
@@ -194,6 +197,9 @@ class WorkOrder(ChoiceLabels, models.Model):
     parts_wait_days = models.PositiveIntegerField(_("days waiting for parts"), default=0)
     repairer_days = models.PositiveIntegerField(_("days of repairer delay"), default=0)
     clock_limit_on = models.DateField(_("legal clock runs out on"), null=True, blank=True)
+    # Earlier orders of the same unit for the same faulty part (DOMAIN "Complaints": two or more make the
+    # customer a complaint risk, flagged at intake before any complaint).
+    same_fault_orders = models.PositiveSmallIntegerField(_("earlier orders for the same fault"), default=0)
     repaired_at = models.DateTimeField(_("repaired at"), null=True, blank=True)  # the repair guarantee runs from it
     data_loss_acknowledged = models.BooleanField(_("data-loss warning acknowledged"), default=False)
     damage_waiver_required = models.BooleanField(_("water/drop damage waiver required"), default=False)
@@ -252,6 +258,12 @@ class WorkOrder(ChoiceLabels, models.Model):
                 name="wo_outlet_clock_limit",
                 condition=models.Q(clock_limit_on__isnull=False),
             ),
+            # Complaint risks for the supervisors' home: few, so a partial index of open flagged orders.
+            models.Index(
+                fields=["outlet", "-id"],
+                name="wo_outlet_complaint_risk",
+                condition=models.Q(same_fault_orders__gte=COMPLAINT_RISK_AFTER) & ~models.Q(status__in=["closed", "cancelled"]),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="wo_number_unique"),
@@ -270,6 +282,10 @@ class WorkOrder(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def complaint_risk(self) -> bool:
+        return self.same_fault_orders >= COMPLAINT_RISK_AFTER
 
     @property
     def before_service(self) -> bool:

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 
 from core.roles import Role
 from workorders.lifecycle import Status
+from workorders.selectors import complaint_risks as risky_orders
 from workorders.selectors import open_slips_for, pending_waivers, work_order_list
 
 
@@ -49,3 +50,11 @@ def waivers_to_decide(request) -> str | None:
         return None
     waivers = list(pending_waivers(user=request.user)[:20])
     return render_to_string("workorders/includes/home_waivers.html", {"waivers": waivers}, request=request)
+
+
+def complaint_risks(request) -> str | None:
+    """Supervisors: open orders of units that came in twice or more for the same fault, before anyone complains."""
+    if request.user.role != Role.SUPERVISOR:
+        return None
+    orders = list(risky_orders(user=request.user)[:10])
+    return render_to_string("workorders/includes/home_risks.html", {"orders": orders}, request=request)

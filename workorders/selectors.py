@@ -7,7 +7,9 @@ from phonenumber_field.phonenumber import to_python
 
 from core import reference
 from core.scoping import scope, visible_outlets
+from workorders.lifecycle import Status
 from workorders.models import (
+    COMPLAINT_RISK_AFTER,
     Call,
     ChargeWaiver,
     Customer,
@@ -48,6 +50,17 @@ def work_order_detail(*, user) -> QuerySet[WorkOrder]:
             Prefetch("waivers", queryset=ChargeWaiver.objects.select_related("requested_by", "decided_by")),
             timeline(),
         )
+    )
+
+
+def complaint_risks(*, user) -> QuerySet[WorkOrder]:
+    """Open orders of the user's outlets whose unit came in before for the same fault twice or more,
+    newest first (a partial index holds only these)."""
+    return (
+        work_order_list(user=user)
+        .filter(same_fault_orders__gte=COMPLAINT_RISK_AFTER)
+        .exclude(status__in=[Status.CLOSED, Status.CANCELLED])
+        .order_by("-id")
     )
 
 

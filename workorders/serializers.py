@@ -214,6 +214,8 @@ class EntitlementSerializer(Serializer):
     fault_type = serializers.CharField()
     fault_component = serializers.CharField()
     counted_repairs = CountedRepairSerializer(source="warranty_counted", many=True)
+    same_fault_orders = serializers.IntegerField(help_text="Earlier orders of the unit for the same faulty part.")
+    complaint_risk = serializers.BooleanField(help_text="Two or more earlier orders for the same fault.")
     clocks = serializers.SerializerMethodField()
 
     @extend_schema_field(ReasonSerializer(many=True))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.roles import Role
+from tests.factories import UserFactory
 from workorders.models import Product, ProductCategory, WorkOrder, WorkOrderEvent
 from workorders.services import (
     clocks_sweep,
@@ -356,3 +357,25 @@ def test_reasons_decided_in_chinese_read_in_english_for_an_english_reader(networ
     api.force_authenticate(clerk)
     body = api.get(reverse("api-work-order-detail", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="en").json()
     assert body["entitlement"]["reasons"][-1]["text"].startswith("Within the 12-month warranty")
+
+
+def test_a_unit_back_a_third_time_for_the_same_fault_is_a_complaint_risk_at_intake(network, clerk, client_for):
+    """DOMAIN "Complaints": flagged on the order and on the supervisor's home before anyone complains."""
+    customer, product = customer_with_product(clerk, network.a1)
+    first = _receive(clerk, network.a1, customer, product, fault_component="display")
+    _receive(clerk, network.a1, customer, product, fault_component="battery")  # another fault: not counted
+    second = _repair(_receive(clerk, network.a1, customer, product, fault_component="display"), clerk)
+    assert not second.complaint_risk and second.same_fault_orders == 1  # the first, even not yet repaired
+
+    third = _receive(clerk, network.a1, customer, product, fault_component="display")
+
+    assert third.same_fault_orders == 2 and third.complaint_risk
+    supervisor = client_for(network.staff[Role.SUPERVISOR])
+    assert f'data-testid="risk-{third.number}"' in supervisor.get(reverse("home"), follow=True).text
+    assert f'data-testid="risk-{first.number}"' not in supervisor.get(reverse("home"), follow=True).text
+    assert 'data-testid="complaint-risk"' in supervisor.get(reverse("work-order-detail", args=[third.pk])).text
+    entitlement = supervisor.get(reverse("api-work-order-detail", args=[third.pk])).json()["entitlement"]
+    assert (entitlement["same_fault_orders"], entitlement["complaint_risk"]) == (2, True)
+    assert "home-risks" not in client_for(clerk).get(reverse("home"), follow=True).text  # the supervisors' panel
+    elsewhere = client_for(UserFactory(role=Role.SUPERVISOR, outlets=[network.b1]))
+    assert f'data-testid="risk-{third.number}"' not in elsewhere.get(reverse("home"), follow=True).text  # outlet scope

@@ -61,17 +61,19 @@ class Facts:
     counted: list[dict]  # those repairs, as the order shows them
     last_repair_date: date | None  # the latest earlier repair of the same part, free or paid
     clocks: Clocks
+    same_fault_orders: int = 0  # earlier orders of the unit for the same part, repaired or not
 
 
 def facts_of(order: WorkOrder, *, today: date) -> Facts:
     """What the unit's history and the order's own status changes say, read on `today`."""
     received_at = order.created_at or timezone.now()
-    earlier = list(
+    same_fault = list(
         unit_history(order.product)
-        .filter(repaired_at__lt=received_at, fault_component=order.fault_component)
+        .filter(created_at__lt=received_at, fault_component=order.fault_component)
         .exclude(pk=order.pk)
         .exclude(status=Status.CANCELLED)[:UNIT_HISTORY_LIMIT]
     )
+    earlier = [o for o in same_fault if o.repaired_at and o.repaired_at < received_at]
     counted = [o for o in earlier if o.in_warranty and o.fault_type == FaultType.PERFORMANCE]
     changes = []
     if order.pk:
@@ -94,6 +96,7 @@ def facts_of(order: WorkOrder, *, today: date) -> Facts:
         ],
         last_repair_date=max((timezone.localdate(o.repaired_at) for o in earlier), default=None),
         clocks=clocks_of(timezone.localdate(received_at), changes, today=today),
+        same_fault_orders=len(same_fault),
     )
 
 
@@ -134,6 +137,7 @@ def decision_fields(order: WorkOrder, *, today: date | None = None) -> dict:
     facts, evaluation = _evaluated(order, today=today)
     fields = {
         "warranty_counted": facts.counted,
+        "same_fault_orders": facts.same_fault_orders,
         "parts_wait_days": facts.clocks.parts_wait_days,
         "repairer_days": facts.clocks.repairer_days,
         "clock_limit_on": None,
@@ -186,6 +190,7 @@ DECISION_FIELDS = [
     "warranty_end",
     "in_warranty",
     "warranty_counted",
+    "same_fault_orders",
     "parts_wait_days",
     "repairer_days",
     "clock_limit_on",
