@@ -86,11 +86,12 @@ class CaseListCreateView(IncrementalSync, generics.ListAPIView):
             data.pop("customer_phone", ""),
             data.pop("outlet", None),
         )
-        if order_id is None and not phone:
+        if order_id is None and not phone and not data["caller_phone"]:
             raise serializers.ValidationError({"work_order": [_("Give the work order or the customer's phone.")]})
         order = get_object_or_404(work_order_list(user=request.user), pk=order_id) if order_id else None
         outlet = get_object_or_404(visible_outlets(request.user), pk=outlet_id) if outlet_id else None
-        case = services.case_open_for(key=order.number if order else phone, outlet=outlet, actor=request.user, **data)
+        key = order.number if order else phone
+        case = services.case_open_for(key=key, outlet=outlet, actor=request.user, **data)
         return _answer(request, case.pk, status.HTTP_201_CREATED)
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from phonenumber_field.formfields import PhoneNumberField
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import CaseStep, ComplaintCase, Feedback, Remedy, Severity
@@ -9,7 +10,18 @@ STEPS = [(v, label) for v, label in CaseStep.Step.choices if v not in ("satisfac
 
 
 class CaseForm(StyledForm):
-    number = forms.CharField(label=_("Work order number or the customer's phone"), max_length=20)
+    caller_phone = PhoneNumberField(
+        label=_("Caller's phone (a complaint call)"),
+        region="CN",
+        required=False,
+        help_text=_("Given, the call is logged on the hotline's call log with the case."),
+    )
+    number = forms.CharField(
+        label=_("Work order number or the customer's phone"),
+        max_length=20,
+        required=False,
+        help_text=_("Empty: the caller's phone finds the customer."),
+    )
     outlet = forms.ModelChoiceField(
         label=_("Outlet"),
         queryset=None,
@@ -26,6 +38,15 @@ class CaseForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outlet"].queryset = visible_outlets(user).order_by("code")
+        if not user.has_perm("workorders.add_call"):
+            del self.fields["caller_phone"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("number") and not data.get("caller_phone"):
+            self.add_error("number", _("Give the work order number or the customer's phone."))
+        data["caller_phone"] = str(data.get("caller_phone") or "")
+        return data
 
 
 class StepForm(StyledForm):

@@ -117,6 +117,9 @@ class CaseInputSerializer(Serializer):
         required=False, help_text="The order complained about; or give customer_phone"
     )
     customer_phone = serializers.CharField(required=False, max_length=20, help_text="When there is no work order")
+    caller_phone = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=20, help_text="A complaint call: logged with the case"
+    )
     outlet = serializers.IntegerField(required=False, help_text="With customer_phone: the outlet handling it")
     category = serializers.ChoiceField(choices=ComplaintCase.Category.choices)
     severity = serializers.ChoiceField(choices=Severity.choices)

@@ -31,9 +31,9 @@ from core.roles import Role
 from core.scoping import in_scope, outlet_staff, visible_outlets, visible_staff
 from followups.models import Callback, CallbackPlan
 from followups.services import callbacks_schedule
-from workorders.models import WorkOrder
+from workorders.models import Call, WorkOrder
 from workorders.selectors import customer_lookup, work_order_list
-from workorders.services import work_order_exchange, work_order_return
+from workorders.services import call_log, work_order_exchange, work_order_return
 
 
 def _require_outlet(actor, outlet) -> None:
@@ -249,10 +249,26 @@ def supervisor_on_duty(outlet):
     raise ValidationError(_("No supervisor can take complaints for %(outlet)s: ask an admin to add one.") % {"outlet": outlet.name})
 
 
-def case_open_for(*, key: str, outlet=None, actor, **fields) -> ComplaintCase:
+@transaction.atomic
+def case_open_for(*, key: str, outlet=None, caller_phone: str = "", actor, **fields) -> ComplaintCase:
     """Open a case from what the clerk has: a work order number, or the customer's phone (then the
-    case belongs to `outlet`, or to the clerk's only outlet)."""
-    key = key.strip()
+    case belongs to `outlet`, or to the clerk's only outlet). A complaint call (`caller_phone`) is
+    logged on the hotline's call log in the same step, naming the case it opened."""
+    case = _case_open_for(key=(key or caller_phone).strip(), outlet=outlet, actor=actor, **fields)
+    if caller_phone:
+        call_log(
+            outlet=case.outlet,
+            caller_phone=caller_phone,
+            call_type=Call.Type.COMPLAINT,
+            summary=case.description,
+            outcome=_("Complaint case #%(case)s opened") % {"case": case.pk},
+            work_order=case.work_order,
+            actor=actor,
+        )
+    return case
+
+
+def _case_open_for(*, key: str, outlet=None, actor, **fields) -> ComplaintCase:
     order = work_order_list(user=actor).filter(number=key).first() if key else None
     if order is not None:
         return case_open(outlet=order.outlet, customer=order.customer, work_order=order, actor=actor, **fields)

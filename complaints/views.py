@@ -63,7 +63,11 @@ def case_new(request):
             form.add_service_errors(exc)
         else:
             return redirect("complaint-detail", pk=case.pk)
-    return render(request, "complaints/new.html", {"form": form})
+    return render(
+        request,
+        "complaints/new.html",
+        {"form": form, "call": "caller_phone" in form.fields and bool(request.GET.get("call"))},
+    )
 
 
 def _detail(request, case, **forms):

@@ -248,3 +248,44 @@ def test_a_repeat_repair_case_shows_what_the_warranty_allows_now(network, client
     plain = _case(network)  # its own order is the first repair of the fault
     plain_page = client_for(network.staff[Role.HOTLINE]).get(reverse("complaint-detail", args=[plain.pk]))
     assert plain_page.context["entitlement"].decision.options == ("free_repair",)
+
+
+def test_a_complaint_call_opens_the_case_and_logs_the_call_in_one_step(network, client_for):
+    from workorders.models import Call
+
+    hotline = network.staff[Role.HOTLINE]
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)  # the customer's phone: 138 1234 5678
+    clerk = client_for(hotline)
+    desk = clerk.get(reverse("hotline")).text
+    assert 'data-testid="complaint-call"' in desk
+    empty = clerk.post(reverse("complaint-new"), {"category": "delay", "severity": "low", "description": "x"})
+    assert empty.status_code == 200 and "number" in empty.context["form"].errors
+    opened = clerk.post(
+        reverse("complaint-new"),
+        {
+            "caller_phone": "138 1234 5678",
+            "category": "attitude",
+            "severity": "medium",
+            "description": "前台态度很差",
+            "request": "道歉",
+        },
+    )
+    case = ComplaintCase.objects.get()
+    assert opened.url == reverse("complaint-detail", args=[case.pk])
+    assert (case.customer, case.opened_by, case.handler) == (order.customer, hotline, network.staff[Role.SUPERVISOR])
+    call = Call.objects.get()
+    assert (call.call_type, call.summary, call.taken_by) == ("complaint", "前台态度很差", hotline)
+    assert f"#{case.pk}" in call.outcome
+
+
+def test_a_complaint_call_over_the_api(network, client_for):
+    from workorders.models import Call
+
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    answer = client_for(network.staff[Role.HOTLINE]).post(
+        reverse("api-complaint-list"),
+        {"caller_phone": "13812345678", "work_order": order.pk, "category": "delay", "severity": "low", "description": "等太久"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    assert Call.objects.get().work_order == order and answer.json()["handler"] == str(network.staff[Role.SUPERVISOR])
