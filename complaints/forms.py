@@ -1,6 +1,6 @@
 from django import forms
-from phonenumber_field.formfields import PhoneNumberField
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from complaints.models import CaseStep, ComplaintCase, Feedback, Remedy, Severity
 from core.forms import StyledForm

@@ -246,7 +246,9 @@ def supervisor_on_duty(outlet):
         found = supervisors.filter(among).annotate(open_cases=open_cases).order_by("open_cases", "pk").first()
         if found is not None:
             return found
-    raise ValidationError(_("No supervisor can take complaints for %(outlet)s: ask an admin to add one.") % {"outlet": outlet.name})
+    raise ValidationError(
+        _("No supervisor can take complaints for %(outlet)s: ask an admin to add one.") % {"outlet": outlet.name}
+    )
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ from dispatch.serializers import (
     PartRequisitionSerializer,
     PartSerializer,
     PartStockSerializer,
+    PhoneGuidanceInputSerializer,
     PlanInputSerializer,
     PullBackInputSerializer,
     ReasonInputSerializer,
@@ -445,6 +446,7 @@ VISIT_STEPS = {
     "ask-reassign": (ReasonInputSerializer, services.appointment_request_reassign),
     "event": (EventInputSerializer, services.visit_event),
     "late-call": (Serializer, services.visit_late_call),
+    "phone-guidance": (PhoneGuidanceInputSerializer, services.visit_phone_guidance),
     "lateness": (LatenessInputSerializer, services.visit_lateness),
     "no-show": (NoShowInputSerializer, services.visit_no_show),
     "report": (ReportInputSerializer, services.visit_report_save),
@@ -455,8 +457,9 @@ VISIT_STEPS = {
 
 
 class VisitStepView(_AppointmentAction):
-    """One step of the engineer's visit: confirm, plan, ask-reassign, event, late-call, lateness, no-show,
-    report, sign-off, pull-back, take-loaner (the request body of each is in the schema under its serializer)."""
+    """One step of the engineer's visit: confirm, plan, ask-reassign, phone-guidance, event, late-call,
+    lateness, no-show, report, sign-off, pull-back, take-loaner (the request body of each is in the schema
+    under its serializer)."""
 
     @extend_schema(
         request={f"application/json; step={step}": serializer for step, (serializer, _s) in VISIT_STEPS.items()},

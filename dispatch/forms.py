@@ -151,6 +151,10 @@ class LatenessForm(StyledForm):
     note = forms.CharField(label=_("What the customer said"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PhoneGuidanceForm(StyledForm):
+    advice = forms.CharField(label=_("Guidance given"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class LateCallForm(StyledForm):
     """Nothing to fill in: the button records the call."""
 

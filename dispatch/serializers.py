@@ -233,6 +233,10 @@ class LatenessInputSerializer(Serializer):
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
+class PhoneGuidanceInputSerializer(Serializer):
+    advice = serializers.CharField()
+
+
 class NoShowInputSerializer(Serializer):
     note_left = serializers.BooleanField()
     centre_informed = serializers.BooleanField()

@@ -31,6 +31,7 @@ from dispatch.forms import (
     LendForm,
     LoanerForm,
     NoShowForm,
+    PhoneGuidanceForm,
     PlanForm,
     PullBackForm,
     ReassignForm,
@@ -410,6 +411,7 @@ VISIT_STEPS = {
     "plan": (PlanForm, services.visit_plan),
     "ask-reassign": (ReassignRequestForm, services.appointment_request_reassign),
     "late-call": (LateCallForm, services.visit_late_call),
+    "phone-guidance": (PhoneGuidanceForm, services.visit_phone_guidance),
     "lateness": (LatenessForm, services.visit_lateness),
     "no-show": (NoShowForm, services.visit_no_show),
     "report": (ReportForm, services.visit_report_save),
@@ -431,6 +433,7 @@ def _job_context(request, appointment, bound=None) -> dict:
         ),
         "plan": PlanForm(initial={"travel_minutes": appointment.travel_minutes}),
         "ask_reassign": ReassignRequestForm(),
+        "phone_guidance": PhoneGuidanceForm(),
         "lateness": LatenessForm(
             initial={"apology_made": appointment.apology_made, "gift_given": appointment.gift_given}
         ),

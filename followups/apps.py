@@ -8,8 +8,8 @@ class FollowupsConfig(AppConfig):
 
     def ready(self):
         from core import reference
-        from followups.models import CallbackPlan, CallingWindow
         from dispatch.signals import visit_signed_off
+        from followups.models import CallbackPlan, CallingWindow
         from followups.services import schedule_after_purchase, schedule_after_transition, schedule_after_visit
         from workorders.lifecycle import product_registered, work_order_transitioned
 

@@ -33,7 +33,10 @@ class PlanForm(StyledForm):
         min_value=1,
         max_value=366 * 24 * 60,
         required=False,
-        help_text=_("Leave empty when the callback has no deadline. With one, it falls due no later than the last calling window before it."),
+        help_text=_(
+            "Leave empty when the callback has no deadline. With one, it falls due no later than the last "
+            "calling window before it."
+        ),
     )
     caller_role = forms.ChoiceField(label=_("Who calls"), choices=Role.choices)
     script = forms.CharField(label=_("Script"), widget=forms.Textarea(attrs={"rows": 3}))

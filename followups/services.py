@@ -364,12 +364,25 @@ def _follow_up_order(callback: Callback, outcome: str, actor) -> None:
     if callback.work_order_id is None or callback.plan.trigger == CallbackPlan.Trigger.COMPLAINT_CONFIRMATION:
         return  # a complaint's confirmation call is for the case (complaints subscribes), not the order
     order = WorkOrder.objects.get(pk=callback.work_order_id)
+    closing = (CallbackPlan.Trigger.SERVICE_COMPLETED, CallbackPlan.Trigger.PHONE_GUIDANCE)
     if (
         outcome == Callback.Outcome.SATISFIED
-        and callback.plan.trigger == CallbackPlan.Trigger.SERVICE_COMPLETED
+        and callback.plan.trigger in closing
         and order.status == Status.AWAITING_CALLBACK
     ):
         work_order_transition(work_order=order, transition="close", actor=actor)
+    elif (
+        outcome in (Callback.Outcome.DISSATISFIED, Callback.Outcome.FAULT_BACK)
+        and callback.plan.trigger == CallbackPlan.Trigger.PHONE_GUIDANCE
+        and order.status == Status.AWAITING_CALLBACK
+    ):
+        reason = _("Callback after phone guidance: %(outcome)s. %(notes)s") % {
+            "outcome": Callback.Outcome(outcome).label,
+            "notes": callback.notes,
+        }
+        work_order_transition(
+            work_order=order, transition="guidance_failed", actor=actor, reason=reason, by_service=True
+        )
     elif outcome in (Callback.Outcome.DISSATISFIED, Callback.Outcome.FAULT_BACK) and order.status in (
         Status.AWAITING_CALLBACK,
         Status.CLOSED,
@@ -452,7 +465,16 @@ def callbacks_seasonal(*, on: date | None = None, batch: int = 2000) -> int:
     return made
 
 
-PLAN_FIELDS = ("name", "offset_minutes", "deadline_minutes", "caller_role", "script", "enabled", "max_attempts", "retry_minutes")
+PLAN_FIELDS = (
+    "name",
+    "offset_minutes",
+    "deadline_minutes",
+    "caller_role",
+    "script",
+    "enabled",
+    "max_attempts",
+    "retry_minutes",
+)
 
 
 @transaction.atomic

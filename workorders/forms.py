@@ -11,6 +11,7 @@ from core.scoping import visible_outlets
 from warranty.engine import WHOLE_UNIT, component_choices
 from warranty.forms import DATE, parse_parts
 from workorders.models import Call, Payment, Product, ProductCategory, WorkOrder
+from workorders.selectors import work_order_list
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -181,6 +182,12 @@ class CallForm(StyledForm):
     call_type = forms.ChoiceField(label=_("Call type"), choices=Call.Type.choices)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.CharField(label=_("Outcome"), required=False)
+    number = forms.CharField(
+        label=_("Work order number"),
+        max_length=20,
+        required=False,
+        help_text=_("The order the call is about; phone guidance that solves it closes it to its 2-hour callback."),
+    )
     phone_guidance = forms.BooleanField(label=_("Resolved by phone guidance (no visit)"), required=False)
     guidance_advice = forms.CharField(
         label=_("Guidance given"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -188,8 +195,19 @@ class CallForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["outlet"].queryset = visible_outlets(user)
         self.fields["outlet"].initial = visible_outlets(user).first()
+
+    def clean_number(self):
+        """The order named, among the user's (never an id from the client)."""
+        number = self.cleaned_data["number"].strip()
+        if not number:
+            return None
+        order = work_order_list(user=self.user).filter(number=number).first()
+        if order is None:
+            raise forms.ValidationError(_("No work order with this number in your outlets."))
+        return order
 
 
 class MessageSlipForm(StyledForm):

@@ -102,7 +102,26 @@ TRANSITIONS = {
         _t("finish_repair", _("Repair finished"), {S.IN_SERVICE}, S.REPAIRED, {FD, EN, SV, AD}),
         _t("hand_back", _("Handed back / signed off"), {S.REPAIRED}, S.AWAITING_CALLBACK, {FD, EN, SV, AD}),
         _t("close", _("Close"), {S.AWAITING_CALLBACK}, S.CLOSED, {HL, SV, AD}),
-        _t("resolve_by_phone", _("Resolved by phone guidance"), {S.RECEIVED}, S.AWAITING_CALLBACK, {HL, EN, SV, AD}),
+        # Phone guidance from the hotline desk or from the engineer on a booked job (its appointment is
+        # released): the 2-hour callback asks whether it worked.
+        _t(
+            "resolve_by_phone",
+            _("Resolved by phone guidance"),
+            {S.RECEIVED, S.AWAITING_DISPATCH, S.SCHEDULED},
+            S.AWAITING_CALLBACK,
+            {HL, EN, SV, AD},
+            True,
+        ),
+        # The 2-hour callback found the guidance did not fix it: an engineer goes after all.
+        _t(
+            "guidance_failed",
+            _("Phone guidance did not fix it"),
+            {S.AWAITING_CALLBACK},
+            S.AWAITING_DISPATCH,
+            {HL, SV, AD},
+            True,
+            made_by=_("the callback"),
+        ),
         _t(
             "cancel",
             _("Cancel"),

@@ -10,7 +10,6 @@ from core.models import ChoiceLabels, Outlet
 from warranty.engine import WHOLE_UNIT
 from workorders.lifecycle import SWAPPABLE, Status
 
-
 COMPLAINT_RISK_AFTER = 2  # earlier orders of the unit for the same fault that make a complaint risk
 
 
@@ -262,7 +261,8 @@ class WorkOrder(ChoiceLabels, models.Model):
             models.Index(
                 fields=["outlet", "-id"],
                 name="wo_outlet_complaint_risk",
-                condition=models.Q(same_fault_orders__gte=COMPLAINT_RISK_AFTER) & ~models.Q(status__in=["closed", "cancelled"]),
+                condition=models.Q(same_fault_orders__gte=COMPLAINT_RISK_AFTER)
+                & ~models.Q(status__in=["closed", "cancelled"]),
             ),
         ]
         constraints = [

@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.utils.module_loading import import_string
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -365,7 +365,8 @@ def hotline(request):
 
 
 def _log_call(request, data) -> None:
-    services.call_log(actor=request.user, **{**data, "caller_phone": str(data["caller_phone"])})
+    order = data.pop("number")
+    services.call_log(actor=request.user, **{**data, "caller_phone": str(data["caller_phone"]), "work_order": order})
     messages.success(request, _("Call recorded."))
 
 

@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 from core.roles import grant_permissions
 
 # DOMAIN "Complaints" and "Charges": who grants each kind of remedy, whatever its value.
@@ -26,29 +25,69 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0005_sync_updated_at'),
+        ("complaints", "0005_sync_updated_at"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RemedyRank',
+            name="RemedyRank",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('re_repair', 'Repair again'), ('free_repair', 'Free repair outside warranty'), ('exchange', 'Exchange'), ('return', 'Return'), ('refund', 'Refund of charges paid'), ('fee_waiver', 'Fee waiver'), ('gift', 'Gift'), ('money', 'Money')], max_length=15, unique=True, verbose_name='remedy')),
-                ('rank', models.CharField(choices=[('handler', "The case's handler (within their limit)"), ('supervisor', 'A supervisor'), ('headquarters', 'Headquarters')], max_length=15, verbose_name='granted by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("re_repair", "Repair again"),
+                            ("free_repair", "Free repair outside warranty"),
+                            ("exchange", "Exchange"),
+                            ("return", "Return"),
+                            ("refund", "Refund of charges paid"),
+                            ("fee_waiver", "Fee waiver"),
+                            ("gift", "Gift"),
+                            ("money", "Money"),
+                        ],
+                        max_length=15,
+                        unique=True,
+                        verbose_name="remedy",
+                    ),
+                ),
+                (
+                    "rank",
+                    models.CharField(
+                        choices=[
+                            ("handler", "The case's handler (within their limit)"),
+                            ("supervisor", "A supervisor"),
+                            ("headquarters", "Headquarters"),
+                        ],
+                        max_length=15,
+                        verbose_name="granted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'remedy rank',
-                'verbose_name_plural': 'remedy ranks',
-                'ordering': ['kind'],
+                "verbose_name": "remedy rank",
+                "verbose_name_plural": "remedy ranks",
+                "ordering": ["kind"],
             },
         ),
         migrations.AlterField(
-            model_name='remedy',
-            name='kind',
-            field=models.CharField(choices=[('re_repair', 'Repair again'), ('free_repair', 'Free repair outside warranty'), ('exchange', 'Exchange'), ('return', 'Return'), ('refund', 'Refund of charges paid'), ('fee_waiver', 'Fee waiver'), ('gift', 'Gift'), ('money', 'Money')], max_length=15, verbose_name='remedy'),
+            model_name="remedy",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("re_repair", "Repair again"),
+                    ("free_repair", "Free repair outside warranty"),
+                    ("exchange", "Exchange"),
+                    ("return", "Return"),
+                    ("refund", "Refund of charges paid"),
+                    ("fee_waiver", "Fee waiver"),
+                    ("gift", "Gift"),
+                    ("money", "Money"),
+                ],
+                max_length=15,
+                verbose_name="remedy",
+            ),
         ),
         migrations.RunPython(seed, migrations.RunPython.noop),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0008_sync_updated_at'),
+        ("dispatch", "0008_sync_updated_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appointment',
-            name='late_call_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='customer told of the delay at'),
+            model_name="appointment",
+            name="late_call_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="customer told of the delay at"),
         ),
         migrations.AddField(
-            model_name='historicalappointment',
-            name='late_call_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='customer told of the delay at'),
+            model_name="historicalappointment",
+            name="late_call_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="customer told of the delay at"),
         ),
     ]

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0009_late_call'),
+        ("dispatch", "0009_late_call"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalvisitreport',
-            name='checklist_not_done',
-            field=models.JSONField(blank=True, default=dict, verbose_name='checklist items not done, and why'),
+            model_name="historicalvisitreport",
+            name="checklist_not_done",
+            field=models.JSONField(blank=True, default=dict, verbose_name="checklist items not done, and why"),
         ),
         migrations.AddField(
-            model_name='historicalvisitreport',
-            name='no_test_run',
-            field=models.BooleanField(default=False, verbose_name='no time for a test run'),
+            model_name="historicalvisitreport",
+            name="no_test_run",
+            field=models.BooleanField(default=False, verbose_name="no time for a test run"),
         ),
         migrations.AddField(
-            model_name='visitreport',
-            name='checklist_not_done',
-            field=models.JSONField(blank=True, default=dict, verbose_name='checklist items not done, and why'),
+            model_name="visitreport",
+            name="checklist_not_done",
+            field=models.JSONField(blank=True, default=dict, verbose_name="checklist items not done, and why"),
         ),
         migrations.AddField(
-            model_name='visitreport',
-            name='no_test_run',
-            field=models.BooleanField(default=False, verbose_name='no time for a test run'),
+            model_name="visitreport",
+            name="no_test_run",
+            field=models.BooleanField(default=False, verbose_name="no time for a test run"),
         ),
     ]

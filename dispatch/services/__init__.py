@@ -20,6 +20,7 @@ from dispatch.services.engineer_side import (  # noqa: F401
     visit_late_call,
     visit_lateness,
     visit_no_show,
+    visit_phone_guidance,
     visit_plan,
     visit_take_loaner,
 )

@@ -353,8 +353,9 @@ def _cancel(appointment: Appointment, reason: str, actor) -> None:
 
 
 def free_engineers_of_cancelled_order(*, work_order, transition, event, actor, **kwargs) -> None:
-    """Subscriber of `work_order_transitioned` (dispatch.apps): a cancelled order frees its engineer."""
-    if transition.name != "cancel":
+    """Subscriber of `work_order_transitioned` (dispatch.apps): an order cancelled, or resolved by phone
+    guidance, frees its engineer."""
+    if transition.name not in ("cancel", "resolve_by_phone"):
         return
     for appointment in Appointment.objects.select_for_update().filter(
         work_order=work_order, status=Appointment.Status.BOOKED

@@ -163,6 +163,21 @@ def _check_may_start(appointment: Appointment) -> None:
 
 
 @transaction.atomic
+def visit_phone_guidance(*, appointment: Appointment, advice: str, actor) -> Appointment:
+    """The engineer's call before the visit solved it by guidance: the order waits for its 2-hour
+    callback and the appointment is released with that reason (dispatch's subscriber of the transition)."""
+    found = _own(appointment, actor, statuses=[Appointment.Status.BOOKED])
+    if found.purpose != Appointment.Purpose.SERVICE:
+        raise ValidationError(_("Only a service visit can be replaced by phone guidance."))
+    if not advice.strip():
+        raise ValidationError({"advice": _("Write down the guidance given.")})
+    reason = _("Resolved by the engineer's phone guidance: %(advice)s") % {"advice": advice.strip()}
+    work_order_transition(work_order=found.work_order, transition="resolve_by_phone", actor=actor, reason=reason)
+    found.refresh_from_db()
+    return found
+
+
+@transaction.atomic
 def visit_late_call(*, appointment: Appointment, actor) -> Appointment:
     """Running late: the engineer called the customer before the agreed time and apologised."""
     found = _own(appointment, actor, statuses=[Appointment.Status.BOOKED, Appointment.Status.ON_SITE])

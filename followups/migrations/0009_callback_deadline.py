@@ -7,35 +7,46 @@ def service_callback_within_72_hours(apps, schema_editor):
     """DOMAIN: "72小时内" is a deadline. The plan falls due after a day's settling time and is made
     within 72 hours; callbacks already planned keep their times (and no deadline)."""
     Plan = apps.get_model("followups", "CallbackPlan")
-    Plan.objects.filter(code="service-72h", offset_minutes=72 * 60).update(offset_minutes=24 * 60, deadline_minutes=72 * 60)
+    Plan.objects.filter(code="service-72h", offset_minutes=72 * 60).update(
+        offset_minutes=24 * 60, deadline_minutes=72 * 60
+    )
 
 
 def back(apps, schema_editor):
     Plan = apps.get_model("followups", "CallbackPlan")
-    Plan.objects.filter(code="service-72h", deadline_minutes=72 * 60).update(offset_minutes=72 * 60, deadline_minutes=None)
+    Plan.objects.filter(code="service-72h", deadline_minutes=72 * 60).update(
+        offset_minutes=72 * 60, deadline_minutes=None
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('followups', '0008_sync_updated_at'),
-        ('workorders', '0017_unit_swaps'),
+        ("followups", "0008_sync_updated_at"),
+        ("workorders", "0017_unit_swaps"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='callback',
-            name='deadline_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='to be made by'),
+            model_name="callback",
+            name="deadline_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="to be made by"),
         ),
         migrations.AddField(
-            model_name='callbackplan',
-            name='deadline_minutes',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='to be made within (minutes)'),
+            model_name="callbackplan",
+            name="deadline_minutes",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="to be made within (minutes)"),
         ),
         migrations.AddConstraint(
-            model_name='callbackplan',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline_minutes__isnull', True), ('deadline_minutes__gt', models.F('offset_minutes')), _connector='OR'), name='plan_deadline_after_offset', violation_error_message='The deadline must come after the time the callback falls due.'),
+            model_name="callbackplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("deadline_minutes__isnull", True),
+                    ("deadline_minutes__gt", models.F("offset_minutes")),
+                    _connector="OR",
+                ),
+                name="plan_deadline_after_offset",
+                violation_error_message="The deadline must come after the time the callback falls due.",
+            ),
         ),
         migrations.RunPython(service_callback_within_72_hours, back),
     ]

@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 PLAN = {
     "code": "no-test-run-2h",
     "name": "未试机上门后 2 小时回访",
@@ -19,16 +18,28 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('followups', '0009_callback_deadline'),
+        ("followups", "0009_callback_deadline"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='callbackplan',
-            name='trigger',
-            field=models.CharField(choices=[('purchase', 'After purchase'), ('service_completed', 'After a service is completed'), ('phone_guidance', 'After phone guidance'), ('phone_adjustment', 'After a phone adjustment to observe'), ('no_test_run', 'After a visit without a test run'), ('uncertain_repair', 'After a repair the engineer is not sure of'), ('seasonal', 'Seasonal care reminder'), ('complaint_confirmation', 'To confirm a complaint is resolved')], max_length=25, verbose_name='trigger'),
+            model_name="callbackplan",
+            name="trigger",
+            field=models.CharField(
+                choices=[
+                    ("purchase", "After purchase"),
+                    ("service_completed", "After a service is completed"),
+                    ("phone_guidance", "After phone guidance"),
+                    ("phone_adjustment", "After a phone adjustment to observe"),
+                    ("no_test_run", "After a visit without a test run"),
+                    ("uncertain_repair", "After a repair the engineer is not sure of"),
+                    ("seasonal", "Seasonal care reminder"),
+                    ("complaint_confirmation", "To confirm a complaint is resolved"),
+                ],
+                max_length=25,
+                verbose_name="trigger",
+            ),
         ),
         migrations.RunPython(seed, migrations.RunPython.noop),
     ]

@@ -284,7 +284,13 @@ def test_a_complaint_call_over_the_api(network, client_for):
     order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
     answer = client_for(network.staff[Role.HOTLINE]).post(
         reverse("api-complaint-list"),
-        {"caller_phone": "13812345678", "work_order": order.pk, "category": "delay", "severity": "low", "description": "等太久"},
+        {
+            "caller_phone": "13812345678",
+            "work_order": order.pk,
+            "category": "delay",
+            "severity": "low",
+            "description": "等太久",
+        },
         content_type="application/json",
     )
     assert answer.status_code == 201, answer.content

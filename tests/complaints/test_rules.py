@@ -84,5 +84,7 @@ def test_a_remedy_granted_by_a_higher_rank_waits_whatever_it_is_worth():
     assert rules.may_approve(**free, kind_rank="supervisor", approver_rank="supervisor")
     assert not rules.may_approve(**free, kind_rank="headquarters", approver_rank="supervisor")
     assert not rules.may_approve(**free, kind_rank="handler", approver_rank="handler")  # approvals: supervisors
-    assert not rules.may_approve(amount=Decimal("101"), limit=Decimal("100"), kind_rank="handler", approver_rank="supervisor")
+    assert not rules.may_approve(
+        amount=Decimal("101"), limit=Decimal("100"), kind_rank="handler", approver_rank="supervisor"
+    )
     assert rules.may_approve(amount=Decimal("1e6"), limit=None, kind_rank="headquarters", approver_rank="headquarters")

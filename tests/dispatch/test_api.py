@@ -170,6 +170,17 @@ def test_a_late_engineer_records_the_call_and_the_customer_takes_another_time_ov
     assert mine.work_order.status == Status.AWAITING_DISPATCH
 
 
+def test_an_engineer_resolves_a_booked_job_by_phone_guidance_over_the_api(desk, client_for):
+    mine = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10)
+    api = client_for(desk.eng)
+    url = reverse("api-visit-step", args=[mine.pk, "phone-guidance"])
+    assert api.post(url, {}, content_type="application/json").status_code == 400
+    released = api.post(url, {"advice": "教客户重置遥控器"}, content_type="application/json")
+    assert released.json()["status"] == "cancelled"
+    mine.work_order.refresh_from_db()
+    assert mine.work_order.status == Status.AWAITING_CALLBACK
+
+
 def test_suggestions_and_queue(desk, client_for):
     order = onsite_order(desk.hl, desk.net.a1)
     api = client_for(desk.dp)

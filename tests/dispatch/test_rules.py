@@ -26,13 +26,17 @@ def test_lateness_counts_started_minutes_after_the_agreed_time():
 def test_a_late_arrival_is_announced_by_a_call_two_minutes_before_the_agreed_time():
     agreed = DAY.replace(hour=10)
     on_the_way = rules.expected_arrival(
-        now=DAY.replace(hour=9, minute=50), departed_at=DAY.replace(hour=9, minute=45), planned_departure_at=None,
+        now=DAY.replace(hour=9, minute=50),
+        departed_at=DAY.replace(hour=9, minute=45),
+        planned_departure_at=None,
         travel_minutes=25,
     )
     assert on_the_way == DAY.replace(hour=10, minute=10)
     assert rules.late_call(agreed_at=agreed, arrives_at=on_the_way) == DAY.replace(hour=9, minute=58)
     not_left = rules.expected_arrival(  # the planned 9:20 departure has passed: from now
-        now=DAY.replace(hour=9, minute=30), departed_at=None, planned_departure_at=DAY.replace(hour=9, minute=20),
+        now=DAY.replace(hour=9, minute=30),
+        departed_at=None,
+        planned_departure_at=DAY.replace(hour=9, minute=20),
         travel_minutes=30,
     )
     assert not_left == agreed
@@ -112,7 +116,13 @@ def test_ranking_puts_skill_first_then_time_then_base_then_load_and_says_why():
             ["full_inspection"],
         ),
         ({"not_done": {"shoe_covers": "  "}, "no_test_run": True}, ["shoe_covers", "full_inspection"]),
-        ({"not_done": {"shoe_covers": "地面铺了地毯，客户要求不用", "full_inspection": "客户赶时间"}, "no_test_run": True}, []),
+        (
+            {
+                "not_done": {"shoe_covers": "地面铺了地毯，客户要求不用", "full_inspection": "客户赶时间"},
+                "no_test_run": True,
+            },
+            [],
+        ),
     ],
 )
 def test_every_checklist_item_is_answered_and_the_test_run_is_never_skipped_silently(report, unanswered):

@@ -101,6 +101,62 @@ def test_phone_guidance_makes_the_2_hour_callback(network):
     assert Callback.objects.get(work_order=order).plan.code == "guidance-2h"
 
 
+def _guidance_callback_answered(network, order, outcome, notes=""):
+    callback = Callback.objects.get(work_order=order, plan__code="guidance-2h")
+    callback_sweep(now=callback.due_at)
+    hl = network.staff[Role.HOTLINE]
+    callback_claim(callback=callback, actor=hl)
+    callback_record(callback=callback, outcome=outcome, notes=notes, actor=hl)
+    order.refresh_from_db()
+    return order
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"), [("satisfied", Status.CLOSED), ("fault_back", Status.AWAITING_DISPATCH)]
+)
+def test_guidance_from_the_hotline_desk_on_an_order_waiting_for_dispatch(network, outcome, status):
+    """DOMAIN: 2 hours after phone guidance, wherever it is given; a satisfied callback closes the order,
+    an unsatisfied one sends it to dispatch after all."""
+    from tests.dispatch.factories import onsite_order
+
+    hl = network.staff[Role.HOTLINE]
+    order = onsite_order(hl, network.a1)
+    assert order.status == Status.AWAITING_DISPATCH
+    call_log(
+        outlet=network.a1,
+        caller_phone="13812345678",
+        call_type="service_request",
+        summary="空调不制冷",
+        phone_guidance=True,
+        guidance_advice="切换到制冷模式，清洗滤网",
+        work_order=order,
+        actor=hl,
+    )
+    order.refresh_from_db()
+    assert order.status == Status.AWAITING_CALLBACK
+    assert _guidance_callback_answered(network, order, outcome, notes="还是不行").status == status
+
+
+def test_an_engineer_who_solves_it_on_the_phone_releases_the_visit_and_the_2_hour_callback_follows(network):
+    from dispatch.models import Appointment
+    from dispatch.services import visit_phone_guidance
+    from tests.dispatch.factories import booked, engineer, onsite_order
+
+    hl, dp = network.staff[Role.HOTLINE], network.staff[Role.DISPATCHER]
+    eng = engineer(network.a1)
+    order = onsite_order(hl, network.a1)
+    appointment = booked(order, eng, dp)
+    with pytest.raises(ValidationError):
+        visit_phone_guidance(appointment=appointment, advice=" ", actor=eng)
+    visit_phone_guidance(appointment=appointment, advice="遥控器锁定了，教客户解锁", actor=eng)
+    appointment.refresh_from_db()
+    order.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED
+    assert order.status == Status.AWAITING_CALLBACK
+    assert "遥控器锁定了" in order.events.get(transition="resolve_by_phone").text
+    assert _guidance_callback_answered(network, order, "satisfied").status == Status.CLOSED
+
+
 def test_the_sweep_queues_what_is_due_once_and_returns_stale_claims(network):
     order = _handed_back(network, timezone.now() - dt.timedelta(days=5))
     callback = Callback.objects.get(work_order=order)

@@ -194,3 +194,26 @@ def test_a_slip_answered_meanwhile_is_a_message_not_a_500(network, client_for, m
     assert "该留言条已回复。" in response.text
     slip.refresh_from_db()
     assert slip.answer == "first"
+
+
+def test_the_call_form_names_the_order_its_guidance_resolves(network, client_for):
+    from tests.dispatch.factories import onsite_order
+
+    hotline = network.staff[Role.HOTLINE]
+    order = onsite_order(hotline, network.a1)
+    elsewhere = onsite_order(UserFactory(role=Role.HOTLINE, outlets=[network.b1]), network.b1)
+    client = client_for(hotline)
+    call = {
+        "log_call": "1",
+        "call-outlet": network.a1.pk,
+        "call-caller_phone": "13812345678",
+        "call-call_type": "service_request",
+        "call-summary": "空调不制冷",
+        "call-phone_guidance": "on",
+        "call-guidance_advice": "切换到制冷模式",
+    }
+    refused = client.post(reverse("hotline"), {**call, "call-number": elsewhere.number})
+    assert "number" in refused.context["call_form"].errors and not Call.objects.exists()  # another outlet's
+    client.post(reverse("hotline"), {**call, "call-number": order.number})
+    order.refresh_from_db()
+    assert order.status == Status.AWAITING_CALLBACK and Call.objects.get().work_order == order

@@ -5,22 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_api_tokens'),
-        ('warranty', '0005_production_date_without_proof'),
-        ('workorders', '0017_unit_swaps'),
+        ("core", "0005_api_tokens"),
+        ("warranty", "0005_production_date_without_proof"),
+        ("workorders", "0017_unit_swaps"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='workorder',
-            name='same_fault_orders',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='earlier orders for the same fault'),
+            model_name="workorder",
+            name="same_fault_orders",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="earlier orders for the same fault"),
         ),
         migrations.AddIndex(
-            model_name='workorder',
-            index=models.Index(condition=models.Q(('same_fault_orders__gte', 2), models.Q(('status__in', ['closed', 'cancelled']), _negated=True)), fields=['outlet', '-id'], name='wo_outlet_complaint_risk'),
+            model_name="workorder",
+            index=models.Index(
+                condition=models.Q(
+                    ("same_fault_orders__gte", 2), models.Q(("status__in", ["closed", "cancelled"]), _negated=True)
+                ),
+                fields=["outlet", "-id"],
+                name="wo_outlet_complaint_risk",
+            ),
         ),
     ]
