@@ -9,6 +9,7 @@ from core.models import User
 from core.scoping import visible_outlets
 from dispatch import selectors
 from dispatch.models import CHECKLIST, Appointment, LoanerUnit, Part, VisitReport
+from warranty.forms import CardPricesField, card_prices_text
 from workorders.models import Payment, ProductCategory, WorkOrder
 
 WEEKDAYS = [
@@ -183,6 +184,7 @@ class ReportForm(StyledForm):
         help_text=_("One part per line: code and quantity, e.g. “compressor 1”."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    card_prices = CardPricesField()
     fee_consent = forms.BooleanField(
         label=_("Fee schedule shown; the customer agreed to the charges before the work"), required=False
     )
@@ -220,6 +222,7 @@ class ReportForm(StyledForm):
             return {"parts_complete": True}
         initial = {f: getattr(report, f) for f in cls.base_fields if f != "parts_used"}
         initial["parts_used"] = "\n".join(f"{p['code']} {p['quantity']}" for p in report.parts_used)
+        initial["card_prices"] = card_prices_text(report.card_prices)
         initial |= {f"check_{code}": done for code, done in report.checklist.items()}
         initial |= {f"why_{code}": reason for code, reason in report.checklist_not_done.items()}
         return initial

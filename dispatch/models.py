@@ -195,6 +195,7 @@ class VisitReport(models.Model):
     human_damage = models.BooleanField(_("human damage found"), default=False)
     human_damage_acknowledged = models.BooleanField(_("customer acknowledged the damage"), default=False)
     fee_consent = models.BooleanField(_("customer consented to the charges before work"), default=False)
+    card_prices = models.JSONField(_("prices on the warranty card"), default=dict, blank=True)  # code -> "60.00"
     parts_used = models.JSONField(_("parts used"), default=list, blank=True)  # [{"code", "quantity"}]
     actions = models.TextField(_("actions"), blank=True)
     test_run_result = models.TextField(_("test run and full inspection"), blank=True)

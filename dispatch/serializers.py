@@ -137,6 +137,7 @@ class VisitReportSerializer(ModelSerializer):
             "checklist",
             "checklist_not_done",
             "no_test_run",
+            "card_prices",
             "proof",
             "parts_complete",
             "tamper_note",
@@ -263,6 +264,12 @@ class ReportInputSerializer(Serializer):
     test_run_result = serializers.CharField(required=False, default="", allow_blank=True)
     checklist_not_done = serializers.DictField(
         child=serializers.CharField(max_length=200, allow_blank=True), required=False, default=dict
+    )
+    card_prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0),
+        required=False,
+        default=dict,
+        help_text="Prices on the customer's warranty card by code (labour, visit, a part's code): the lower applies",
     )
     no_test_run = serializers.BooleanField(default=False)
 

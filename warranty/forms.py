@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,37 @@ def parse_parts(text: str) -> list[tuple[str, int]]:
             )
         parts.append((match["code"], int(match["quantity"] or 1)))
     return parts
+
+
+CARD_PRICE_ITEM = re.compile(r"^(?P<code>[\w-]+)\s*[=＝]\s*(?P<price>\d+(?:\.\d{1,2})?)$")
+
+
+class CardPricesField(forms.CharField):
+    """The prices on the customer's warranty card, "labour=60, screen=300" -> {"labour": Decimal("60")}:
+    per line, the lower of the card and the schedule applies (DOMAIN "Charges")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Prices on the customer's warranty card"))
+        kwargs.setdefault(
+            "help_text",
+            _("Where the card names a lower price, it applies: “labour=60, visit=20, part-code=300”."),
+        )
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value) -> dict[str, Decimal]:
+        prices = {}
+        for item in filter(None, (p.strip() for p in super().clean(value).replace("，", ",").split(","))):
+            match = CARD_PRICE_ITEM.match(item)
+            if match is None:
+                raise forms.ValidationError(
+                    _("“%(item)s”: write a code, = and the card's price, e.g. “labour=60”."), params={"item": item}
+                )
+            prices[match["code"]] = Decimal(match["price"])
+        return prices
+
+
+def card_prices_text(prices: dict) -> str:
+    return ", ".join(f"{code}={price}" for code, price in prices.items())
 
 
 class PolicyVersionForm(StyledForm):

@@ -9,7 +9,7 @@ from core.models import User
 from core.roles import Role
 from core.scoping import visible_outlets
 from warranty.engine import WHOLE_UNIT, component_choices
-from warranty.forms import DATE, parse_parts
+from warranty.forms import DATE, CardPricesField, parse_parts
 from workorders.models import Call, Payment, Product, ProductCategory, WorkOrder
 from workorders.selectors import work_order_list
 
@@ -110,6 +110,7 @@ class QuoteForm(StyledForm):
         help_text=_("Part codes with quantities, e.g. “phone-screen, phone-battery x2”."),
     )
     onsite = forms.BooleanField(label=_("On-site visit"), required=False)
+    card_prices = CardPricesField()
 
     def clean_parts(self):
         return parse_parts(self.cleaned_data["parts"])

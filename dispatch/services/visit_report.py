@@ -46,6 +46,7 @@ def visit_report_save(
     test_run_result: str = "",
     checklist_not_done: dict | None = None,
     no_test_run: bool = False,
+    card_prices: dict | None = None,
     actor,
 ) -> VisitReport:
     """What was found and done. Human damage takes the job out of free service; chargeable work
@@ -79,9 +80,12 @@ def visit_report_save(
         order = work_order_reassess_warranty(work_order=order, human_damage=human_damage, actor=actor)
     if not order.in_warranty:
         priced = [(p["code"], p["quantity"]) for p in parts]
-        order = work_order_price_on_site(work_order=order, parts=priced, approved=fee_consent, actor=actor)
+        order = work_order_price_on_site(
+            work_order=order, parts=priced, approved=fee_consent, card_prices=card_prices, actor=actor
+        )
     report.checklist = {code: bool(checklist.get(code)) for code in CHECKLIST}
     report.checklist_not_done, report.no_test_run = not_done, no_test_run
+    report.card_prices = {code: str(price) for code, price in (card_prices or {}).items()}
     report.proof, report.parts_complete = proof, parts_complete
     report.tamper_note, report.tamper_acknowledged = tamper_note.strip(), tamper_acknowledged
     report.diagnosis, report.human_damage = diagnosis.strip(), human_damage

@@ -295,6 +295,34 @@ def test_human_damage_ends_free_service_and_charges_need_consent_and_payment(net
     assert order.status == Status.AWAITING_CALLBACK
 
 
+def test_on_site_the_lower_of_the_schedule_and_the_warranty_card_applies_per_line(network):
+    schedule = published_schedule()
+    LabourRate.objects.create(schedule=schedule, category="air_conditioner", service_type="repair", amount=120)
+    PartPrice.objects.create(
+        schedule=schedule, code="ac-capacitor", name="启动电容", category="air_conditioner", price=Decimal("45.00")
+    )
+    eng = engineer(network.a1)
+    order = onsite_order(network.staff[Role.HOTLINE], network.a1)
+    appointment = booked(order, eng, network.staff[Role.DISPATCHER])
+    damaged = REPORT | {"human_damage": True, "human_damage_acknowledged": True}
+    with _at(9, 55):
+        for event in ("departed", "arrived"):
+            visit_event(appointment=appointment, event=event, actor=eng)
+        report = visit_report_save(
+            appointment=appointment,
+            actor=eng,
+            **damaged,
+            parts_used=[{"code": "ac-capacitor", "quantity": 2}],
+            card_prices={"labour": Decimal("80"), "ac-capacitor": Decimal("60")},  # the part's card price is higher
+        )
+    order.refresh_from_db()
+    lines = {line["code"]: line for line in order.quote_lines}
+    assert Decimal(lines["labour"]["amount"]) == 80 and lines["labour"]["note"]  # the card's, said so
+    assert Decimal(lines["ac-capacitor"]["amount"]) == 90  # the schedule's 45 x 2
+    assert order.quote_total == 80 + 50 + 90
+    assert report.card_prices == {"labour": "80", "ac-capacitor": "60"}
+
+
 def test_engineer_asks_for_reassignment_and_the_dispatcher_sees_it(job):
     appointment_request_reassign(appointment=job.appointment, reason="前一单急修未完", actor=job.eng)
     job.appointment.refresh_from_db()

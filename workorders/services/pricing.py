@@ -64,12 +64,13 @@ def work_order_quote(*, work_order: WorkOrder, parts=(), onsite: bool = False, c
 
 
 @transaction.atomic
-def work_order_price_on_site(*, work_order: WorkOrder, parts=(), approved: bool, actor) -> WorkOrder:
-    """The engineer prices chargeable work on site (visit fee included); `approved` is the
-    customer's consent, given there before the work starts."""
+def work_order_price_on_site(*, work_order: WorkOrder, parts=(), approved: bool, card_prices=None, actor) -> WorkOrder:
+    """The engineer prices chargeable work on site (visit fee included), at the lower of the schedule
+    and the customer's warranty card per line; `approved` is the customer's consent, given there
+    before the work starts."""
     require_permission(actor, "workorders.change_workorder")
     order = _locked_in_scope(work_order, actor)
-    _price(order, parts=parts, onsite=True, card_prices=None)
+    _price(order, parts=parts, onsite=True, card_prices=card_prices)
     order.quote_approved_at, order.quote_approved_by = (timezone.now(), actor) if approved else (None, None)
     order.version += 1
     order.save(
