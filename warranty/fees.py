@@ -2,7 +2,7 @@
 
 Out-of-warranty work is charged strictly per the schedule; in-warranty work costs the customer
 nothing; where the customer's warranty card names a lower price than the schedule, the lower
-price applies; a software adjustment is free within one month of installation.
+price applies; a software adjustment is free for the schedule's months after installation.
 """
 
 from collections.abc import Mapping, Sequence
@@ -40,6 +40,8 @@ class Rates:
     labour: Mapping[tuple[str, str], Decimal]  # (category, service type) -> amount
     parts: Mapping[str, tuple[str, Decimal]]  # part code -> (name, unit price)
     visit_fee: Decimal
+    software_free_months: int = 1  # free within this many months of installation
+    software_charged_after_months: int = 3  # charged after this many; between the two: free (customer's favour)
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,18 @@ def quote(
             % {"category": category, "service": service_type},
         )
     labour_note = ""
+    free_months = max(rates.software_free_months, rates.software_charged_after_months)
     if (
         service_type == ServiceType.SOFTWARE_ADJUSTMENT
         and installation_date is not None
         and service_date is not None
-        and service_date <= add_months(installation_date, 1)
+        and service_date <= add_months(installation_date, free_months)
     ):
-        labour, labour_note = ZERO, _("Free: software adjustment within one month of installation.")
+        labour = ZERO
+        labour_note = _("Free: software adjustment within %(months)d months of installation (%(day)s).") % {
+            "months": free_months,
+            "day": installation_date,
+        }
     lines.append(_line(LineKind.LABOUR, "labour", _("Labour"), 1, labour, card_prices.get("labour"), labour_note))
 
     if onsite:

@@ -49,6 +49,25 @@ class FeeScheduleForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     effective_from = DateField(label=_("Effective from"), widget=DATE)
     visit_fee = forms.DecimalField(label=_("On-site visit fee"), min_value=0, max_digits=10, decimal_places=2)
+    software_free_months = forms.IntegerField(
+        label=_("Software adjustment free for (months after installation)"), min_value=0, max_value=120, required=False
+    )
+    software_charged_after_months = forms.IntegerField(
+        label=_("Software adjustment charged after (months)"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text=_("Between the two limits the adjustment stays free (read in the customer's favour)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        free, charged = data.get("software_free_months"), data.get("software_charged_after_months")
+        if free is not None and charged is not None and charged < free:
+            self.add_error(
+                "software_charged_after_months", _("Charged after must not come before the free period ends.")
+            )
+        return data
 
 
 class NewFeeScheduleForm(StyledForm):

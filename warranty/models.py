@@ -143,6 +143,12 @@ class FeeSchedule(models.Model):
     effective_from = models.DateField(_("effective from"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     visit_fee = models.DecimalField(_("on-site visit fee"), max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    # DOMAIN "Charges": a software adjustment is free within 1 month of installation and charged after 3;
+    # between the two the manual is silent and is read in the customer's favour (free).
+    software_free_months = models.PositiveSmallIntegerField(_("software adjustment free for (months)"), default=1)
+    software_charged_after_months = models.PositiveSmallIntegerField(
+        _("software adjustment charged after (months)"), default=3
+    )
     in_use = models.BooleanField(_("used by work orders"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -162,6 +168,11 @@ class FeeSchedule(models.Model):
                 violation_error_message=_("Another published schedule starts on that day."),
             ),
             models.CheckConstraint(condition=models.Q(visit_fee__gte=0), name="fee_schedule_visit_fee_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(software_charged_after_months__gte=models.F("software_free_months")),
+                name="fee_schedule_software_limits_in_order",
+                violation_error_message=_("Charged after must not come before the free period ends."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -85,7 +85,17 @@ class PartPriceSerializer(ModelSerializer):
 class FeeScheduleSerializer(ModelSerializer):
     class Meta:
         model = FeeSchedule
-        fields = ["id", "name", "effective_from", "status", "visit_fee", "in_use", "published_at"]
+        fields = [
+            "id",
+            "name",
+            "effective_from",
+            "status",
+            "visit_fee",
+            "software_free_months",
+            "software_charged_after_months",
+            "in_use",
+            "published_at",
+        ]
 
 
 class FeeScheduleDetailSerializer(FeeScheduleSerializer):

@@ -112,6 +112,9 @@ def fee_schedule_create_draft(
     """A new draft version, starting as a copy of `copy_from` (usually the schedule in force)."""
     require_permission(actor, "warranty.add_feeschedule", system_may=True)
     draft = FeeSchedule(name=name, effective_from=effective_from, visit_fee=copy_from.visit_fee if copy_from else 0)
+    if copy_from is not None:
+        draft.software_free_months = copy_from.software_free_months
+        draft.software_charged_after_months = copy_from.software_charged_after_months
     draft.full_clean()
     draft._history_user = actor
     draft.save()
@@ -136,6 +139,8 @@ def fee_schedule_update(
     visit_fee: Decimal,
     labour: list[dict],
     parts: list[dict],
+    software_free_months: int | None = None,
+    software_charged_after_months: int | None = None,
     actor,
 ) -> FeeSchedule:
     """Replace a schedule's header, labour rates and part prices in one go (history keeps the old)."""
@@ -153,6 +158,10 @@ def fee_schedule_update(
     if errors:
         raise ValidationError(errors)
     schedule.name, schedule.effective_from, schedule.visit_fee = name, effective_from, visit_fee
+    if software_free_months is not None:
+        schedule.software_free_months = software_free_months
+    if software_charged_after_months is not None:
+        schedule.software_charged_after_months = software_charged_after_months
     schedule.full_clean()
     schedule._history_user = actor
     schedule.save()
@@ -226,6 +235,8 @@ def rates_of(schedule: FeeSchedule) -> Rates:
         labour={(r.category, r.service_type): r.amount for r in schedule.labour_rates.all()},
         parts={p.code: (p.name, p.price) for p in schedule.part_prices.all()},
         visit_fee=schedule.visit_fee,
+        software_free_months=schedule.software_free_months,
+        software_charged_after_months=schedule.software_charged_after_months,
     )
 
 

@@ -96,7 +96,13 @@ def fee_schedule_edit(request, pk: int):
     data = request.POST or None
     form = FeeScheduleForm(
         data,
-        initial={"name": schedule.name, "effective_from": schedule.effective_from, "visit_fee": schedule.visit_fee},
+        initial={
+            "name": schedule.name,
+            "effective_from": schedule.effective_from,
+            "visit_fee": schedule.visit_fee,
+            "software_free_months": schedule.software_free_months,
+            "software_charged_after_months": schedule.software_charged_after_months,
+        },
     )
     labour = LabourRateFormSet(
         data,

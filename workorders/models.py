@@ -146,6 +146,7 @@ class WorkOrder(ChoiceLabels, models.Model):
         REPAIR = "repair", _("Repair")
         INSTALLATION = "installation", _("Installation")
         MAINTENANCE = "maintenance", _("Maintenance")
+        SOFTWARE_ADJUSTMENT = "software_adjustment", _("Software adjustment")
         CONSULTATION = "consultation", _("Consultation")
 
     class Priority(models.TextChoices):

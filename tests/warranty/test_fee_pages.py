@@ -187,6 +187,17 @@ def test_saving_without_changes_keeps_every_row(network, client_for):
     data |= _formset("parts", [f.initial for f in parts.forms if f.initial])
     assert client.post(reverse("fee-schedule-edit", args=[schedule.pk]), data).status_code == 302
     assert schedule.labour_rates.count() == 2 and schedule.part_prices.count() == 2
+    backwards = client.post(
+        reverse("fee-schedule-edit", args=[schedule.pk]),
+        data | {"software_free_months": "3", "software_charged_after_months": "1"},
+    )
+    assert "software_charged_after_months" in backwards.context["form"].errors
+    client.post(
+        reverse("fee-schedule-edit", args=[schedule.pk]),
+        data | {"software_free_months": "2", "software_charged_after_months": "6"},
+    )
+    schedule.refresh_from_db()
+    assert (schedule.software_free_months, schedule.software_charged_after_months) == (2, 6)
 
 
 def test_edit_form_shows_dates_as_iso_and_blank_extra_rows(network, client_for):

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -57,12 +58,17 @@ def test_the_lower_of_schedule_and_warranty_card_price_wins():
 
 
 @pytest.mark.parametrize(
-    ("service_date", "labour"),
-    [(date(2026, 2, 28), Decimal("0.00")), (date(2026, 3, 1), Decimal("30.00"))],
+    ("service_date", "charged_after", "labour"),
+    [
+        (date(2026, 2, 28), 3, Decimal("0.00")),  # within the first month
+        (date(2026, 4, 30), 3, Decimal("0.00")),  # months 2-3: the manual is silent, the customer's favour
+        (date(2026, 5, 1), 3, Decimal("30.00")),  # after 3 months: charged
+        (date(2026, 3, 1), 1, Decimal("30.00")),  # an admin who sets both limits to one month
+    ],
 )
-def test_software_adjustment_is_free_within_one_month_of_installation(service_date, labour):
+def test_software_adjustment_is_free_until_the_schedules_limit_after_installation(service_date, charged_after, labour):
     result = quote(
-        rates=RATES,
+        rates=replace(RATES, software_free_months=1, software_charged_after_months=charged_after),
         category="phone",
         service_type=ServiceType.SOFTWARE_ADJUSTMENT,
         installation_date=date(2026, 1, 31),

@@ -17,7 +17,12 @@ from workorders.services.entitlement import redecide
 from workorders.services.lifecycle import work_order_transition
 from workorders.services.receiving import fault_type_for
 
-FEE_SERVICE_TYPE = {"repair": "repair", "installation": "installation", "maintenance": "repair"}
+FEE_SERVICE_TYPE = {
+    "repair": "repair",
+    "installation": "installation",
+    "maintenance": "repair",
+    "software_adjustment": "software_adjustment",
+}
 
 
 def _price(order: WorkOrder, *, parts, onsite: bool, card_prices) -> None:
