@@ -27,12 +27,12 @@ from workorders.lifecycle import Status
 from workorders.models import WorkOrder
 
 
-def _handled(case, clerk, *, remedy=("gift", "80", "赠送清洁保养一次")):
+def _handled(case, clerk, *, remedy=("gift", "80", "赠送清洁保养一次"), granted_by=None):
     case_step_record(case=case, step="apology", notes="电话中诚恳致歉", actor=clerk)
     case_step_record(case=case, step="heard", notes="耐心听完客户的全部意见", actor=clerk)
     case_step_record(case=case, step="facts", notes="核对维修记录与客户描述一致", actor=clerk)
     kind, amount, text = remedy
-    remedy_propose(case=case, kind=kind, amount=Decimal(amount), description=text, actor=clerk)
+    remedy_propose(case=case, kind=kind, amount=Decimal(amount), description=text, actor=granted_by or clerk)
     case_step_record(case=case, step="remedy", notes="客户接受处理方案", actor=clerk)
     case_step_record(case=case, step="action", notes="已安排工程师再次上门并赠送保养", actor=clerk)
 
@@ -80,7 +80,7 @@ def seed() -> str:
     _handled(waiting, clerk)
     _ask_and_queue(waiting, clerk, "维修后必须试机并当面确认无异响")
     closed = open_case(orders[5], clerk, category="delay", severity="low", description="上门迟到一个小时")
-    _handled(closed, clerk, remedy=("fee_waiver", "50", "免收上门费"))
+    _handled(closed, clerk, remedy=("fee_waiver", "50", "免收上门费"), granted_by=supervisor)  # a supervisor's to grant
     closed = _ask_and_queue(closed, clerk, "出发前按路程时间预留余量；迟到必须提前电话告知")
     callback_claim(callback=closed.confirmation_callback, actor=clerk)
     callback_record(callback=closed.confirmation_callback, outcome="satisfied", notes="客户表示满意", actor=clerk)
