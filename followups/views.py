@@ -1,8 +1,10 @@
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -81,6 +83,20 @@ def callback_claim_others(request, pk: int):
     return redirect("callback-detail", pk=pk)
 
 
+def found_a_fault(callback, outcome: str) -> bool:
+    """A purchase callback on which the customer reports a fault: it starts a work order (DOMAIN)."""
+    return (
+        outcome == Callback.Outcome.FAULT_BACK
+        and callback.plan.trigger == CallbackPlan.Trigger.PURCHASE
+        and callback.product_id is not None
+    )
+
+
+def new_order_url(callback, notes: str) -> str:
+    query = urlencode({"product": callback.product_id, "outlet": callback.outlet_id, "fault": notes})
+    return f"{reverse('intake')}?{query}"
+
+
 @require_POST
 @staff_page(perm="followups.change_callback")
 def callback_record(request, pk: int):
@@ -93,6 +109,9 @@ def callback_record(request, pk: int):
             form.add_service_errors(exc)
         else:
             messages.success(request, _("Saved."))
+            if found_a_fault(callback, form.cleaned_data["outcome"]):
+                messages.info(request, _("The purchase callback found a fault: confirm the work order for it."))
+                return redirect(new_order_url(callback, form.cleaned_data["notes"]))
             return redirect("call-queue")
     callback = get_object_or_404(selectors.callback_detail(user=request.user), pk=pk)
     return render(request, "followups/callback.html", _detail_context(request, callback, form), status=400)

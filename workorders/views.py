@@ -14,7 +14,7 @@ from core.errors import ConflictError
 from core.messages import SERVICE_REFUSALS, act_and_flash, flash_refusal
 from core.pagination import keyset_page_for
 from core.privacy import sees_personal_data
-from core.scoping import scope
+from core.scoping import scope, visible_outlets
 from workorders import selectors, services
 from workorders.filters import WorkOrderFilter
 from workorders.forms import (
@@ -35,7 +35,7 @@ from workorders.forms import (
     WaiverForm,
 )
 from workorders.lifecycle import TRANSITIONS, allowed
-from workorders.models import ChargeWaiver, Product, UnitSwap
+from workorders.models import ChargeWaiver, Product, UnitSwap, WorkOrder
 
 UNIT_HISTORY_SHOWN = 20  # the unit's other orders on its order page (the API pages through all)
 
@@ -143,8 +143,11 @@ def work_order_note(request, pk: int):
 
 @staff_page(perm="workorders.add_workorder")
 def intake(request):
-    """Log a walk-in repair or a call: customer by phone, product, fault; warranty shown at once."""
-    form = IntakeForm(request.POST or None, user=request.user)
+    """Log a walk-in repair or a call: customer by phone, product, fault; warranty shown at once. A
+    `?product=` of the user's outlets' customers prefills the customer and product (a callback that
+    found a fault), for the clerk to confirm."""
+    prefill = _prefill_from_product(request)
+    form = IntakeForm(request.POST or None, user=request.user, initial=prefill)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -166,7 +169,31 @@ def intake(request):
         else:
             messages.success(request, _("Work order %(number)s received.") % {"number": order.number})
             return redirect("work-order-detail", pk=order.pk)
-    return render(request, "workorders/intake.html", {"form": form})
+    return render(request, "workorders/intake.html", {"form": form, "prefilled": bool(prefill)})
+
+
+def _prefill_from_product(request) -> dict:
+    if request.method != "GET" or not request.GET.get("product", "").isdigit():
+        return {}
+    product = (
+        Product.objects.select_related("customer", "category")
+        .filter(pk=request.GET["product"], customer__outlet__in=visible_outlets(request.user))
+        .first()
+    )
+    if product is None:
+        return {}
+    phone = product.customer.phones.order_by("-is_primary", "id").first()
+    outlet = visible_outlets(request.user).filter(pk=request.GET.get("outlet") or 0).first()
+    return {
+        "customer": product.customer_id,
+        "product": product.pk,
+        "phone": phone.number if phone else "",
+        "customer_name": product.customer.name,
+        **{f: getattr(product, f) for f in services.INTAKE_PRODUCT_FIELDS},
+        "outlet": outlet or product.customer.outlet_id,
+        "channel": WorkOrder.Channel.HOTLINE,
+        "fault_description": request.GET.get("fault", "")[:1000],
+    }
 
 
 @staff_page(perm="workorders.add_workorder")

@@ -234,3 +234,30 @@ def test_planned_callbacks_show_on_the_order_page_and_in_the_upcoming_tab(networ
     assert len(response.context["page"].items) == 4 * listed and more == few
     other = client_for(UserFactory(role=Role.HOTLINE, outlets=[network.b1]))
     assert list(other.get(reverse("call-queue"), {"tab": "upcoming"}).context["page"].items) == []
+
+
+def test_a_purchase_callback_that_finds_a_fault_starts_a_prefilled_work_order(network, client_for):
+    from tests.workorders.factories import customer_with_product
+
+    hotline = network.staff[Role.HOTLINE]
+    customer, product = customer_with_product(hotline, network.a1, purchase_date=timezone.localdate())
+    callback = Callback.objects.filter(product=product, plan__trigger="purchase").order_by("due_at").first()
+    callback_sweep(now=callback.due_at)
+    client = client_for(hotline)
+    client.post(reverse("callback-claim", args=[callback.pk]))
+    answered = client.post(
+        reverse("callback-record", args=[callback.pk]), {"outcome": "fault_back", "notes": "冰箱冷藏室不制冷"}
+    )
+    assert answered.status_code == 302 and answered.url.startswith(reverse("intake"))
+    form = client.get(answered.url)
+    assert 'data-testid="prefilled"' in form.text
+    initial = form.context["form"].initial
+    assert (initial["customer"], initial["product"], initial["fault_description"]) == (
+        customer.pk,
+        product.pk,
+        "冰箱冷藏室不制冷",
+    )
+    callback.refresh_from_db()
+    assert (callback.outcome, callback.notes) == ("fault_back", "冰箱冷藏室不制冷")  # the finding, recorded
+    stranger = client_for(UserFactory(role=Role.HOTLINE, outlets=[network.b1]))
+    assert "prefilled" not in stranger.get(answered.url).text  # another outlet's customer: nothing shown

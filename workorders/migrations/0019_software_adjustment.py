@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workorders', '0018_complaint_risk'),
+        ("workorders", "0018_complaint_risk"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='workorder',
-            name='service_type',
-            field=models.CharField(choices=[('repair', 'Repair'), ('installation', 'Installation'), ('maintenance', 'Maintenance'), ('software_adjustment', 'Software adjustment'), ('consultation', 'Consultation')], max_length=20, verbose_name='service type'),
+            model_name="workorder",
+            name="service_type",
+            field=models.CharField(
+                choices=[
+                    ("repair", "Repair"),
+                    ("installation", "Installation"),
+                    ("maintenance", "Maintenance"),
+                    ("software_adjustment", "Software adjustment"),
+                    ("consultation", "Consultation"),
+                ],
+                max_length=20,
+                verbose_name="service type",
+            ),
         ),
     ]
