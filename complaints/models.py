@@ -136,6 +136,7 @@ class ComplaintCase(ChoiceLabels, models.Model):
         DELAY = "delay", _("Delay")
         CHARGES = "charges", _("Charges")
         PRODUCT_QUALITY = "product_quality", _("Product quality")
+        HOME_DAMAGE = "home_damage", _("Damage in the home")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

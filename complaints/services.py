@@ -192,6 +192,24 @@ def case_open(
     stays `opened_by`); high severity and repeat repairs of the same fault within warranty are
     escalated at once."""
     require_permission(actor, "complaints.add_complaintcase")
+    return _case_create(
+        outlet=outlet,
+        customer=customer,
+        category=category,
+        severity=severity,
+        description=description,
+        request=request,
+        product=product,
+        work_order=work_order,
+        handler=handler,
+        actor=actor,
+    )
+
+
+def _case_create(
+    *, outlet, customer, category, severity, description, request="", product=None, work_order=None, handler=None, actor
+) -> ComplaintCase:
+    """The case as `case_open` makes it, for an actor allowed to open it (or an event that opens it)."""
     _require_outlet(actor, outlet)
     if handler is not None and not (
         handler.role == Role.SUPERVISOR and visible_staff(actor).filter(pk=handler.pk).exists()
@@ -445,7 +463,10 @@ def rank_for(kind: str) -> str:
 def remedy_propose(*, case: ComplaintCase, kind: str, amount: Decimal, description: str = "", actor) -> Remedy:
     """Offer a remedy. Within the handler's authority it stands; above it a supervisor approves."""
     require_permission(actor, "complaints.add_remedy")
-    found = _locked_case(case, actor)
+    return _remedy_create(_locked_case(case, actor), kind=kind, amount=amount, description=description, actor=actor)
+
+
+def _remedy_create(found: ComplaintCase, *, kind: str, amount: Decimal, description: str, actor) -> Remedy:
     if kind not in Remedy.Kind.values:
         raise ValidationError({"kind": _("Pick a remedy.")})
     if amount < 0:
@@ -490,6 +511,38 @@ def remedy_decide(*, remedy: Remedy, approve: bool, note: str = "", actor) -> Re
     found.decided_by, found.decided_at, found.decision_note = actor, timezone.now(), note.strip()
     found.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return found
+
+
+def compensate_home_damage(*, appointment, report, actor, **kwargs) -> None:
+    """Subscriber of `dispatch.signals.home_damage_recorded`: damage the engineer caused in the home is
+    compensated at its price (照价赔偿). The engineer never promises compensation: the agreed amount is
+    a compensation remedy on a case of the order (opened once, owned by a supervisor), waiting for
+    approval by rank like any other."""
+    order = appointment.work_order
+    case = (
+        ComplaintCase.objects.select_for_update()
+        .filter(work_order=order, category=ComplaintCase.Category.HOME_DAMAGE)
+        .exclude(status=ComplaintCase.Status.CLOSED)
+        .first()
+    )
+    if case is None:
+        case = _case_create(
+            outlet=order.outlet,
+            customer=order.customer,
+            work_order=order,
+            category=ComplaintCase.Category.HOME_DAMAGE,
+            severity=Severity.MEDIUM,
+            description=report.home_damage,
+            request=_("Compensation at its price: ¥%(amount)s") % {"amount": report.home_damage_compensation},
+            actor=actor,
+        )
+    _remedy_create(
+        case,
+        kind=Remedy.Kind.MONEY,
+        amount=report.home_damage_compensation,
+        description=report.home_damage,
+        actor=actor,
+    )
 
 
 SWAP_REMEDIES = {Remedy.Kind.EXCHANGE: work_order_exchange, Remedy.Kind.RETURN: work_order_return}

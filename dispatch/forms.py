@@ -185,6 +185,15 @@ class ReportForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     card_prices = CardPricesField()
+    home_damage = forms.CharField(
+        label=_("Damage caused in the home (floor, furniture, product)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Compensated at its price; the centre approves the amount. Never promise more."),
+    )
+    home_damage_compensation = forms.DecimalField(
+        label=_("Compensation agreed (¥)"), min_value=0, max_digits=10, decimal_places=2, required=False
+    )
     fee_consent = forms.BooleanField(
         label=_("Fee schedule shown; the customer agreed to the charges before the work"), required=False
     )

@@ -195,6 +195,12 @@ class VisitReport(models.Model):
     human_damage = models.BooleanField(_("human damage found"), default=False)
     human_damage_acknowledged = models.BooleanField(_("customer acknowledged the damage"), default=False)
     fee_consent = models.BooleanField(_("customer consented to the charges before work"), default=False)
+    # Damage the engineer caused in the home (floor, furniture, product) and the compensation agreed at its
+    # price (照价赔偿): approved like any other compensation (complaints).
+    home_damage = models.TextField(_("damage caused in the home"), blank=True)
+    home_damage_compensation = models.DecimalField(
+        _("compensation agreed (¥)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     card_prices = models.JSONField(_("prices on the warranty card"), default=dict, blank=True)  # code -> "60.00"
     parts_used = models.JSONField(_("parts used"), default=list, blank=True)  # [{"code", "quantity"}]
     actions = models.TextField(_("actions"), blank=True)

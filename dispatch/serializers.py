@@ -138,6 +138,8 @@ class VisitReportSerializer(ModelSerializer):
             "checklist_not_done",
             "no_test_run",
             "card_prices",
+            "home_damage",
+            "home_damage_compensation",
             "proof",
             "parts_complete",
             "tamper_note",
@@ -264,6 +266,10 @@ class ReportInputSerializer(Serializer):
     test_run_result = serializers.CharField(required=False, default="", allow_blank=True)
     checklist_not_done = serializers.DictField(
         child=serializers.CharField(max_length=200, allow_blank=True), required=False, default=dict
+    )
+    home_damage = serializers.CharField(required=False, default="", allow_blank=True)
+    home_damage_compensation = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
     )
     card_prices = serializers.DictField(
         child=serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0),

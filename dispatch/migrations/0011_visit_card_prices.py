@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0010_visit_checklist_answers'),
+        ("dispatch", "0010_visit_checklist_answers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalvisitreport',
-            name='card_prices',
-            field=models.JSONField(blank=True, default=dict, verbose_name='prices on the warranty card'),
+            model_name="historicalvisitreport",
+            name="card_prices",
+            field=models.JSONField(blank=True, default=dict, verbose_name="prices on the warranty card"),
         ),
         migrations.AddField(
-            model_name='visitreport',
-            name='card_prices',
-            field=models.JSONField(blank=True, default=dict, verbose_name='prices on the warranty card'),
+            model_name="visitreport",
+            name="card_prices",
+            field=models.JSONField(blank=True, default=dict, verbose_name="prices on the warranty card"),
         ),
     ]

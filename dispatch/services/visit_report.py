@@ -15,7 +15,7 @@ from dispatch.models import (
 )
 from dispatch.services.engineer_side import _own, _save_visit
 from dispatch.services.loaners import loaner_lend, loaner_return
-from dispatch.signals import visit_signed_off
+from dispatch.signals import home_damage_recorded, visit_signed_off
 from workorders.lifecycle import Status
 from workorders.models import Payment, WorkOrder
 from workorders.services import (
@@ -47,6 +47,8 @@ def visit_report_save(
     checklist_not_done: dict | None = None,
     no_test_run: bool = False,
     card_prices: dict | None = None,
+    home_damage: str = "",
+    home_damage_compensation=None,
     actor,
 ) -> VisitReport:
     """What was found and done. Human damage takes the job out of free service; chargeable work
@@ -70,9 +72,17 @@ def visit_report_save(
         human_damage_acknowledged=human_damage_acknowledged,
         parts=parts,
     )
+    if home_damage.strip() and home_damage_compensation is None:
+        errors["home_damage_compensation"] = _("Agree the compensation at its price with the customer.")
+    if home_damage_compensation is not None and (home_damage_compensation < 0 or not home_damage.strip()):
+        errors["home_damage"] = _("Describe the damage the compensation is for.")
     if errors:
         raise ValidationError(errors)
     report = VisitReport.objects.filter(appointment=found).first() or VisitReport(appointment=found, updated_by=actor)
+    damage_changed = (home_damage.strip(), home_damage_compensation) != (
+        report.home_damage,
+        report.home_damage_compensation,
+    )
     if report.signed_off_at is not None:
         raise ValidationError(_("The customer has signed off; the report can no longer change."))
     order = found.work_order
@@ -86,6 +96,7 @@ def visit_report_save(
     report.checklist = {code: bool(checklist.get(code)) for code in CHECKLIST}
     report.checklist_not_done, report.no_test_run = not_done, no_test_run
     report.card_prices = {code: str(price) for code, price in (card_prices or {}).items()}
+    report.home_damage, report.home_damage_compensation = home_damage.strip(), home_damage_compensation
     report.proof, report.parts_complete = proof, parts_complete
     report.tamper_note, report.tamper_acknowledged = tamper_note.strip(), tamper_acknowledged
     report.diagnosis, report.human_damage = diagnosis.strip(), human_damage
@@ -94,6 +105,8 @@ def visit_report_save(
     report.updated_by = actor
     report._history_user = actor
     report.save()
+    if damage_changed and report.home_damage:
+        home_damage_recorded.send(sender=VisitReport, appointment=found, report=report, actor=actor)
     return report
 
 

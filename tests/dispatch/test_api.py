@@ -123,6 +123,8 @@ def test_engineers_list_only_their_own_appointments_and_run_the_visit(desk, clie
             "checklist": dict.fromkeys(CHECKLIST, True) | {"test_run": False},
             "checklist_not_done": {"mat_cloth": "", "shoe_covers": ""},
             "no_test_run": True,
+            "home_damage": "门框蹭掉漆",
+            "home_damage_compensation": "50.00",
             "proof": "barcode",
             "diagnosis": "门封条老化",
             "actions": "更换门封条",
@@ -131,6 +133,8 @@ def test_engineers_list_only_their_own_appointments_and_run_the_visit(desk, clie
     )
     assert report.json()["report"]["parts_used"] == [{"code": "door_seal", "quantity": 1}]
     assert report.json()["report"]["no_test_run"] is True
+    assert report.json()["report"]["home_damage_compensation"] == "50.00"
+    assert mine.work_order.complaints.get().remedies.get().status == "awaiting_approval"
     for event in ("started", "finished"):
         step("event", {"event": event})
     unsigned = step("sign-off", {"satisfied": True})

@@ -323,6 +323,30 @@ def test_on_site_the_lower_of_the_schedule_and_the_warranty_card_applies_per_lin
     assert report.card_prices == {"labour": "80", "ac-capacitor": "60"}
 
 
+def test_damage_in_the_home_is_compensated_at_its_price_after_approval(job):
+    from complaints.models import ComplaintCase, Remedy
+
+    with _at(9, 55):
+        for event in ("departed", "arrived"):
+            visit_event(appointment=job.appointment, event=event, actor=job.eng)
+        with pytest.raises(ValidationError) as exc:
+            visit_report_save(appointment=job.appointment, actor=job.eng, **REPORT, home_damage="搬动时划伤木地板")
+        assert "home_damage_compensation" in exc.value.message_dict
+        for _ in range(2):  # saved twice unchanged: one compensation
+            visit_report_save(
+                appointment=job.appointment,
+                actor=job.eng,
+                **REPORT,
+                home_damage="搬动时划伤木地板",
+                home_damage_compensation=Decimal("300"),
+            )
+    case = ComplaintCase.objects.get(work_order=job.order)
+    assert case.category == "home_damage" and case.handler == job.net.staff[Role.SUPERVISOR]
+    remedy = Remedy.objects.get(case=case)
+    assert (remedy.kind, remedy.amount, remedy.status) == ("money", Decimal("300"), Remedy.Status.AWAITING_APPROVAL)
+    assert remedy.proposed_by == job.eng  # the engineer records it; a supervisor decides
+
+
 def test_engineer_asks_for_reassignment_and_the_dispatcher_sees_it(job):
     appointment_request_reassign(appointment=job.appointment, reason="前一单急修未完", actor=job.eng)
     job.appointment.refresh_from_db()
