@@ -23,6 +23,7 @@ class CallbackPlan(models.Model):
         UNCERTAIN_REPAIR = "uncertain_repair", _("After a repair the engineer is not sure of")
         SEASONAL = "seasonal", _("Seasonal care reminder")
         COMPLAINT_CONFIRMATION = "complaint_confirmation", _("To confirm a complaint is resolved")
+        REMEDIAL = "remedial", _("Remedial: the customer contradicted the engineer's record")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)

@@ -318,6 +318,8 @@ def callback_record(*, callback: Callback, outcome: str, notes: str = "", actor)
         CALLBACK.move(found, "complete")
         found.completed_by, found.completed_at = actor, now
         found.finding = outcome == Callback.Outcome.CONTRADICTS
+        if found.finding:
+            _plan_remedial_callback(found, now)
         _follow_up_order(found, outcome, actor)
     elif found.attempts >= found.plan.max_attempts:
         CALLBACK.move(found, "fail")  # shown to the supervisor, never dropped
@@ -330,6 +332,19 @@ def callback_record(*, callback: Callback, outcome: str, notes: str = "", actor)
     if found.status == Callback.Status.DONE:
         callback_completed.send(sender=Callback, callback=found, actor=actor)
     return found
+
+
+def _plan_remedial_callback(finding: Callback, now: datetime) -> None:
+    """A "satisfied" the customer did not give is dealt with by a remedial callback, planned at once."""
+    callbacks_schedule(
+        trigger=CallbackPlan.Trigger.REMEDIAL,
+        customer=finding.customer,
+        outlet=finding.outlet,
+        product=finding.product,
+        work_order=finding.work_order,
+        at=now,
+        source=f"finding:{finding.pk}",
+    )
 
 
 RETRY_BEFORE_DEADLINE = timedelta(minutes=30)

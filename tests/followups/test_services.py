@@ -244,12 +244,15 @@ def test_not_reached_is_retried_in_calling_hours_then_fails_for_the_supervisor(n
     assert callback.calls.count() == 3
 
 
-def test_a_contradiction_is_a_finding(network):
+def test_a_contradiction_is_a_finding_with_a_remedial_callback_planned_at_once(network):
     hl = network.staff[Role.HOTLINE]
-    _order, callback = _queued(network)
+    order, callback = _queued(network)
     callback_claim(callback=callback, actor=hl)
     done = callback_record(callback=callback, outcome="contradicts", notes="客户说师傅没来过", actor=hl)
     assert done.finding and done.status == Callback.Status.DONE
+    remedial = Callback.objects.get(plan__code="remedial")
+    assert (remedial.work_order, remedial.customer, remedial.status) == (order, order.customer, "scheduled")
+    assert remedial.due_at - timezone.now() < dt.timedelta(hours=13)  # the next calling moment
 
 
 def test_cancelling_an_order_cancels_its_callbacks(network):
