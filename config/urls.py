@@ -12,6 +12,7 @@ from dispatch import api as dispatch_api
 from dispatch import views as dispatch_views
 from followups import api as followup_api
 from followups import views as followup_views
+from kpis import api as kpi_api
 from kpis import views as kpi_views
 from warranty import api as warranty_api
 from warranty import views as warranty_views
@@ -78,6 +79,11 @@ api_v1 = [
         "dispatch/reconciliation/",
         dispatch_api.ReconciliationView.as_view(),
         name="api-reconciliation",
+    ),
+    path(
+        "kpis/reconciliation/",
+        kpi_api.OutletReconciliationView.as_view(),
+        name="api-outlet-reconciliation",
     ),
     path(
         "work-orders/<int:pk>/engineer-suggestions/",
@@ -233,6 +239,7 @@ urlpatterns = [
     path("complaints/<int:pk>/<slug:action>/", complaint_views.case_act, name="complaint-act"),
     path("kpis/", kpi_views.dashboard, name="kpi-dashboard"),
     path("kpis/scorecards/", kpi_views.scorecards, name="kpi-scorecards"),
+    path("kpis/reconciliation/", kpi_views.outlet_reconciliation, name="outlet-reconciliation"),
     path("kpis/export/<slug:section>.<slug:fmt>", kpi_views.export, name="kpi-export"),
     path("complaints/remedies/<int:pk>/decide/", complaint_views.remedy_decide, name="remedy-decide"),
     path("complaints/remedies/<int:pk>/carry-out/", complaint_views.remedy_carry_out, name="remedy-carry-out"),

@@ -4,10 +4,13 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.decorators import staff_page
-from kpis import exports
+from core.scoping import visible_outlets
+from core.validation import parse_day
+from kpis import exports, selectors
 from kpis.forms import KpiFilterForm
 from kpis.selectors import SCORECARDS, SECTIONS
 
@@ -17,6 +20,23 @@ def dashboard(request):
     """The four service standards and the other measures for the chosen outlets and period; each
     chart has its table underneath and each table exports with the same filters."""
     return _page(request, SECTIONS, _("Service KPIs"))
+
+
+@staff_page(perm="dispatch.reconcile_appointment")
+def outlet_reconciliation(request):
+    """The centre's clerk's daily check with each outlet: visits, sign-offs, callbacks made, findings
+    and the differences still open."""
+    day = parse_day(request.GET.get("day")) or timezone.localdate()
+    outlet = visible_outlets(request.user).filter(pk=request.GET.get("outlet") or 0).first()
+    context = {
+        "day": day,
+        "previous_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1),
+        "outlet": outlet,
+        "outlets": visible_outlets(request.user).order_by("code"),
+        "rows": selectors.outlet_reconciliation(user=request.user, day=day, outlet=outlet),
+    }
+    return render(request, "kpis/outlet_reconciliation.html", context)
 
 
 @staff_page(perm="kpis.view_kpis")

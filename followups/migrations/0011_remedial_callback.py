@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 PLAN = {
     "code": "remedial",
     "name": "回访核实不符的补救回访",

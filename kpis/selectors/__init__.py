@@ -9,6 +9,7 @@ few hundred outlets at most), so averages stay exact (sums over counts).
 One module per subject; every public name is importable from `kpis.selectors`."""
 
 from kpis.selectors.base import Column, Figure, Scope, Section  # noqa: F401
+from kpis.selectors.reconciliation import outlet_reconciliation  # noqa: F401
 from kpis.selectors.scorecards import SCORECARDS, clerks, engineers  # noqa: F401
 from kpis.selectors.standards import (  # noqa: F401
     SECTIONS,

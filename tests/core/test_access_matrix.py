@@ -136,6 +136,8 @@ EXPECTED = {
     "dispatch-week": (None, only({HL, DP, SV})),
     "reconciliation": (None, only({HL, DP, SV})),
     "api-reconciliation": (None, only({HL, DP, SV}, anon=401)),
+    "outlet-reconciliation": (None, only({HL, DP, SV})),
+    "api-outlet-reconciliation": (None, only({HL, DP, SV}, anon=401)),
     "dispatch-assign": ("dispatch_order", only({HL, DP, SV})),
     "appointment-detail": ("appointment", every(200)),
     "appointment-change": ("appointment_change", every(405, anon=405)),
