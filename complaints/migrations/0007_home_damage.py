@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0006_remedy_ranks'),
+        ("complaints", "0006_remedy_ranks"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='complaintcase',
-            name='category',
-            field=models.CharField(choices=[('attitude', 'Service attitude'), ('repair_quality', 'Repair quality'), ('delay', 'Delay'), ('charges', 'Charges'), ('product_quality', 'Product quality'), ('home_damage', 'Damage in the home'), ('other', 'Other')], max_length=20, verbose_name='category'),
+            model_name="complaintcase",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("attitude", "Service attitude"),
+                    ("repair_quality", "Repair quality"),
+                    ("delay", "Delay"),
+                    ("charges", "Charges"),
+                    ("product_quality", "Product quality"),
+                    ("home_damage", "Damage in the home"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+                verbose_name="category",
+            ),
         ),
     ]

@@ -4,30 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0011_visit_card_prices'),
+        ("dispatch", "0011_visit_card_prices"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalvisitreport',
-            name='home_damage',
-            field=models.TextField(blank=True, verbose_name='damage caused in the home'),
+            model_name="historicalvisitreport",
+            name="home_damage",
+            field=models.TextField(blank=True, verbose_name="damage caused in the home"),
         ),
         migrations.AddField(
-            model_name='historicalvisitreport',
-            name='home_damage_compensation',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='compensation agreed (¥)'),
+            model_name="historicalvisitreport",
+            name="home_damage_compensation",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="compensation agreed (¥)"
+            ),
         ),
         migrations.AddField(
-            model_name='visitreport',
-            name='home_damage',
-            field=models.TextField(blank=True, verbose_name='damage caused in the home'),
+            model_name="visitreport",
+            name="home_damage",
+            field=models.TextField(blank=True, verbose_name="damage caused in the home"),
         ),
         migrations.AddField(
-            model_name='visitreport',
-            name='home_damage_compensation',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='compensation agreed (¥)'),
+            model_name="visitreport",
+            name="home_damage_compensation",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="compensation agreed (¥)"
+            ),
         ),
     ]

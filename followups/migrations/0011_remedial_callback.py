@@ -18,16 +18,29 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('followups', '0010_no_test_run_callback'),
+        ("followups", "0010_no_test_run_callback"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='callbackplan',
-            name='trigger',
-            field=models.CharField(choices=[('purchase', 'After purchase'), ('service_completed', 'After a service is completed'), ('phone_guidance', 'After phone guidance'), ('phone_adjustment', 'After a phone adjustment to observe'), ('no_test_run', 'After a visit without a test run'), ('uncertain_repair', 'After a repair the engineer is not sure of'), ('seasonal', 'Seasonal care reminder'), ('complaint_confirmation', 'To confirm a complaint is resolved'), ('remedial', "Remedial: the customer contradicted the engineer's record")], max_length=25, verbose_name='trigger'),
+            model_name="callbackplan",
+            name="trigger",
+            field=models.CharField(
+                choices=[
+                    ("purchase", "After purchase"),
+                    ("service_completed", "After a service is completed"),
+                    ("phone_guidance", "After phone guidance"),
+                    ("phone_adjustment", "After a phone adjustment to observe"),
+                    ("no_test_run", "After a visit without a test run"),
+                    ("uncertain_repair", "After a repair the engineer is not sure of"),
+                    ("seasonal", "Seasonal care reminder"),
+                    ("complaint_confirmation", "To confirm a complaint is resolved"),
+                    ("remedial", "Remedial: the customer contradicted the engineer's record"),
+                ],
+                max_length=25,
+                verbose_name="trigger",
+            ),
         ),
         migrations.RunPython(seed, migrations.RunPython.noop),
     ]
