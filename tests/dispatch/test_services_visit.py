@@ -245,7 +245,8 @@ def test_no_show_after_waiting_puts_the_order_back_to_dispatch(job):
     assert not VisitReport.objects.exists()  # not a completed visit
 
 
-def test_human_damage_ends_free_service_and_charges_need_consent_and_payment(network):
+def _priced_job(network):
+    """An in-warranty air conditioner booked with an engineer, and a fee schedule for chargeable work."""
     schedule = published_schedule()
     LabourRate.objects.create(schedule=schedule, category="air_conditioner", service_type="repair", amount=120)
     PartPrice.objects.create(
@@ -253,7 +254,11 @@ def test_human_damage_ends_free_service_and_charges_need_consent_and_payment(net
     )
     eng = engineer(network.a1)
     order = onsite_order(network.staff[Role.HOTLINE], network.a1)
-    appointment = booked(order, eng, network.staff[Role.DISPATCHER])
+    return eng, order, booked(order, eng, network.staff[Role.DISPATCHER])
+
+
+def test_human_damage_ends_free_service_and_charges_need_consent_and_payment(network):
+    eng, order, appointment = _priced_job(network)
     assert order.in_warranty
     with _at(9, 55):
         for event in ("departed", "arrived"):
@@ -296,14 +301,7 @@ def test_human_damage_ends_free_service_and_charges_need_consent_and_payment(net
 
 
 def test_on_site_the_lower_of_the_schedule_and_the_warranty_card_applies_per_line(network):
-    schedule = published_schedule()
-    LabourRate.objects.create(schedule=schedule, category="air_conditioner", service_type="repair", amount=120)
-    PartPrice.objects.create(
-        schedule=schedule, code="ac-capacitor", name="启动电容", category="air_conditioner", price=Decimal("45.00")
-    )
-    eng = engineer(network.a1)
-    order = onsite_order(network.staff[Role.HOTLINE], network.a1)
-    appointment = booked(order, eng, network.staff[Role.DISPATCHER])
+    eng, order, appointment = _priced_job(network)
     damaged = REPORT | {"human_damage": True, "human_damage_acknowledged": True}
     with _at(9, 55):
         for event in ("departed", "arrived"):
