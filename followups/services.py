@@ -130,6 +130,20 @@ def schedule_after_transition(*, work_order, transition, event, actor, **kwargs)
     )
 
 
+def schedule_after_guidance_call(*, call, actor, **kwargs) -> None:
+    """Subscriber of `call_logged`: phone guidance given on a call that names no order gets its 2-hour
+    callback too (with an order, the order's `resolve_by_phone` plans it)."""
+    if not call.phone_guidance or call.work_order_id is not None or call.customer_id is None:
+        return
+    callbacks_schedule(
+        trigger=CallbackPlan.Trigger.PHONE_GUIDANCE,
+        customer=call.customer,
+        outlet=call.outlet,
+        at=call.at,
+        source=f"call:{call.pk}",
+    )
+
+
 def schedule_after_visit(*, appointment, report, actor, **kwargs) -> None:
     """Subscriber of `visit_signed_off`: a satisfied visit that ended without a test run gets the
     2-hour callback (is the product working normally?)."""

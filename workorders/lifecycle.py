@@ -157,6 +157,9 @@ TRANSITIONS = {
 work_order_transitioned = django.dispatch.Signal()  # kwargs: work_order, transition, event, actor
 # Sent inside the transaction by services.product_register: a product (maybe just sold) is on file.
 product_registered = django.dispatch.Signal()  # kwargs: product, outlet, actor
+# Sent inside the transaction by services.call_log: a hotline call is on the log (phone guidance given
+# without an order still gets its 2-hour callback).
+call_logged = django.dispatch.Signal()  # kwargs: call, actor
 
 
 def allowed(status: Status, role: Role | None) -> list[Transition]:

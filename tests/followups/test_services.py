@@ -137,6 +137,34 @@ def test_guidance_from_the_hotline_desk_on_an_order_waiting_for_dispatch(network
     assert _guidance_callback_answered(network, order, outcome, notes="还是不行").status == status
 
 
+def test_guidance_on_a_call_that_names_no_order_still_gets_its_2_hour_callback(network):
+    hl = network.staff[Role.HOTLINE]
+    customer, _product = customer_with_product(hl, network.a1)
+    call = call_log(
+        outlet=network.a1,
+        caller_phone="13812345678",
+        call_type="consultation",
+        summary="洗衣机不排水",
+        phone_guidance=True,
+        guidance_advice="清理排水泵过滤器",
+        actor=hl,
+    )
+    callback = Callback.objects.get(plan__code="guidance-2h")
+    assert (callback.customer, callback.work_order, callback.outlet) == (customer, None, network.a1)
+    assert callback.due_at >= call.at + dt.timedelta(hours=2)
+    with pytest.raises(ValidationError) as exc:  # a stranger: no one to call back
+        call_log(
+            outlet=network.a1,
+            caller_phone="13900000009",
+            call_type="consultation",
+            summary="x",
+            phone_guidance=True,
+            guidance_advice="y",
+            actor=hl,
+        )
+    assert "number" in exc.value.message_dict
+
+
 def test_an_engineer_who_solves_it_on_the_phone_releases_the_visit_and_the_2_hour_callback_follows(network):
     from dispatch.models import Appointment
     from dispatch.services import visit_phone_guidance

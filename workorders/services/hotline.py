@@ -10,6 +10,7 @@ from core.models import Outlet
 from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope
+from workorders.lifecycle import call_logged
 from workorders.models import (
     Call,
     Customer,
@@ -46,6 +47,14 @@ def call_log(
     if phone_guidance and not guidance_advice.strip():
         raise ValidationError({"guidance_advice": _("Write down the guidance given.")})
     customer = Customer.objects.filter(phones__number=number).order_by("-id").first()
+    if phone_guidance and work_order is None and customer is None:
+        raise ValidationError(
+            {
+                "number": _(
+                    "Name the order the guidance is for, or register the caller first: the 2-hour callback needs them."
+                )
+            }
+        )
     call = Call(
         outlet=outlet,
         taken_by=actor,
@@ -64,6 +73,7 @@ def call_log(
         work_order_transition(
             work_order=work_order, transition="resolve_by_phone", actor=actor, reason=guidance_advice.strip()
         )
+    call_logged.send(sender=Call, call=call, actor=actor)
     return call
 
 
