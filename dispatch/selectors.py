@@ -365,3 +365,24 @@ def part_prices() -> dict[str, object]:
     if schedule is None:
         return {}
     return dict(PartPrice.objects.filter(schedule=schedule).values_list("code", "price"))
+
+
+def running_late(appointment: Appointment, *, now: datetime | None = None) -> dict | None:
+    """On the way (or not yet left) and arriving after the agreed time: when to call the customer, when
+    the engineer will arrive and how many minutes late (None when on time or the travel is unknown)."""
+    if appointment.arrived_at or appointment.status not in (Appointment.Status.BOOKED, Appointment.Status.ON_SITE):
+        return None
+    arrives_at = rules.expected_arrival(
+        now=now or timezone.now(),
+        departed_at=appointment.departed_at,
+        planned_departure_at=appointment.planned_departure_at,
+        travel_minutes=appointment.travel_minutes,
+    )
+    call_at = rules.late_call(agreed_at=appointment.starts_at, arrives_at=arrives_at)
+    if call_at is None:
+        return None
+    return {
+        "call_at": call_at,
+        "arrives_at": arrives_at,
+        "minutes": rules.minutes_late(arrived_at=arrives_at, agreed_at=appointment.starts_at),
+    }

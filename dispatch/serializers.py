@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import DateField, DateTimeField, ModelSerializer, PersonalField, Serializer
@@ -12,6 +13,7 @@ from dispatch.models import (
     PartStock,
     VisitReport,
 )
+from dispatch.selectors import running_late
 from workorders.models import Payment, WorkOrder
 
 
@@ -167,12 +169,24 @@ class VisitReportSerializer(ModelSerializer):
         ]
 
 
+class RunningLateSerializer(Serializer):
+    call_at = DateTimeField(help_text="Call the customer then: 1-2 minutes before the agreed time")
+    arrives_at = DateTimeField()
+    minutes = serializers.IntegerField()
+
+
 class AppointmentDetailSerializer(AppointmentSerializer):
     changes = AppointmentChangeSerializer(many=True, read_only=True)
     report = VisitReportSerializer(read_only=True, allow_null=True)  # None before the visit is reported
+    running_late = serializers.SerializerMethodField()
 
     class Meta(AppointmentSerializer.Meta):
-        fields = [*AppointmentSerializer.Meta.fields, "changes", "report"]
+        fields = [*AppointmentSerializer.Meta.fields, "changes", "report", "running_late"]
+
+    @extend_schema_field(RunningLateSerializer(allow_null=True))
+    def get_running_late(self, appointment):
+        late = running_late(appointment)
+        return RunningLateSerializer(late).data if late else None
 
 
 class BookingInputSerializer(Serializer):

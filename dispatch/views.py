@@ -21,7 +21,7 @@ from core.privacy import sees_personal_data
 from core.roles import Role
 from core.scoping import scope, visible_outlets, visible_staff
 from core.validation import parse_day
-from dispatch import rules, selectors, services
+from dispatch import selectors, services
 from dispatch.forms import (
     BookingForm,
     ConfirmForm,
@@ -454,29 +454,12 @@ def _job_context(request, appointment, bound=None) -> dict:
         "requisitions": PartRequisition.objects.filter(work_order=appointment.work_order_id).select_related("part"),
         "requisition_actions_issued": [("use", _("Used")), ("return", _("Return to stock"))],
         "forms": forms,
-        "running_late": _running_late(appointment),
+        "running_late": selectors.running_late(appointment),
         "report_fields": [
             f for f in forms["report"] if not f.name.startswith(("check_", "why_")) and f.name != "no_test_run"
         ],
         "checklist_unanswered": [CHECKLIST[code] for code in services.checklist_unanswered(report)],
     }
-
-
-def _running_late(appointment) -> dict | None:
-    """On the way (or not yet left) and arriving after the agreed time: when to call the customer."""
-    if appointment.arrived_at or appointment.status not in (Appointment.Status.BOOKED, Appointment.Status.ON_SITE):
-        return None
-    arrives_at = rules.expected_arrival(
-        now=timezone.now(),
-        departed_at=appointment.departed_at,
-        planned_departure_at=appointment.planned_departure_at,
-        travel_minutes=appointment.travel_minutes,
-    )
-    call_at = rules.late_call(agreed_at=appointment.starts_at, arrives_at=arrives_at)
-    if call_at is None:
-        return None
-    minutes = rules.minutes_late(arrived_at=arrives_at, agreed_at=appointment.starts_at)
-    return {"call_at": call_at, "arrives_at": arrives_at, "minutes": minutes}
 
 
 @staff_page(perm="dispatch.visit_appointment")

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from core.serializers import ModelSerializer, PersonalField, Serializer
 from followups.models import Callback
+from followups.services import starts_a_work_order
 
 
 class CallbackSerializer(ModelSerializer):
@@ -43,9 +44,15 @@ class CallbackSerializer(ModelSerializer):
 
 class CallbackDetailSerializer(CallbackSerializer):
     phones = serializers.SerializerMethodField()
+    starts_work_order = serializers.SerializerMethodField(
+        help_text="A purchase callback that found a fault: open a work order for the product (POST /work-orders/)"
+    )
 
     class Meta(CallbackSerializer.Meta):
-        fields = [*CallbackSerializer.Meta.fields, "phones"]
+        fields = [*CallbackSerializer.Meta.fields, "phones", "starts_work_order"]
+
+    def get_starts_work_order(self, callback) -> bool:
+        return callback.status == Callback.Status.DONE and starts_a_work_order(callback, callback.outcome)
 
     def get_phones(self, callback) -> list[str]:
         field = PersonalField()

@@ -426,6 +426,16 @@ def _follow_up_order(callback: Callback, outcome: str, actor) -> None:
         work_order_transition(work_order=order, transition="reopen", actor=actor, reason=reason)
 
 
+def starts_a_work_order(callback: Callback, outcome: str) -> bool:
+    """A purchase callback on which the customer reports a fault starts a work order (DOMAIN): the clerk
+    is taken to intake, prefilled from the product."""
+    return (
+        outcome == Callback.Outcome.FAULT_BACK
+        and callback.plan.trigger == CallbackPlan.Trigger.PURCHASE
+        and callback.product_id is not None
+    )
+
+
 REQUESTED_TRIGGERS = (CallbackPlan.Trigger.PHONE_ADJUSTMENT, CallbackPlan.Trigger.UNCERTAIN_REPAIR)
 
 

@@ -83,15 +83,6 @@ def callback_claim_others(request, pk: int):
     return redirect("callback-detail", pk=pk)
 
 
-def found_a_fault(callback, outcome: str) -> bool:
-    """A purchase callback on which the customer reports a fault: it starts a work order (DOMAIN)."""
-    return (
-        outcome == Callback.Outcome.FAULT_BACK
-        and callback.plan.trigger == CallbackPlan.Trigger.PURCHASE
-        and callback.product_id is not None
-    )
-
-
 def new_order_url(callback, notes: str) -> str:
     query = urlencode({"product": callback.product_id, "outlet": callback.outlet_id, "fault": notes})
     return f"{reverse('intake')}?{query}"
@@ -109,7 +100,7 @@ def callback_record(request, pk: int):
             form.add_service_errors(exc)
         else:
             messages.success(request, _("Saved."))
-            if found_a_fault(callback, form.cleaned_data["outcome"]):
+            if services.starts_a_work_order(callback, form.cleaned_data["outcome"]):
                 messages.info(request, _("The purchase callback found a fault: confirm the work order for it."))
                 return redirect(new_order_url(callback, form.cleaned_data["notes"]))
             return redirect("call-queue")

@@ -155,7 +155,9 @@ def test_a_late_engineer_records_the_call_and_the_customer_takes_another_time_ov
 
     with time_machine.travel(at(next_workday(), 9, 50), tick=False):
         api = client_for(desk.eng)
-        step(api, "event", {"event": "departed"})
+        step(api, "plan", {"travel_minutes": 25})
+        late = step(api, "event", {"event": "departed"}).json()["running_late"]
+        assert (late["minutes"], late["call_at"][11:16]) == (15, "09:58")
     with time_machine.travel(at(next_workday(), 9, 58), tick=False):
         assert step(api, "late-call").json()["late_call_at"]
     with time_machine.travel(at(next_workday(), 10, 9), tick=False):

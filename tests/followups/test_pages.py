@@ -259,5 +259,15 @@ def test_a_purchase_callback_that_finds_a_fault_starts_a_prefilled_work_order(ne
     )
     callback.refresh_from_db()
     assert (callback.outcome, callback.notes) == ("fault_back", "冰箱冷藏室不制冷")  # the finding, recorded
+    other = Callback.objects.filter(product=product, plan__trigger="purchase").exclude(pk=callback.pk).first()
+    callback_sweep(now=other.due_at)
+    api = client_for(hotline)
+    api.post(reverse("api-callback-claim", args=[other.pk]))
+    answered = api.post(
+        reverse("api-callback-outcome", args=[other.pk]),
+        {"outcome": "fault_back", "notes": "还是不制冷"},
+        content_type="application/json",
+    )
+    assert answered.json()["starts_work_order"] is True  # the API says the same: open an order for it
     stranger = client_for(UserFactory(role=Role.HOTLINE, outlets=[network.b1]))
     assert "prefilled" not in stranger.get(answered.url).text  # another outlet's customer: nothing shown
