@@ -263,11 +263,11 @@ def test_a_purchase_callback_that_finds_a_fault_starts_a_prefilled_work_order(ne
     callback_sweep(now=other.due_at)
     api = client_for(hotline)
     api.post(reverse("api-callback-claim", args=[other.pk]))
-    answered = api.post(
+    over_api = api.post(
         reverse("api-callback-outcome", args=[other.pk]),
         {"outcome": "fault_back", "notes": "还是不制冷"},
         content_type="application/json",
     )
-    assert answered.json()["starts_work_order"] is True  # the API says the same: open an order for it
+    assert over_api.json()["starts_work_order"] is True  # the API says the same: open an order for it
     stranger = client_for(UserFactory(role=Role.HOTLINE, outlets=[network.b1]))
     assert "prefilled" not in stranger.get(answered.url).text  # another outlet's customer: nothing shown
