@@ -137,31 +137,38 @@ def test_guidance_from_the_hotline_desk_on_an_order_waiting_for_dispatch(network
     assert _guidance_callback_answered(network, order, outcome, notes="还是不行").status == status
 
 
-def test_guidance_on_a_call_that_names_no_order_still_gets_its_2_hour_callback(network):
+def test_guidance_on_a_call_that_names_no_order_makes_one_or_calls_the_customer_back(network):
+    """The 2-hour callback wherever guidance is given: a caller with one product gets an order made for
+    it (closed or sent to dispatch by the callback); one with several gets the callback without one."""
+    from workorders.services import product_register
+
     hl = network.staff[Role.HOTLINE]
-    customer, _product = customer_with_product(hl, network.a1)
-    call = call_log(
-        outlet=network.a1,
-        caller_phone="13812345678",
-        call_type="consultation",
-        summary="洗衣机不排水",
-        phone_guidance=True,
-        guidance_advice="清理排水泵过滤器",
-        actor=hl,
-    )
-    callback = Callback.objects.get(plan__code="guidance-2h")
-    assert (callback.customer, callback.work_order, callback.outlet) == (customer, None, network.a1)
-    assert callback.due_at >= call.at + dt.timedelta(hours=2)
-    with pytest.raises(ValidationError) as exc:  # a stranger: no one to call back
-        call_log(
+    customer, product = customer_with_product(hl, network.a1)
+
+    def guided(phone="13812345678"):
+        return call_log(
             outlet=network.a1,
-            caller_phone="13900000009",
+            caller_phone=phone,
             call_type="consultation",
-            summary="x",
+            summary="洗衣机不排水",
             phone_guidance=True,
-            guidance_advice="y",
+            guidance_advice="清理排水泵过滤器",
             actor=hl,
         )
+
+    call = guided()
+    order = call.work_order
+    order.refresh_from_db()
+    assert (order.product, order.channel, order.status) == (product, "hotline", Status.AWAITING_CALLBACK)
+    assert Callback.objects.get(plan__code="guidance-2h").work_order == order
+    product_register(customer=customer, category=product.category, brand="海尔", actor=hl)
+    call = guided()
+    assert call.work_order is None
+    callback = Callback.objects.get(plan__code="guidance-2h", work_order=None)
+    assert (callback.customer, callback.outlet) == (customer, network.a1)
+    assert callback.due_at >= call.at + dt.timedelta(hours=2)
+    with pytest.raises(ValidationError) as exc:  # a stranger: no one to call back
+        guided(phone="13900000009")
     assert "number" in exc.value.message_dict
 
 

@@ -19,6 +19,7 @@ from workorders.models import (
 )
 from workorders.services._common import _phones, _require_outlet
 from workorders.services.lifecycle import work_order_transition
+from workorders.services.receiving import work_order_receive
 
 # A message slip's lifecycle (core.lifecycle): taken open, routed, answered once.
 S = MessageSlip.Status
@@ -38,7 +39,8 @@ def call_log(
     work_order: WorkOrder | None = None,
     actor,
 ) -> Call:
-    """Record a call. Guidance that solved a logged request closes it to its callback (no visit)."""
+    """Record a call. Guidance that solved a request closes its order to the 2-hour callback (no visit):
+    the order named, or one made for the caller's only product."""
     require_permission(actor, "workorders.add_call")
     _require_outlet(actor, outlet)
     number = _phones([caller_phone])[0] if caller_phone else None
@@ -55,6 +57,8 @@ def call_log(
                 )
             }
         )
+    if phone_guidance and work_order is None:
+        work_order = _order_for_guidance(outlet, customer, summary.strip(), actor)
     call = Call(
         outlet=outlet,
         taken_by=actor,
@@ -75,6 +79,24 @@ def call_log(
         )
     call_logged.send(sender=Call, call=call, actor=actor)
     return call
+
+
+def _order_for_guidance(outlet: Outlet, customer: Customer, summary: str, actor) -> WorkOrder | None:
+    """Guidance that names no order makes one when the caller has exactly one product: the 2-hour
+    callback then closes it, or sends it to dispatch when the guidance did not help. With several
+    products (or none) the callback goes to the customer and the clerk logs the order if needed."""
+    products = list(customer.products.filter(taken_back_on__isnull=True)[:2])
+    if len(products) != 1:
+        return None
+    return work_order_receive(
+        outlet=outlet,
+        customer=customer,
+        product=products[0],
+        channel=WorkOrder.Channel.HOTLINE,
+        service_type=WorkOrder.ServiceType.CONSULTATION,
+        fault_description=summary,
+        actor=actor,
+    )
 
 
 @transaction.atomic
