@@ -97,8 +97,9 @@ def _during(queryset: QuerySet, field: str, since: datetime, until: datetime) ->
 
 
 def _orders_received(since, until, outlets) -> dict[Key, dict]:
-    """By the day received: on-site requests and their first contact (随叫随到); the first-visit fix,
-    visits needed, pull-backs and repeats of the same product (到了就好)."""
+    """By the day received: on-site requests, their first contact and the slot it booked against the
+    time the customer asked for (随叫随到); the first-visit fix, visits needed, pull-backs and repeats of
+    the same product (到了就好)."""
     first_booked = (
         Appointment.objects.filter(work_order=OuterRef("pk"))
         .order_by()
@@ -125,12 +126,16 @@ def _orders_received(since, until, outlets) -> dict[Key, dict]:
     ).annotate(
         onsite_request=~Q(channel=WorkOrder.Channel.WALK_IN),
         first_contact=Subquery(first_booked.values("m")),
+        first_start=Subquery(
+            Appointment.objects.filter(work_order=OuterRef("pk")).order_by("booked_at", "pk").values("starts_at")[:1]
+        ),
         visit_count=Coalesce(Subquery(done_visits), 0),
         pulled=Exists(pulled),
         back_30=Exists(earlier.filter(created_at__gte=OuterRef("created_at") - REPAIR_GUARANTEE)),
         back_warranty=Exists(earlier.filter(in_warranty=True)),
     )
     contacted = "onsite_request AND first_contact IS NOT NULL"
+    asked = f"{contacted} AND requested_time IS NOT NULL"
     return _over_rows(
         orders.values(
             "o",
@@ -139,6 +144,8 @@ def _orders_received(since, until, outlets) -> dict[Key, dict]:
             "created_at",
             "onsite_request",
             "first_contact",
+            "requested_time",
+            "first_start",
             "visit_count",
             "pulled",
             "back_30",
@@ -148,6 +155,12 @@ def _orders_received(since, until, outlets) -> dict[Key, dict]:
         {
             "requests": f"COUNT(*) FILTER (WHERE {contacted})",
             "wait": f"COALESCE(SUM({_seconds('first_contact', 'created_at')}) FILTER (WHERE {contacted}), 0)",
+            "asked": f"COUNT(*) FILTER (WHERE {asked})",
+            "asked_met": f"COUNT(*) FILTER (WHERE {asked} AND first_start <= requested_time)",
+            "asked_delay": (
+                f"COALESCE(SUM({_seconds('first_start', 'requested_time')}) "
+                f"FILTER (WHERE {asked} AND first_start > requested_time), 0)"
+            ),
             "orders": "COUNT(*)",
             "onsite": "COUNT(*) FILTER (WHERE visit_count >= 1)",
             "first_visit_fixed": "COUNT(*) FILTER (WHERE visit_count = 1 AND NOT pulled)",

@@ -33,9 +33,14 @@ class Figures(models.Model):
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey(ProductCategory, on_delete=models.CASCADE, null=True, related_name="+")
     # 随叫随到 come when called: on-site requests by the day received (with their first contact and
-    # the seconds it took), visits by the day of their window, reschedules by the day made.
+    # the seconds it took; for those with a time the customer asked for, whether the first appointment
+    # booked starts by then, and by how much it is later), visits by the day of their window,
+    # reschedules by the day made.
     requests = _count(_("orders contacted"))
     wait = models.BigIntegerField(_("seconds to first contact"), default=0)
+    asked = _count(_("orders with a time asked for"))
+    asked_met = _count(_("first appointment by the time asked for"))
+    asked_delay = models.BigIntegerField(_("seconds later than asked for"), default=0)
     visits = _count(_("visits"))
     on_time = _count(_("visits on time"))
     late_15 = _count(_("late 1-15 minutes"))

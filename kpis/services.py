@@ -28,7 +28,7 @@ def _serialized() -> None:
 def _row(key: daily.Key, values: dict) -> OutletDay:
     outlet_id, day, category_id = key
     fields = {name: values.get(name) or 0 for name in FIGURES}
-    for name in ("wait", "to_ready", "to_pickup"):  # seconds, summed as decimals by PostgreSQL
+    for name in ("wait", "asked_delay", "to_ready", "to_pickup"):  # seconds, summed as decimals by PostgreSQL
         fields[name] = round(fields[name])
     fields["revenue"] = Decimal(fields["revenue"])
     return OutletDay(outlet_id=outlet_id, day=day, category_id=category_id, **fields)

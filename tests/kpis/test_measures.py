@@ -82,6 +82,9 @@ def test_come_when_called(network):
     )
     received(first, t(8))
     received(second, t(9))
+    # The first asked for 14:00 and was booked for 14:00; the second asked for 15:00 and got 17:00.
+    WorkOrder.objects.filter(pk=first.pk).update(requested_time=t(14))
+    WorkOrder.objects.filter(pk=second.pk).update(requested_time=t(15))
     late = visit(first, tech, t(14), booked_at=t(10), arrived_at=t(16, 20), late_minutes=20, status="done")
     visit(second, tech, t(17), booked_at=t(13), arrived_at=t(17, 10), status="done")
     visit(second, tech, t(19), status="no_show")
@@ -103,10 +106,11 @@ def test_come_when_called(network):
     section = selectors.come_when_called(scope([network.a1]))
     total = section.total
     assert total["requests"] == 2 and total["first_contact_hours"] == 3.0  # (2 h + 4 h) / 2
+    assert (total["asked"], total["asked_met"], total["asked_met_pct"], total["asked_late_hours"]) == (2, 1, 50.0, 2.0)
     assert (total["visits"], total["on_time"], total["late_30"], total["no_show"]) == (2, 1, 1, 1)
     assert total["on_time_pct"] == 50.0
     assert total["reschedules"] == 1 and total["reschedules_per_100"] == 50.0
-    assert [f.value for f in section.figures] == [3.0, 50.0, 50.0, 1]
+    assert [f.value for f in section.figures] == [3.0, 50.0, 50.0, 50.0, 1]
     reasons = selectors.reschedule_reasons(scope([network.a1])).rows
     assert reasons == [{"reason": "客户临时有事", "reschedules": 1, "customer_agreed": 1}]
 
