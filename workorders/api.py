@@ -305,8 +305,16 @@ class CallListCreateView(generics.ListAPIView):
         outlet = get_object_or_404(visible_outlets(request.user), pk=data.pop("outlet"))
         order_id = data.pop("work_order")
         order = get_object_or_404(selectors.work_order_list(user=request.user), pk=order_id) if order_id else None
+        product_id = data.pop("product")
+        # Only the caller's own products: the phone decides, not the id.
+        callers = selectors.callers_products(str(data["caller_phone"]))
+        product = get_object_or_404(callers, pk=product_id) if product_id else None
         call = services.call_log(
-            outlet=outlet, work_order=order, actor=request.user, **{**data, "caller_phone": str(data["caller_phone"])}
+            outlet=outlet,
+            work_order=order,
+            product=product,
+            actor=request.user,
+            **{**data, "caller_phone": str(data["caller_phone"])},
         )
         return Response(CallSerializer(call, context={"request": request}).data, status=status.HTTP_201_CREATED)
 

@@ -11,7 +11,7 @@ from core.scoping import visible_outlets
 from warranty.engine import WHOLE_UNIT, component_choices
 from warranty.forms import DATE, CardPricesField, parse_parts
 from workorders.models import Call, Payment, Product, ProductCategory, WorkOrder
-from workorders.selectors import work_order_list
+from workorders.selectors import callers_products, work_order_list
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -193,12 +193,26 @@ class CallForm(StyledForm):
     guidance_advice = forms.CharField(
         label=_("Guidance given"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    product = forms.ModelChoiceField(
+        label=_("Product the guidance was for"),
+        queryset=Product.objects.none(),
+        required=False,
+        help_text=_("The caller has several products: the 2-hour callback follows the one picked."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["outlet"].queryset = visible_outlets(user)
         self.fields["outlet"].initial = visible_outlets(user).first()
+        # Offered once the phone is known (the form comes back asking for it): the caller's products.
+        products = callers_products(self.data.get(self.add_prefix("caller_phone"))) if self.is_bound else None
+        product = self.fields["product"]
+        if products is not None and products.count() > 1:
+            product.queryset = products
+            product.label_from_instance = product_label
+        else:
+            product.widget = forms.HiddenInput()
 
     def clean_number(self):
         """The order named, among the user's (never an id from the client)."""
@@ -209,6 +223,13 @@ class CallForm(StyledForm):
         if order is None:
             raise forms.ValidationError(_("No work order with this number in your outlets."))
         return order
+
+
+def product_label(product: Product) -> str:
+    """A product as the customer names it: category, brand and model, and the serial that tells two
+    alike apart."""
+    name = " ".join(filter(None, [str(product.category), product.brand, product.model]))
+    return f"{name} · {product.serial}" if product.serial else name
 
 
 class MessageSlipForm(StyledForm):

@@ -94,6 +94,19 @@ def customer_lookup(*, user, query: str) -> QuerySet[Customer]:
     )
 
 
+def callers_products(phone) -> QuerySet[Product]:
+    """The products still with the customers who have this phone (network-wide, as phone lookup is):
+    what a caller may be calling about."""
+    number = to_python(phone, region="CN") if phone else None
+    if not (number and number.is_valid()):
+        return Product.objects.none()
+    return (
+        Product.objects.filter(customer__phones__number=number, taken_back_on__isnull=True)
+        .select_related("category")
+        .order_by("-id")
+    )
+
+
 def open_slips_for(*, user) -> QuerySet[MessageSlip]:
     """Open message slips for this person, or for their role at one of their outlets."""
     for_role = Q(recipient_role=user.role.value, outlet__in=visible_outlets(user)) if user.role else Q(pk__in=[])

@@ -383,6 +383,12 @@ class CallInputSerializer(Serializer):
     phone_guidance = serializers.BooleanField(default=False)
     guidance_advice = serializers.CharField(required=False, allow_blank=True, default="")
     work_order = serializers.IntegerField(required=False, allow_null=True, default=None)
+    product = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Phone guidance without a work order, for a caller with several products: the one it was for.",
+    )
 
 
 class MessageSlipSerializer(ModelSerializer):

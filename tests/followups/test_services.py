@@ -137,15 +137,16 @@ def test_guidance_from_the_hotline_desk_on_an_order_waiting_for_dispatch(network
     assert _guidance_callback_answered(network, order, outcome, notes="还是不行").status == status
 
 
-def test_guidance_on_a_call_that_names_no_order_makes_one_or_calls_the_customer_back(network):
+def test_guidance_on_a_call_that_names_no_order_makes_one_for_the_product_it_was_about(network):
     """The 2-hour callback wherever guidance is given: a caller with one product gets an order made for
-    it (closed or sent to dispatch by the callback); one with several gets the callback without one."""
-    from workorders.services import product_register
+    it (closed or sent to dispatch by the callback); one with several is asked which product; one with
+    none registered gets the callback without an order."""
+    from workorders.services import customer_register, product_register
 
     hl = network.staff[Role.HOTLINE]
     customer, product = customer_with_product(hl, network.a1)
 
-    def guided(phone="13812345678"):
+    def guided(phone="13812345678", **more):
         return call_log(
             outlet=network.a1,
             caller_phone=phone,
@@ -154,6 +155,7 @@ def test_guidance_on_a_call_that_names_no_order_makes_one_or_calls_the_customer_
             phone_guidance=True,
             guidance_advice="清理排水泵过滤器",
             actor=hl,
+            **more,
         )
 
     call = guided()
@@ -161,11 +163,22 @@ def test_guidance_on_a_call_that_names_no_order_makes_one_or_calls_the_customer_
     order.refresh_from_db()
     assert (order.product, order.channel, order.status) == (product, "hotline", Status.AWAITING_CALLBACK)
     assert Callback.objects.get(plan__code="guidance-2h").work_order == order
-    product_register(customer=customer, category=product.category, brand="海尔", actor=hl)
-    call = guided()
+    washer = product_register(customer=customer, category=product.category, brand="海尔", actor=hl)
+    with pytest.raises(ValidationError) as exc:  # which of the two?
+        guided()
+    assert "product" in exc.value.message_dict
+    made = guided(product=washer).work_order
+    made.refresh_from_db()
+    assert (made.product, made.status) == (washer, Status.AWAITING_CALLBACK)
+    _, other = customer_with_product(hl, network.a1, phones=("13900000007",))
+    with pytest.raises(ValidationError) as exc:  # someone else's product
+        guided(product=other)
+    assert "product" in exc.value.message_dict
+    newcomer = customer_register(name="王女士", phones=["13900000008"], actor=hl, outlet=network.a1)
+    call = guided(phone="13900000008")
     assert call.work_order is None
     callback = Callback.objects.get(plan__code="guidance-2h", work_order=None)
-    assert (callback.customer, callback.outlet) == (customer, network.a1)
+    assert (callback.customer, callback.outlet) == (newcomer, network.a1)
     assert callback.due_at >= call.at + dt.timedelta(hours=2)
     with pytest.raises(ValidationError) as exc:  # a stranger: no one to call back
         guided(phone="13900000009")

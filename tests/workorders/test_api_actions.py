@@ -130,3 +130,28 @@ def test_calls_and_message_slips_over_the_api(network):
     )
     assert answered.status_code == 200 and MessageSlip.objects.get().status == "answered"
     assert _api(network.staff[Role.ENGINEER]).get(reverse("api-message-slip-list")).json() == []
+
+
+def test_guidance_over_the_api_names_the_callers_product(network):
+    """As on the page: a caller with several products names the one the guidance was for; another
+    customer's product is not found."""
+    from workorders.services import product_register
+
+    hotline = network.staff[Role.HOTLINE]
+    customer, phone = customer_with_product(hotline, network.a1)
+    washer = product_register(customer=customer, category=phone.category, brand="海尔", actor=hotline)
+    _, strangers = customer_with_product(hotline, network.a1, phones=("13900000007",))
+    client = _api(hotline)
+    guidance = {
+        "outlet": network.a1.pk,
+        "caller_phone": "13812345678",
+        "call_type": "service_request",
+        "summary": "不排水",
+        "phone_guidance": True,
+        "guidance_advice": "清理过滤器",
+    }
+    which = client.post(reverse("api-call-list"), guidance, format="json")
+    assert which.status_code == 400 and "product" in which.json()["error"]["fields"]
+    assert client.post(reverse("api-call-list"), guidance | {"product": strangers.pk}, format="json").status_code == 404
+    made = client.post(reverse("api-call-list"), guidance | {"product": washer.pk}, format="json")
+    assert made.status_code == 201 and Call.objects.get().work_order.product == washer

@@ -6,7 +6,7 @@ from core.roles import Role
 from tests.factories import UserFactory
 from tests.workorders.factories import customer_with_product
 from workorders.lifecycle import Status
-from workorders.models import Call, MessageSlip
+from workorders.models import Call, MessageSlip, ProductCategory
 from workorders.services import call_log, message_slip_answer, message_slip_take, work_order_receive
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +217,38 @@ def test_the_call_form_names_the_order_its_guidance_resolves(network, client_for
     client.post(reverse("hotline"), {**call, "call-number": order.number})
     order.refresh_from_db()
     assert order.status == Status.AWAITING_CALLBACK and Call.objects.get().work_order == order
+
+
+def test_guidance_to_a_caller_with_several_products_asks_which_one(network, client_for):
+    """The form comes back offering the caller's products by name; the one picked gets the order that
+    the 2-hour callback closes."""
+    from workorders.services import product_register
+
+    hotline = network.staff[Role.HOTLINE]
+    customer, phone = customer_with_product(hotline, network.a1)
+    washer = product_register(
+        customer=customer,
+        category=ProductCategory.objects.get(code="washing_machine"),
+        brand="海尔",
+        model="EG100",
+        serial="HW-778",
+        actor=hotline,
+    )
+    client = client_for(hotline)
+    call = {
+        "log_call": "1",
+        "call-outlet": network.a1.pk,
+        "call-caller_phone": "13812345678",
+        "call-call_type": "service_request",
+        "call-summary": "洗衣机不排水",
+        "call-phone_guidance": "on",
+        "call-guidance_advice": "清理排水泵过滤器",
+    }
+    asked = client.post(reverse("hotline"), call)
+    form = asked.context["call_form"]
+    assert "product" in form.errors and not Call.objects.exists()
+    offered = asked.content.decode()
+    assert "海尔 EG100 · HW-778" in offered and "华为 X1 · SN123456" in offered
+    client.post(reverse("hotline"), {**call, "call-product": washer.pk})
+    made = Call.objects.get().work_order
+    assert (made.product, made.status) == (washer, Status.AWAITING_CALLBACK)

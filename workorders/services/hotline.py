@@ -15,6 +15,7 @@ from workorders.models import (
     Call,
     Customer,
     MessageSlip,
+    Product,
     WorkOrder,
 )
 from workorders.services._common import _phones, _require_outlet
@@ -37,10 +38,11 @@ def call_log(
     phone_guidance: bool = False,
     guidance_advice: str = "",
     work_order: WorkOrder | None = None,
+    product: Product | None = None,
     actor,
 ) -> Call:
     """Record a call. Guidance that solved a request closes its order to the 2-hour callback (no visit):
-    the order named, or one made for the caller's only product."""
+    the order named, or one made for the caller's product (the one picked when they have several)."""
     require_permission(actor, "workorders.add_call")
     _require_outlet(actor, outlet)
     number = _phones([caller_phone])[0] if caller_phone else None
@@ -49,6 +51,10 @@ def call_log(
     if phone_guidance and not guidance_advice.strip():
         raise ValidationError({"guidance_advice": _("Write down the guidance given.")})
     customer = Customer.objects.filter(phones__number=number).order_by("-id").first()
+    if product is not None:
+        if not product.customer.phones.filter(number=number).exists():
+            raise ValidationError({"product": _("This product is not the caller's.")})
+        customer = product.customer
     if phone_guidance and work_order is None and customer is None:
         raise ValidationError(
             {
@@ -58,7 +64,7 @@ def call_log(
             }
         )
     if phone_guidance and work_order is None:
-        work_order = _order_for_guidance(outlet, customer, summary.strip(), actor)
+        work_order = _order_for_guidance(outlet, customer, product, summary.strip(), actor)
     call = Call(
         outlet=outlet,
         taken_by=actor,
@@ -81,17 +87,25 @@ def call_log(
     return call
 
 
-def _order_for_guidance(outlet: Outlet, customer: Customer, summary: str, actor) -> WorkOrder | None:
-    """Guidance that names no order makes one when the caller has exactly one product: the 2-hour
-    callback then closes it, or sends it to dispatch when the guidance did not help. With several
-    products (or none) the callback goes to the customer and the clerk logs the order if needed."""
-    products = list(customer.products.filter(taken_back_on__isnull=True)[:2])
-    if len(products) != 1:
-        return None
+def _order_for_guidance(
+    outlet: Outlet, customer: Customer, product: Product | None, summary: str, actor
+) -> WorkOrder | None:
+    """Guidance that names no order makes one for the product it was about: the 2-hour callback then
+    closes it, or sends it to dispatch when the guidance did not help. A caller with several products
+    is asked which one; one with none registered gets the callback without an order."""
+    if product is None:
+        products = list(customer.products.filter(taken_back_on__isnull=True)[:2])
+        if len(products) > 1:
+            raise ValidationError(
+                {"product": _("The caller has several products: pick the one the guidance was for.")}
+            )
+        if not products:
+            return None
+        product = products[0]
     return work_order_receive(
         outlet=outlet,
         customer=customer,
-        product=products[0],
+        product=product,
         channel=WorkOrder.Channel.HOTLINE,
         service_type=WorkOrder.ServiceType.CONSULTATION,
         fault_description=summary,
