@@ -367,8 +367,8 @@ SPECTACULAR_SETTINGS = {
 
 # Panels on every staff home page, from the apps (each a callable(request) -> HTML or None).
 HOME_PANELS = [
-    "followups.panels.call_queue",
     "dispatch.panels.todays_jobs",
+    "followups.panels.call_queue",
     "dispatch.panels.needs_dispatcher",
     "dispatch.panels.legal_clocks",
     "workorders.panels.complaint_risks",

@@ -14,6 +14,7 @@ class NavItem:
     url_name: str
     label: Promise
     icon: str
+    group: str  # a key of NAV_GROUPS
     perm: str | None = None  # shown when the user has this permission
     roles: frozenset[Role] | None = None  # ... and the user has one of these roles
     headquarters_only: bool = False
@@ -36,29 +37,58 @@ ROLE_HOME = {
     Role.ADMIN: "home-admin",
 }
 
+# The top bar's menus, in order: a group with one page for the user is a plain link, else a dropdown.
+NAV_GROUPS = {
+    "orders": (_("Orders"), "card-list"),
+    "field": (_("Field service"), "geo-alt"),
+    "care": (_("Follow-up"), "telephone-outbound"),
+    "reports": (_("Reports"), "bar-chart-line"),
+    "setup": (_("Settings"), "gear"),
+}
+
 NAVIGATION = [
-    NavItem("my-jobs", _("My jobs"), "geo-alt", perm="dispatch.visit_appointment"),
-    NavItem("intake", _("New work order"), "plus-square", perm="workorders.add_workorder"),
-    NavItem("work-order-list", _("Work orders"), "card-list", perm="workorders.view_workorder"),
-    NavItem("dispatch-board", _("Dispatch board"), "calendar3", perm="dispatch.dispatch_appointment"),
-    NavItem("reconciliation", _("Visit reconciliation"), "clipboard-check", perm="dispatch.reconcile_appointment"),
-    NavItem("call-queue", _("Call queue"), "telephone-outbound", perm="followups.change_callback"),
-    NavItem("kpi-dashboard", _("Service KPIs"), "bar-chart-line", perm="kpis.view_kpis"),
-    NavItem("callback-measures", _("Callback rates"), "graph-up", perm="followups.view_callback_measures"),
-    NavItem("complaint-list", _("Complaints"), "exclamation-octagon", perm="complaints.add_complaintcase"),
-    NavItem("feedback-list", _("Feedback"), "chat-square-text", perm="complaints.add_feedback"),
-    NavItem("hotline", _("Calls and message slips"), "telephone", perm="workorders.view_messageslip"),
-    NavItem("warranty-check", _("Warranty check"), "shield-check", perm="warranty.view_warrantypolicy"),
-    NavItem("warranty-policies", _("Warranty policies"), "journal-text", perm="warranty.view_warrantypolicy"),
-    NavItem("fee-schedule-list", _("Fee schedules"), "cash-coin", perm="warranty.view_feeschedule"),
-    NavItem("parts", _("Spare parts"), "box-seam", perm="dispatch.issue_partrequisition"),
-    NavItem("loaners", _("Loaner units"), "arrow-left-right", perm="dispatch.add_loanerunit"),
-    NavItem("engineer-list", _("Engineers"), "person-gear", perm="dispatch.view_engineerprofile"),
-    NavItem("callback-plans", _("Callback plans"), "calendar-check", perm="followups.change_callbackplan"),
-    NavItem("outlet-list", _("Outlets"), "shop", perm="core.view_outlet"),
-    NavItem("staff-list", _("Staff"), "people", perm="core.view_user"),
-    NavItem("centre-list", _("Service centres"), "diagram-3", perm="core.change_servicecentre", headquarters_only=True),
-    NavItem("system-status", _("System status"), "activity", roles=frozenset({Role.ADMIN})),
+    NavItem("my-jobs", _("My jobs"), "geo-alt", "field", perm="dispatch.visit_appointment"),
+    NavItem("intake", _("New work order"), "plus-square", "orders", perm="workorders.add_workorder"),
+    NavItem("work-order-list", _("Work orders"), "card-list", "orders", perm="workorders.view_workorder"),
+    NavItem("dispatch-board", _("Dispatch board"), "calendar3", "field", perm="dispatch.dispatch_appointment"),
+    NavItem(
+        "reconciliation",
+        _("Visit reconciliation"),
+        "clipboard-check",
+        "field",
+        perm="dispatch.reconcile_appointment",
+    ),
+    NavItem("call-queue", _("Call queue"), "telephone-outbound", "care", perm="followups.change_callback"),
+    NavItem("kpi-dashboard", _("Service KPIs"), "bar-chart-line", "reports", perm="kpis.view_kpis"),
+    NavItem("callback-measures", _("Callback rates"), "graph-up", "reports", perm="followups.view_callback_measures"),
+    NavItem(
+        "outlet-reconciliation",
+        _("Reconciliation with outlets"),
+        "journal-check",
+        "reports",
+        perm="dispatch.reconcile_appointment",
+    ),
+    NavItem("complaint-list", _("Complaints"), "exclamation-octagon", "care", perm="complaints.add_complaintcase"),
+    NavItem("feedback-list", _("Feedback"), "chat-square-text", "care", perm="complaints.add_feedback"),
+    NavItem("hotline", _("Calls and message slips"), "telephone", "orders", perm="workorders.view_messageslip"),
+    NavItem("warranty-check", _("Warranty check"), "shield-check", "orders", perm="warranty.view_warrantypolicy"),
+    NavItem("warranty-policies", _("Warranty policies"), "journal-text", "setup", perm="warranty.view_warrantypolicy"),
+    NavItem("fee-schedule-list", _("Fee schedules"), "cash-coin", "setup", perm="warranty.view_feeschedule"),
+    NavItem("parts", _("Spare parts"), "box-seam", "field", perm="dispatch.issue_partrequisition"),
+    NavItem("loaners", _("Loaner units"), "arrow-left-right", "field", perm="dispatch.add_loanerunit"),
+    NavItem("engineer-list", _("Engineers"), "person-gear", "field", perm="dispatch.view_engineerprofile"),
+    NavItem("callback-plans", _("Callback plans"), "calendar-check", "setup", perm="followups.change_callbackplan"),
+    NavItem("outlet-list", _("Outlets"), "shop", "setup", perm="core.view_outlet"),
+    NavItem("staff-list", _("Staff"), "people", "setup", perm="core.view_user"),
+    NavItem(
+        "centre-list",
+        _("Service centres"),
+        "diagram-3",
+        "setup",
+        perm="core.change_servicecentre",
+        headquarters_only=True,
+    ),
+    NavItem("system-status", _("System status"), "activity", "setup", roles=frozenset({Role.ADMIN})),
 ]
 
 
@@ -68,3 +98,21 @@ def home_url(user) -> str:
 
 def nav_for(user) -> list[NavItem]:
     return [item for item in NAVIGATION if item.visible_to(user)]
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: Promise
+    icon: str
+    items: list[NavItem]
+
+
+def nav_groups(items: list[NavItem]) -> list[NavGroup]:
+    """The user's pages under the top bar's menus, in NAV_GROUPS' order, empty menus left out."""
+    groups = []
+    for key, (label, icon) in NAV_GROUPS.items():
+        mine = [item for item in items if item.group == key]
+        if mine:
+            groups.append(NavGroup(key, label, icon, mine))
+    return groups

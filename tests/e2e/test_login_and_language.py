@@ -41,13 +41,14 @@ def test_each_role_logs_in_to_its_own_home_page(role, staff, live_server, page):
         str(role.label) in page.inner_text("[data-testid=home-title]")
         or page.locator("[data-testid=home-title]").is_visible()
     )
-    nav = page.inner_text("[data-testid=main-nav]")
+    nav = page.text_content("[data-testid=main-nav]")  # the menus' pages too, folded or not
     if must_see:
         assert must_see in nav
     if must_not_see:
         assert must_not_see not in nav
-    # Every navigation link opens a page, not an error.
-    for href in page.locator("[data-testid=main-nav] a").evaluate_all("els => els.map(e => e.href)"):
+    # Every navigation link opens a page, not an error (the menus' own toggles lead nowhere).
+    links = page.locator("[data-testid=main-nav] a:not(.dropdown-toggle)").evaluate_all("els => els.map(e => e.href)")
+    for href in links:
         response = page.request.get(href)
         assert response.status == 200, href
 
@@ -87,7 +88,39 @@ def test_phone_sized_screen_collapses_the_navigation(staff, live_server, browser
     log_in(page, live_server.url, staff[Role.ENGINEER].username, PASSWORD)
     assert page.locator(".navbar-toggler").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.click(".navbar-toggler")
+    page.get_by_test_id("main-nav").get_by_role("link", name="我的任务").click()
+    assert page.url.endswith(reverse("my-jobs"))
     context.close()
+
+
+# The top bar of every role, at a phone, a small laptop and a desktop, in both languages: one line high,
+# nothing beyond the window, the user menu and the language switch in view; below the widths where
+# the menus fit, one menu button.
+TOP_BAR = """() => {
+  const bar = document.querySelector('[data-testid=top-bar]').getBoundingClientRect();
+  const inView = sel => { const r = document.querySelector(sel).getBoundingClientRect();
+                          return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth; };
+  return {height: bar.height, overflow: document.documentElement.scrollWidth - window.innerWidth,
+          user: inView('[data-testid=user-menu]'), language: inView('[data-testid=language-switch] select'),
+          toggler: getComputedStyle(document.querySelector('.navbar-toggler')).display !== 'none'};
+}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_top_bar_fits_every_role_at_every_width(language, staff, live_server, browser):
+    for role, user in staff.items():
+        user.language = language
+        user.save(update_fields=["language"])
+        for width in (390, 1024, 1366):
+            context = browser.new_context(viewport={"width": width, "height": 800})
+            page = context.new_page()
+            log_in(page, live_server.url, user.username, PASSWORD)
+            bar = page.evaluate(TOP_BAR)
+            assert bar["overflow"] <= 0 and bar["user"] and bar["language"], (role, width, bar)
+            assert bar["height"] <= 64, (role, width, bar)  # one line
+            assert bar["toggler"] == (width < 992), (role, width, bar)
+            context.close()
 
 
 def test_a_clerk_makes_an_api_token_on_a_phone_sees_it_once_and_revokes_it(staff, live_server, page):

@@ -96,9 +96,7 @@ def _order_for_guidance(
     if product is None:
         products = list(customer.products.filter(taken_back_on__isnull=True)[:2])
         if len(products) > 1:
-            raise ValidationError(
-                {"product": _("The caller has several products: pick the one the guidance was for.")}
-            )
+            raise ValidationError({"product": _("The caller has several products: pick the one the guidance was for.")})
         if not products:
             return None
         product = products[0]
