@@ -102,6 +102,7 @@ class User(AbstractUser):
         verbose_name_plural = _("staff")
         ordering = ["username"]
         permissions = [("view_audit_trail", _("Can view the audit trail"))]
+        indexes = [models.Index(fields=["name"], name="user_name")]  # the lists' "responsible" filter
         constraints = [
             models.CheckConstraint(
                 condition=~(models.Q(is_headquarters=True) & models.Q(centre__isnull=False)),

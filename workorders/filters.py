@@ -3,12 +3,15 @@
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python
 
 from core.filters import SyncFilterSet
+from core.forms import StyledForm
+from core.models import User
 from core.scoping import visible_outlets
 from workorders.lifecycle import OPEN_STATUSES, Status
 from workorders.models import CustomerPhone, Product, ProductCategory, WorkOrder
@@ -26,14 +29,19 @@ class WorkOrderFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         label=_("Product category"), field_name="product__category", queryset=ProductCategory.objects.all()
     )
-    owner = django_filters.NumberFilter(label=_("Responsible (staff id)"), field_name="owner_id")
-    received_from = django_filters.DateFilter(label=_("Received from"), method="filter_from")
-    received_to = django_filters.DateFilter(label=_("Received to"), method="filter_to")
-    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue")
+    responsible = django_filters.CharFilter(label=_("Responsible (name or username)"), method="filter_responsible")
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received to"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput)
 
     class Meta:
         model = WorkOrder
         fields: list[str] = []
+        form = StyledForm
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +61,15 @@ class WorkOrderFilter(django_filters.FilterSet):
             condition |= Q(customer_id__in=list(customers))
         return queryset.filter(condition)
 
+    def filter_responsible(self, queryset, name, value):
+        """The staff member by their name or username as people know them (indexed: usernames are
+        unique, names have an index), then the orders they own."""
+        value = value.strip()
+        if not value:
+            return queryset
+        staff = User.objects.filter(Q(username=value) | Q(name=value)).values_list("pk", flat=True)[:50]
+        return queryset.filter(owner_id__in=list(staff))
+
     def filter_from(self, queryset, name, value):
         return queryset.filter(created_at__gte=_start_of(value))
 
@@ -70,4 +87,7 @@ class WorkOrderFilter(django_filters.FilterSet):
 
 
 class WorkOrderSyncFilter(WorkOrderFilter, SyncFilterSet):
-    """The API's filters: the page's, and `updated_since` for an integrator's incremental sync."""
+    """The API's filters: the page's, `owner` by staff id, and `updated_since` for an integrator's
+    incremental sync."""
+
+    owner = django_filters.NumberFilter(label=_("Responsible (staff id)"), field_name="owner_id")

@@ -62,7 +62,7 @@ def come_when_called(scope: Scope) -> Section:
     rows, total = _rows(scope, fields, derive)
     return Section(
         key="come-when-called",
-        title=str(_("随叫随到 Come when called")),
+        title=str(_("Come when called")),
         definition=str(
             _(
                 "How fast the customer is contacted, whether the first appointment is at the time the customer "
@@ -177,7 +177,7 @@ def fixed_on_arrival(scope: Scope) -> Section:
     rows, total = _rows(scope, fields, derive)
     return Section(
         key="fixed-on-arrival",
-        title=str(_("到了就好 Fixed on arrival")),
+        title=str(_("Fixed on arrival")),
         definition=str(_("Whether the first visit fixes the product and whether it comes back.")),
         figures=[
             Figure(
@@ -196,7 +196,7 @@ def fixed_on_arrival(scope: Scope) -> Section:
                 str(_("Pull-back repairs")),
                 total.get("pulled_back", 0),
                 "",
-                str(_("Orders whose product was taken to the bench from a visit (拉修).")),
+                str(_("Orders whose product was taken to the bench from a visit.")),
             ),
             Figure(
                 str(_("Back within 30 days")),
@@ -256,7 +256,7 @@ def delight(scope: Scope) -> Section:
     rows, total = _rows(scope, fields, derive)
     return Section(
         key="delight",
-        title=str(_("创造感动 Delight")),
+        title=str(_("Delight")),
         definition=str(_("What customers say about the service: ratings, cards, callbacks and praise.")),
         figures=[
             Figure(
@@ -326,7 +326,7 @@ def information(scope: Scope) -> Section:
     acknowledged = sum(r["acknowledged"] for r in rows)
     return Section(
         key="information",
-        title=str(_("信息增值 Information adds value")),
+        title=str(_("Information adds value")),
         definition=str(_("Product-quality, spare-part and design feedback captured and routed to departments.")),
         figures=[
             Figure(

@@ -37,3 +37,12 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A table wider than its box scrolls inside it; keyboard users can scroll it too (WCAG 2.1.1).
+function focusableScrollers(root) {
+  root.querySelectorAll(".table-responsive:not([tabindex])").forEach((box) => {
+    box.tabIndex = 0;
+  });
+}
+focusableScrollers(document);
+document.addEventListener("htmx:afterSwap", (event) => focusableScrollers(event.target));

@@ -116,6 +116,11 @@ def test_list_filters_and_scopes(network, client_for):
     assert mine.number not in client.get(reverse("work-order-list"), {"status": "closed"}).text
     assert mine.number in client.get(reverse("work-order-list"), {"q": mine.number}).text
     assert client.get(reverse("work-order-detail", args=[other.pk])).status_code == 404
+    # The one responsible, by the name people know (not a staff id); "overdue only" is a tick box.
+    assert mine.number in client.get(reverse("work-order-list"), {"responsible": clerk.name}).text
+    assert mine.number in client.get(reverse("work-order-list"), {"responsible": clerk.username}).text
+    assert mine.number not in client.get(reverse("work-order-list"), {"responsible": "nobody"}).text
+    assert 'type="checkbox" name="overdue"' in listed.text and "owner" not in listed.context["filters"].form.fields
 
 
 @pytest.mark.parametrize("rows", [2, 12])

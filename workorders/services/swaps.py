@@ -66,7 +66,7 @@ def _granted(order: WorkOrder, terms: SwapTerms, *, allowed: bool, remedy: str, 
     raise ValidationError(
         {
             "__all__": _(
-                "The three guarantees (三包) do not grant a %(what)s for this order. Outside them it is a remedy "
+                "The three guarantees do not grant a %(what)s for this order. Outside them it is a remedy "
                 "a supervisor approves on a complaint case."
             )
             % {"what": what}
