@@ -7,9 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Staff, outlets and audit")
 
     def ready(self) -> None:
-        # Security-event logging (logins, failures, lockouts), and the access cache's generation renewed
-        # on every change of a grant or an outlet: signal receivers, not business steps.
-        from core import permissions, schema, security  # noqa: F401
+        # Security-event logging (logins, failures, lockouts), the access cache's generation renewed
+        # on every change of a grant or an outlet, and the login page's language kept: signal receivers,
+        # not business steps.
+        from core import languages, permissions, schema, security  # noqa: F401
         from core.audit import keep_history_manager_classes
 
         keep_history_manager_classes()

@@ -30,6 +30,32 @@ class ChoiceLabels:
         return _choice_labels(field, get_language()).get(make_hashable(value), value)
 
 
+def in_reader_language(chinese: str, english: str) -> str:
+    """Reference data's name for whoever reads the page: the English name for an English reader when
+    there is one, else the Chinese the network writes."""
+    return english if english and (get_language() or "").startswith("en") else chinese
+
+
+class BilingualName(models.Model):
+    """Reference data people read in both languages (categories, policies, plans, parts, fee
+    schedules): `name` as the network writes it (Chinese) and `name_en` for English readers, who see
+    the Chinese where it is empty. `label` (and str()) is the reader's."""
+
+    name_en = models.CharField(
+        _("name in English"), max_length=100, blank=True, help_text=_("Shown to English readers.")
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return in_reader_language(self.name, self.name_en)
+
+
 class ServiceCentre(models.Model):
     """A service centre (中心): the level above outlets; monthly records roll up to it."""
 

@@ -89,7 +89,9 @@ def _parts_and_loaners(admin) -> tuple[int, int]:
     categories = {c.code: c for c in ProductCategory.objects.all()}
     prices = PartPrice.objects.filter(schedule=schedule).order_by("code") if schedule else []
     parts = [
-        Part.objects.get_or_create(code=p.code, defaults={"name": p.name, "category": categories.get(p.category)})[0]
+        Part.objects.get_or_create(
+            code=p.code, defaults={"name": p.name, "name_en": p.name_en, "category": categories.get(p.category)}
+        )[0]
         for p in prices
     ]
     made = 0

@@ -197,6 +197,8 @@ class ReportForm(StyledForm):
     fee_consent = forms.BooleanField(
         label=_("Fee schedule shown; the customer agreed to the charges before the work"), required=False
     )
+    # The total on the page when consent was ticked: charges that change on saving need consent again.
+    consent_total = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=10, decimal_places=2)
     actions = forms.CharField(label=_("Actions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     test_run_result = forms.CharField(
         label=_("Test run and full inspection"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -226,10 +228,12 @@ class ReportForm(StyledForm):
         ]
 
     @classmethod
-    def initial_from(cls, report: VisitReport | None) -> dict:
+    def initial_from(cls, report: VisitReport | None, quote_total=None) -> dict:
+        """The saved report, and the charges on the page as the total a consent ticked now agrees to."""
         if report is None:
-            return {"parts_complete": True}
-        initial = {f: getattr(report, f) for f in cls.base_fields if f != "parts_used"}
+            return {"parts_complete": True, "consent_total": quote_total}
+        initial = {f: getattr(report, f) for f in cls.base_fields if f not in ("parts_used", "consent_total")}
+        initial["consent_total"] = quote_total
         initial["parts_used"] = "\n".join(f"{p['code']} {p['quantity']}" for p in report.parts_used)
         initial["card_prices"] = card_prices_text(report.card_prices)
         initial |= {f"check_{code}": done for code, done in report.checklist.items()}

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import ChoiceLabels, Outlet
+from core.models import BilingualName, ChoiceLabels, Outlet
 from workorders.models import ProductCategory, WorkOrder
 
 
@@ -251,7 +251,7 @@ class VisitReport(models.Model):
         return f"{self.appointment}"
 
 
-class Part(models.Model):
+class Part(BilingualName):
     """A spare part in the catalogue; its price is the fee schedule's in force (by code)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -265,9 +265,6 @@ class Part(models.Model):
         verbose_name = _("spare part")
         verbose_name_plural = _("spare parts")
         ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
 
 
 class PartStock(models.Model):

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from core.models import User
+from core.models import User, in_reader_language
 from core.scoping import scope, visible_staff
 from dispatch import rules
 from dispatch.models import Appointment, AppointmentChange, EngineerProfile, VisitReport
@@ -115,6 +115,7 @@ BOARD_QUEUE_FIELDS = (
     "product__brand",
     "product__model",
     "product__category__name",
+    "product__category__name_en",
 )
 
 
@@ -219,6 +220,7 @@ def board(*, roster: list[BoardEngineer] | list[EngineerProfile], day: date) -> 
             "work_order__number",
             "work_order__customer__name",
             "work_order__product__category__name",
+            "work_order__product__category__name_en",
             "starts_at",
             "ends_at",
             "status",
@@ -226,8 +228,9 @@ def board(*, roster: list[BoardEngineer] | list[EngineerProfile], day: date) -> 
         )
     )
     by_engineer: dict[int, list[BoardBlock]] = {}
-    for pk, engineer_id, *values in rows:
-        by_engineer.setdefault(engineer_id, []).append(BoardBlock(pk, *values))
+    for pk, engineer_id, order_id, number, customer, category, category_en, *times in rows:
+        block = BoardBlock(pk, order_id, number, customer, in_reader_language(category, category_en), *times)
+        by_engineer.setdefault(engineer_id, []).append(block)
     return [
         BoardRow(
             engineer=engineer,
@@ -293,6 +296,48 @@ def suggestions(*, user, order: WorkOrder, wanted: datetime, length: timedelta) 
             )
         )
     return rules.rank(candidates, wanted=wanted)
+
+
+NEXT_FREE_HORIZON_DAYS = 14
+
+
+def next_free_slot(
+    *, user, order: WorkOrder, after: date, length: timedelta
+) -> tuple[datetime, EngineerProfile] | None:
+    """When nobody is free on the day asked for: the earliest free window of an engineer of the order's
+    outlet on the first day after `after` that has one (within two weeks), days off and capacity kept.
+    Two queries, whatever the horizon."""
+    profiles = list(engineers(user=user, outlet=order.outlet))
+    first, _ = day_bounds(after + timedelta(days=1))
+    _, last = day_bounds(after + timedelta(days=NEXT_FREE_HORIZON_DAYS))
+    busy: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
+    for engineer_id, starts_at, ends_at in Appointment.objects.filter(
+        engineer_id__in=[p.user_id for p in profiles],
+        starts_at__gte=first,
+        starts_at__lt=last,
+        status__in=Appointment.LIVE,
+    ).values_list("engineer_id", "starts_at", "ends_at"):
+        busy.setdefault((engineer_id, timezone.localtime(starts_at).date()), []).append((starts_at, ends_at))
+    for offset in range(1, NEXT_FREE_HORIZON_DAYS + 1):
+        day = after + timedelta(days=offset)
+        found = []
+        for profile in profiles:
+            windows = busy.get((profile.user_id, day), [])
+            if day.weekday() in profile.days_off or len(windows) >= profile.daily_capacity:
+                continue
+            opens = timezone.make_aware(datetime.combine(day, profile.work_start))
+            free = rules.nearest_free_start(
+                busy=windows,
+                day_start=opens,
+                day_end=timezone.make_aware(datetime.combine(day, profile.work_end)),
+                wanted=opens,
+                length=length,
+            )
+            if free is not None:
+                found.append((free, profile))
+        if found:
+            return min(found, key=lambda slot: slot[0])
+    return None
 
 
 def engineer_jobs(*, user, day: date) -> QuerySet[Appointment]:

@@ -275,6 +275,15 @@ class ReportInputSerializer(Serializer):
     human_damage = serializers.BooleanField(default=False)
     human_damage_acknowledged = serializers.BooleanField(default=False)
     fee_consent = serializers.BooleanField(default=False)
+    consent_total = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The total the customer was shown and agreed to (the order's quote_total): the consent holds "
+        "only while the charges stay that total.",
+    )
     parts_used = PartUsedSerializer(many=True, required=False, default=list)
     actions = serializers.CharField(required=False, default="", allow_blank=True)
     test_run_result = serializers.CharField(required=False, default="", allow_blank=True)
@@ -320,7 +329,7 @@ class PartSerializer(ModelSerializer):
 
     class Meta:
         model = Part
-        fields = ["id", "code", "name", "category", "active"]
+        fields = ["id", "code", "name", "name_en", "category", "active"]
 
 
 class PartStockSerializer(ModelSerializer):

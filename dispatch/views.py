@@ -232,6 +232,10 @@ def assign(request, pk: int):
     day = _day(request)
     wanted = _wanted(order, day)
     suggestions = selectors.suggestions(user=request.user, order=order, wanted=wanted, length=BOOKING_LENGTH)
+    next_free = None
+    if not suggestions:
+        after = timezone.localtime(wanted).date()
+        next_free = selectors.next_free_slot(user=request.user, order=order, after=after, length=BOOKING_LENGTH)
     form = BookingForm(
         request.POST or None, user=request.user, order=order, initial=_booking_initial(request, suggestions, day)
     )
@@ -261,6 +265,7 @@ def assign(request, pk: int):
         "order": order,
         "form": form,
         "suggestions": suggestions,
+        "next_free": next_free,
         "wanted": wanted,
         "problems": problems,
         "checked": checked,
@@ -438,7 +443,7 @@ def _job_context(request, appointment, bound=None) -> dict:
             initial={"apology_made": appointment.apology_made, "gift_given": appointment.gift_given}
         ),
         "no_show": NoShowForm(),
-        "report": ReportForm(initial=ReportForm.initial_from(report)),
+        "report": ReportForm(initial=ReportForm.initial_from(report, appointment.work_order.quote_total)),
         "sign_off": SignOffForm(initial={"satisfied": "yes"}),
         "request_part": RequisitionForm(),
         "pull_back": PullBackForm(outlet=appointment.outlet_id, initial={"loaner": appointment.loaner_id}),
@@ -456,7 +461,10 @@ def _job_context(request, appointment, bound=None) -> dict:
         "forms": forms,
         "running_late": selectors.running_late(appointment),
         "report_fields": [
-            f for f in forms["report"] if not f.name.startswith(("check_", "why_")) and f.name != "no_test_run"
+            f
+            for f in forms["report"]
+            if not f.name.startswith(("check_", "why_"))
+            and f.name not in ("no_test_run", "fee_consent", "consent_total")
         ],
         "checklist_unanswered": [CHECKLIST[code] for code in services.checklist_unanswered(report)],
     }

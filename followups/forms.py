@@ -27,6 +27,7 @@ class CallbackRequestForm(StyledForm):
 
 class PlanForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
+    name_en = forms.CharField(label=_("Name in English"), max_length=100, required=False)
     offset_minutes = forms.IntegerField(label=_("Due after (minutes)"), min_value=0, max_value=366 * 24 * 60)
     deadline_minutes = forms.IntegerField(
         label=_("To be made within (minutes)"),

@@ -6,12 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ChoiceLabels, Outlet
+from core.models import BilingualName, ChoiceLabels, Outlet
 from core.roles import Role
 from workorders.models import Customer, Product, ProductCategory, WorkOrder
 
 
-class CallbackPlan(models.Model):
+class CallbackPlan(BilingualName):
     """One row of the callback table (DOMAIN "Callbacks"), as data an admin edits."""
 
     class Trigger(models.TextChoices):
@@ -67,9 +67,6 @@ class CallbackPlan(models.Model):
                 name="plan_seasonal_has_category_and_date",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CallingWindow(models.Model):

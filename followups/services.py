@@ -506,6 +506,7 @@ def callbacks_seasonal(*, on: date | None = None, batch: int = 2000) -> int:
 
 PLAN_FIELDS = (
     "name",
+    "name_en",
     "offset_minutes",
     "deadline_minutes",
     "caller_role",

@@ -68,6 +68,9 @@ SEED_MIGRATIONS = [
     ("followups.migrations.0003_complaint_confirmation_trigger", "seed"),
     ("complaints.migrations.0002_seed_and_permissions", "seed"),
     ("kpis.migrations.0002_permissions", "grant"),
+    ("workorders.migrations.0020_english_names", "fill"),
+    ("warranty.migrations.0007_english_names", "fill"),
+    ("followups.migrations.0012_english_names", "fill"),
 ]
 
 

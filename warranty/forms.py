@@ -47,6 +47,7 @@ class WarrantyCheckForm(StyledForm):
 
 class FeeScheduleForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
+    name_en = forms.CharField(label=_("Name in English"), max_length=100, required=False)
     effective_from = DateField(label=_("Effective from"), widget=DATE)
     visit_fee = forms.DecimalField(label=_("On-site visit fee"), min_value=0, max_digits=10, decimal_places=2)
     software_free_months = forms.IntegerField(
@@ -85,6 +86,7 @@ class LabourRateForm(StyledForm):
 class PartPriceForm(StyledForm):
     code = forms.SlugField(label=_("Part code"), max_length=40)
     name = forms.CharField(label=_("Part name"), max_length=100)
+    name_en = forms.CharField(label=_("Part name in English"), max_length=100, required=False)
     category = forms.SlugField(label=_("Product category"), max_length=40, required=False)
     price = forms.DecimalField(label=_("Price"), min_value=0, max_digits=10, decimal_places=2)
 

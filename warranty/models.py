@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import BilingualName
 from warranty.engine import NoProofRule, PolicyTerms, component_label
 
 NO_PROOF_CHOICES = [
@@ -14,7 +15,7 @@ NO_PROOF_CHOICES = [
 ]
 
 
-class WarrantyPolicy(models.Model):
+class WarrantyPolicy(BilingualName):
     """A 三包 policy per product category, optionally narrowed to a brand. Terms live in versions."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -37,9 +38,6 @@ class WarrantyPolicy(models.Model):
         verbose_name = _("warranty policy")
         verbose_name_plural = _("warranty policies")
         ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
 
 
 class PolicyVersion(models.Model):
@@ -131,7 +129,7 @@ SERVICE_TYPE_CHOICES = [
 ]
 
 
-class FeeSchedule(models.Model):
+class FeeSchedule(BilingualName):
     """A version of the published fee schedule (收费标准). Drafts are edited, then published with an
     effective date; once a work order has used a version it never changes: publish a new one."""
 
@@ -176,7 +174,7 @@ class FeeSchedule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.effective_from})"
+        return f"{self.label} ({self.effective_from})"
 
     @property
     def is_editable(self) -> bool:
@@ -203,7 +201,7 @@ class LabourRate(models.Model):
         return f"{self.category}/{self.service_type}: {self.amount}"
 
 
-class PartPrice(models.Model):
+class PartPrice(BilingualName):
     schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="part_prices")
     code = models.SlugField(_("part code"), max_length=40)
     name = models.CharField(_("part name"), max_length=100)
@@ -221,4 +219,4 @@ class PartPrice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}: {self.price}"
+        return f"{self.label}: {self.price}"

@@ -67,7 +67,7 @@ class PolicySerializer(ModelSerializer):
 
     class Meta:
         model = WarrantyPolicy
-        fields = ["id", "code", "name", "category", "brand", "national", "is_active", "versions"]
+        fields = ["id", "code", "name", "name_en", "category", "brand", "national", "is_active", "versions"]
 
 
 class LabourRateSerializer(ModelSerializer):
@@ -79,7 +79,7 @@ class LabourRateSerializer(ModelSerializer):
 class PartPriceSerializer(ModelSerializer):
     class Meta:
         model = PartPrice
-        fields = ["code", "name", "category", "price"]
+        fields = ["code", "name", "name_en", "category", "price"]
 
 
 class FeeScheduleSerializer(ModelSerializer):
@@ -88,6 +88,7 @@ class FeeScheduleSerializer(ModelSerializer):
         fields = [
             "id",
             "name",
+            "name_en",
             "effective_from",
             "status",
             "visit_fee",

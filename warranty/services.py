@@ -138,6 +138,7 @@ def fee_schedule_update(
     effective_from: date,
     visit_fee: Decimal,
     labour: list[dict],
+    name_en: str = "",
     parts: list[dict],
     software_free_months: int | None = None,
     software_charged_after_months: int | None = None,
@@ -157,7 +158,8 @@ def fee_schedule_update(
         errors["visit_fee"] = _("Must not be negative.")
     if errors:
         raise ValidationError(errors)
-    schedule.name, schedule.effective_from, schedule.visit_fee = name, effective_from, visit_fee
+    schedule.name, schedule.name_en = name, name_en
+    schedule.effective_from, schedule.visit_fee = effective_from, visit_fee
     if software_free_months is not None:
         schedule.software_free_months = software_free_months
     if software_charged_after_months is not None:

@@ -98,6 +98,7 @@ def fee_schedule_edit(request, pk: int):
         data,
         initial={
             "name": schedule.name,
+            "name_en": schedule.name_en,
             "effective_from": schedule.effective_from,
             "visit_fee": schedule.visit_fee,
             "software_free_months": schedule.software_free_months,
@@ -116,7 +117,7 @@ def fee_schedule_edit(request, pk: int):
         data,
         prefix="parts",
         initial=[
-            {"code": p.code, "name": p.name, "category": p.category, "price": p.price}
+            {"code": p.code, "name": p.name, "name_en": p.name_en, "category": p.category, "price": p.price}
             for p in schedule.part_prices.all()
         ],
     )

@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from core.models import ChoiceLabels, Outlet
+from core.models import BilingualName, ChoiceLabels, Outlet
 from warranty.engine import WHOLE_UNIT
 from workorders.lifecycle import SWAPPABLE, Status
 
 COMPLAINT_RISK_AFTER = 2  # earlier orders of the unit for the same fault that make a complaint risk
 
 
-class ProductCategory(models.Model):
+class ProductCategory(BilingualName):
     """A product category (手机, 空调, ...) and the 三包 policy its products follow."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -26,9 +26,6 @@ class ProductCategory(models.Model):
         verbose_name = _("product category")
         verbose_name_plural = _("product categories")
         ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Customer(models.Model):

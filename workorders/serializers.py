@@ -47,7 +47,7 @@ class UnitHistorySerializer(ModelSerializer):
 class ProductCategorySerializer(ModelSerializer):
     class Meta:
         model = ProductCategory
-        fields = ["id", "code", "name"]
+        fields = ["id", "code", "name", "name_en"]
 
 
 class ProductSerializer(ModelSerializer):

@@ -41,6 +41,7 @@ def visit_report_save(
     human_damage: bool = False,
     human_damage_acknowledged: bool = False,
     fee_consent: bool = False,
+    consent_total=None,
     parts_used: list[dict] = (),
     actions: str = "",
     test_run_result: str = "",
@@ -52,7 +53,8 @@ def visit_report_save(
     actor,
 ) -> VisitReport:
     """What was found and done. Human damage takes the job out of free service; chargeable work
-    is priced from the fee schedule in force (with the on-site visit) for the customer to agree."""
+    is priced from the fee schedule in force (with the on-site visit) for the customer to agree: the
+    consent (`fee_consent`, to the `consent_total` shown) holds only for the charges as priced now."""
     found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
     if found.arrived_at is None:
         raise ValidationError(_("Record your arrival first."))
@@ -90,8 +92,9 @@ def visit_report_save(
         order = work_order_reassess_warranty(work_order=order, human_damage=human_damage, actor=actor)
     if not order.in_warranty:
         priced = [(p["code"], p["quantity"]) for p in parts]
+        agreed = consent_total if fee_consent else None
         order = work_order_price_on_site(
-            work_order=order, parts=priced, approved=fee_consent, card_prices=card_prices, actor=actor
+            work_order=order, parts=priced, agreed_total=agreed, card_prices=card_prices, actor=actor
         )
     report.checklist = {code: bool(checklist.get(code)) for code in CHECKLIST}
     report.checklist_not_done, report.no_test_run = not_done, no_test_run
@@ -100,7 +103,8 @@ def visit_report_save(
     report.proof, report.parts_complete = proof, parts_complete
     report.tamper_note, report.tamper_acknowledged = tamper_note.strip(), tamper_acknowledged
     report.diagnosis, report.human_damage = diagnosis.strip(), human_damage
-    report.human_damage_acknowledged, report.fee_consent = human_damage_acknowledged, fee_consent
+    report.human_damage_acknowledged = human_damage_acknowledged
+    report.fee_consent = not order.in_warranty and order.quote_approved_at is not None
     report.parts_used, report.actions, report.test_run_result = parts, actions.strip(), test_run_result.strip()
     report.updated_by = actor
     report._history_user = actor

@@ -11,6 +11,15 @@ document.addEventListener("click", (event) => {
     document.getElementById(clear.dataset.clear).innerHTML = "";
     return;
   }
+  // Hotline: a service request from the call being logged opens intake with what is already typed.
+  const fromCall = event.target.closest("[data-intake-from-call]");
+  if (fromCall) {
+    const form = fromCall.closest("form");
+    const field = (name) => form.querySelector(`[name$="-${name}"]`)?.value || "";
+    const call = { phone: field("caller_phone"), outlet: field("outlet"), fault: field("summary") };
+    sessionStorage.setItem("intakeFromCall", JSON.stringify(call));
+    return;
+  }
   // Intake: pick a customer found by phone (and one of their products, or a new one).
   const pick = event.target.closest("[data-pick-customer]");
   if (pick) {
@@ -46,3 +55,22 @@ function focusableScrollers(root) {
 }
 focusableScrollers(document);
 document.addEventListener("htmx:afterSwap", (event) => focusableScrollers(event.target));
+
+// Intake opened from a call on the hotline desk: fill in what the clerk already typed there and look the
+// caller up (the phone field's input event runs the customer lookup, once htmx has bound it).
+document.addEventListener("DOMContentLoaded", () => {
+  const fromCall = sessionStorage.getItem("intakeFromCall");
+  const phone = document.getElementById("id_phone");
+  if (!fromCall || !document.getElementById("intake-form")) return;
+  sessionStorage.removeItem("intakeFromCall");
+  const call = JSON.parse(fromCall);
+  const set = (id, value) => {
+    const input = document.getElementById(id);
+    if (input && value) input.value = value;
+  };
+  set("id_outlet", call.outlet);
+  set("id_channel", "hotline");
+  set("id_fault_description", call.fault);
+  set("id_phone", call.phone);
+  phone?.dispatchEvent(new Event("input", { bubbles: true }));
+});

@@ -51,3 +51,50 @@ def test_dates_are_shown_the_chinese_way_in_shanghai_time(network, client_for):
     page = client_for(network.staff[Role.ADMIN]).get(reverse("staff-detail", args=[clerk.pk]))
     assert "2026年2月1日" in page.text
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+
+
+def test_the_login_pages_language_wins_and_is_saved(network):
+    """Chinese is saved on the account; logging in from the English login page works in English, and
+    stays English elsewhere."""
+    clerk = network.staff[Role.FRONT_DESK]
+    assert clerk.language == "zh-hans"
+    browser = Client()
+    browser.post(reverse("language-switch"), {"language": "en", "next": reverse("login")})
+    browser.post(reverse("login"), {"username": clerk.username, "password": PASSWORD})
+    assert browser.get(reverse("home"), follow=True).headers["Content-Language"] == "en"
+    assert User.objects.get(pk=clerk.pk).language == "en"
+
+
+def test_english_dates_cannot_be_misread_and_money_is_grouped(network, client_for):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import formats, translation
+
+    from core.templatetags.money import money
+
+    clerk = network.staff[Role.FRONT_DESK]
+    clerk.last_login = dt.datetime(2026, 12, 3, 7, 45, tzinfo=dt.UTC)  # 15:45 in Shanghai
+    clerk.save(update_fields=["last_login"])
+    admin = network.staff[Role.ADMIN]
+    User.objects.filter(pk=admin.pk).update(language="en")
+    page = client_for(admin).get(reverse("staff-detail", args=[clerk.pk]))
+    assert "3 Dec 2026 15:45" in page.text and "12/03/2026" not in page.text
+    with translation.override("en"):
+        assert formats.date_format(dt.date(2026, 12, 3), "SHORT_DATE_FORMAT") == "2026-12-03"
+    assert money(Decimal("1234567.5")) == "¥1,234,567.50" and money("0") == "¥0.00" and money(None) == ""
+
+
+def test_reference_data_reads_in_the_readers_language():
+    from django.utils import translation
+
+    from workorders.models import ProductCategory
+
+    washer = ProductCategory.objects.get(code="washing_machine")
+    with translation.override("en"):
+        assert str(washer) == "Washing machine"
+    with translation.override("zh-hans"):
+        assert str(washer) == "洗衣机"
+    unnamed = ProductCategory.objects.create(code="dryer", name="干衣机")
+    with translation.override("en"):
+        assert str(unnamed) == "干衣机"  # no English name yet: the Chinese one

@@ -120,6 +120,21 @@ def test_board_shows_queue_and_appointments_and_assigning_books(desk, client_for
     assert waiting.status == Status.SCHEDULED
 
 
+def test_nobody_free_on_the_day_asked_for_offers_the_next_free_slot(desk, client_for):
+    """The customer asked for a day the only engineer is off: the panel names the next free window and
+    takes it into the form in one click."""
+    day = next_workday()
+    EngineerProfile.objects.filter(user=desk.eng).update(days_off=[day.weekday()])
+    waiting = onsite_order(desk.hl, desk.net.a1, requested_time=at(day, 10))
+    client = client_for(_in_english(desk.dp))
+    url = reverse("dispatch-assign", args=[waiting.pk])
+    panel = client.get(url, {"day": day.isoformat()}, headers={"HX-Request": "true"}).content.decode()
+    following = day + dt.timedelta(days=1)
+    assert 'data-testid="next-free"' in panel and f"Next free: {following.isoformat()} 08:30" in panel
+    taken = client.get(url, {"day": following.isoformat(), "engineer": desk.eng.pk, "start": "08:30"})
+    assert 'value="08:30"' in taken.content.decode() and f'value="{following.isoformat()}"' in taken.content.decode()
+
+
 def test_a_refused_booking_keeps_the_form_and_shows_why(desk, client_for):
     booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10, hours=2)
     waiting = onsite_order(desk.hl, desk.net.a1)

@@ -274,19 +274,21 @@ def test_human_damage_ends_free_service_and_charges_need_consent_and_payment(net
         with pytest.raises(ValidationError) as exc:
             visit_event(appointment=appointment, event="started", actor=eng)
         assert "fee_consent" in exc.value.message_dict
-        visit_report_save(
-            appointment=appointment,
-            actor=eng,
-            **(
-                REPORT
-                | {
-                    "human_damage": True,
-                    "human_damage_acknowledged": True,
-                    "fee_consent": True,
-                    "parts_used": [{"code": "ac-capacitor", "quantity": 2}],
-                }
-            ),
+        # Consent ticked with the parts that change the charges: it agreed to the total shown before.
+        damaged = REPORT | {"human_damage": True, "human_damage_acknowledged": True}
+        with_parts = damaged | {"parts_used": [{"code": "ac-capacitor", "quantity": 2}]}
+        shown = order.quote_total
+        report = visit_report_save(
+            appointment=appointment, actor=eng, **(with_parts | {"fee_consent": True, "consent_total": shown})
         )
+        order.refresh_from_db()
+        assert not report.fee_consent and order.quote_total == 260 and order.quote_approved_at is None
+        with pytest.raises(ValidationError):
+            visit_event(appointment=appointment, event="started", actor=eng)
+        report = visit_report_save(
+            appointment=appointment, actor=eng, **(with_parts | {"fee_consent": True, "consent_total": Decimal(260)})
+        )
+        assert report.fee_consent
         for event in ("started", "finished"):
             visit_event(appointment=appointment, event=event, actor=eng)
         with pytest.raises(ValidationError) as exc:
@@ -403,3 +405,22 @@ def test_a_test_run_made_and_no_time_for_one_contradict_each_other(job):
         with pytest.raises(ValidationError) as exc:
             visit_report_save(appointment=job.appointment, actor=job.eng, **(REPORT | {"no_test_run": True}))
     assert "no_test_run" in exc.value.message_dict
+
+
+def test_the_consent_box_comes_with_the_charges_it_agrees_to(network, client_for):
+    """Before chargeable work is priced the page offers no consent to tick; once priced, the box sits
+    under the charges with their total, and a consent posted for that total holds."""
+    from django.urls import reverse
+
+    eng, order, appointment = _priced_job(network)
+    damaged = REPORT | {"human_damage": True, "human_damage_acknowledged": True}
+    with _at(9, 55):
+        for event in ("departed", "arrived"):
+            visit_event(appointment=appointment, event=event, actor=eng)
+        client = client_for(eng)
+        page = client.get(reverse("job-detail", args=[appointment.pk])).content.decode()
+        assert 'name="fee_consent"' not in page
+        visit_report_save(appointment=appointment, actor=eng, **damaged)
+        page = client.get(reverse("job-detail", args=[appointment.pk])).content.decode()
+        assert 'data-testid="charges"' in page and 'name="fee_consent"' in page
+        assert 'name="consent_total" value="170.00"' in page  # labour 120 + visit 50, as shown

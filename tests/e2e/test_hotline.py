@@ -40,3 +40,26 @@ def test_hotline_logs_a_call_and_leaves_a_slip_the_engineer_answers_from_home(mi
     phone.wait_for_selector("text=没有待处理的留言条")
     slip = MessageSlip.objects.get()
     assert slip.status == "answered" and slip.answered_by == engineer
+
+
+def test_a_service_request_from_the_call_form_opens_intake_with_the_callers_details(migration_data, live_server, page):
+    """Nothing typed twice: the caller's phone, the outlet and what they said go to intake, which looks the
+    caller up at once; the phone number never appears in a URL."""
+    from tests.workorders.factories import customer_with_product
+
+    first, second = OutletFactory(name="上海徐汇网点"), OutletFactory(name="上海浦东网点")
+    clerk = UserFactory(username="e2e-hotline", role=Role.HOTLINE, outlets=[first, second])
+    customer_with_product(clerk, second, phones=("13812345678",))
+    log_in(page, live_server.url, clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/hotline/")
+    page.select_option("#id_call-outlet", str(second.pk))
+    page.fill("#id_call-caller_phone", "13812345678")
+    page.fill("#id_call-summary", "空调不制冷")
+    page.click("[data-testid=intake-from-call]")
+    page.wait_for_selector("[data-testid=customer-matches] [data-pick-customer]")
+    assert "13812345678" not in page.url
+    assert page.input_value("#id_phone") == "13812345678"
+    assert page.input_value("#id_outlet") == str(second.pk)
+    assert page.input_value("#id_fault_description") == "空调不制冷"
+    assert page.input_value("#id_channel") == "hotline"
+    assert "张三" in page.inner_text("[data-testid=customer-matches]")

@@ -1,5 +1,7 @@
 """Pricing: quotes, on-site prices and the warranty reassessed."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -69,13 +71,17 @@ def work_order_quote(*, work_order: WorkOrder, parts=(), onsite: bool = False, c
 
 
 @transaction.atomic
-def work_order_price_on_site(*, work_order: WorkOrder, parts=(), approved: bool, card_prices=None, actor) -> WorkOrder:
+def work_order_price_on_site(
+    *, work_order: WorkOrder, parts=(), agreed_total: Decimal | None = None, card_prices=None, actor
+) -> WorkOrder:
     """The engineer prices chargeable work on site (visit fee included), at the lower of the schedule
-    and the customer's warranty card per line; `approved` is the customer's consent, given there
-    before the work starts."""
+    and the customer's warranty card per line. `agreed_total` is the total the customer was shown and
+    agreed to before the work: the consent counts only when it is the total priced now (charges that
+    changed with this report have not been shown yet)."""
     require_permission(actor, "workorders.change_workorder")
     order = _locked_in_scope(work_order, actor)
     _price(order, parts=parts, onsite=True, card_prices=card_prices)
+    approved = agreed_total is not None and agreed_total == order.quote_total
     order.quote_approved_at, order.quote_approved_by = (timezone.now(), actor) if approved else (None, None)
     order.version += 1
     order.save(
