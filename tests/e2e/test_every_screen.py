@@ -29,13 +29,23 @@ FINDINGS = """() => {
   const doc = document.documentElement;
   const over = doc.scrollWidth - window.innerWidth;
   if (over > 0) out.push(`page ${over}px wider than the window`);
-  // Squeezed: a control or label with text that is taller than three lines while narrower than three characters.
-  for (const el of document.querySelectorAll('label, .btn, .nav-link, th, td, .form-check, .badge, select')) {
-    const r = el.getBoundingClientRect(), style = getComputedStyle(el);
-    const text = (el.innerText || '').trim();
-    const em = parseFloat(style.fontSize);
-    if (r.width > 0 && text.length > 2 && r.width < 3 * em && r.height > 3.5 * em)
-      out.push(`squeezed ${el.tagName} "${text.slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+  // Squeezed: a text in a control, label or cell that breaks into three or more lines of under four
+  // characters ("上海/徐汇/网点"), measured on each text's own line boxes.
+  const squeezed = (el) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent.replace(/\\s/g, '');
+      if (text.length < 3) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const n = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+      if (n >= 3 && text.length / n < 4) return `"${text.slice(0, 20)}" in ${n} lines`;
+    }
+    return null;
+  };
+  for (const el of document.querySelectorAll('label, .btn, .nav-link, th, td, .badge')) {
+    const found = squeezed(el);
+    if (found) out.push(`squeezed ${el.tagName} ${found}`);
   }
   if (document.documentElement.lang === 'en') {
     // The product's own words: menus, headings, table heads, field labels and help, buttons.
