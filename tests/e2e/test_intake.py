@@ -15,7 +15,7 @@ def test_front_desk_logs_a_walk_in_sees_the_warranty_and_moves_it_to_repaired(mi
     outlet = OutletFactory(name="上海徐汇网点")
     clerk = UserFactory(username="e2e-desk", role=Role.FRONT_DESK, outlets=[outlet])
     log_in(page, live_server.url, clerk.username, PASSWORD)
-    page.click("text=新建工单")
+    page.click("[data-testid=shortcuts] >> text=新建工单")
     page.fill("#id_phone", "13812345678")
     page.wait_for_selector("text=未找到用户")
     page.fill("#id_customer_name", "王小明")
