@@ -181,7 +181,7 @@ class ReportForm(StyledForm):
     parts_used = forms.CharField(
         label=_("Parts used"),
         required=False,
-        help_text=_("One part per line: code and quantity, e.g. “compressor 1”."),
+        help_text=_("One part per line: its name (or code) and the quantity, e.g. “Start capacitor 1”."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     card_prices = CardPricesField()
@@ -234,7 +234,7 @@ class ReportForm(StyledForm):
             return {"parts_complete": True, "consent_total": quote_total}
         initial = {f: getattr(report, f) for f in cls.base_fields if f not in ("parts_used", "consent_total")}
         initial["consent_total"] = quote_total
-        initial["parts_used"] = "\n".join(f"{p['code']} {p['quantity']}" for p in report.parts_used)
+        initial["parts_used"] = "\n".join(f"{p.get('name') or p['code']} {p['quantity']}" for p in report.parts_used)
         initial["card_prices"] = card_prices_text(report.card_prices)
         initial |= {f"check_{code}": done for code, done in report.checklist.items()}
         initial |= {f"why_{code}": reason for code, reason in report.checklist_not_done.items()}
@@ -243,12 +243,18 @@ class ReportForm(StyledForm):
     def clean_parts_used(self):
         parts = []
         for line in self.cleaned_data["parts_used"].splitlines():
-            bits = line.split()
-            if not bits:
+            if not line.strip():
                 continue
-            if len(bits) > 2 or (len(bits) == 2 and not bits[1].isdigit()):
-                raise forms.ValidationError(_("Write each part as its code and a quantity, e.g. “compressor 1”."))
-            parts.append({"code": bits[0], "quantity": int(bits[1]) if len(bits) == 2 else 1})
+            # "内存条 8GB 2": the last number is the quantity, the rest the part (names may have spaces).
+            bits = line.strip().rsplit(None, 1)
+            if len(bits) == 2 and bits[1].isdigit():
+                parts.append({"code": bits[0], "quantity": int(bits[1])})
+            else:
+                parts.append({"code": line.strip(), "quantity": 1})
+            if parts[-1]["quantity"] < 1:
+                raise forms.ValidationError(
+                    _("Write each part with a quantity of at least 1, e.g. “Start capacitor 1”.")
+                )
         return parts
 
     def service_kwargs(self) -> dict:

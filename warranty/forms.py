@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateField, StyledForm
 from warranty.engine import WHOLE_UNIT, FaultType
 from warranty.models import NO_PROOF_CHOICES, SERVICE_TYPE_CHOICES, WarrantyPolicy
+from warranty.selectors import category_choices
 
 FAULT_TYPE_CHOICES = [
     (FaultType.PERFORMANCE.value, _("Performance fault")),
@@ -77,7 +78,8 @@ class NewFeeScheduleForm(StyledForm):
 
 
 class LabourRateForm(StyledForm):
-    category = forms.SlugField(label=_("Product category"), max_length=40)
+    # Picked by name; the code is what is stored. A blank first choice, so an unused extra row submits nothing.
+    category = forms.ChoiceField(label=_("Product category"), choices=lambda: category_choices(blank=True))
     # A blank first choice, so an unused extra row submits nothing and is skipped.
     service_type = forms.ChoiceField(label=_("Service type"), choices=[("", "---------"), *SERVICE_TYPE_CHOICES])
     amount = forms.DecimalField(label=_("Labour charge"), min_value=0, max_digits=10, decimal_places=2)
@@ -87,7 +89,9 @@ class PartPriceForm(StyledForm):
     code = forms.SlugField(label=_("Part code"), max_length=40)
     name = forms.CharField(label=_("Part name"), max_length=100)
     name_en = forms.CharField(label=_("Part name in English"), max_length=100, required=False)
-    category = forms.SlugField(label=_("Product category"), max_length=40, required=False)
+    category = forms.ChoiceField(
+        label=_("Product category"), choices=lambda: category_choices(blank=True), required=False
+    )
     price = forms.DecimalField(label=_("Price"), min_value=0, max_digits=10, decimal_places=2)
 
 
@@ -105,7 +109,7 @@ def formset_rows(formset) -> list[dict]:
 
 
 class QuoteForm(StyledForm):
-    category = forms.SlugField(label=_("Product category"), max_length=40)
+    category = forms.ChoiceField(label=_("Product category"), choices=category_choices)
     service_type = forms.ChoiceField(label=_("Service type"), choices=SERVICE_TYPE_CHOICES)
     parts = forms.CharField(
         label=_("Parts"),

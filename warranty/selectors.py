@@ -1,5 +1,6 @@
 from django.db.models import Count, Prefetch, QuerySet
 
+from core import reference
 from warranty.models import FeeSchedule, LabourRate, PartPrice, PolicyVersion, WarrantyPolicy
 
 
@@ -27,3 +28,18 @@ def fee_schedule_with_rates(*, user) -> QuerySet[FeeSchedule]:
         Prefetch("labour_rates", queryset=LabourRate.objects.order_by("category", "service_type")),
         Prefetch("part_prices", queryset=PartPrice.objects.order_by("category", "code")),
     )
+
+
+def category_names() -> dict[str, str]:
+    """{product category code: its name in the reader's language}, from the whole-category policies (the
+    categories the 三包 rules and fee schedules know), kept with the other reference data."""
+    policies = reference.remembered(
+        "category-policies", lambda: list(WarrantyPolicy.objects.filter(brand="", is_active=True).order_by("code"))
+    )
+    return {policy.category: policy.label for policy in policies}
+
+
+def category_choices(blank: bool = False) -> list[tuple[str, str]]:
+    """The categories as a form offers them: by name, the code submitted."""
+    choices = sorted(category_names().items(), key=lambda item: item[1])
+    return [("", "---------"), *choices] if blank else choices

@@ -62,7 +62,11 @@ def fee_schedule_list(request):
 @staff_page(perm="warranty.view_feeschedule")
 def fee_schedule_detail(request, pk: int):
     schedule = get_object_or_404(selectors.fee_schedule_with_rates(user=request.user), pk=pk)
-    context = {"schedule": schedule, "trail": audit_trail_for(request.user, schedule)}
+    context = {
+        "schedule": schedule,
+        "categories": selectors.category_names(),
+        "trail": audit_trail_for(request.user, schedule),
+    }
     return render(request, "warranty/fee_schedule_detail.html", context)
 
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from dispatch.models import (
     CHECKLIST,
     Appointment,
     LoanerUnit,
+    Part,
     VisitReport,
 )
 from dispatch.services.engineer_side import _own, _save_visit
@@ -26,6 +28,25 @@ from workorders.services import (
     work_order_record_repair,
     work_order_transition,
 )
+
+
+def _as_catalogued(parts: list[dict]) -> list[dict]:
+    """Each part as the catalogue knows it, typed by its code or its name in either language; kept with
+    its code and both names, so the sign-off and the printed record name it in the reader's language.
+    A part the catalogue lacks stays as typed."""
+    typed = {p["code"] for p in parts}
+    if not typed:
+        return parts
+    known = {}
+    for part in Part.objects.filter(Q(code__in=typed) | Q(name__in=typed) | Q(name_en__in=typed)):
+        for key in (part.code, part.name, part.name_en):
+            known.setdefault(key, part)
+    catalogued = []
+    for p in parts:
+        part = known.get(p["code"])
+        names = {"code": part.code, "name": part.name, "name_en": part.name_en} if part else {}
+        catalogued.append(p | names)
+    return catalogued
 
 
 @transaction.atomic
@@ -58,7 +79,7 @@ def visit_report_save(
     found = _own(appointment, actor, statuses=[Appointment.Status.ON_SITE])
     if found.arrived_at is None:
         raise ValidationError(_("Record your arrival first."))
-    parts = rules.parts_used(parts_used)
+    parts = _as_catalogued(rules.parts_used(parts_used))
     not_done = {code: str(reason).strip() for code, reason in (checklist_not_done or {}).items() if str(reason).strip()}
     errors = rules.visit_report_problems(
         checklist=checklist,

@@ -424,3 +424,41 @@ def test_the_consent_box_comes_with_the_charges_it_agrees_to(network, client_for
         page = client.get(reverse("job-detail", args=[appointment.pk])).content.decode()
         assert 'data-testid="charges"' in page and 'name="fee_consent"' in page
         assert 'name="consent_total" value="170.00"' in page  # labour 120 + visit 50, as shown
+
+
+def test_parts_are_typed_and_read_by_name(network, client_for):
+    """The engineer writes the part as the catalogue names it; the report keeps its code (for the price)
+    and both names, and the customer reads the name on the sign-off card and the printed record."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from dispatch.forms import ReportForm
+    from dispatch.models import Part
+
+    Part.objects.create(code="ac-capacitor", name="启动电容", name_en="Start capacitor")
+    eng, order, appointment = _priced_job(network)
+    form = ReportForm({"parts_used": "启动电容 2\nStart capacitor\nac-capacitor", "proof": "invoice"})
+    form.is_valid()
+    assert form.cleaned_data["parts_used"] == [
+        {"code": "启动电容", "quantity": 2},
+        {"code": "Start capacitor", "quantity": 1},
+        {"code": "ac-capacitor", "quantity": 1},
+    ]
+    damaged = REPORT | {"human_damage": True, "human_damage_acknowledged": True}
+    with _at(9, 55):
+        for event in ("departed", "arrived"):
+            visit_event(appointment=appointment, event=event, actor=eng)
+        report = visit_report_save(
+            appointment=appointment, actor=eng, **(damaged | {"parts_used": [{"code": "启动电容", "quantity": 2}]})
+        )
+    assert report.parts_used == [
+        {"code": "ac-capacitor", "quantity": 2, "name": "启动电容", "name_en": "Start capacitor"}
+    ]
+    order.refresh_from_db()
+    assert order.quote_total == 260  # priced by the code: 120 + 50 + 2 x 45
+    printed = client_for(eng).get(reverse("service-record", args=[appointment.pk])).content.decode()
+    assert "启动电容 ×2" in printed and "ac-capacitor" not in printed
+    with translation.override("en"):
+        from dispatch.templatetags.parts import part_label
+
+        assert part_label(report.parts_used[0]) == "Start capacitor"
