@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
@@ -328,7 +329,10 @@ class WorkOrderEvent(ChoiceLabels, models.Model):
     # None: the system did it (the daily re-decision of the warranty).
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
-    text = models.TextField(blank=True)
+    text = models.TextField(blank=True)  # as typed by staff; for a service's own words, as the network reads them
+    # What a service said, to be read in each reader's language: {"id": the English msgid, "params": {...}}
+    # (workorders.events.said). Rows from before it have only `text`.
+    message = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("work order event")
@@ -338,6 +342,13 @@ class WorkOrderEvent(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def display_text(self) -> str:
+        """The event's words in the reader's language."""
+        if self.message:
+            return gettext(self.message["id"]) % self.message.get("params", {})
+        return self.text
 
 
 class Payment(ChoiceLabels, models.Model):

@@ -93,6 +93,7 @@ class CustomerSerializer(ModelSerializer):
 
 class EventSerializer(ModelSerializer):
     actor = serializers.StringRelatedField()
+    text = serializers.CharField(source="display_text", read_only=True, help_text="In the reader's language.")
 
     class Meta:
         model = WorkOrderEvent

@@ -98,3 +98,26 @@ def test_reference_data_reads_in_the_readers_language():
     unnamed = ProductCategory.objects.create(code="dryer", name="干衣机")
     with translation.override("en"):
         assert str(unnamed) == "干衣机"  # no English name yet: the Chinese one
+
+
+def test_a_services_words_on_the_timeline_read_in_each_readers_language(network):
+    from django.utils import translation
+
+    from tests.workorders.factories import walk_in_order
+    from workorders import events
+    from workorders.models import WorkOrderEvent
+
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    with translation.override("en"):  # caused by an English reader
+        event = events.order_noted(
+            order, actor=None, text=events.said(translation.gettext_noop("On-site charges ¥%(total)s"), total="120.00")
+        )
+    event = WorkOrderEvent.objects.get(pk=event.pk)
+    assert event.text == "上门服务费用 ¥120.00"  # as the network reads it, for exports and searches
+    with translation.override("zh-hans"):
+        assert event.display_text == "上门服务费用 ¥120.00"
+    with translation.override("en"):
+        assert event.display_text == "On-site charges ¥120.00"
+    typed = events.order_noted(order, actor=None, text="客户要求周末取机")
+    with translation.override("en"):
+        assert typed.display_text == "客户要求周末取机"  # staff's own words stay as typed

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.errors import ConflictError
 from core.permissions import require_permission
@@ -72,7 +73,7 @@ def work_order_record_repair(
             "updated_at",
         ]
     )
-    events.order_noted(order, actor=actor, text=_("Repair record updated."))
+    events.order_noted(order, actor=actor, text=events.said(gettext_noop("Repair record updated.")))
     if component_found:
         cause = _("Faulty part found: %(part)s") % {"part": component_label(order.fault_component)}
         redecide(order, actor=actor, cause=cause)
@@ -131,10 +132,10 @@ def work_order_record_agreement(*, work_order: WorkOrder, agreement: str, actor)
     order = _locked_in_scope(work_order, actor)
     if agreement == "data_loss":
         order.data_loss_acknowledged = True
-        text = _("The customer acknowledged that repair may erase stored data.")
+        text = events.said(gettext_noop("The customer acknowledged that repair may erase stored data."))
     elif agreement == "damage_waiver":
         order.damage_waiver_signed_at = timezone.now()
-        text = _("The customer signed the water/drop damage waiver.")
+        text = events.said(gettext_noop("The customer signed the water/drop damage waiver."))
     else:
         raise ValidationError({"agreement": _("Unknown agreement.")})
     order.version += 1
@@ -186,6 +187,6 @@ def work_order_complete_details(
     )
     order.version += 1
     order.save()
-    events.order_noted(order, actor=actor, text=_("Details completed."))
+    events.order_noted(order, actor=actor, text=events.said(gettext_noop("Details completed.")))
     redecide(order, actor=actor, cause=_("Details completed"))
     return order

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.errors import ConflictError
 from core.notify import notification_enqueue
@@ -123,7 +124,9 @@ def work_order_hand_over(*, work_order: WorkOrder, new_owner, actor, reason: str
     events.order_handed_over(
         order,
         actor=actor,
-        text=_("%(old)s → %(new)s: %(reason)s") % {"old": previous, "new": new_owner, "reason": reason.strip()},
+        text=events.said(
+            gettext_noop("%(old)s → %(new)s: %(reason)s"), old=previous, new=new_owner, reason=reason.strip()
+        ),
     )
     return order
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.permissions import require_permission
 from warranty.engine import FaultType
@@ -95,9 +96,10 @@ def work_order_price_on_site(
             "updated_at",
         ]
     )
-    text = _("On-site charges ¥%(total)s") % {"total": order.quote_total}
     if approved:
-        text = _("%(charges)s, agreed by the customer.") % {"charges": text}
+        text = events.said(gettext_noop("On-site charges ¥%(total)s, agreed by the customer."), total=order.quote_total)
+    else:
+        text = events.said(gettext_noop("On-site charges ¥%(total)s"), total=order.quote_total)
     events.order_noted(order, actor=actor, text=text)
     return order
 
@@ -112,7 +114,10 @@ def work_order_reassess_warranty(*, work_order: WorkOrder, human_damage: bool, a
     )
     order.version += 1
     order.save(update_fields=["fault_type", "version", "updated_at"])
-    text = _("Human damage found on site: warranty decided again.") if human_damage else _("Warranty decided again.")
+    if human_damage:
+        text = events.said(gettext_noop("Human damage found on site: warranty decided again."))
+    else:
+        text = events.said(gettext_noop("Warranty decided again."))
     events.order_noted(order, actor=actor, text=text)
     redecide(order, actor=actor, cause=_("Fault type: %(type)s") % {"type": order.get_fault_type_display()})
     return order

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.lifecycle import Lifecycle, move
 from core.permissions import require_permission
@@ -56,8 +57,12 @@ def charge_waiver_request(*, work_order: WorkOrder, new_total: Decimal, reason: 
     events.order_noted(
         order,
         actor=actor,
-        text=_("Waiver asked for: ¥%(old)s → ¥%(new)s. %(reason)s")
-        % {"old": due, "new": new_total, "reason": waiver.reason},
+        text=events.said(
+            gettext_noop("Waiver asked for: ¥%(old)s → ¥%(new)s. %(reason)s"),
+            old=due,
+            new=new_total,
+            reason=waiver.reason,
+        ),
     )
     return waiver
 
@@ -100,12 +105,13 @@ def charge_waiver_decide(*, waiver: ChargeWaiver, approve: bool, note: str = "",
     events.order_noted(
         order,
         actor=actor,
-        text=_("Waiver %(decision)s: ¥%(old)s → ¥%(new)s. %(note)s")
-        % {
-            "decision": found.get_status_display(),
-            "old": found.original_total,
-            "new": found.new_total,
-            "note": found.decision_note,
-        },
+        text=events.said(
+            gettext_noop("Waiver approved: ¥%(old)s → ¥%(new)s. %(note)s")
+            if approve
+            else gettext_noop("Waiver rejected: ¥%(old)s → ¥%(new)s. %(note)s"),
+            old=found.original_total,
+            new=found.new_total,
+            note=found.decision_note,
+        ),
     )
     return found
