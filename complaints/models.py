@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import ChoiceLabels, Outlet
 from core.roles import Role
+from core.words import read
 from followups.models import Callback
 from workorders.models import Customer, Product, WorkOrder
 
@@ -167,7 +168,9 @@ class ComplaintCase(ChoiceLabels, models.Model):
     remedy_agreed_at = models.DateTimeField(_("remedy agreed"), null=True, blank=True)
     repeat_repairs = models.PositiveSmallIntegerField(_("repairs of the same fault within warranty"), default=0)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
-    escalation_reason = models.TextField(_("why escalated"), blank=True)
+    escalation_reason = models.TextField(_("why escalated"), blank=True)  # typed, or the rules' as the network reads
+    # The rules' reasons, to be read in each reader's language (core.words); empty when a person typed it.
+    escalation_words = models.JSONField(default=list, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
     # The call in which the customer says whether they are satisfied (the latest one asked for).
@@ -210,6 +213,11 @@ class ComplaintCase(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_category_display()}"
+
+    @property
+    def escalation_text(self) -> str:
+        """Why it was escalated, in the reader's language."""
+        return "; ".join(read(words) for words in self.escalation_words) or self.escalation_reason
 
     @property
     def may_ask_confirmation(self) -> bool:

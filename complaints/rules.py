@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from core.words import said
 
 
 @dataclass(frozen=True)
@@ -65,21 +67,22 @@ class CaseFacts:
     already_escalated: bool
 
 
-def escalation_reasons(facts: CaseFacts, *, now: datetime) -> list[str]:
-    """Why the case must go to a supervisor now (empty: it need not). Manual escalation is separate."""
+def escalation_reasons(facts: CaseFacts, *, now: datetime) -> list[dict]:
+    """Why the case must go to a supervisor now (empty: it need not), as words each reader reads in
+    their language (core.words). Manual escalation is separate."""
     if facts.already_escalated:
         return []
     reasons = []
     if facts.high_severity:
-        reasons.append(_("high severity"))
+        reasons.append(said(gettext_noop("high severity")))
     if facts.repeat_repairs >= REPEAT_REPAIRS:
-        reasons.append(_("%(n)d repairs of the same fault within warranty") % {"n": facts.repeat_repairs})
+        reasons.append(said(gettext_noop("%(n)s repairs of the same fault within warranty"), n=facts.repeat_repairs))
     if facts.first_contact_at is None and now > facts.deadlines.first_contact:
-        reasons.append(_("no contact with the customer by the deadline"))
+        reasons.append(said(gettext_noop("no contact with the customer by the deadline")))
     if facts.remedy_agreed_at is None and now > facts.deadlines.remedy:
-        reasons.append(_("no remedy agreed by the deadline"))
+        reasons.append(said(gettext_noop("no remedy agreed by the deadline")))
     if now > facts.deadlines.close:
-        reasons.append(_("not closed by the deadline"))
+        reasons.append(said(gettext_noop("not closed by the deadline")))
     return reasons
 
 

@@ -65,6 +65,9 @@ class CaseSerializer(ModelSerializer):
     outlet_code = serializers.CharField(source="outlet.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     handler = serializers.StringRelatedField()
+    escalation_reason = serializers.CharField(
+        source="escalation_text", read_only=True, help_text="Why escalated, in the reader's language."
+    )
 
     class Meta:
         model = ComplaintCase

@@ -29,6 +29,7 @@ from core.notify import notification_enqueue
 from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope, outlet_staff, visible_outlets, visible_staff
+from core.words import as_the_network_reads
 from followups.models import Callback, CallbackPlan
 from followups.services import callbacks_schedule
 from workorders.models import Call, WorkOrder
@@ -158,11 +159,15 @@ def _facts(case: ComplaintCase) -> rules.CaseFacts:
     )
 
 
-def _escalate(case: ComplaintCase, reason: str, actor) -> None:
-    """The case joins the supervisors' queue, and each supervisor of the outlet gets a message."""
+def _escalate(case: ComplaintCase, reason: str | list[dict], actor) -> None:
+    """The case joins the supervisors' queue, and each supervisor of the outlet gets a message. `reason`
+    is typed by a person, or the rules' reasons (core.words), kept to be read in each reader's language."""
+    if isinstance(reason, list):
+        case.escalation_words = reason
+        reason = "; ".join(as_the_network_reads(words) for words in reason)
     case.escalated_at, case.escalation_reason = timezone.now(), reason
     case.version += 1
-    case.save(update_fields=["escalated_at", "escalation_reason", "version"])
+    case.save(update_fields=["escalated_at", "escalation_reason", "escalation_words", "version"])
     events.case_stepped(case, step=CaseStep.Step.ESCALATION, actor=actor, notes=reason)
     context = {
         "case": case.pk,
@@ -251,7 +256,7 @@ def _case_create(
         _message_staff([handler], kind="complaint_assigned", context=context, key=f"assigned:{case.pk}")
     reasons = rules.escalation_reasons(_facts(case), now=opened)
     if reasons:
-        _escalate(case, "; ".join(reasons), actor)
+        _escalate(case, reasons, actor)
     return case
 
 
@@ -368,7 +373,7 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> int:
                 continue
             reasons = rules.escalation_reasons(_facts(case), now=now)
             if reasons:
-                _escalate(case, "; ".join(reasons), case.handler)
+                _escalate(case, reasons, case.handler)
                 escalated += 1
     return escalated
 

@@ -1,29 +1,20 @@
 """A work order's timeline rows (WorkOrderEvent), written by these helpers only: each says what happened in
 the words the timeline shows (the habit of Saleor's order/events.py).
 
-What a service says is passed as `said(gettext_noop("..."), **params)` and kept as the message and its
+What a service says is passed as `core.words.said(gettext_noop("..."), **params)` and kept as the message and its
 parameters, so each reader sees it in their own language; `text` keeps it as the network reads it
 (Chinese) for exports and searches. What staff type is kept as typed."""
 
-from django.conf import settings
-from django.utils import translation
-
+from core.words import as_the_network_reads
 from workorders.models import WorkOrder, WorkOrderEvent
 
 Kind = WorkOrderEvent.Kind
-Words = str | dict  # typed text, or a message from `said`
-
-
-def said(msgid: str, **params) -> dict:
-    """A service's words: an English msgid marked with gettext_noop and its parameters (plain values)."""
-    return {"id": msgid, "params": {name: str(value) for name, value in params.items()}}
+Words = str | dict  # typed text, or a message from core.words.said
 
 
 def _fields(words: Words) -> dict:
     if isinstance(words, dict):
-        with translation.override(settings.LANGUAGE_CODE):
-            text = translation.gettext(words["id"]) % words["params"]
-        return {"text": text, "message": words}
+        return {"text": as_the_network_reads(words), "message": words}
     return {"text": words}
 
 

@@ -2,12 +2,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from core.models import BilingualName, ChoiceLabels, Outlet
+from core.words import read
 from warranty.engine import WHOLE_UNIT
 from workorders.lifecycle import SWAPPABLE, Status
 
@@ -346,9 +346,7 @@ class WorkOrderEvent(ChoiceLabels, models.Model):
     @property
     def display_text(self) -> str:
         """The event's words in the reader's language."""
-        if self.message:
-            return gettext(self.message["id"]) % self.message.get("params", {})
-        return self.text
+        return read(self.message) if self.message else self.text
 
 
 class Payment(ChoiceLabels, models.Model):

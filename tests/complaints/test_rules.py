@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from complaints import rules
 from complaints.rules import CaseFacts, DeadlinePolicy, Repair
+from core.words import read
 
 OPENED = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
 POLICY = DeadlinePolicy(first_contact_hours=2, remedy_hours=24, close_hours=72)
@@ -34,20 +35,21 @@ def test_deadlines_count_from_opening():
 
 
 def test_escalation_rules():
+    def reasons(facts, now):
+        return [read(words) for words in rules.escalation_reasons(facts, now=now)]
+
     with translation.override("en"):
-        assert rules.escalation_reasons(_facts(), now=OPENED) == []
-        assert rules.escalation_reasons(_facts(high_severity=True), now=OPENED) == ["high severity"]
-        assert rules.escalation_reasons(_facts(repeat_repairs=2), now=OPENED) == [
-            "2 repairs of the same fault within warranty"
-        ]
+        assert reasons(_facts(), OPENED) == []
+        assert reasons(_facts(high_severity=True), OPENED) == ["high severity"]
+        assert reasons(_facts(repeat_repairs=2), OPENED) == ["2 repairs of the same fault within warranty"]
         late = OPENED + dt.timedelta(hours=3)
-        assert rules.escalation_reasons(_facts(), now=late) == ["no contact with the customer by the deadline"]
+        assert reasons(_facts(), late) == ["no contact with the customer by the deadline"]
         contacted = _facts(first_contact_at=OPENED + dt.timedelta(hours=1))
-        assert rules.escalation_reasons(contacted, now=late) == []
-        assert rules.escalation_reasons(contacted, now=OPENED + dt.timedelta(hours=25)) == [
-            "no remedy agreed by the deadline"
-        ]
-        assert rules.escalation_reasons(_facts(high_severity=True, already_escalated=True), now=late) == []
+        assert reasons(contacted, late) == []
+        assert reasons(contacted, OPENED + dt.timedelta(hours=25)) == ["no remedy agreed by the deadline"]
+        assert reasons(_facts(high_severity=True, already_escalated=True), late) == []
+    with translation.override("zh-hans"):  # the same reasons, read by a Chinese reader
+        assert reasons(_facts(high_severity=True), OPENED) == ["严重程度高"]
 
 
 def test_repeat_repairs_count_the_same_fault_within_warranty_only():

@@ -103,6 +103,7 @@ def test_reference_data_reads_in_the_readers_language():
 def test_a_services_words_on_the_timeline_read_in_each_readers_language(network):
     from django.utils import translation
 
+    from core.words import said
     from tests.workorders.factories import walk_in_order
     from workorders import events
     from workorders.models import WorkOrderEvent
@@ -110,7 +111,7 @@ def test_a_services_words_on_the_timeline_read_in_each_readers_language(network)
     order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
     with translation.override("en"):  # caused by an English reader
         event = events.order_noted(
-            order, actor=None, text=events.said(translation.gettext_noop("On-site charges ¥%(total)s"), total="120.00")
+            order, actor=None, text=said(translation.gettext_noop("On-site charges ¥%(total)s"), total="120.00")
         )
     event = WorkOrderEvent.objects.get(pk=event.pk)
     assert event.text == "上门服务费用 ¥120.00"  # as the network reads it, for exports and searches

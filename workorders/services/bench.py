@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 
 from core.errors import ConflictError
 from core.permissions import require_permission
+from core.words import said
 from warranty.engine import COMPONENT_LABELS, component_label
 from workorders import events
 from workorders.lifecycle import Status
@@ -73,7 +74,7 @@ def work_order_record_repair(
             "updated_at",
         ]
     )
-    events.order_noted(order, actor=actor, text=events.said(gettext_noop("Repair record updated.")))
+    events.order_noted(order, actor=actor, text=said(gettext_noop("Repair record updated.")))
     if component_found:
         cause = _("Faulty part found: %(part)s") % {"part": component_label(order.fault_component)}
         redecide(order, actor=actor, cause=cause)
@@ -132,10 +133,10 @@ def work_order_record_agreement(*, work_order: WorkOrder, agreement: str, actor)
     order = _locked_in_scope(work_order, actor)
     if agreement == "data_loss":
         order.data_loss_acknowledged = True
-        text = events.said(gettext_noop("The customer acknowledged that repair may erase stored data."))
+        text = said(gettext_noop("The customer acknowledged that repair may erase stored data."))
     elif agreement == "damage_waiver":
         order.damage_waiver_signed_at = timezone.now()
-        text = events.said(gettext_noop("The customer signed the water/drop damage waiver."))
+        text = said(gettext_noop("The customer signed the water/drop damage waiver."))
     else:
         raise ValidationError({"agreement": _("Unknown agreement.")})
     order.version += 1
@@ -187,6 +188,6 @@ def work_order_complete_details(
     )
     order.version += 1
     order.save()
-    events.order_noted(order, actor=actor, text=events.said(gettext_noop("Details completed.")))
+    events.order_noted(order, actor=actor, text=said(gettext_noop("Details completed.")))
     redecide(order, actor=actor, cause=_("Details completed"))
     return order

@@ -10,6 +10,7 @@ from core.errors import ConflictError
 from core.notify import notification_enqueue
 from core.permissions import require_permission
 from core.scoping import in_scope
+from core.words import said
 from workorders import events
 from workorders.lifecycle import TRANSITIONS, Status, Transition, work_order_transitioned
 from workorders.models import (
@@ -124,9 +125,7 @@ def work_order_hand_over(*, work_order: WorkOrder, new_owner, actor, reason: str
     events.order_handed_over(
         order,
         actor=actor,
-        text=events.said(
-            gettext_noop("%(old)s → %(new)s: %(reason)s"), old=previous, new=new_owner, reason=reason.strip()
-        ),
+        text=said(gettext_noop("%(old)s → %(new)s: %(reason)s"), old=previous, new=new_owner, reason=reason.strip()),
     )
     return order
 

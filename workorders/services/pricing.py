@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.permissions import require_permission
+from core.words import said
 from warranty.engine import FaultType
 from warranty.services import fee_schedule_mark_used, quote_compute
 from workorders import events
@@ -97,9 +98,9 @@ def work_order_price_on_site(
         ]
     )
     if approved:
-        text = events.said(gettext_noop("On-site charges ¥%(total)s, agreed by the customer."), total=order.quote_total)
+        text = said(gettext_noop("On-site charges ¥%(total)s, agreed by the customer."), total=order.quote_total)
     else:
-        text = events.said(gettext_noop("On-site charges ¥%(total)s"), total=order.quote_total)
+        text = said(gettext_noop("On-site charges ¥%(total)s"), total=order.quote_total)
     events.order_noted(order, actor=actor, text=text)
     return order
 
@@ -115,9 +116,9 @@ def work_order_reassess_warranty(*, work_order: WorkOrder, human_damage: bool, a
     order.version += 1
     order.save(update_fields=["fault_type", "version", "updated_at"])
     if human_damage:
-        text = events.said(gettext_noop("Human damage found on site: warranty decided again."))
+        text = said(gettext_noop("Human damage found on site: warranty decided again."))
     else:
-        text = events.said(gettext_noop("Warranty decided again."))
+        text = said(gettext_noop("Warranty decided again."))
     events.order_noted(order, actor=actor, text=text)
     redecide(order, actor=actor, cause=_("Fault type: %(type)s") % {"type": order.get_fault_type_display()})
     return order

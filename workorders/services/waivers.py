@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from core.lifecycle import Lifecycle, move
 from core.permissions import require_permission
 from core.scoping import scope
+from core.words import said
 from workorders import events
 from workorders.models import (
     ChargeWaiver,
@@ -57,7 +58,7 @@ def charge_waiver_request(*, work_order: WorkOrder, new_total: Decimal, reason: 
     events.order_noted(
         order,
         actor=actor,
-        text=events.said(
+        text=said(
             gettext_noop("Waiver asked for: ¥%(old)s → ¥%(new)s. %(reason)s"),
             old=due,
             new=new_total,
@@ -105,7 +106,7 @@ def charge_waiver_decide(*, waiver: ChargeWaiver, approve: bool, note: str = "",
     events.order_noted(
         order,
         actor=actor,
-        text=events.said(
+        text=said(
             gettext_noop("Waiver approved: ¥%(old)s → ¥%(new)s. %(note)s")
             if approve
             else gettext_noop("Waiver rejected: ¥%(old)s → ¥%(new)s. %(note)s"),
