@@ -2,12 +2,13 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField, StyledForm
 from warranty.engine import WHOLE_UNIT, FaultType
 from warranty.models import NO_PROOF_CHOICES, SERVICE_TYPE_CHOICES, WarrantyPolicy
-from warranty.selectors import category_choices
+from warranty.selectors import category_choices, part_codes_by_name
 
 FAULT_TYPE_CHOICES = [
     (FaultType.PERFORMANCE.value, _("Performance fault")),
@@ -15,7 +16,7 @@ FAULT_TYPE_CHOICES = [
     (FaultType.NO_FAULT.value, _("No fault found")),
 ]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the HTML date input wants ISO
-PART_ITEM = re.compile(r"^(?P<code>[-\w]+?)(?:\s*[x×*]\s*(?P<quantity>\d+))?$")
+PART_ITEM = re.compile(r"^(?P<part>.+?)(?:\s*[x×*]\s*(?P<quantity>\d+))?$")
 
 
 class WarrantyCheckForm(StyledForm):
@@ -114,7 +115,7 @@ class QuoteForm(StyledForm):
     parts = forms.CharField(
         label=_("Parts"),
         required=False,
-        help_text=_("Part codes with quantities, e.g. “screen, battery x2”."),
+        help_text=_("Parts by name or code, with quantities, e.g. “Phone screen assembly, battery x2”."),
     )
     onsite = forms.BooleanField(label=_("On-site visit"), required=False)
     in_warranty = forms.BooleanField(label=_("In warranty"), required=False)
@@ -125,15 +126,20 @@ class QuoteForm(StyledForm):
 
 
 def parse_parts(text: str) -> list[tuple[str, int]]:
-    """ "screen, battery x2" -> [("screen", 1), ("battery", 2)]; a clear error for anything else."""
+    """ "手机电池 x2, screen" -> [("phone-battery", 2), ("screen", 1)]: each part by its name in either
+    language or its code (as the fee schedule in force lists it; anything else stays as typed, for the
+    quote to name as unknown); a clear error for a quantity below 1."""
+    items = [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
+    codes = part_codes_by_name(timezone.localdate()) if items else {}
     parts = []
-    for item in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
+    for item in items:
         match = PART_ITEM.match(item)
         if match is None or int(match["quantity"] or 1) < 1:
             raise forms.ValidationError(
-                _("“%(item)s”: write a part code, optionally with x and a quantity."), params={"item": item}
+                _("“%(item)s”: write a part's name or code, optionally with x and a quantity."), params={"item": item}
             )
-        parts.append((match["code"], int(match["quantity"] or 1)))
+        typed = match["part"].strip()
+        parts.append((codes.get(typed) or codes.get(typed.casefold()) or typed, int(match["quantity"] or 1)))
     return parts
 
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from core import reference
@@ -43,3 +45,19 @@ def category_choices(blank: bool = False) -> list[tuple[str, str]]:
     """The categories as a form offers them: by name, the code submitted."""
     choices = sorted(category_names().items(), key=lambda item: item[1])
     return [("", "---------"), *choices] if blank else choices
+
+
+def part_codes_by_name(on: date) -> dict[str, str]:
+    """{a part's code, name, or English name in lower case: its code} in the fee schedule in force on `on`
+    (one query): what a clerk may type for a part."""
+    in_force = (
+        FeeSchedule.objects.filter(status=FeeSchedule.Status.PUBLISHED, effective_from__lte=on)
+        .order_by("-effective_from")
+        .values("pk")[:1]
+    )
+    codes = {}
+    for code, name, name_en in PartPrice.objects.filter(schedule__in=in_force).values_list("code", "name", "name_en"):
+        for key in (code, name, name_en.casefold()):
+            if key:
+                codes.setdefault(key, code)
+    return codes

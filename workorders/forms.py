@@ -180,7 +180,12 @@ class DetailsForm(StyledForm):
 class CallForm(StyledForm):
     outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None)
     caller_phone = PhoneNumberField(label=_("Caller's phone"), region="CN")
-    call_type = forms.ChoiceField(label=_("Call type"), choices=Call.Type.choices)
+    # A complaint opens its case in the same step (the complaint call button), never as a call alone.
+    call_type = forms.ChoiceField(
+        label=_("Call type"),
+        choices=[choice for choice in Call.Type.choices if choice[0] != Call.Type.COMPLAINT],
+        help_text=_("A complaint: use “Complaint call: open the case”, which logs the call with its case."),
+    )
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.CharField(label=_("Outcome"), required=False)
     number = forms.CharField(

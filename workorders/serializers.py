@@ -378,7 +378,10 @@ class CallSerializer(ModelSerializer):
 class CallInputSerializer(Serializer):
     outlet = serializers.IntegerField()
     caller_phone = PhoneNumberField(region="CN")
-    call_type = serializers.ChoiceField(choices=Call.Type.choices)
+    call_type = serializers.ChoiceField(
+        choices=[choice for choice in Call.Type.choices if choice[0] != Call.Type.COMPLAINT],
+        help_text="A complaint call opens its case: POST /api/v1/complaints/ with the caller's phone.",
+    )
     summary = serializers.CharField()
     outcome = serializers.CharField(required=False, allow_blank=True, default="")
     phone_guidance = serializers.BooleanField(default=False)

@@ -119,6 +119,12 @@ def test_quote_page_prices_a_job(network, client_for):
     )
     assert response.context["result"].quote.total == Decimal("888.00")  # 80 + 50 + 499 + 2 x 129.50
     assert "<html" not in response.text and "¥888.00" in response.text
+    by_name = client.post(
+        reverse("quote-calculator"),
+        {"category": "phone", "service_type": "repair", "parts": "屏幕总成, 电池 x2", "onsite": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert by_name.context["result"].quote.total == Decimal("888.00")  # the same parts, typed by name
 
 
 def test_quote_page_errors_name_the_field(network, client_for):

@@ -252,3 +252,19 @@ def test_guidance_to_a_caller_with_several_products_asks_which_one(network, clie
     client.post(reverse("hotline"), {**call, "call-product": washer.pk})
     made = Call.objects.get().work_order
     assert (made.product, made.status) == (washer, Status.AWAITING_CALLBACK)
+
+
+def test_a_complaint_is_not_logged_as_a_call_alone(network, client_for):
+    """The call form offers no "complaint" type: the complaint button opens the case with its call; the
+    API refuses it the same way."""
+    from rest_framework.test import APIClient
+
+    hotline = network.staff[Role.HOTLINE]
+    page = client_for(hotline).get(reverse("hotline")).content.decode()
+    assert 'value="complaint"' not in page and 'data-testid="complaint-call"' in page
+    api = APIClient()
+    api.force_authenticate(hotline)
+    call = {"outlet": network.a1.pk, "caller_phone": "13812345678", "call_type": "complaint", "summary": "投诉"}
+    refused = api.post(reverse("api-call-list"), call, format="json")
+    assert refused.status_code == 400 and "call_type" in refused.json()["error"]["fields"]
+    assert not Call.objects.exists()
