@@ -38,6 +38,10 @@ class StyledForm(forms.Form):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
+                if isinstance(field, forms.ModelChoiceField):
+                    # Records to pick from (outlets, staff, categories): typed to search once the list is
+                    # long (app.js); a short list stays a plain select.
+                    widget.attrs["data-searchable"] = ""
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

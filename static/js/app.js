@@ -74,3 +74,15 @@ document.addEventListener("DOMContentLoaded", () => {
   set("id_phone", call.phone);
   phone?.dispatchEvent(new Event("input", { bubbles: true }));
 });
+
+// A long list of records to pick from (outlets, engineers, staff, categories) is searched by typing: Tom
+// Select (npm) over the select, which stays the form's field. Short lists stay plain selects.
+const SEARCHABLE_FROM = 12;
+function searchable(root) {
+  root.querySelectorAll("select[data-searchable]").forEach((select) => {
+    if (select.tomselect || select.options.length <= SEARCHABLE_FROM || typeof TomSelect === "undefined") return;
+    new TomSelect(select, { allowEmptyOption: true, maxOptions: null, create: false });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => searchable(document));
+document.addEventListener("htmx:afterSwap", (event) => searchable(event.target));

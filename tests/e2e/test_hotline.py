@@ -63,3 +63,20 @@ def test_a_service_request_from_the_call_form_opens_intake_with_the_callers_deta
     assert page.input_value("#id_fault_description") == "空调不制冷"
     assert page.input_value("#id_channel") == "hotline"
     assert "张三" in page.inner_text("[data-testid=customer-matches]")
+
+
+def test_a_long_list_of_outlets_is_searched_by_typing(migration_data, live_server, page):
+    """Past a dozen records a select becomes searchable (Tom Select): typing part of a name narrows it, and
+    the pick is what the form sends."""
+    outlets = [OutletFactory(name=f"测试网点{n:02d}") for n in range(15)]
+    wanted = OutletFactory(name="上海浦东网点")
+    clerk = UserFactory(username="e2e-hotline", role=Role.HOTLINE, outlets=[*outlets, wanted])
+    log_in(page, live_server.url, clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/hotline/")
+    page.click("[data-testid=call-form] .ts-control")
+    page.keyboard.type("浦东")
+    options = page.locator(".ts-dropdown .option")
+    assert options.count() == 1 and options.first.inner_text() == "上海浦东网点"
+    options.first.click()
+    assert page.input_value("#id_call-outlet") == str(wanted.pk)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
