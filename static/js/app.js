@@ -81,7 +81,10 @@ const SEARCHABLE_FROM = 12;
 function searchable(root) {
   root.querySelectorAll("select[data-searchable]").forEach((select) => {
     if (select.tomselect || select.options.length <= SEARCHABLE_FROM || typeof TomSelect === "undefined") return;
+    // Tom Select points the field's label at its own input: the select it keeps keeps the label's name.
+    const name = select.labels?.[0]?.textContent.trim();
     new TomSelect(select, { allowEmptyOption: true, maxOptions: null, create: false });
+    if (name) select.setAttribute("aria-label", name);
   });
 }
 document.addEventListener("DOMContentLoaded", () => searchable(document));
