@@ -110,3 +110,22 @@ def test_repair_record_is_kept_and_noted(network, old_phone_order):
     )
     assert order.actions_taken == "更换主板"
     assert order.events.last().kind == "note"
+
+
+def test_quote_lines_read_in_the_readers_language(network, old_phone_order, client_for):
+    """Priced by a Chinese clerk, read by an English one: labour, the visit fee and the part by its English
+    name; the Chinese reader sees the Chinese names."""
+    from core.models import User
+    from warranty.models import PartPrice
+
+    PartPrice.objects.filter(code="screen").update(name_en="Screen assembly")
+    clerk = network.staff[Role.FRONT_DESK]
+    client_for(clerk).post(reverse("work-order-quote", args=[old_phone_order.pk]), {"parts": "screen"})
+    old_phone_order.refresh_from_db()
+    assert old_phone_order.quote_lines[-1]["description_en"] == "Screen assembly"
+    chinese = client_for(clerk).get(reverse("work-order-detail", args=[old_phone_order.pk])).text
+    assert "屏幕总成" in chinese and "工时费" in chinese
+    reader = network.staff[Role.SUPERVISOR]
+    User.objects.filter(pk=reader.pk).update(language="en")
+    english = client_for(reader).get(reverse("work-order-detail", args=[old_phone_order.pk])).text
+    assert "Screen assembly" in english and "Labour" in english and "屏幕总成" not in english

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from core.permissions import require_permission
 from core.words import said
 from warranty.engine import FaultType
+from warranty.fees import LineKind
 from warranty.services import fee_schedule_mark_used, quote_compute
 from workorders import events
 from workorders.models import (
@@ -44,11 +45,14 @@ def _price(order: WorkOrder, *, parts, onsite: bool, card_prices) -> None:
         installation_date=order.product.installation_date,
     )
     order.fee_schedule = result.schedule
+    # A part's English name with the line, so an English reader reads it (workorders/templatetags).
+    english = dict(result.schedule.part_prices.values_list("code", "name_en"))
     order.quote_lines = [
         {
             "kind": str(line.kind),
             "code": line.code,
             "description": line.description,
+            "description_en": english.get(line.code, "") if line.kind == LineKind.PART else "",
             "quantity": line.quantity,
             "unit_price": str(line.unit_price),
             "amount": str(line.amount),
