@@ -245,15 +245,16 @@ def test_no_show_after_waiting_puts_the_order_back_to_dispatch(job):
     assert not VisitReport.objects.exists()  # not a completed visit
 
 
-def _priced_job(network):
-    """An in-warranty air conditioner booked with an engineer, and a fee schedule for chargeable work."""
+def _priced_job(network, **order):
+    """An air conditioner (in warranty unless told) booked with an engineer, and a fee schedule for
+    chargeable work."""
     schedule = published_schedule()
     LabourRate.objects.create(schedule=schedule, category="air_conditioner", service_type="repair", amount=120)
     PartPrice.objects.create(
         schedule=schedule, code="ac-capacitor", name="启动电容", category="air_conditioner", price=Decimal("45.00")
     )
     eng = engineer(network.a1)
-    order = onsite_order(network.staff[Role.HOTLINE], network.a1)
+    order = onsite_order(network.staff[Role.HOTLINE], network.a1, **order)
     return eng, order, booked(order, eng, network.staff[Role.DISPATCHER])
 
 
@@ -408,22 +409,34 @@ def test_a_test_run_made_and_no_time_for_one_contradict_each_other(job):
 
 
 def test_the_consent_box_comes_with_the_charges_it_agrees_to(network, client_for):
-    """Before chargeable work is priced the page offers no consent to tick; once priced, the box sits
-    under the charges with their total, and a consent posted for that total holds."""
+    """Before chargeable work is priced the page offers no consent to tick, only the step to price it;
+    once priced, the box sits under the charges with their total, and a consent to that total lets the
+    work start."""
+    import re
+
     from django.urls import reverse
 
-    eng, order, appointment = _priced_job(network)
-    damaged = REPORT | {"human_damage": True, "human_damage_acknowledged": True}
+    eng, order, appointment = _priced_job(network, purchase_date=dt.date(2015, 1, 1))
+    assert not order.in_warranty
     with _at(9, 55):
+        client = client_for(eng)  # logged in at the travelled time (sessions last 12 hours)
         for event in ("departed", "arrived"):
             visit_event(appointment=appointment, event=event, actor=eng)
-        client = client_for(eng)
         page = client.get(reverse("job-detail", args=[appointment.pk])).content.decode()
-        assert 'name="fee_consent"' not in page
-        visit_report_save(appointment=appointment, actor=eng, **damaged)
+        assert 'data-testid="charges-pending"' in page and 'name="fee_consent"' not in page
+        visit_report_save(appointment=appointment, actor=eng, **REPORT)
         page = client.get(reverse("job-detail", args=[appointment.pk])).content.decode()
         assert 'data-testid="charges"' in page and 'name="fee_consent"' in page
-        assert 'name="consent_total" value="170.00"' in page  # labour 120 + visit 50, as shown
+        shown = Decimal(re.search(r'name="consent_total" value="([0-9.]+)"', page)[1])
+        assert shown == 170  # labour 120 + visit 50, as the page shows them
+        with pytest.raises(ValidationError):
+            visit_event(appointment=appointment, event="started", actor=eng)
+        visit_report_save(
+            appointment=appointment, actor=eng, **(REPORT | {"fee_consent": True, "consent_total": shown})
+        )
+        visit_event(appointment=appointment, event="started", actor=eng)
+    appointment.refresh_from_db()
+    assert appointment.status == "on_site" and appointment.started_at is not None
 
 
 def test_parts_are_typed_and_read_by_name(network, client_for):

@@ -132,6 +132,8 @@ def test_list_and_detail_run_a_constant_number_of_queries(rows, network, client_
     # session, user, groups, outlet and category choices, the page (permissions and outlets: from the cache)
     with django_assert_num_queries(6):
         client.get(reverse("work-order-list"), {"status": "received", "channel": "walk_in"})
+    with django_assert_num_queries(7):  # ... and the staff member named as responsible (name or username)
+        client.get(reverse("work-order-list"), {"responsible": clerk.name})
     # session, user, groups, order, phones, addresses, payments, waivers, events, staff for hand-over, the
     # unit's other orders (its service history), the order's callbacks (a panel)
     with django_assert_num_queries(12):
