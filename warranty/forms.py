@@ -79,9 +79,9 @@ class NewFeeScheduleForm(StyledForm):
 
 
 class LabourRateForm(StyledForm):
-    # Picked by name; the code is what is stored. A blank first choice, so an unused extra row submits nothing.
+    # Categories picked by name, stored by code. Blank first choices, so an unused extra row submits nothing
+    # and is skipped.
     category = forms.ChoiceField(label=_("Product category"), choices=lambda: category_choices(blank=True))
-    # A blank first choice, so an unused extra row submits nothing and is skipped.
     service_type = forms.ChoiceField(label=_("Service type"), choices=[("", "---------"), *SERVICE_TYPE_CHOICES])
     amount = forms.DecimalField(label=_("Labour charge"), min_value=0, max_digits=10, decimal_places=2)
 
