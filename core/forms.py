@@ -20,6 +20,75 @@ class DateTimeField(forms.DateTimeField):
     default_validators = [plausible_day]
 
 
+class ItemRowsWidget(forms.Widget):
+    """Rows of an item typed with suggestions and an amount (parts and their quantities, prices on a
+    warranty card): the saved rows plus blank ones; "Add a row" (app.js) adds more."""
+
+    template_name = "forms/widgets/item_rows.html"
+    blank_rows = 2
+
+    def __init__(self, *, item_label, amount_label, amount_mode="numeric", attrs=None):
+        super().__init__(attrs)
+        self.item_label, self.amount_label, self.amount_mode = item_label, amount_label, amount_mode
+        self.suggestions = ()  # (value, hint) pairs, or a callable giving them when the page is drawn
+
+    def format_value(self, value):
+        return list(value or ())
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        rows = [(item, "" if amount is None else amount) for item, amount in value or ()]
+        suggestions = self.suggestions() if callable(self.suggestions) else self.suggestions
+        context["widget"].update(
+            rows=rows + [("", "")] * self.blank_rows,
+            item_label=self.item_label,
+            amount_label=self.amount_label,
+            amount_mode=self.amount_mode,
+            suggestions=suggestions,
+        )
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        def listed(key) -> list[str]:  # a query dict's list, or one value of a plain dict
+            return data.getlist(key) if hasattr(data, "getlist") else [v for v in [data.get(key)] if v is not None]
+
+        items, amounts = listed(f"{name}-item"), listed(f"{name}-amount")
+        rows = zip(items, amounts + [""] * (len(items) - len(amounts)), strict=False)
+        return [(item.strip(), amount.strip()) for item, amount in rows if item.strip() or amount.strip()]
+
+    def value_omitted_from_data(self, data, files, name):
+        return f"{name}-item" not in data
+
+
+class ItemRowsField(forms.Field):
+    """[(item as typed, amount)] from an ItemRowsWidget; `amount` cleans each row's amount (a blank
+    amount is `blank_amount`, or an error when that is None). Blank rows are skipped."""
+
+    def __init__(self, *, item_label, amount_label, amount: forms.Field, blank_amount=None, **kwargs):
+        mode = "decimal" if isinstance(amount, forms.DecimalField) else "numeric"
+        kwargs.setdefault("required", False)
+        super().__init__(
+            widget=ItemRowsWidget(item_label=item_label, amount_label=amount_label, amount_mode=mode), **kwargs
+        )
+        self.amount, self.blank_amount = amount, blank_amount
+
+    def to_python(self, value) -> list[tuple[str, object]]:
+        rows = []
+        for item, amount in value or ():
+            if not item:
+                raise ValidationError(_("Name the item for the amount %(amount)s."), params={"amount": amount})
+            if amount in ("", None) and self.blank_amount is not None:
+                rows.append((item, self.blank_amount))
+                continue
+            try:
+                rows.append((item, self.amount.clean(amount)))
+            except ValidationError as exc:
+                raise ValidationError(
+                    _("“%(item)s”: %(problem)s"), params={"item": item, "problem": " ".join(exc.messages)}
+                ) from exc
+        return rows
+
+
 class BootstrapRenderer(TemplatesSetting):
     """Every form renders with Bootstrap markup and its errors next to each field."""
 
@@ -34,6 +103,8 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(widget, ItemRowsWidget):
+                continue  # its inputs carry their own classes (forms/widgets/item_rows.html)
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):

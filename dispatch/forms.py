@@ -9,7 +9,7 @@ from core.models import User
 from core.scoping import visible_outlets
 from dispatch import selectors
 from dispatch.models import CHECKLIST, Appointment, LoanerUnit, Part, VisitReport
-from warranty.forms import CardPricesField, card_prices_text
+from warranty.forms import CardPricesField, PartRowsField, card_price_rows, part_rows
 from workorders.models import Payment, ProductCategory, WorkOrder
 
 WEEKDAYS = [
@@ -178,11 +178,8 @@ class ReportForm(StyledForm):
     diagnosis = forms.CharField(label=_("Diagnosis"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     human_damage = forms.BooleanField(label=_("Human damage found (not covered by the warranty)"), required=False)
     human_damage_acknowledged = forms.BooleanField(label=_("The customer acknowledged the damage"), required=False)
-    parts_used = forms.CharField(
-        label=_("Parts used"),
-        required=False,
-        help_text=_("One part per line: its name (or code) and the quantity, e.g. “Start capacitor 1”."),
-        widget=forms.Textarea(attrs={"rows": 2}),
+    parts_used = PartRowsField(
+        label=_("Parts used"), parts=lambda: list(Part.objects.filter(active=True).order_by("name"))
     )
     card_prices = CardPricesField()
     home_damage = forms.CharField(
@@ -234,28 +231,14 @@ class ReportForm(StyledForm):
             return {"parts_complete": True, "consent_total": quote_total}
         initial = {f: getattr(report, f) for f in cls.base_fields if f not in ("parts_used", "consent_total")}
         initial["consent_total"] = quote_total
-        initial["parts_used"] = "\n".join(f"{p.get('name') or p['code']} {p['quantity']}" for p in report.parts_used)
-        initial["card_prices"] = card_prices_text(report.card_prices)
+        initial["parts_used"] = part_rows(report.parts_used)
+        initial["card_prices"] = card_price_rows(report.card_prices)
         initial |= {f"check_{code}": done for code, done in report.checklist.items()}
         initial |= {f"why_{code}": reason for code, reason in report.checklist_not_done.items()}
         return initial
 
     def clean_parts_used(self):
-        parts = []
-        for line in self.cleaned_data["parts_used"].splitlines():
-            if not line.strip():
-                continue
-            # "内存条 8GB 2": the last number is the quantity, the rest the part (names may have spaces).
-            bits = line.strip().rsplit(None, 1)
-            if len(bits) == 2 and bits[1].isdigit():
-                parts.append({"code": bits[0], "quantity": int(bits[1])})
-            else:
-                parts.append({"code": line.strip(), "quantity": 1})
-            if parts[-1]["quantity"] < 1:
-                raise forms.ValidationError(
-                    _("Write each part with a quantity of at least 1, e.g. “Start capacitor 1”.")
-                )
-        return parts
+        return [{"code": code, "quantity": quantity} for code, quantity in self.cleaned_data["parts_used"]]
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

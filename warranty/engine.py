@@ -17,6 +17,8 @@ from functools import partial
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.words import joined, label_words, said
+
 WHOLE_UNIT = "whole"
 CENT = Decimal("0.01")
 
@@ -49,9 +51,9 @@ OPTION_LABELS = {
 }
 
 
-def options_label(options) -> str:
-    """The options as the user reads them: "Exchange / Free repair"; "—" for none."""
-    return " / ".join(OPTION_LABELS[Option(o)]() for o in options) or "—"
+def options_words(options) -> dict | str:
+    """The options as words kept for later readers (core.words), in whichever language they read."""
+    return joined([label_words(OPTION_LABELS[Option(o)]) for o in options], " / ") if options else "—"
 
 
 FREE_OPTIONS = frozenset({Option.RETURN, Option.EXCHANGE, Option.FREE_REPAIR})
@@ -111,6 +113,19 @@ class Reason:
         shown = {k: _shown(k, v) for k, v in self.params.items()}
         return REASON_TEXTS[self.code]() % shown
 
+    def words(self) -> dict:
+        """The sentence as words kept for later readers (core.words): dates as ISO days, a component by
+        its label."""
+        params = {
+            k: v.isoformat()
+            if isinstance(v, date)
+            else label_words(partial(component_label, v))
+            if k == "component"
+            else v
+            for k, v in self.params.items()
+        }
+        return said(label_words(REASON_TEXTS[self.code])["id"], **params)
+
     def stored(self) -> dict:
         """As a work order keeps it (JSON): the code, its values, and the sentence as it read then."""
         params = {k: v.isoformat() if isinstance(v, date) else v for k, v in self.params.items()}
@@ -128,12 +143,23 @@ def _shown(name: str, value):
     return value
 
 
+def _stored_reason(stored: Mapping) -> Reason | None:
+    if "params" not in stored or stored.get("code") not in REASON_TEXTS:
+        return None
+    params = {k: date.fromisoformat(v) if k in DATE_PARAMS else v for k, v in stored["params"].items()}
+    return Reason(stored["code"], params)
+
+
 def stored_reason_text(stored: Mapping) -> str:
     """A stored reason's sentence in the active language (one stored without its values: as it read then)."""
-    if "params" not in stored or stored.get("code") not in REASON_TEXTS:
-        return stored.get("text", "")
-    params = {k: date.fromisoformat(v) if k in DATE_PARAMS else v for k, v in stored["params"].items()}
-    return Reason(stored["code"], params).text
+    reason = _stored_reason(stored)
+    return reason.text if reason else stored.get("text", "")
+
+
+def stored_reason_words(stored: Mapping) -> dict | str:
+    """A stored reason as words for later readers (core.words); one stored without its values as it read."""
+    reason = _stored_reason(stored)
+    return reason.words() if reason else stored.get("text", "")
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,15 @@ price applies; a software adjustment is free for the schedule's months after ins
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.words import read, said
 from warranty.engine import add_months
 
 CENT = Decimal("0.01")
@@ -42,6 +44,7 @@ class Rates:
     visit_fee: Decimal
     software_free_months: int = 1  # free within this many months of installation
     software_charged_after_months: int = 3  # charged after this many; between the two: free (customer's favour)
+    part_names_en: Mapping[str, str] = field(default_factory=dict)  # part code -> English name, where known
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class QuoteLine:
     unit_price: Decimal  # the price charged per unit (after the warranty-card comparison)
     amount: Decimal
     note: str = ""  # why the price differs from the schedule, if it does
+    note_words: dict | None = None  # the note as words for later readers (core.words)
+    description_en: str = ""  # a part's English name, where the schedule has one
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def quote(
             _("The fee schedule has no labour rate for %(category)s / %(service)s.")
             % {"category": category, "service": service_type},
         )
-    labour_note = ""
+    labour_note = None
     free_months = max(rates.software_free_months, rates.software_charged_after_months)
     if (
         service_type == ServiceType.SOFTWARE_ADJUSTMENT
@@ -109,10 +114,11 @@ def quote(
         and service_date <= add_months(installation_date, free_months)
     ):
         labour = ZERO
-        labour_note = _("Free: software adjustment within %(months)d months of installation (%(day)s).") % {
-            "months": free_months,
-            "day": installation_date,
-        }
+        labour_note = said(
+            gettext_noop("Free: software adjustment within %(months)s months of installation (%(day)s)."),
+            months=free_months,
+            day=installation_date.isoformat(),
+        )
     lines.append(_line(LineKind.LABOUR, "labour", _("Labour"), 1, labour, card_prices.get("labour"), labour_note))
 
     if onsite:
@@ -126,7 +132,8 @@ def quote(
         if code not in rates.parts:
             raise QuoteError("parts", _("Part %(code)s is not in the fee schedule.") % {"code": code})
         name, unit = rates.parts[code]
-        lines.append(_line(LineKind.PART, code, name, quantity, unit, card_prices.get(code)))
+        line = _line(LineKind.PART, code, name, quantity, unit, card_prices.get(code))
+        lines.append(replace(line, description_en=rates.part_names_en.get(code, "")))
 
     if in_warranty:
         notes.append(_("Covered by the warranty: the customer pays nothing."))
@@ -136,11 +143,20 @@ def quote(
     return Quote(lines=tuple(lines), total=total, in_warranty=in_warranty, notes=tuple(notes))
 
 
-def _line(kind, code, description, quantity, schedule_price, card_price, note="") -> QuoteLine:
+def _line(kind, code, description, quantity, schedule_price, card_price, note: dict | None = None) -> QuoteLine:
     unit = schedule_price
     if card_price is not None and card_price < unit:
-        unit, note = (
-            card_price,
-            _("Warranty-card price, lower than the schedule's %(price)s.") % {"price": money(schedule_price)},
+        unit = card_price
+        note = said(
+            gettext_noop("Warranty-card price, lower than the schedule's %(price)s."), price=money(schedule_price)
         )
-    return QuoteLine(kind, code, str(description), quantity, money(unit), money(unit * quantity), note)
+    return QuoteLine(
+        kind,
+        code,
+        str(description),
+        quantity,
+        money(unit),
+        money(unit * quantity),
+        note=read(note) if note else "",
+        note_words=note,
+    )

@@ -2,13 +2,15 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, StyledForm
+from core.forms import DateField, ItemRowsField, StyledForm
+from core.models import in_reader_language
 from warranty.engine import WHOLE_UNIT, FaultType
 from warranty.models import NO_PROOF_CHOICES, SERVICE_TYPE_CHOICES, WarrantyPolicy
-from warranty.selectors import category_choices, part_codes_by_name
+from warranty.selectors import category_choices, part_codes_by_name, parts_in_force
 
 FAULT_TYPE_CHOICES = [
     (FaultType.PERFORMANCE.value, _("Performance fault")),
@@ -16,7 +18,6 @@ FAULT_TYPE_CHOICES = [
     (FaultType.NO_FAULT.value, _("No fault found")),
 ]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the HTML date input wants ISO
-PART_ITEM = re.compile(r"^(?P<part>.+?)(?:\s*[x×*]\s*(?P<quantity>\d+))?$")
 
 
 class WarrantyCheckForm(StyledForm):
@@ -109,69 +110,101 @@ def formset_rows(formset) -> list[dict]:
     ]
 
 
-class QuoteForm(StyledForm):
-    category = forms.ChoiceField(label=_("Product category"), choices=category_choices)
-    service_type = forms.ChoiceField(label=_("Service type"), choices=SERVICE_TYPE_CHOICES)
-    parts = forms.CharField(
-        label=_("Parts"),
-        required=False,
-        help_text=_("Parts by name or code, with quantities, e.g. “Phone screen assembly, battery x2”."),
-    )
-    onsite = forms.BooleanField(label=_("On-site visit"), required=False)
-    in_warranty = forms.BooleanField(label=_("In warranty"), required=False)
-    installation_date = DateField(label=_("Installed on"), required=False, widget=DATE)
+class PartRowsField(ItemRowsField):
+    """Parts and quantities, a row each, the part typed by its name in either language (suggested as one
+    types) or its code -> [(code, quantity)]. `parts` gives the parts to know (PartPrice or Part rows): the
+    fee schedule in force's by default. A part it does not know stays as typed, for the quote or the
+    report to name."""
 
-    def clean_parts(self) -> list[tuple[str, int]]:
-        return parse_parts(self.cleaned_data["parts"])
+    def __init__(self, *, parts=None, **kwargs):
+        super().__init__(
+            item_label=_("Part"),
+            amount_label=_("Quantity"),
+            amount=forms.IntegerField(min_value=1),
+            blank_amount=1,
+            **kwargs,
+        )
+        self.parts = parts or (lambda: parts_in_force(timezone.localdate()))
+        self.widget.suggestions = lambda: [(part.label, part.code) for part in self.parts()]
 
-
-def parse_parts(text: str) -> list[tuple[str, int]]:
-    """ "手机电池 x2, screen" -> [("phone-battery", 2), ("screen", 1)]: each part by its name in either
-    language or its code (as the fee schedule in force lists it; anything else stays as typed, for the
-    quote to name as unknown); a clear error for a quantity below 1."""
-    items = [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
-    codes = part_codes_by_name(timezone.localdate()) if items else {}
-    parts = []
-    for item in items:
-        match = PART_ITEM.match(item)
-        if match is None or int(match["quantity"] or 1) < 1:
-            raise forms.ValidationError(
-                _("“%(item)s”: write a part's name or code, optionally with x and a quantity."), params={"item": item}
-            )
-        typed = match["part"].strip()
-        parts.append((codes.get(typed) or codes.get(typed.casefold()) or typed, int(match["quantity"] or 1)))
-    return parts
+    def clean(self, value) -> list[tuple[str, int]]:
+        rows = super().clean(value)
+        codes = part_codes_by_name(self.parts()) if rows else {}
+        return [(codes.get(item) or codes.get(item.casefold()) or item, quantity) for item, quantity in rows]
 
 
-CARD_PRICE_ITEM = re.compile(r"^(?P<code>[\w-]+)\s*[=＝]\s*(?P<price>\d+(?:\.\d{1,2})?)$")
+def part_rows(parts: list[dict]) -> list[tuple[str, int]]:
+    """Saved parts ({code, quantity[, name, name_en]}) as a PartRowsField shows them: by name."""
+    return [(in_reader_language(p.get("name") or p["code"], p.get("name_en", "")), p["quantity"]) for p in parts]
 
 
-class CardPricesField(forms.CharField):
-    """The prices on the customer's warranty card, "labour=60, screen=300" -> {"labour": Decimal("60")}:
-    per line, the lower of the card and the schedule applies (DOMAIN "Charges")."""
+CHARGE_NAMES = {"labour": lambda: _("Labour"), "visit": lambda: _("On-site visit fee")}
+
+
+def _charges_by_name() -> dict[str, str]:
+    """What a person may type for labour or the visit fee on a warranty card, in either language."""
+    names = {"labour": "labour", "visit": "visit"}
+    for language in (settings.LANGUAGE_CODE, "en"):
+        with translation.override(language):
+            names |= {
+                str(CHARGE_NAMES["labour"]()).casefold(): "labour",
+                str(CHARGE_NAMES["visit"]()).casefold(): "visit",
+            }
+    return names
+
+
+class CardPricesField(ItemRowsField):
+    """The prices on the customer's warranty card, a row each: labour, the on-site visit fee or a part (by
+    name or code) and the card's price -> {"labour" | "visit" | part code: Decimal}. Per item, the lower
+    of the card and the schedule applies (DOMAIN "Charges")."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Prices on the customer's warranty card"))
-        kwargs.setdefault(
-            "help_text",
-            _("Where the card names a lower price, it applies: “labour=60, visit=20, part-code=300”."),
+        kwargs.setdefault("help_text", _("Where the card names a lower price than the fee schedule, it applies."))
+        super().__init__(
+            item_label=_("Item on the card"),
+            amount_label=_("Card price (¥)"),
+            amount=forms.DecimalField(min_value=0, max_digits=10, decimal_places=2),
+            **kwargs,
         )
-        super().__init__(required=False, **kwargs)
+        self.widget.suggestions = lambda: [
+            *((str(name()), code) for code, name in CHARGE_NAMES.items()),
+            *((part.label, part.code) for part in parts_in_force(timezone.localdate())),
+        ]
 
     def clean(self, value) -> dict[str, Decimal]:
+        rows = super().clean(value)
+        if not rows:
+            return {}
+        codes = _charges_by_name() | part_codes_by_name(parts_in_force(timezone.localdate()))
         prices = {}
-        for item in filter(None, (p.strip() for p in super().clean(value).replace("，", ",").split(","))):
-            match = CARD_PRICE_ITEM.match(item)
-            if match is None:
+        for item, price in rows:
+            code = codes.get(item) or codes.get(item.casefold())
+            if code is None:
                 raise forms.ValidationError(
-                    _("“%(item)s”: write a code, = and the card's price, e.g. “labour=60”."), params={"item": item}
+                    _("“%(item)s” is not labour, the visit fee or a part of the fee schedule in force."),
+                    params={"item": item},
                 )
-            prices[match["code"]] = Decimal(match["price"])
+            prices[code] = price
         return prices
 
 
-def card_prices_text(prices: dict) -> str:
-    return ", ".join(f"{code}={price}" for code, price in prices.items())
+def card_price_rows(prices: dict) -> list[tuple[str, str]]:
+    """Saved card prices ({code: price}) as a CardPricesField shows them: by name."""
+    if not prices:
+        return []
+    names = {part.code: part.label for part in parts_in_force(timezone.localdate())}
+    names |= {code: str(name()) for code, name in CHARGE_NAMES.items()}
+    return [(names.get(code, code), price) for code, price in prices.items()]
+
+
+class QuoteForm(StyledForm):
+    category = forms.ChoiceField(label=_("Product category"), choices=category_choices)
+    service_type = forms.ChoiceField(label=_("Service type"), choices=SERVICE_TYPE_CHOICES)
+    parts = PartRowsField(label=_("Parts"))
+    onsite = forms.BooleanField(label=_("On-site visit"), required=False)
+    in_warranty = forms.BooleanField(label=_("In warranty"), required=False)
+    installation_date = DateField(label=_("Installed on"), required=False, widget=DATE)
 
 
 class PolicyVersionForm(StyledForm):

@@ -47,17 +47,22 @@ def category_choices(blank: bool = False) -> list[tuple[str, str]]:
     return [("", "---------"), *choices] if blank else choices
 
 
-def part_codes_by_name(on: date) -> dict[str, str]:
-    """{a part's code, name, or English name in lower case: its code} in the fee schedule in force on `on`
-    (one query): what a clerk may type for a part."""
+def parts_in_force(on: date) -> list[PartPrice]:
+    """The parts the fee schedule in force on `on` prices, by name (one query)."""
     in_force = (
         FeeSchedule.objects.filter(status=FeeSchedule.Status.PUBLISHED, effective_from__lte=on)
         .order_by("-effective_from")
         .values("pk")[:1]
     )
+    return list(PartPrice.objects.filter(schedule__in=in_force).order_by("name"))
+
+
+def part_codes_by_name(parts) -> dict[str, str]:
+    """{a part's code, name, or English name in lower case: its code} of `parts` (PartPrice or Part rows):
+    what a person may type for a part."""
     codes = {}
-    for code, name, name_en in PartPrice.objects.filter(schedule__in=in_force).values_list("code", "name", "name_en"):
-        for key in (code, name, name_en.casefold()):
+    for part in parts:
+        for key in (part.code, part.name, part.name_en.casefold()):
             if key:
-                codes.setdefault(key, code)
+                codes.setdefault(key, part.code)
     return codes

@@ -233,9 +233,11 @@ def schedule_in_force(on: date) -> FeeSchedule | None:
 
 
 def rates_of(schedule: FeeSchedule) -> Rates:
+    parts = list(schedule.part_prices.all())
     return Rates(
         labour={(r.category, r.service_type): r.amount for r in schedule.labour_rates.all()},
-        parts={p.code: (p.name, p.price) for p in schedule.part_prices.all()},
+        parts={p.code: (p.name, p.price) for p in parts},
+        part_names_en={p.code: p.name_en for p in parts if p.name_en},
         visit_fee=schedule.visit_fee,
         software_free_months=schedule.software_free_months,
         software_charged_after_months=schedule.software_charged_after_months,

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.models import Outlet, User
 from core.roles import Role
+from core.words import said
 from workorders.lifecycle import TRANSITIONS
 from workorders.models import ProductCategory, WorkOrder, WorkOrderEvent
 from workorders.services import (
@@ -162,7 +164,9 @@ def _warranty_stories(categories, admin: User) -> int:
     back = timezone.now() - dt.timedelta(days=85)
     WorkOrder.objects.filter(pk=waiting.pk).update(created_at=back)
     WorkOrderEvent.objects.filter(work_order=waiting).update(at=back)
-    work_order_redecide(work_order=WorkOrder.objects.get(pk=waiting.pk), actor=clerk, cause="演示数据")
+    work_order_redecide(
+        work_order=WorkOrder.objects.get(pk=waiting.pk), actor=clerk, cause=said(gettext_noop("Demo data"))
+    )
     return 5
 
 

@@ -9,7 +9,7 @@ from core.models import User
 from core.roles import Role
 from core.scoping import visible_outlets
 from warranty.engine import WHOLE_UNIT, component_choices
-from warranty.forms import DATE, CardPricesField, parse_parts
+from warranty.forms import DATE, CardPricesField, PartRowsField
 from workorders.models import Call, Payment, Product, ProductCategory, WorkOrder
 from workorders.selectors import callers_products, work_order_list
 
@@ -104,16 +104,9 @@ class NoteForm(StyledForm):
 
 
 class QuoteForm(StyledForm):
-    parts = forms.CharField(
-        label=_("Parts"),
-        required=False,
-        help_text=_("Part codes with quantities, e.g. “phone-screen, phone-battery x2”."),
-    )
+    parts = PartRowsField(label=_("Parts"))
     onsite = forms.BooleanField(label=_("On-site visit"), required=False)
     card_prices = CardPricesField()
-
-    def clean_parts(self):
-        return parse_parts(self.cleaned_data["parts"])
 
 
 class RepairRecordForm(StyledForm):

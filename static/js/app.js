@@ -11,6 +11,20 @@ document.addEventListener("click", (event) => {
     document.getElementById(clear.dataset.clear).innerHTML = "";
     return;
   }
+  // Item rows (parts, card prices): another blank row like the last, its labels numbered on.
+  const addRow = event.target.closest("[data-add-row]");
+  if (addRow) {
+    const rows = addRow.closest("[data-item-rows]").querySelectorAll("[data-item-row]");
+    const row = rows[rows.length - 1].cloneNode(true);
+    row.querySelectorAll("input").forEach((input) => {
+      input.value = "";
+      input.removeAttribute("id");
+      input.setAttribute("aria-label", input.getAttribute("aria-label").replace(/\d+$/, String(rows.length + 1)));
+    });
+    addRow.before(row);
+    row.querySelector("input").focus();
+    return;
+  }
   // Hotline: a service request from the call being logged opens intake with what is already typed.
   const fromCall = event.target.closest("[data-intake-from-call]");
   if (fromCall) {

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.datastructures import MultiValueDict
 
 from core.roles import Role
 from dispatch.models import CHECKLIST, Appointment, VisitReport
@@ -450,13 +451,19 @@ def test_parts_are_typed_and_read_by_name(network, client_for):
 
     Part.objects.create(code="ac-capacitor", name="启动电容", name_en="Start capacitor")
     eng, order, appointment = _priced_job(network)
-    form = ReportForm({"parts_used": "启动电容 2\nStart capacitor\nac-capacitor", "proof": "invoice"})
+    Part.objects.create(code="old-capacitor", name="旧电容", active=False)
+    typed = ["启动电容", "Start capacitor", "ac-capacitor", "旧电容"]
+    form = ReportForm(
+        MultiValueDict({"proof": ["invoice"], "parts_used-item": typed, "parts_used-amount": ["2", "", "", "1"]})
+    )
     form.is_valid()
     assert form.cleaned_data["parts_used"] == [
-        {"code": "启动电容", "quantity": 2},
-        {"code": "Start capacitor", "quantity": 1},
+        {"code": "ac-capacitor", "quantity": 2},
         {"code": "ac-capacitor", "quantity": 1},
+        {"code": "ac-capacitor", "quantity": 1},
+        {"code": "旧电容", "quantity": 1},  # no longer in the catalogue: kept as typed
     ]
+    assert "Start capacitor" in str(form["parts_used"]) or "启动电容" in str(form["parts_used"])  # suggested
     damaged = REPORT | {"human_damage": True, "human_damage_acknowledged": True}
     with _at(9, 55):
         for event in ("departed", "arrived"):

@@ -31,7 +31,15 @@ def test_out_of_warranty_walk_in_from_intake_to_paid_pickup(migration_data, live
     page.click("[data-testid=intake-submit]")
     page.wait_for_selector("[data-testid=quote-form]")
 
-    page.fill("[data-testid=quote-form] input[name=parts]", "screen")
+    # Parts a row each, typed by name (suggested from the schedule); another row on demand, focused.
+    parts = page.locator("[data-testid=quote-form] input[name=parts-item]")
+    assert parts.count() == 2
+    page.click("[data-testid=quote-form] [data-add-row] >> nth=0")
+    assert parts.count() == 3 and parts.nth(2).evaluate("input => input === document.activeElement")
+    assert page.locator("#id_parts-suggestions option[value=屏幕总成]").count() == 1
+    parts.nth(0).fill("屏幕总成")
+    amount = page.locator("[data-testid=quote-form] input[name=parts-amount]").nth(0).bounding_box()
+    assert amount["width"] >= 80 and parts.nth(0).bounding_box()["width"] > amount["width"]
     page.click("[data-testid=quote-form] button[type=submit]")
     page.wait_for_selector("[data-testid=order-quote]")
     assert "¥579.00" in page.inner_text("[data-testid=order-quote]")

@@ -114,14 +114,26 @@ def test_quote_page_prices_a_job(network, client_for):
     client = client_for(network.staff[Role.FRONT_DESK])
     response = client.post(
         reverse("quote-calculator"),
-        {"category": "phone", "service_type": "repair", "parts": "screen, battery x2", "onsite": "on"},
+        {
+            "category": "phone",
+            "service_type": "repair",
+            "parts-item": ["screen", "battery"],
+            "parts-amount": ["", "2"],
+            "onsite": "on",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.context["result"].quote.total == Decimal("888.00")  # 80 + 50 + 499 + 2 x 129.50
     assert "<html" not in response.text and "¥888.00" in response.text
     by_name = client.post(
         reverse("quote-calculator"),
-        {"category": "phone", "service_type": "repair", "parts": "屏幕总成, 电池 x2", "onsite": "on"},
+        {
+            "category": "phone",
+            "service_type": "repair",
+            "parts-item": ["屏幕总成", "电池"],
+            "parts-amount": ["", "2"],
+            "onsite": "on",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert by_name.context["result"].quote.total == Decimal("888.00")  # the same parts, typed by name
@@ -131,10 +143,14 @@ def test_quote_page_errors_name_the_field(network, client_for):
     published_schedule()
     client = client_for(network.staff[Role.FRONT_DESK])
     response = client.post(
-        reverse("quote-calculator"), {"category": "phone", "service_type": "repair", "parts": "nope"}
+        reverse("quote-calculator"),
+        {"category": "phone", "service_type": "repair", "parts-item": "nope", "parts-amount": ""},
     )
     assert "parts" in response.context["form"].errors
-    response = client.post(reverse("quote-calculator"), {"category": "phone", "service_type": "repair", "parts": "a b"})
+    response = client.post(
+        reverse("quote-calculator"),
+        {"category": "phone", "service_type": "repair", "parts-item": "屏幕总成", "parts-amount": "0"},
+    )
     assert "parts" in response.context["form"].errors
 
 

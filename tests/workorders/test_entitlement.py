@@ -2,6 +2,7 @@
 the production date without proof, and each re-decision on the timeline."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -155,7 +156,17 @@ def test_a_decision_is_remade_when_the_part_found_at_fault_changes_it(network, c
 
     assert "exchange" in order.warranty_options
     event = order.events.get(kind=WorkOrderEvent.Kind.WARRANTY)
-    assert "→" in event.text and event.actor == clerk
+    assert event.actor == clerk
+    # Read in each reader's language, the part, the options and the rules included; kept in Chinese for
+    # exports and searches.
+    assert event.text.startswith("确认故障部件：压缩机：")
+    with translation.override("en"):
+        english = event.display_text
+    head, rules = english.split("\n")
+    assert head.startswith("Faulty part found: compressor: ") and "→" in head and "Exchange" in head
+    assert rules and not re.search(r"[\u4e00-\u9fff]", english)
+    with translation.override("zh-hans"):
+        assert event.display_text == event.text and "换货" in event.text
 
 
 def test_without_proof_the_production_date_plus_the_grace_gives_the_warranty(network, clerk):

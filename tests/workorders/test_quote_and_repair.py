@@ -74,11 +74,15 @@ def test_quote_and_repair_record_from_the_page(network, old_phone_order, client_
     client = client_for(network.staff[Role.FRONT_DESK])
     page = client.get(reverse("work-order-detail", args=[old_phone_order.pk]))
     assert 'data-testid="quote-form"' in page.text
-    client.post(reverse("work-order-quote", args=[old_phone_order.pk]), {"parts": "screen"})
+    client.post(reverse("work-order-quote", args=[old_phone_order.pk]), {"parts-item": "screen", "parts-amount": ""})
     old_phone_order.refresh_from_db()
     assert old_phone_order.status == Status.AWAITING_APPROVAL
     assert "¥579.00" in client.get(reverse("work-order-detail", args=[old_phone_order.pk])).text
-    bad = client.post(reverse("work-order-quote", args=[old_phone_order.pk]), {"parts": "a b c"}, follow=True)
+    bad = client.post(
+        reverse("work-order-quote", args=[old_phone_order.pk]),
+        {"parts-item": "a b c", "parts-amount": "1"},
+        follow=True,
+    )
     assert any(m.level_tag == "error" for m in bad.context["messages"])
     for step in ("approve_quote", "start_service"):
         old_phone_order.refresh_from_db()
@@ -114,18 +118,23 @@ def test_repair_record_is_kept_and_noted(network, old_phone_order):
 
 def test_quote_lines_read_in_the_readers_language(network, old_phone_order, client_for):
     """Priced by a Chinese clerk, read by an English one: labour, the visit fee and the part by its English
-    name; the Chinese reader sees the Chinese names."""
+    name, and why the card's price applies; the Chinese reader sees the Chinese names."""
     from core.models import User
     from warranty.models import PartPrice
 
     PartPrice.objects.filter(code="screen").update(name_en="Screen assembly")
     clerk = network.staff[Role.FRONT_DESK]
-    client_for(clerk).post(reverse("work-order-quote", args=[old_phone_order.pk]), {"parts": "screen"})
+    client_for(clerk).post(
+        reverse("work-order-quote", args=[old_phone_order.pk]),
+        {"parts-item": "screen", "parts-amount": "", "card_prices-item": "屏幕总成", "card_prices-amount": "450"},
+    )
     old_phone_order.refresh_from_db()
     assert old_phone_order.quote_lines[-1]["description_en"] == "Screen assembly"
+    assert old_phone_order.quote_lines[-1]["amount"] == "450.00"
     chinese = client_for(clerk).get(reverse("work-order-detail", args=[old_phone_order.pk])).text
-    assert "屏幕总成" in chinese and "工时费" in chinese
+    assert "屏幕总成" in chinese and "工时费" in chinese and "按保修卡价格" in chinese
     reader = network.staff[Role.SUPERVISOR]
     User.objects.filter(pk=reader.pk).update(language="en")
     english = client_for(reader).get(reverse("work-order-detail", args=[old_phone_order.pk])).text
     assert "Screen assembly" in english and "Labour" in english and "屏幕总成" not in english
+    assert "Warranty-card price, lower than the schedule&#x27;s 499.00." in english and "按保修卡价格" not in english

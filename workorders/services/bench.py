@@ -1,6 +1,7 @@
 """The bench: repair record, payment, pickup, agreements and details."""
 
 import secrets
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_noop
 
 from core.errors import ConflictError
 from core.permissions import require_permission
-from core.words import said
+from core.words import label_words, said
 from warranty.engine import COMPONENT_LABELS, component_label
 from workorders import events
 from workorders.lifecycle import Status
@@ -76,8 +77,8 @@ def work_order_record_repair(
     )
     events.order_noted(order, actor=actor, text=said(gettext_noop("Repair record updated.")))
     if component_found:
-        cause = _("Faulty part found: %(part)s") % {"part": component_label(order.fault_component)}
-        redecide(order, actor=actor, cause=cause)
+        part = label_words(partial(component_label, order.fault_component))
+        redecide(order, actor=actor, cause=said(gettext_noop("Faulty part found: %(part)s"), part=part))
     return order
 
 
@@ -189,5 +190,5 @@ def work_order_complete_details(
     order.version += 1
     order.save()
     events.order_noted(order, actor=actor, text=said(gettext_noop("Details completed.")))
-    redecide(order, actor=actor, cause=_("Details completed"))
+    redecide(order, actor=actor, cause=said(gettext_noop("Details completed")))
     return order

@@ -9,9 +9,10 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from warranty.engine import FREE_OPTIONS, Case, FaultType, options_label
+from core.words import joined, said
+from warranty.engine import FREE_OPTIONS, Case, FaultType, options_words, stored_reason_words
 from warranty.services import Evaluation, policy_evaluate
 from workorders import events
 from workorders.clocks import WARN_DAYS, Clocks, clocks_of
@@ -206,9 +207,10 @@ def _decision_of(order: WorkOrder) -> tuple:
     return list(order.warranty_options), [r["code"] for r in order.warranty_reasons if r["code"] not in FIGURE_REASONS]
 
 
-def redecide(order: WorkOrder, *, actor, cause: str, today: date | None = None) -> bool:
+def redecide(order: WorkOrder, *, actor, cause: dict, today: date | None = None) -> bool:
     """Make the locked order's decision again and save it; a different decision (other options or other
-    rules) is written on the timeline, old and new, with the rules used. True when it changed."""
+    rules) is written on the timeline, old and new, with the rules used, in each reader's language (`cause`
+    is words: core.words.said). True when it changed."""
     before = _decision_of(order)
     for field, value in decision_fields(order, today=today).items():
         setattr(order, field, value)
@@ -217,18 +219,19 @@ def redecide(order: WorkOrder, *, actor, cause: str, today: date | None = None) 
         order.version += 1
     order.save(update_fields=[*DECISION_FIELDS, "version", "updated_at"])
     if changed:
-        text = _("%(cause)s: %(old)s → %(new)s.") % {
-            "cause": cause,
-            "old": options_label(before[0]),
-            "new": options_label(order.warranty_options),
-        }
-        rules = " ".join(r["text"] for r in order.warranty_reasons)
-        events.order_redecided(order, actor=actor, text=f"{text}\n{rules}")
+        change = said(
+            gettext_noop("%(cause)s: %(old)s → %(new)s."),
+            cause=cause,
+            old=options_words(before[0]),
+            new=options_words(order.warranty_options),
+        )
+        rules = joined([stored_reason_words(r) for r in order.warranty_reasons], " ")
+        events.order_redecided(order, actor=actor, text=joined([change, rules], "\n"))
     return changed
 
 
 @transaction.atomic
-def work_order_redecide(*, work_order: WorkOrder, actor, cause: str) -> WorkOrder:
+def work_order_redecide(*, work_order: WorkOrder, actor, cause: dict) -> WorkOrder:
     order = _locked_in_scope(work_order, actor)
     redecide(order, actor=actor, cause=cause)
     return order
@@ -246,7 +249,9 @@ def clocks_sweep(*, today: date | None = None) -> int:
             order = WorkOrder.objects.select_for_update(skip_locked=True).select_related("product__category")
             order = order.filter(pk=pk).first()
             if order is not None:
-                changed += redecide(order, actor=None, cause=_("Daily check of the legal clocks"), today=today)
+                changed += redecide(
+                    order, actor=None, cause=said(gettext_noop("Daily check of the legal clocks")), today=today
+                )
     return changed
 
 

@@ -63,7 +63,7 @@ def work_order_transition(
         text = "; ".join(filter(None, [text, _("Sent with missing information (override).")]))
     event = events.order_transitioned(order, transition=step.name, from_status=current, actor=actor, text=text)
     # The clocks start, stop or run on with the new status: the decision follows them.
-    redecide(order, actor=actor, cause=_("Status changed to “%(status)s”") % {"status": step.target.label})
+    redecide(order, actor=actor, cause=said(gettext_noop("Status changed to “%(status)s”"), status=step.target.label))
     work_order_transitioned.send(sender=WorkOrder, work_order=order, transition=step, event=event, actor=actor)
     return order
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_noop
 from core.permissions import require_permission
 from core.words import said
 from warranty.engine import FaultType
-from warranty.fees import LineKind
 from warranty.services import fee_schedule_mark_used, quote_compute
 from workorders import events
 from workorders.models import (
+    FAULT_TYPES,
     WorkOrder,
 )
 from workorders.services._common import _locked_in_scope
@@ -45,18 +45,19 @@ def _price(order: WorkOrder, *, parts, onsite: bool, card_prices) -> None:
         installation_date=order.product.installation_date,
     )
     order.fee_schedule = result.schedule
-    # A part's English name with the line, so an English reader reads it (workorders/templatetags).
-    english = dict(result.schedule.part_prices.values_list("code", "name_en"))
+    # A part's English name and the note's words with the line, so each reader reads it in their language
+    # (warranty/templatetags).
     order.quote_lines = [
         {
             "kind": str(line.kind),
             "code": line.code,
             "description": line.description,
-            "description_en": english.get(line.code, "") if line.kind == LineKind.PART else "",
+            "description_en": line.description_en,
             "quantity": line.quantity,
             "unit_price": str(line.unit_price),
             "amount": str(line.amount),
             "note": line.note,
+            "note_words": line.note_words,
         }
         for line in result.quote.lines
     ]
@@ -124,5 +125,6 @@ def work_order_reassess_warranty(*, work_order: WorkOrder, human_damage: bool, a
     else:
         text = said(gettext_noop("Warranty decided again."))
     events.order_noted(order, actor=actor, text=text)
-    redecide(order, actor=actor, cause=_("Fault type: %(type)s") % {"type": order.get_fault_type_display()})
+    fault_type = dict(FAULT_TYPES)[order.fault_type]
+    redecide(order, actor=actor, cause=said(gettext_noop("Fault type: %(type)s"), type=fault_type))
     return order
