@@ -383,7 +383,7 @@ HOME_PANELS = [
 ]
 
 # Panels on a work order's page, from the apps above workorders (callable(request, order) -> HTML or None).
-ORDER_PANELS = ["followups.panels.order_callbacks"]
+ORDER_PANELS = ["dispatch.panels.order_visits", "followups.panels.order_callbacks"]
 
 # Rules that narrow which of their outlets' work orders a user sees (callables (queryset, user) -> queryset).
 WORK_ORDER_VISIBILITY = ["dispatch.selectors.engineers_see_their_jobs"]
@@ -406,5 +406,6 @@ LOGGING = {
         "security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "pyBarcode": {"level": "WARNING"},  # says at import that it draws no bitmaps (we draw SVG)
     },
 }

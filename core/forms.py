@@ -4,7 +4,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from core.models import ServiceCentre
+from core.models import Outlet, ServiceCentre
 from core.roles import Role
 from core.scoping import visible_outlets
 from core.validation import plausible_day
@@ -187,6 +187,13 @@ class OutletForm(StyledForm):
     centre = forms.ModelChoiceField(label=_("Service centre"), queryset=None)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     phone = PhoneNumberField(label=_("Phone"), required=False, region="CN")
+    slip_paper = forms.ChoiceField(
+        label=_("Slips and receipts print on"),
+        choices=Outlet.SlipPaper.choices,
+        initial=Outlet.SlipPaper.A4,
+        required=False,
+        help_text=_("Pickup slips, receipts and exchange/return slips; a print can still choose the other."),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, actor, **kwargs):
@@ -195,6 +202,9 @@ class OutletForm(StyledForm):
         if not (actor.is_superuser or actor.is_headquarters):
             centres = centres.filter(pk=actor.centre_id)
         self.fields["centre"].queryset = centres
+
+    def clean_slip_paper(self) -> str:
+        return self.cleaned_data["slip_paper"] or Outlet.SlipPaper.A4
 
 
 class CentreForm(StyledForm):

@@ -77,6 +77,12 @@ class ServiceCentre(models.Model):
 class Outlet(models.Model):
     """A service outlet (服务网点): staff see and change their own outlets' work only."""
 
+    class SlipPaper(models.TextChoices):
+        """What the counter prints pickup slips, receipts and exchange/return slips on."""
+
+        A4 = "a4", _("A4 sheet (customer part and shop stub)")
+        THERMAL_80 = "80mm", _("80 mm receipt roll")
+
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     centre = models.ForeignKey(
@@ -84,6 +90,7 @@ class Outlet(models.Model):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
+    slip_paper = models.CharField(_("slip paper"), max_length=8, choices=SlipPaper.choices, default=SlipPaper.A4)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 

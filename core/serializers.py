@@ -72,7 +72,7 @@ class OutletOutputSerializer(ModelSerializer):
 
     class Meta:
         model = Outlet
-        fields = ["id", "code", "name", "centre", "address", "phone", "is_active"]
+        fields = ["id", "code", "name", "centre", "address", "phone", "slip_paper", "is_active"]
 
 
 class OutletInputSerializer(Serializer):
@@ -81,6 +81,7 @@ class OutletInputSerializer(Serializer):
     centre = serializers.PrimaryKeyRelatedField(queryset=ServiceCentre.objects.all())
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     phone = PhoneNumberField(required=False, allow_blank=True, default="", region="CN")
+    slip_paper = serializers.ChoiceField(choices=Outlet.SlipPaper.choices, required=False, default=Outlet.SlipPaper.A4)
     is_active = serializers.BooleanField(required=False, default=True)
 
 

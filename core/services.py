@@ -152,6 +152,7 @@ def outlet_save(
     centre: ServiceCentre,
     address: str = "",
     phone: str = "",
+    slip_paper: str = Outlet.SlipPaper.A4,
     is_active: bool = True,
     actor: User | None,
 ) -> Outlet:
@@ -168,6 +169,7 @@ def outlet_save(
         outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
     outlet.code, outlet.name, outlet.centre = code, name, centre
     outlet.address, outlet.phone, outlet.is_active = address, phone, is_active
+    outlet.slip_paper = slip_paper
     outlet.full_clean()
     outlet._history_user = actor
     outlet.save()

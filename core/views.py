@@ -17,7 +17,7 @@ from core import selectors, services
 from core.audit import audit_trail_for
 from core.decorators import staff_page
 from core.forms import ApiTokenForm, CentreForm, OutletForm, PasswordResetByAdminForm, StaffForm
-from core.models import SchedulerHeartbeat, ServiceCentre
+from core.models import Outlet, SchedulerHeartbeat, ServiceCentre
 from core.navigation import ROLE_HOME, home_url
 from core.pagination import keyset_page_for
 from core.roles import ROLE_DUTIES, Role
@@ -109,8 +109,8 @@ def _save_outlet(request, outlet=None):
 
 def _outlet_initial(outlet):
     if outlet is None:
-        return {"is_active": True}
-    fields = ("code", "name", "centre", "address", "phone", "is_active")
+        return {"is_active": True, "slip_paper": Outlet.SlipPaper.A4}
+    fields = ("code", "name", "centre", "address", "phone", "slip_paper", "is_active")
     return {f: getattr(outlet, f) for f in fields}
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.models import Outlet, User
 from core.roles import Role
+from core.signatures import drawn_signature
 from dispatch.models import CHECKLIST, Appointment, Part
 from dispatch.services import (
     appointment_book,
@@ -25,10 +26,6 @@ from workorders.lifecycle import Status
 from workorders.models import ProductCategory, WorkOrder
 
 SLOTS = [(9, 0), (11, 0), (14, 0), (16, 0)]  # two-hour windows
-# A 1x1 white PNG: the demo's stand-in for a customer's signature.
-DEMO_SIGNATURE = "data:image/png;base64," + (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
-)
 
 
 def _window(day: dt.date, slot: tuple[int, int]) -> tuple[dt.datetime, dt.datetime]:
@@ -154,7 +151,7 @@ def _one_visit() -> int:
         rating_quality=5,
         rating_attitude=5,
         comment="师傅很专业",
-        signature=DEMO_SIGNATURE,
+        signature=drawn_signature(),
         actor=engineer,
     )
     return 1

@@ -1,4 +1,5 @@
-"""Home-page panels this app adds (settings.HOME_PANELS)."""
+"""Panels this app adds to the home page (settings.HOME_PANELS) and to a work order's page
+(settings.ORDER_PANELS)."""
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -69,3 +70,12 @@ def legal_clocks(request) -> str | None:
             ]
     context = {"orders": orders, "today": today}
     return render_to_string("dispatch/includes/home_clocks.html", context, request=request)
+
+
+def order_visits(request, order) -> str | None:
+    """The order's on-site visits: who went when, and what the customer signed (sign-off with ratings, a
+    product taken away), with the printed service record of each."""
+    visits = list(selectors.order_visits(user=request.user, order=order))
+    if not visits:
+        return None
+    return render_to_string("dispatch/includes/order_visits.html", {"visits": visits}, request=request)

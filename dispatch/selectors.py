@@ -68,6 +68,11 @@ def appointment_list(*, user) -> QuerySet[Appointment]:
     return queryset
 
 
+def order_visits(*, user, order) -> QuerySet[Appointment]:
+    """One order's appointments in time order, with their engineers and reports (one query)."""
+    return appointment_list(user=user).select_related("report").filter(work_order=order).order_by("starts_at", "id")
+
+
 def appointment_detail(*, user) -> QuerySet[Appointment]:
     return (
         appointment_list(user=user)

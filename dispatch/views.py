@@ -17,6 +17,7 @@ from core.decorators import staff_page
 from core.errors import ConflictError
 from core.messages import act_and_flash, call_and_flash, flash_refusal
 from core.pagination import keyset_page_for
+from core.prints import render_print
 from core.privacy import sees_personal_data
 from core.roles import Role
 from core.scoping import scope, visible_outlets, visible_staff
@@ -640,7 +641,7 @@ def service_record(request, pk: int):
     appointment = get_object_or_404(
         selectors.appointment_detail(user=request.user).select_related("report__loaner", "work_order__outlet"), pk=pk
     )
-    return render(
+    return render_print(
         request,
         "dispatch/print/service_record.html",
         {"appointment": appointment, "order": appointment.work_order, "report": getattr(appointment, "report", None)},

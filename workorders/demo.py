@@ -10,12 +10,14 @@ from django.utils.translation import gettext_noop
 
 from core.models import Outlet, User
 from core.roles import Role
+from core.signatures import drawn_signature
 from core.words import said
 from workorders.lifecycle import TRANSITIONS
 from workorders.models import ProductCategory, WorkOrder, WorkOrderEvent
 from workorders.services import (
     customer_register,
     product_register,
+    work_order_pickup,
     work_order_quote,
     work_order_receive,
     work_order_redecide,
@@ -225,6 +227,17 @@ def _walk(order: WorkOrder, path: list[str], staff, admin) -> None:
         transition = TRANSITIONS[name]
         if name == "quote":
             order = work_order_quote(work_order=order, actor=_actor_for(transition, staff, admin))
+            continue
+        if name == "hand_back" and order.pickup_code:  # collected at the counter: paid, signed and rated
+            order = work_order_pickup(
+                work_order=order,
+                pickup_code=order.pickup_code,
+                payment_method="wechat",
+                signature=drawn_signature(),
+                rating=5,
+                comment="修得很快，谢谢",
+                actor=_actor_for(transition, staff, admin),
+            )
             continue
         order = work_order_transition(
             work_order=order,

@@ -15,6 +15,7 @@ from workorders.models import (
     Customer,
     CustomerPhone,
     MessageSlip,
+    Payment,
     Product,
     ProductCategory,
     WorkOrder,
@@ -42,11 +43,11 @@ def work_order_detail(*, user) -> QuerySet[WorkOrder]:
     """For one order's page: its customer's phones and addresses and the whole timeline."""
     return (
         work_order_list(user=user)
-        .select_related("warranty_version__policy", "swap__new_product")
+        .select_related("warranty_version__policy", "swap__new_product", "fee_schedule")
         .prefetch_related(
             "customer__phones",
             "customer__addresses",
-            "payments",
+            Prefetch("payments", queryset=Payment.objects.select_related("received_by")),
             Prefetch("waivers", queryset=ChargeWaiver.objects.select_related("requested_by", "decided_by")),
             timeline(),
         )

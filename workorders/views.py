@@ -4,15 +4,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
 from core.messages import SERVICE_REFUSALS, act_and_flash, flash_refusal
 from core.pagination import keyset_page_for
+from core.prints import render_print
 from core.privacy import sees_personal_data
 from core.scoping import scope, visible_outlets
 from workorders import selectors, services
@@ -42,6 +43,13 @@ UNIT_HISTORY_SHOWN = 20  # the unit's other orders on its order page (the API pa
 
 @staff_page(perm="workorders.view_workorder")
 def work_order_list(request):
+    # An order number scanned (or typed) into the search box opens its order: a barcode gun types the
+    # number and Enter.
+    searched = request.GET.get("q", "").strip()
+    if searched and not (request.GET.keys() - {"q"}):
+        found = selectors.work_order_list(user=request.user).filter(number=searched).values_list("pk", flat=True)
+        if pk := found.first():  # numbers are unique
+            return redirect("work-order-detail", pk=pk)
     filters = WorkOrderFilter(
         request.GET or None, queryset=selectors.work_order_list(user=request.user), user=request.user
     )
@@ -295,6 +303,7 @@ def work_order_swap(request, pk: int, kind: str):
     return render(request, "workorders/swap.html", context, status=400 if form.errors else 200)
 
 
+SLIPS = {"pickup-slip", "receipt", "swap-slip"}  # on the outlet's slip paper (A4 or the 80 mm roll)
 PRINTS = {
     "repair-record": "workorders/print/repair_record.html",
     "pickup-slip": "workorders/print/pickup_slip.html",
@@ -305,7 +314,8 @@ PRINTS = {
 
 @staff_page(perm="workorders.view_workorder")
 def work_order_print(request, pk: int, document: str):
-    """Print layouts, in Chinese unless ?lang=en: the customer keeps the copy."""
+    """Print layouts (core.prints): in Chinese unless ?lang=en, the customer keeps the copy; slips on the
+    outlet's slip paper unless ?paper=."""
     if document not in PRINTS:
         raise Http404
     order = get_object_or_404(selectors.work_order_detail(user=request.user), pk=pk)
@@ -314,9 +324,9 @@ def work_order_print(request, pk: int, document: str):
         swap = UnitSwap.objects.select_related("old_product", "new_product__category", "granted_by")
         context["swap"] = swap = get_object_or_404(swap, work_order=order)
         context["new_rights"] = services.new_unit_rights(swap)
-    language = "en" if request.GET.get("lang") == "en" else settings.LANGUAGE_CODE
-    with translation.override(language):
-        return render(request, PRINTS[document], {**context, "copies": [_("Customer copy"), _("Shop copy")]})
+    context["copies"] = [gettext_lazy("Customer copy"), gettext_lazy("Shop copy")]
+    slip_of = order.outlet if document in SLIPS else None
+    return render_print(request, PRINTS[document], context, slip_of=slip_of)
 
 
 @require_POST

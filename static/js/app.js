@@ -103,3 +103,20 @@ function searchable(root) {
 }
 document.addEventListener("DOMContentLoaded", () => searchable(document));
 document.addEventListener("htmx:afterSwap", (event) => searchable(event.target));
+
+// A slip on the 80 mm receipt roll prints as long as it is, not on a page of a fixed length: the page size
+// follows the slip's own height (the same box on screen as on paper, static/css/print.css).
+function rollLength() {
+  const sheet = document.querySelector(".paper-80mm .sheet");
+  if (!sheet) return;
+  const millimetres = Math.ceil((sheet.getBoundingClientRect().height * 25.4) / 96) + 2;
+  let rule = document.getElementById("roll-page");
+  if (!rule) {
+    rule = document.createElement("style");
+    rule.id = "roll-page";
+    document.head.append(rule);
+  }
+  rule.textContent = `@page { size: 80mm ${millimetres}mm; margin: 0; }`;
+}
+window.addEventListener("load", rollLength);
+window.addEventListener("beforeprint", rollLength);

@@ -114,7 +114,11 @@ def test_list_filters_and_scopes(network, client_for):
     assert mine.number in listed.text and other.number not in listed.text
     assert mine.number in client.get(reverse("work-order-list"), {"q": "13812345678"}).text
     assert mine.number not in client.get(reverse("work-order-list"), {"status": "closed"}).text
-    assert mine.number in client.get(reverse("work-order-list"), {"q": mine.number}).text
+    # An order number scanned into the search box opens the order; another outlet's number finds nothing.
+    scanned = client.get(reverse("work-order-list"), {"q": mine.number})
+    assert scanned.status_code == 302 and scanned.url == reverse("work-order-detail", args=[mine.pk])
+    assert not client.get(reverse("work-order-list"), {"q": other.number}).context["page"].items
+    assert mine.number in client.get(reverse("work-order-list"), {"q": mine.number, "status": "received"}).text
     assert client.get(reverse("work-order-detail", args=[other.pk])).status_code == 404
     # The one responsible, by the name people know (not a staff id); "overdue only" is a tick box.
     assert mine.number in client.get(reverse("work-order-list"), {"responsible": clerk.name}).text
@@ -135,8 +139,8 @@ def test_list_and_detail_run_a_constant_number_of_queries(rows, network, client_
     with django_assert_num_queries(7):  # ... and the staff member named as responsible (name or username)
         client.get(reverse("work-order-list"), {"responsible": clerk.name})
     # session, user, groups, order, phones, addresses, payments, waivers, events, staff for hand-over, the
-    # unit's other orders (its service history), the order's callbacks (a panel)
-    with django_assert_num_queries(12):
+    # unit's other orders (its service history), the order's visits and callbacks (two panels)
+    with django_assert_num_queries(13):
         client.get(reverse("work-order-detail", args=[orders[0].pk]))
 
 
