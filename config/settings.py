@@ -198,6 +198,7 @@ CELERY_BEAT_SCHEDULE = {
     "check-legal-clocks": {"task": "workorders.tasks.check_legal_clocks", "schedule": crontab(hour=0, minute=10)},
     "refresh-kpis-recent": {"task": "kpis.tasks.refresh_recent_figures", "schedule": KPI_REFRESH_SECONDS},
     "refresh-kpis-history": {"task": "kpis.tasks.refresh_figures_history", "schedule": crontab(hour=2, minute=30)},
+    "expire-exports": {"task": "core.tasks.expire_exports", "schedule": crontab(minute=15)},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -383,6 +384,16 @@ HOME_PANELS = [
 ]
 
 # Panels on a work order's page, from the apps above workorders (callable(request, order) -> HTML or None).
+# What people export from their lists (core/exports.py): a builder (the list's query, the user) -> Sheet, and
+# the permission that reads it. Up to EXPORT_STREAM_LIMIT rows stream from the request; above, a worker
+# writes the file under EXPORT_DIR (shared with the web processes), kept for EXPORT_KEPT.
+EXPORTS = {
+    "work-orders": {"builder": "workorders.exports.work_orders", "perm": "workorders.view_workorder"},
+}
+EXPORT_STREAM_LIMIT = env.int("EXPORT_STREAM_LIMIT", default=50_000)
+EXPORT_DIR = Path(env.str("EXPORT_DIR", default=str(VAR_DIR / "exports")))
+EXPORT_KEPT = timedelta(days=1)
+
 ORDER_PANELS = ["dispatch.panels.order_visits", "followups.panels.order_callbacks"]
 
 # Rules that narrow which of their outlets' work orders a user sees (callables (queryset, user) -> queryset).

@@ -1,6 +1,8 @@
 """Core API endpoints: token exchange, the current user, outlets and centres."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
@@ -10,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import selectors, services
-from core.models import ApiToken, ServiceCentre
+from core.exports import FORMATS, csv_response, file_response, xlsx_response
+from core.models import ApiToken, ExportJob, ServiceCentre
 from core.serializers import (
     CentreOutputSerializer,
     MeSerializer,
@@ -127,3 +130,61 @@ def validated(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "export",
+            "format",
+            "status",
+            "rows_total",
+            "rows_done",
+            "percent",
+            "created_at",
+            "expires_at",
+            "download",
+        ]
+
+    def get_download(self, job) -> str | None:
+        if job.status != ExportJob.Status.DONE:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("api-export-download", args=[job.pk]))
+
+
+class ExportView(APIView):
+    """A list exported as CSV or Excel under the list's own filters (query parameters as on its page and
+    its list endpoint), in the caller's scope. Up to EXPORT_STREAM_LIMIT rows the file is the response;
+    above, 202 with the export job to follow (`GET /exports/jobs/<id>/`) until its download is ready."""
+
+    @extend_schema(responses={(200, "text/csv"): bytes, 202: ExportJobSerializer})
+    def get(self, request, name: str, fmt: str):
+        if fmt not in FORMATS:
+            raise exceptions.NotFound()
+        sheet = services.export_sheet(name=name, query=request.query_params, user=request.user)
+        if sheet.count(settings.EXPORT_STREAM_LIMIT + 1) > settings.EXPORT_STREAM_LIMIT:
+            job = services.export_job_start(name=name, fmt=fmt, query=request.query_params, user=request.user)
+            return Response(
+                ExportJobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+            )
+        return csv_response(sheet) if fmt == "csv" else xlsx_response(sheet, exported_by=request.user.name)
+
+
+class ExportJobView(generics.RetrieveAPIView):
+    """One's own large export: its progress, and the download once written."""
+
+    serializer_class = ExportJobSerializer
+
+    def get_queryset(self):
+        return ExportJob.objects.filter(owner=self.request.user)
+
+
+class ExportDownloadView(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        job = get_object_or_404(ExportJob.objects.filter(owner=request.user), pk=pk)
+        return file_response(job)

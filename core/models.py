@@ -163,6 +163,53 @@ class User(AbstractUser):
         return Role.ADMIN if self.is_superuser else None
 
 
+class ExportJob(models.Model):
+    """An export too large to stream from a request (core.exports): a Celery task writes the file while
+    the page shows its progress; the file is kept for a day, for the one who asked only."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    export = models.SlugField(_("export"), max_length=40)  # a key of settings.EXPORTS
+    format = models.CharField(_("format"), max_length=4)
+    query = models.JSONField(_("filters"), default=list)  # the list page's query, as [name, value] pairs
+    language = models.CharField(_("language"), max_length=10)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    path = models.CharField(max_length=255, blank=True)  # under settings.EXPORT_DIR
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"))
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="export_owner_recent"),
+            models.Index(fields=["expires_at"], name="export_expires"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(format__in=["csv", "xlsx"]), name="export_format_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.export}.{self.format} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, int(self.rows_done * 100 / self.rows_total)) if self.rows_total else 0
+
+
 class SchedulerHeartbeat(models.Model):
     """Written by the beat-driven task on every tick, so admins can see scheduled work runs."""
 

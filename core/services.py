@@ -1,21 +1,29 @@
 """Every write to staff, outlets, centres and API tokens goes through these functions."""
 
 import logging
+import secrets
 from datetime import timedelta
+from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.http import Http404, QueryDict
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from core.models import ApiToken, Outlet, SchedulerHeartbeat, ServiceCentre, User
+from core.exports import FORMATS, csv_lines, export_storage, write_xlsx
+from core.lifecycle import Lifecycle, move
+from core.models import ApiToken, ExportJob, Outlet, SchedulerHeartbeat, ServiceCentre, User
 from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope, visible_staff
 
+logger = logging.getLogger(__name__)
 security_log = logging.getLogger("security")
 
 
@@ -239,3 +247,108 @@ def api_token_revoke(*, user: User, token_key: str | None = None) -> int:
     count, _by_model = tokens.delete()
     security_log.info("api_token_revoked user=%s key=%s count=%s", user.username, token_key or "all", count)
     return count
+
+
+# --- Exports ------------------------------------------------------------------------------------------
+
+_Export = ExportJob.Status
+EXPORT_JOB = Lifecycle(
+    _Export,
+    [
+        move("start", {_Export.QUEUED, _Export.RUNNING}, _Export.RUNNING),  # again if a lost worker's task returns
+        move("finish", {_Export.RUNNING}, _Export.DONE),
+        move("fail", {_Export.QUEUED, _Export.RUNNING}, _Export.FAILED),
+    ],
+    initial={_Export.QUEUED},
+)
+
+
+def export_sheet(*, name: str, query, user):
+    """The export `name` (settings.EXPORTS) of the list as `user` sees it, under the list's own query
+    parameters. Unknown: Http404; not the user's to read: PermissionDenied; bad filters: ValidationError."""
+    entry = settings.EXPORTS.get(name)
+    if entry is None:
+        raise Http404(name)
+    require_permission(user, entry["perm"])
+    return import_string(entry["builder"])(query, user)
+
+
+@transaction.atomic
+def export_job_start(*, name: str, fmt: str, query, user) -> ExportJob:
+    """Queue a large export for the worker (core.tasks.export_run), once this transaction commits."""
+    if fmt not in FORMATS:
+        raise ValidationError({"format": _("Export as CSV or Excel.")})
+    export_sheet(name=name, query=query, user=user)  # the same checks as a streamed export, now
+    job = ExportJob.objects.create(
+        owner=user,
+        export=name,
+        format=fmt,
+        query=[[key, value] for key, values in query.lists() for value in values],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        expires_at=timezone.now() + settings.EXPORT_KEPT,
+    )
+    transaction.on_commit(lambda: current_app.send_task("core.tasks.export_run", args=[job.pk]))
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Write a queued export's file, counting its rows as it goes (the page shows the progress). Runs in
+    the worker, as the one who asked and in their language; a failure is kept on the job."""
+    job = ExportJob.objects.select_related("owner").get(pk=job_id)
+    if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
+        return job
+    this = ExportJob.objects.filter(pk=job.pk)
+    EXPORT_JOB.update(this, "start")
+    query = QueryDict(mutable=True)
+    for key, value in job.query:
+        query.appendlist(key, value)
+    storage = export_storage()
+    Path(storage.location).mkdir(parents=True, exist_ok=True)
+    name = f"{job.pk}-{secrets.token_hex(8)}.{job.format}"
+    try:
+        with translation.override(job.language):
+            sheet = export_sheet(name=job.export, query=query, user=job.owner)
+            total = sheet.count(None)
+            this.update(rows_total=total, title=str(sheet.name))
+
+            def progress(rows: int) -> None:
+                this.update(rows_done=rows)
+
+            with open(storage.path(name), "wb") as out:
+                if job.format == "csv":
+                    lines = csv_lines(sheet)
+                    out.write((next(lines) + next(lines)).encode())  # the byte-order mark and the header
+                    written = 0
+                    for written, line in enumerate(lines, start=1):
+                        out.write(line.encode())
+                        if written % 1000 == 0:
+                            progress(written)
+                else:
+                    written = write_xlsx(sheet, out, exported_by=job.owner.name, progress=progress)
+    except Exception as exc:
+        logger.exception("export %s failed", job.pk)
+        storage.delete(name)
+        EXPORT_JOB.update(this, "fail", error=str(exc)[:2000], finished_at=timezone.now())
+    else:
+        EXPORT_JOB.update(
+            this,
+            "finish",
+            rows_done=written,
+            path=name,
+            filename=f"{sheet.filename}.{job.format}",
+            finished_at=timezone.now(),
+        )
+    job.refresh_from_db()
+    return job
+
+
+def exports_expire(*, now=None) -> int:
+    """Beat, hourly: exports past their day are deleted, files and all. Returns how many."""
+    now = now or timezone.now()
+    storage = export_storage()
+    expired = list(ExportJob.objects.filter(expires_at__lte=now).values_list("pk", "path"))
+    for _pk, path in expired:
+        if path:
+            storage.delete(path)
+    ExportJob.objects.filter(pk__in=[pk for pk, _path in expired]).delete()
+    return len(expired)

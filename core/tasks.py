@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from core.services import scheduler_heartbeat_record
+from core.services import export_job_run, exports_expire, scheduler_heartbeat_record
 
 
 @shared_task(name="core.tasks.scheduler_heartbeat", ignore_result=True)
@@ -15,3 +15,15 @@ def send_notifications() -> int:
     from core.notify import notifications_send
 
     return notifications_send()
+
+
+@shared_task(name="core.tasks.export_run", ignore_result=True, acks_late=True)
+def export_run(job_id: int) -> None:
+    """An export too large for a request, written to its file (core.services.export_job_run)."""
+    export_job_run(job_id=job_id)
+
+
+@shared_task(name="core.tasks.expire_exports", ignore_result=True)
+def expire_exports() -> int:
+    """Beat, hourly: exported files are kept for a day."""
+    return exports_expire()

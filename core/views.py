@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from core import selectors, services
 from core.audit import audit_trail_for
-from core.decorators import staff_page
+from core.decorators import refused, staff_page
+from core.exports import FORMATS, csv_response, file_response, xlsx_response
 from core.forms import ApiTokenForm, CentreForm, OutletForm, PasswordResetByAdminForm, StaffForm
-from core.models import Outlet, SchedulerHeartbeat, ServiceCentre
+from core.models import ExportJob, Outlet, SchedulerHeartbeat, ServiceCentre
 from core.navigation import ROLE_HOME, home_url
 from core.pagination import keyset_page_for
 from core.roles import ROLE_DUTIES, Role
@@ -309,3 +310,40 @@ def api_token_revoke(request):
     count = services.api_token_revoke(user=request.user, token_key=request.POST.get("key") or None)
     messages.success(request, _("%(count)s token(s) revoked.") % {"count": count})
     return redirect("api-tokens")
+
+
+# --- Exports --------------------------------------------------------------------------------------
+
+
+@staff_page()
+def export(request, name: str, fmt: str):
+    """A list's export with the list's own query: streamed when small, else written by the worker while
+    the page shows its progress (core.exports)."""
+    if fmt not in FORMATS:
+        raise Http404
+    try:
+        sheet = services.export_sheet(name=name, query=request.GET, user=request.user)
+    except ValidationError as refusal:
+        return refused(request, refusal)
+    if sheet.count(settings.EXPORT_STREAM_LIMIT + 1) > settings.EXPORT_STREAM_LIMIT:
+        job = services.export_job_start(name=name, fmt=fmt, query=request.GET, user=request.user)
+        return redirect("export-job", pk=job.pk)
+    return csv_response(sheet) if fmt == "csv" else xlsx_response(sheet, exported_by=request.user.name)
+
+
+def _own_export(request, pk: int) -> ExportJob:
+    return get_object_or_404(ExportJob.objects.filter(owner=request.user), pk=pk)
+
+
+@staff_page()
+def export_job(request, pk: int):
+    """A large export being written: its progress (the page asks again every two seconds) and, once
+    written, the download."""
+    job = _own_export(request, pk)
+    template = "core/includes/export_progress.html" if request.htmx else "core/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@staff_page()
+def export_download(request, pk: int):
+    return file_response(_own_export(request, pk))

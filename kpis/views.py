@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.decorators import staff_page
+from core.exports import csv_response, described, xlsx_response
 from core.scoping import visible_outlets
 from core.validation import parse_day
 from kpis import exports, selectors
@@ -104,6 +105,6 @@ def export(request, section: str, fmt: str):
     if form.is_bound and not form.is_valid():  # the page says what is wrong; never export another period
         return redirect(f"{reverse('kpi-dashboard')}?{request.GET.urlencode()}")
     scope = form.scope()
-    table = compute(scope)
     filename = f"{section}-{scope.since:%Y%m%d}-{scope.until:%Y%m%d}"
-    return exports.as_csv(table, filename) if fmt == "csv" else exports.as_xlsx(table, filename)
+    sheet = exports.sheet_of(compute(scope), filename=filename, about=described(form) if form.is_bound else [])
+    return csv_response(sheet) if fmt == "csv" else xlsx_response(sheet, exported_by=request.user.name)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from complaints.lifecycle import CASE, REMEDY
 from core.lifecycle import Lifecycle
 from core.notify import outbox_lifecycle
+from core.services import EXPORT_JOB
 from dispatch.lifecycle import APPOINTMENT, LOANER, REQUISITION
 from followups.lifecycle import CALLBACK
 from warranty.lifecycle import FEE_SCHEDULE
@@ -29,6 +30,7 @@ LIFECYCLES = {
     "message slip": SLIP,
     "charge waiver": WAIVER,
     "notification": outbox_lifecycle(),
+    "export": EXPORT_JOB,
 }
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ["core", "warranty", "workorders", "dispatch", "followups", "complaints", "kpis"]

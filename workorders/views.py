@@ -46,7 +46,8 @@ def work_order_list(request):
     # An order number scanned (or typed) into the search box opens its order: a barcode gun types the
     # number and Enter.
     searched = request.GET.get("q", "").strip()
-    if searched and not (request.GET.keys() - {"q"}):
+    narrowed = any(value for name, value in request.GET.items() if name != "q")  # the form sends blanks too
+    if searched and not narrowed:
         found = selectors.work_order_list(user=request.user).filter(number=searched).values_list("pk", flat=True)
         if pk := found.first():  # numbers are unique
             return redirect("work-order-detail", pk=pk)

@@ -7,8 +7,10 @@ import datetime as dt
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from complaints.services import case_open
+from core.models import ExportJob
 from core.roles import Role
 from dispatch.models import EngineerProfile
 from followups.models import Callback, CallbackPlan
@@ -199,6 +201,13 @@ EXPECTED = {
     "callback-claim-others": ("callback", every(405, anon=405)),
     "callback-record": ("callback", every(405, anon=405)),
     "admin:index": (None, only({AD}, denied=302)),
+    "export": ("export", every(200)),
+    "api-export": ("export", every(200, anon=401)),
+    # An export job is its owner's alone (the front desk's here); a queued one has nothing to download yet.
+    "export-job": ("export_job", only({FD}, denied=404)),
+    "export-download": ("export_job", every(404)),
+    "api-export-job": ("export_job", only({FD}, denied=404, anon=401)),
+    "api-export-download": ("export_job", every(404, anon=401)),
 }
 
 
@@ -269,6 +278,13 @@ def _kwargs(kind, network):
         return {"pk": case.pk} if kind == "case" else {"pk": case.pk, "action": "step"}
     if kind == "remedy":
         return {"pk": 1}
+    if kind == "export":
+        return {"name": "work-orders", "fmt": "csv"}
+    if kind == "export_job":
+        job = ExportJob.objects.create(
+            owner=network.staff[FD], export="work-orders", format="csv", language="zh-hans", expires_at=timezone.now()
+        )
+        return {"pk": job.pk}
     if kind == "kpi_export":
         return {"section": "delight", "fmt": "csv"}
     if kind == "plan":

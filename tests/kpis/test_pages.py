@@ -63,9 +63,10 @@ def test_the_exports_match_the_page(network, client_for):
     workbook = load_workbook(
         io.BytesIO(b"".join(client.get(reverse("kpi-export", args=["fixed-on-arrival", "xlsx"]), DAY_FILTER)))
     )
-    cells = [
-        [("" if v is None else str(v)) for v in row] for row in workbook.active.iter_rows(min_row=2, values_only=True)
-    ]
+    sheet = workbook.active
+    assert sheet.title == section.title and section.title in sheet["A1"].value  # what it holds, then the header
+    assert sheet["A2"].value == section.columns[0].label and sheet.freeze_panes == "A3"
+    cells = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert [row[0] for row in cells] == [row[0] for row in expected]
     assert [row[6] for row in cells] == ["3", "3"]  # orders received, outlet and total
     assert client.get(reverse("kpi-export", args=["nothing", "csv"])).status_code == 404
@@ -147,6 +148,6 @@ def test_exports_write_typed_text_as_text_never_as_a_formula(network, client_for
 
     lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert lines[1][0] == "'" + name
-    cell = workbook.active.cell(row=2, column=1)
+    cell = workbook.active.cell(row=3, column=1)
     assert cell.data_type == "s" and cell.value == "'" + name
-    assert workbook.active.cell(row=2, column=7).value == 1  # numbers stay numbers
+    assert workbook.active.cell(row=3, column=7).value == 1  # numbers stay numbers
