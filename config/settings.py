@@ -389,6 +389,9 @@ HOME_PANELS = [
 # writes the file under EXPORT_DIR (shared with the web processes), kept for EXPORT_KEPT.
 EXPORTS = {
     "work-orders": {"builder": "workorders.exports.work_orders", "perm": "workorders.view_workorder"},
+    "payments": {"builder": "workorders.exports.payments", "perm": "workorders.view_payment"},
+    "callbacks": {"builder": "followups.exports.callbacks", "perm": "followups.view_callback"},
+    "complaint-cases": {"builder": "complaints.exports.cases", "perm": "complaints.view_complaintcase"},
 }
 EXPORT_STREAM_LIMIT = env.int("EXPORT_STREAM_LIMIT", default=50_000)
 EXPORT_DIR = Path(env.str("EXPORT_DIR", default=str(VAR_DIR / "exports")))

@@ -188,6 +188,7 @@ urlpatterns = [
     path("hotline/", workorder_views.hotline, name="hotline"),
     path("hotline/slips/<int:pk>/answer/", workorder_views.message_slip_answer, name="message-slip-answer"),
     path("orders/", workorder_views.work_order_list, name="work-order-list"),
+    path("orders/payments/", workorder_views.payment_list, name="payment-list"),
     path("orders/new/", workorder_views.intake, name="intake"),
     path("orders/new/customers/", workorder_views.customer_lookup, name="customer-lookup"),
     path("orders/new/warranty/", workorder_views.warranty_preview, name="warranty-preview"),

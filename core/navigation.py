@@ -50,6 +50,7 @@ NAVIGATION = [
     NavItem("my-jobs", _("My jobs"), "geo-alt", "field", perm="dispatch.visit_appointment"),
     NavItem("intake", _("New work order"), "plus-square", "orders", perm="workorders.add_workorder"),
     NavItem("work-order-list", _("Work orders"), "card-list", "orders", perm="workorders.view_workorder"),
+    NavItem("payment-list", _("Payments"), "cash-stack", "orders", perm="workorders.view_payment"),
     NavItem("dispatch-board", _("Dispatch board"), "calendar3", "field", perm="dispatch.dispatch_appointment"),
     NavItem(
         "reconciliation",

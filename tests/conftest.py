@@ -62,6 +62,7 @@ SEED_MIGRATIONS = [
     ("workorders.migrations.0002_seed_categories_and_permissions", "seed"),
     ("workorders.migrations.0006_call_permissions", "grant"),
     ("workorders.migrations.0009_charge_waiver_permissions", "grant"),
+    ("workorders.migrations.0022_payment_permissions", "grant"),
     ("dispatch.migrations.0002_no_overlap_and_permissions", "grant"),
     ("dispatch.migrations.0004_parts_and_loaner_permissions", "grant"),
     ("followups.migrations.0002_seed_plans_and_permissions", "seed"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from core.exports import Column, Sheet, described
 from core.privacy import personal
 from workorders import selectors
-from workorders.filters import WorkOrderFilter
+from workorders.filters import PaymentFilter, WorkOrderFilter
 from workorders.models import CustomerPhone, WorkOrder
 
 
@@ -54,4 +54,30 @@ def work_orders(query, user) -> Sheet:
         rows=rows.iterator(chunk_size=2000),
         filename=f"work-orders-{timezone.localdate():%Y%m%d}",
         count=lambda bound: (orders if bound is None else orders[:bound]).count(),
+    )
+
+
+def payments(query, user) -> Sheet:
+    """The payments page's rows (its period, outlet and method), for the day's cash count."""
+    filters = PaymentFilter(query, queryset=selectors.payment_list(user=user), user=user)
+    if not filters.is_valid():
+        raise ValidationError(filters.errors)
+    rows = filters.qs.order_by("-id")
+    columns = [
+        Column(gettext_lazy("Receipt number"), lambda p: p.receipt_number, width=20),
+        Column(gettext_lazy("Received at"), lambda p: p.received_at, kind="datetime", width=16),
+        Column(gettext_lazy("Work order"), lambda p: p.work_order.number, width=14),
+        Column(gettext_lazy("Customer"), lambda p: p.work_order.customer.name, width=10),
+        Column(gettext_lazy("Amount"), lambda p: p.amount, kind="money", width=12),
+        Column(gettext_lazy("Payment method"), lambda p: p.get_method_display(), width=10),
+        Column(gettext_lazy("Taken by"), lambda p: p.received_by.name, width=10),
+        Column(gettext_lazy("Outlet"), lambda p: p.outlet.name, width=16),
+    ]
+    return Sheet(
+        name=_("Payments"),
+        about=[_("Payments"), *described(filters.form)],
+        columns=columns,
+        rows=rows.iterator(chunk_size=2000),
+        filename=f"payments-{filters.form.cleaned_data['received_from']:%Y%m%d}",
+        count=lambda bound: (rows if bound is None else rows[:bound]).count(),
     )

@@ -14,7 +14,7 @@ from core.forms import StyledForm
 from core.models import User
 from core.scoping import visible_outlets
 from workorders.lifecycle import OPEN_STATUSES, Status
-from workorders.models import CustomerPhone, Product, ProductCategory, WorkOrder
+from workorders.models import CustomerPhone, Payment, Product, ProductCategory, WorkOrder
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -91,3 +91,37 @@ class WorkOrderSyncFilter(WorkOrderFilter, SyncFilterSet):
     incremental sync."""
 
     owner = django_filters.NumberFilter(label=_("Responsible (staff id)"), field_name="owner_id")
+
+
+class PaymentFilter(django_filters.FilterSet):
+    """The payments page (daily cash reconciliation) and its export: a period of days (today when none is
+    given), an outlet, a payment method. Each reads the index (outlet, received_at)."""
+
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received to"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outlet = django_filters.ModelChoiceFilter(label=_("Outlet"), queryset=None)
+    method = django_filters.ChoiceFilter(label=_("Payment method"), choices=Payment.Method.choices)
+
+    class Meta:
+        model = Payment
+        fields: list[str] = []
+        form = StyledForm
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        today = timezone.localdate().isoformat()
+        data = data.copy() if data else {}
+        for day in ("received_from", "received_to"):
+            if not data.get(day):
+                data[day] = today  # a cash count is of a day: today unless another is asked for
+        super().__init__(data, *args, **kwargs)
+        self.filters["outlet"].queryset = visible_outlets(user)
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(received_at__gte=_start_of(value))
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(received_at__lt=_start_of(value + dt.timedelta(days=1)))

@@ -1,7 +1,8 @@
 import functools
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.module_loading import import_string
 from phonenumber_field.phonenumber import to_python
 
@@ -138,3 +139,20 @@ def category_by_code(code: str) -> ProductCategory | None:
 
 def _categories_by_code() -> dict[str, ProductCategory]:
     return {c.code: c for c in ProductCategory.objects.select_related("warranty_policy__national")}
+
+
+def payment_list(*, user) -> QuerySet[Payment]:
+    """Payments taken at the user's outlets, with the order, its customer and who took it (one query)."""
+    return scope(Payment.objects.select_related("work_order", "work_order__customer", "outlet", "received_by"), user)
+
+
+def payment_totals(payments: QuerySet[Payment]) -> dict:
+    """Count and sum per payment method and in all (one query): what the till should hold."""
+    rows = list(payments.order_by().values("method").annotate(count=Count("id"), total=Sum("amount")))
+    labels = dict(Payment.Method.choices)
+    by_method = [{**row, "label": labels.get(row["method"], row["method"])} for row in rows]
+    return {
+        "by_method": sorted(by_method, key=lambda row: row["method"]),
+        "count": sum(row["count"] for row in rows),
+        "total": sum((row["total"] for row in rows), Decimal(0)),
+    }

@@ -17,7 +17,7 @@ from core.prints import render_print
 from core.privacy import sees_personal_data
 from core.scoping import scope, visible_outlets
 from workorders import selectors, services
-from workorders.filters import WorkOrderFilter
+from workorders.filters import PaymentFilter, WorkOrderFilter
 from workorders.forms import (
     CallForm,
     DetailsForm,
@@ -59,6 +59,23 @@ def work_order_list(request):
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "workorders/list.html", {"filters": filters, "page": page, "query": query.urlencode()})
+
+
+@staff_page(perm="workorders.view_payment")
+def payment_list(request):
+    """Payments of a day (or a period) at the user's outlets, with the totals per payment method: the
+    counter's daily cash count (收款对账)."""
+    filters = PaymentFilter(request.GET, queryset=selectors.payment_list(user=request.user), user=request.user)
+    payments = filters.qs if filters.is_valid() else filters.queryset.none()
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {
+        "filters": filters,
+        "totals": selectors.payment_totals(payments),
+        "page": keyset_page_for(request, payments, key="id", descending=True),
+        "query": query.urlencode(),
+    }
+    return render(request, "workorders/payments.html", context)
 
 
 @staff_page(perm="workorders.view_workorder")

@@ -295,3 +295,26 @@ def test_a_complaint_call_over_the_api(network, client_for):
     )
     assert answer.status_code == 201, answer.content
     assert Call.objects.get().work_order == order and answer.json()["handler"] == str(network.staff[Role.SUPERVISOR])
+
+
+def test_complaint_cases_export_under_the_lists_status_filter(network, client_for):
+    import csv
+    import io
+
+    from tests.complaints.test_services import _case
+    from tests.factories import UserFactory
+
+    case = _case(network, description="=1+1 修了两次还是不开机")
+    export = reverse("export", args=["complaint-cases", "csv"])
+
+    def rows(user, **query):
+        response = client_for(user).get(export, query)
+        return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+    supervisor = network.staff[Role.SUPERVISOR]
+    listed = rows(supervisor)
+    assert listed[0][:3] == ["投诉单", "立案时间", "网点"] and listed[1][0] == f"#{case.pk}"
+    assert listed[1][9] == "'=1+1 修了两次还是不开机"  # never a formula
+    assert len(rows(supervisor, status="closed")) == 1 and len(rows(supervisor, status=case.status)) == 2
+    assert client_for(supervisor).get(export, {"status": "nonsense"}).status_code == 302
+    assert len(rows(UserFactory(role=Role.SUPERVISOR, centre=network.centre_b))) == 1  # another centre's

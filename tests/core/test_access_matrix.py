@@ -85,6 +85,7 @@ EXPECTED = {
     "hotline": (None, every(200)),
     "message-slip-answer": ("slip", every(405, anon=405)),
     "work-order-list": (None, every(200)),
+    "payment-list": (None, only({FD, SV, AD})),
     "intake": (None, only({FD, HL, AD})),
     "customer-lookup": (None, only({FD, HL, AD})),
     "warranty-preview": (None, only({FD, HL, AD})),

@@ -271,3 +271,24 @@ def test_a_purchase_callback_that_finds_a_fault_starts_a_prefilled_work_order(ne
     assert over_api.json()["starts_work_order"] is True  # the API says the same: open an order for it
     stranger = client_for(UserFactory(role=Role.HOTLINE, outlets=[network.b1]))
     assert "prefilled" not in stranger.get(answered.url).text  # another outlet's customer: nothing shown
+
+
+def test_the_call_queue_exports_as_shown_to_each_clerk(network, client_for):
+    import csv
+    import io
+
+    order = _handed_back(network, timezone.now() - dt.timedelta(days=5))
+    callback_sweep()
+    export = reverse("export", args=["callbacks", "csv"])
+
+    def rows(user, **query):
+        body = b"".join(client_for(user).get(export, query).streaming_content).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(body)))
+
+    clerk_rows = rows(network.staff[Role.HOTLINE])
+    assert clerk_rows[0][:3] == ["应回访时间", "最迟完成时间", "回访计划"]
+    ordered = [row for row in clerk_rows[1:] if row[8] == order.number]
+    assert len(ordered) == 1 and ordered[0][6] == "138 1234 5678"
+    assert len(rows(network.staff[Role.HOTLINE], tab="upcoming")) >= 1  # the header, and what is planned
+    assert rows(network.staff[Role.ADMIN])[1][6] == "138****5678"  # masked, as on the admin's screen
+    assert len(rows(UserFactory(role=Role.HOTLINE, outlets=[network.b1]))) == 1  # another outlet: header only
