@@ -98,10 +98,10 @@ class PaymentFilter(django_filters.FilterSet):
     given), an outlet, a payment method. Each reads the index (outlet, received_at)."""
 
     received_from = django_filters.DateFilter(
-        label=_("Received from"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Paid from"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
     )
     received_to = django_filters.DateFilter(
-        label=_("Received to"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Paid until"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
     )
     outlet = django_filters.ModelChoiceFilter(label=_("Outlet"), queryset=None)
     method = django_filters.ChoiceFilter(label=_("Payment method"), choices=Payment.Method.choices)

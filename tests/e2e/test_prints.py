@@ -3,6 +3,7 @@ and size from Chromium's own PDF), the 80 mm pickup slip, and the printed codes 
 scanned into the order search."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -141,3 +142,19 @@ def test_the_counter_prints_each_document_on_its_paper_and_scans_its_code(collec
     page.fill("#id_q", order.number)
     page.press("#id_q", "Enter")
     page.wait_for_url(f"**/orders/{order.pk}/")
+
+
+def test_the_order_list_downloads_what_it_shows_as_excel(collected_order, live_server, page):
+    from openpyxl import load_workbook
+
+    clerk, order = collected_order
+    log_in(page, live_server.url, clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/orders/?status={order.status}")
+    buttons = page.locator("[data-testid=export-buttons]")
+    assert buttons.is_visible() and page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    with page.expect_download() as download:
+        page.click("[data-testid=export-xlsx]")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    assert sheet.title == "工单" and "状态" in sheet["A1"].value
+    assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == [order.number]

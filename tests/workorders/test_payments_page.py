@@ -63,5 +63,5 @@ def test_the_payments_export_is_the_pages_rows_with_money_as_numbers(network, ta
     assert rows[0][0] == "收据号" and {row[0] for row in rows[1:]} == {cash.receipt_number, wechat.receipt_number}
     response = client.get(reverse("export", args=["payments", "xlsx"]), {"method": "wechat"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert sheet.title == "收款记录" and "付款方式: 微信支付" in sheet["A1"].value
+    assert sheet.title == "收款记录" and "付款方式: 微信支付" in sheet["A1"].value and "收款日期自" in sheet["A1"].value
     assert sheet["E3"].value == 1579.5 and sheet["E3"].number_format == "#,##0.00" and sheet["A4"].value is None
