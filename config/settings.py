@@ -392,6 +392,7 @@ EXPORTS = {
     "payments": {"builder": "workorders.exports.payments", "perm": "workorders.view_payment"},
     "callbacks": {"builder": "followups.exports.callbacks", "perm": "followups.view_callback"},
     "complaint-cases": {"builder": "complaints.exports.cases", "perm": "complaints.view_complaintcase"},
+    "part-requisitions": {"builder": "dispatch.exports.requisitions", "perm": "dispatch.view_partrequisition"},
 }
 EXPORT_STREAM_LIMIT = env.int("EXPORT_STREAM_LIMIT", default=50_000)
 EXPORT_DIR = Path(env.str("EXPORT_DIR", default=str(VAR_DIR / "exports")))

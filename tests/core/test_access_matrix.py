@@ -202,7 +202,7 @@ EXPECTED = {
     "callback-claim-others": ("callback", every(405, anon=405)),
     "callback-record": ("callback", every(405, anon=405)),
     "admin:index": (None, only({AD}, denied=302)),
-    "export": ("export", every(200)),
+    "export": ("export", every(200)),  # each export's own permission: tests/core/test_exports_access.py
     "api-export": ("export", every(200, anon=401)),
     # An export job is its owner's alone (the front desk's here); a queued one has nothing to download yet.
     "export-job": ("export_job", only({FD}, denied=404)),
