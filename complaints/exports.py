@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from complaints import selectors
 from complaints.models import ComplaintCase
 from core.exports import Column, Sheet
+from core.pagination import every_row
 
 
 def cases(query, user) -> Sheet:
@@ -40,7 +41,7 @@ def cases(query, user) -> Sheet:
         name=_("Complaint cases"),
         about=about,
         columns=columns,
-        rows=rows.iterator(chunk_size=2000),
+        rows=every_row(rows, key="id", descending=True),
         filename=f"complaint-cases-{timezone.localdate():%Y%m%d}",
         count=lambda bound: (rows if bound is None else rows[:bound]).count(),
     )

@@ -63,3 +63,18 @@ def keyset_page_for(request, queryset: QuerySet, *, key: str | tuple[str, str], 
     except ValueError:
         size = 50
     return keyset_page(queryset, key=key, after=request.GET.get("after"), size=size, descending=descending)
+
+
+def every_row(queryset: QuerySet, *, key: str | tuple[str, str], descending: bool = False, size: int = 2000):
+    """Every row of `queryset` in `key` order, read a page of `size` at a time by key, each page with its
+    own prefetches: what an export of a million rows reads. (Server-side cursors are off, see
+    config/settings.py: `iterator()` would fetch the whole result at once.)"""
+    keys = (key,) if isinstance(key, str) else tuple(key)
+    ordered = queryset.order_by(*(f"-{k}" if descending else k for k in keys))
+    after = None
+    while True:
+        page = list((_after(ordered, keys, after, descending) if after else ordered)[:size])
+        yield from page
+        if len(page) < size:
+            return
+        after = ",".join(_text(getattr(page[-1], k)) for k in keys)

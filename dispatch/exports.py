@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exports import Column, Sheet
+from core.pagination import every_row
 from core.scoping import scope
 from dispatch.models import PartRequisition
 
@@ -37,7 +38,7 @@ def requisitions(query, user) -> Sheet:
         name=title,
         about=[title],
         columns=columns,
-        rows=rows.iterator(chunk_size=2000),
+        rows=every_row(rows, key="id", descending=True),
         filename=f"parts-{status}-{timezone.localdate():%Y%m%d}",
         count=lambda bound: (rows if bound is None else rows[:bound]).count(),
     )

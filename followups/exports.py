@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exports import Column, Sheet
+from core.pagination import every_row
 from core.privacy import personal
 from followups import selectors
 from followups.models import Callback
@@ -43,7 +44,7 @@ def callbacks(query, user) -> Sheet:
         name=title,
         about=[title],
         columns=columns,
-        rows=rows.iterator(chunk_size=2000),
+        rows=every_row(rows, key=("due_at", "id")),
         filename=f"callbacks-{timezone.localdate():%Y%m%d}",
         count=lambda bound: (rows if bound is None else rows[:bound]).count(),
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exports import Column, Sheet, described
+from core.pagination import every_row
 from core.privacy import personal
 from workorders import selectors
 from workorders.filters import PaymentFilter, WorkOrderFilter
@@ -51,7 +52,7 @@ def work_orders(query, user) -> Sheet:
         name=_("Work orders"),
         about=[_("Work orders"), *(described(filters.form) if filters.is_bound else [])],
         columns=columns,
-        rows=rows.iterator(chunk_size=2000),
+        rows=every_row(rows, key="id", descending=True),
         filename=f"work-orders-{timezone.localdate():%Y%m%d}",
         count=lambda bound: (orders if bound is None else orders[:bound]).count(),
     )
@@ -77,7 +78,7 @@ def payments(query, user) -> Sheet:
         name=_("Payments"),
         about=[_("Payments"), *described(filters.form)],
         columns=columns,
-        rows=rows.iterator(chunk_size=2000),
+        rows=every_row(rows, key="id", descending=True),
         filename=f"payments-{filters.form.cleaned_data['received_from']:%Y%m%d}",
         count=lambda bound: (rows if bound is None else rows[:bound]).count(),
     )
