@@ -19,13 +19,16 @@ def render_print(request, template: str, context: dict, *, slip_of: Outlet | Non
     if slip_of is not None:
         asked = request.GET.get("paper")
         paper = asked if asked in PAPERS else slip_of.slip_paper
-    query = request.GET.copy()
-    links = {}
-    for name, value in (("lang", "zh-hans" if language == "en" else "en"),) + (
-        (("paper", "80mm" if paper == "a4" else "a4"),) if slip_of is not None else ()
-    ):
-        changed = query.copy()
-        changed[name] = value
-        links[name] = "?" + changed.urlencode()
+    links = {"lang": _with(request, lang="zh-hans" if language == "en" else "en")}
+    if slip_of is not None:
+        links["paper"] = _with(request, paper="80mm" if paper == "a4" else "a4")
     with translation.override(language):
         return render(request, template, {**context, "paper": paper, "print_links": links})
+
+
+def _with(request, **changes) -> str:
+    """This page's query string with `changes` made."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query[name] = value
+    return "?" + query.urlencode()
