@@ -15,6 +15,28 @@ from workorders.filters import PaymentFilter, WorkOrderFilter
 from workorders.models import CustomerPhone, WorkOrder
 
 
+EXPORTED = [
+    "number",
+    "status",
+    "channel",
+    "service_type",
+    "fault_description",
+    "in_warranty",
+    "quote_total",
+    "created_at",
+    "estimated_ready_at",
+    "picked_up_at",
+    "outlet__name",
+    "customer__name",
+    "product__brand",
+    "product__model",
+    "product__serial",
+    "product__category__name",
+    "product__category__name_en",
+    "owner__name",
+]
+
+
 def _phone(order: WorkOrder, user) -> str:
     phones = order.customer.phones.all()  # primary first (prefetched)
     return personal(phones[0].number.as_national, user) if phones else ""
@@ -26,7 +48,8 @@ def work_orders(query, user) -> Sheet:
         raise ValidationError(filters.errors)
     orders = filters.qs if filters.is_bound else filters.queryset
     orders = orders.order_by("-id")
-    rows = orders.prefetch_related(
+    # Only the columns the file shows: a million rows spend their time turning columns into Python.
+    rows = orders.only(*EXPORTED).prefetch_related(
         Prefetch("customer__phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id"))
     )
     columns = [
