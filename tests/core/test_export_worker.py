@@ -18,7 +18,7 @@ from tests.workorders.factories import walk_in_order
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_writes_a_large_export(network, client_for, tmp_path, migration_data):
+def test_the_worker_writes_a_large_export(migration_data, network, client_for, tmp_path):
     clerk = network.staff[Role.FRONT_DESK]
     numbers = {walk_in_order(clerk, network.a1).number for _ in range(3)}
     exports = tmp_path / "exports"
