@@ -246,6 +246,7 @@ urlpatterns = [
     path("kpis/reconciliation/", kpi_views.outlet_reconciliation, name="outlet-reconciliation"),
     path("kpis/export/<slug:section>.<slug:fmt>", kpi_views.export, name="kpi-export"),
     path("exports/<slug:name>.<slug:fmt>", core_views.export, name="export"),
+    path("exports/jobs/", core_views.export_jobs, name="export-jobs"),
     path("exports/jobs/<int:pk>/", core_views.export_job, name="export-job"),
     path("exports/jobs/<int:pk>/download/", core_views.export_download, name="export-download"),
     path("complaints/remedies/<int:pk>/decide/", complaint_views.remedy_decide, name="remedy-decide"),

@@ -331,6 +331,13 @@ def export(request, name: str, fmt: str):
     return csv_response(sheet) if fmt == "csv" else xlsx_response(sheet, exported_by=request.user.name)
 
 
+@staff_page()
+def export_jobs(request):
+    """One's own large exports of the last day: being written, ready to download, or failed."""
+    jobs = ExportJob.objects.filter(owner=request.user, expires_at__gt=timezone.now()).order_by("-created_at")
+    return render(request, "core/export_jobs.html", {"jobs": jobs[:50]})
+
+
 def _own_export(request, pk: int) -> ExportJob:
     return get_object_or_404(ExportJob.objects.filter(owner=request.user), pk=pk)
 

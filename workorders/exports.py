@@ -14,7 +14,6 @@ from workorders import selectors
 from workorders.filters import PaymentFilter, WorkOrderFilter
 from workorders.models import CustomerPhone, WorkOrder
 
-
 EXPORTED = [
     "number",
     "status",

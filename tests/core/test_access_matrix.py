@@ -205,6 +205,7 @@ EXPECTED = {
     "export": ("export", every(200)),  # each export's own permission: tests/core/test_exports_access.py
     "api-export": ("export", every(200, anon=401)),
     # An export job is its owner's alone (the front desk's here); a queued one has nothing to download yet.
+    "export-jobs": (None, every(200)),
     "export-job": ("export_job", only({FD}, denied=404)),
     "export-download": ("export_job", every(404)),
     "api-export-job": ("export_job", only({FD}, denied=404, anon=401)),

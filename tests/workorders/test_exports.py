@@ -113,10 +113,13 @@ def test_a_large_export_is_written_by_the_worker_for_its_owner(network, orders, 
     assert download["Content-Disposition"].startswith("attachment") and ".xlsx" in download["Content-Disposition"]
     assert [cell.value for cell in _xlsx(download)[3]][0] in {o.number for o in orders}
 
+    mine = client.get(reverse("export-jobs")).text
+    assert reverse("export-download", args=[job.pk]) in mine
     # Nobody else reads it; after a day it is gone, file and all.
     other = client_for(network.staff[Role.HOTLINE])
     assert other.get(reverse("export-job", args=[job.pk])).status_code == 404
     assert other.get(reverse("export-download", args=[job.pk])).status_code == 404
+    assert reverse("export-job", args=[job.pk]) not in other.get(reverse("export-jobs")).text
     assert exports_expire(now=timezone.now()) == 0
     assert exports_expire(now=timezone.now() + dt.timedelta(days=1, minutes=1)) == 1
     assert not list(tmp_path.iterdir()) and client.get(reverse("export-job", args=[job.pk])).status_code == 404
