@@ -2,7 +2,6 @@
 and size from Chromium's own PDF), the 80 mm pickup slip, and the printed codes read back by a decoder and
 scanned into the order search."""
 
-import datetime as dt
 import io
 import re
 
@@ -15,8 +14,8 @@ from core.signatures import drawn_signature
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, OutletFactory, UserFactory
 from tests.warranty.factories import published_schedule
-from tests.workorders.factories import customer_with_product
-from workorders.services import work_order_pickup, work_order_quote, work_order_receive, work_order_transition
+from tests.workorders.factories import repaired_paid_job
+from workorders.services import work_order_pickup
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 A4 = (595.0, 842.0)  # points
@@ -68,20 +67,7 @@ def collected_order(migration_data):
         name="上海徐汇网点", address="上海市徐汇区漕溪北路 88 号", slip_paper=Outlet.SlipPaper.THERMAL_80
     )
     clerk = UserFactory(username="e2e-print", role=Role.FRONT_DESK, outlets=[outlet])
-    customer, product = customer_with_product(clerk, outlet, purchase_date=dt.date(2020, 1, 1))  # out of warranty
-    order = work_order_receive(
-        outlet=outlet,
-        customer=customer,
-        product=product,
-        channel="walk_in",
-        service_type="repair",
-        fault_description="屏幕碎裂，触摸失灵",
-        data_loss_acknowledged=True,
-        actor=clerk,
-    )
-    order = work_order_quote(work_order=order, parts=[("screen", 1)], actor=clerk)
-    for step in ("approve_quote", "start_service", "finish_repair"):
-        order = work_order_transition(work_order=order, transition=step, actor=clerk)
+    order = repaired_paid_job(clerk, outlet)
     order = work_order_pickup(
         work_order=order,
         pickup_code=order.pickup_code,

@@ -3,7 +3,13 @@ import datetime as dt
 from django.utils import timezone
 
 from workorders.models import ProductCategory
-from workorders.services import customer_register, product_register, work_order_receive
+from workorders.services import (
+    customer_register,
+    product_register,
+    work_order_quote,
+    work_order_receive,
+    work_order_transition,
+)
 
 RECENT = object()  # "bought 20 days ago", so the product is in warranty whatever today is
 
@@ -36,11 +42,10 @@ def customer_with_product(
 
 
 def walk_in_order(actor, outlet, **overrides):
-    customer, product = customer_with_product(actor, outlet)
+    if "customer" not in overrides:
+        overrides["customer"], overrides["product"] = customer_with_product(actor, outlet)
     args = {
         "outlet": outlet,
-        "customer": customer,
-        "product": product,
         "channel": "walk_in",
         "service_type": "repair",
         "fault_description": "屏幕不亮，充电无反应",
@@ -63,3 +68,14 @@ def receive_walk_in(actor, outlet, customer, product, **extra):
         "actor": actor,
     }
     return work_order_receive(**(args | extra))
+
+
+def repaired_paid_job(clerk, outlet):
+    """An out-of-warranty walk-in phone quoted ¥579.00 (labour and a screen, as
+    tests.warranty.factories.published_schedule prices them), approved and repaired: ready for pickup."""
+    customer, product = customer_with_product(clerk, outlet, purchase_date=dt.date(2020, 1, 1))
+    order = walk_in_order(clerk, outlet, customer=customer, product=product, fault_description="屏幕碎裂")
+    order = work_order_quote(work_order=order, parts=[("screen", 1)], actor=clerk)
+    for step in ("approve_quote", "start_service", "finish_repair"):
+        order = work_order_transition(work_order=order, transition=step, actor=clerk)
+    return order

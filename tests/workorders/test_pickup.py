@@ -1,6 +1,5 @@
 """Ready notification, pickup with payment and receipt, signature and the satisfaction card."""
 
-import datetime as dt
 import logging
 from decimal import Decimal
 
@@ -12,10 +11,10 @@ from core.models import Notification
 from core.notify import notifications_send
 from core.roles import Role
 from tests.warranty.factories import published_schedule
-from tests.workorders.factories import customer_with_product, walk_in_order
+from tests.workorders.factories import repaired_paid_job, walk_in_order
 from workorders.lifecycle import Status
 from workorders.models import Payment
-from workorders.services import work_order_pickup, work_order_quote, work_order_receive, work_order_transition
+from workorders.services import work_order_pickup, work_order_transition
 
 pytestmark = pytest.mark.django_db
 SIGNATURE = "data:image/png;base64,iVBORw0KGgo="
@@ -31,21 +30,7 @@ def _repaired(order, actor):
 def paid_job(network):
     """An out-of-warranty walk-in, quoted ¥579.00, approved and repaired."""
     published_schedule()
-    clerk = network.staff[Role.FRONT_DESK]
-    customer, product = customer_with_product(clerk, network.a1, purchase_date=dt.date(2020, 1, 1))
-    order = work_order_receive(
-        outlet=network.a1,
-        customer=customer,
-        product=product,
-        channel="walk_in",
-        service_type="repair",
-        fault_description="屏幕碎裂",
-        data_loss_acknowledged=True,
-        actor=clerk,
-    )
-    order = work_order_quote(work_order=order, parts=[("screen", 1)], actor=clerk)
-    order = work_order_transition(work_order=order, transition="approve_quote", actor=clerk)
-    return _repaired(order, clerk)
+    return repaired_paid_job(network.staff[Role.FRONT_DESK], network.a1)
 
 
 def test_finishing_a_walk_in_tells_the_customer_through_the_outbox(network, caplog):
