@@ -371,7 +371,10 @@ class Payment(ChoiceLabels, models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["received_at", "id"]
-        indexes = [models.Index(fields=["outlet", "received_at"], name="payment_outlet_received")]  # revenue
+        indexes = [
+            models.Index(fields=["outlet", "received_at"], name="payment_outlet_received"),  # revenue, an outlet's day
+            models.Index(fields=["received_at"], name="payment_received"),  # headquarters' day, every outlet
+        ]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
 
     def __str__(self) -> str:

@@ -170,3 +170,21 @@ def test_a_large_api_export_answers_with_its_job(network, orders, tmp_path, sett
     stranger = _api(network.staff[Role.HOTLINE])
     assert stranger.get(reverse("api-export-job", args=[job_id])).status_code == 404
     assert stranger.get(reverse("api-export-download", args=[job_id])).status_code == 404
+
+
+@pytest.mark.parametrize("jobs", [1, 4])
+def test_my_exports_runs_a_constant_number_of_queries(jobs, network, client_for, django_assert_num_queries):
+    clerk = network.staff[Role.FRONT_DESK]
+    for _ in range(jobs):
+        ExportJob.objects.create(
+            owner=clerk,
+            export="work-orders",
+            format="csv",
+            language="zh-hans",
+            expires_at=timezone.now() + dt.timedelta(hours=20),
+        )
+    client = client_for(clerk)
+    client.get(reverse("export-jobs"))
+    with django_assert_num_queries(4):  # session, user, groups, the jobs
+        page = client.get(reverse("export-jobs"))
+    assert page.text.count(reverse("export-job", args=[ExportJob.objects.first().pk])) == 1
