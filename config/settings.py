@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "followups",
     "complaints",
     "kpis",
+    "settlement",
     "benchmarks",  # the top floor: reads every app, nothing imports it
 ]
 

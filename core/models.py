@@ -63,6 +63,11 @@ class ServiceCentre(models.Model):
     name = models.CharField(_("name"), max_length=100)
     region = models.CharField(_("region"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    decides_claims = models.BooleanField(
+        _("decides its outlets' warranty-cost claims"),
+        default=False,
+        help_text=_("Delegated by headquarters: the centre's staff with the permission approve or reject claims."),
+    )
     history = HistoricalRecords()
 
     class Meta:

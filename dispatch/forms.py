@@ -197,6 +197,9 @@ class ReportForm(StyledForm):
     # The total on the page when consent was ticked: charges that change on saving need consent again.
     consent_total = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=10, decimal_places=2)
     actions = forms.CharField(label=_("Actions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    distance_km = forms.IntegerField(
+        label=_("Distance from the outlet (km, one way)"), min_value=0, max_value=2000, required=False
+    )
     test_run_result = forms.CharField(
         label=_("Test run and full inspection"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

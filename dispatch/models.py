@@ -204,6 +204,8 @@ class VisitReport(models.Model):
     card_prices = models.JSONField(_("prices on the warranty card"), default=dict, blank=True)  # code -> "60.00"
     parts_used = models.JSONField(_("parts used"), default=list, blank=True)  # [{"code", "quantity"}]
     actions = models.TextField(_("actions"), blank=True)
+    # One way from the outlet: the maker pays travel by distance band (settlement).
+    distance_km = models.PositiveSmallIntegerField(_("distance from the outlet (km)"), null=True, blank=True)
     test_run_result = models.TextField(_("test run and full inspection"), blank=True)
     no_test_run = models.BooleanField(_("no time for a test run"), default=False)  # a callback 2 hours later asks
     # Pull-back repair (拉修): the product goes to the bench with a signed receipt; a loaner may stay.

@@ -152,6 +152,7 @@ class VisitReportSerializer(ModelSerializer):
             "fee_consent",
             "parts_used",
             "actions",
+            "distance_km",
             "test_run_result",
             "pulled_back",
             "pull_back_condition",
@@ -286,6 +287,10 @@ class ReportInputSerializer(Serializer):
     )
     parts_used = PartUsedSerializer(many=True, required=False, default=list)
     actions = serializers.CharField(required=False, default="", allow_blank=True)
+    distance_km = serializers.IntegerField(
+        min_value=0, max_value=2000, required=False, allow_null=True, default=None,
+        help_text="One way from the outlet, in km: the maker pays travel by distance band.",
+    )
     test_run_result = serializers.CharField(required=False, default="", allow_blank=True)
     checklist_not_done = serializers.DictField(
         child=serializers.CharField(max_length=200, allow_blank=True), required=False, default=dict

@@ -73,6 +73,7 @@ SEED_MIGRATIONS = [
     ("complaints.migrations.0002_seed_and_permissions", "seed"),
     ("complaints.migrations.0006_remedy_ranks", "seed"),
     ("kpis.migrations.0002_permissions", "grant"),
+    ("settlement.migrations.0002_permissions", "grant"),
     ("workorders.migrations.0020_english_names", "fill"),
     ("warranty.migrations.0007_english_names", "fill"),
     ("followups.migrations.0012_english_names", "fill"),

@@ -65,6 +65,7 @@ def visit_report_save(
     consent_total=None,
     parts_used: list[dict] = (),
     actions: str = "",
+    distance_km: int | None = None,
     test_run_result: str = "",
     checklist_not_done: dict | None = None,
     no_test_run: bool = False,
@@ -95,6 +96,8 @@ def visit_report_save(
         human_damage_acknowledged=human_damage_acknowledged,
         parts=parts,
     )
+    if distance_km is not None and not 0 <= distance_km <= 2000:
+        errors["distance_km"] = _("A distance from 0 to 2000 km.")
     if home_damage.strip() and home_damage_compensation is None:
         errors["home_damage_compensation"] = _("Agree the compensation at its price with the customer.")
     if home_damage_compensation is not None and (home_damage_compensation < 0 or not home_damage.strip()):
@@ -127,6 +130,7 @@ def visit_report_save(
     report.human_damage_acknowledged = human_damage_acknowledged
     report.fee_consent = not order.in_warranty and order.quote_approved_at is not None
     report.parts_used, report.actions, report.test_run_result = parts, actions.strip(), test_run_result.strip()
+    report.distance_km = distance_km
     report.updated_by = actor
     report._history_user = actor
     report.save()

@@ -1,0 +1,29 @@
+"""Who works with warranty-cost claims. Outlet clerks (front desk) and supervisors see their outlets' claims;
+admins and supervisors hold the decision permission, which counts only at headquarters or at a centre
+headquarters has delegated claims to (settlement.services.may_decide): no outlet decides its own claims."""
+
+from django.db import migrations
+
+from core.roles import grant_permissions
+
+CLAIM_PERMISSIONS = {
+    "front_desk": ["view_warrantyclaim"],
+    "supervisor": ["view_warrantyclaim", "decide_warrantyclaim", "view_settlementpricelist"],
+    "admin": [
+        "view_warrantyclaim",
+        "decide_warrantyclaim",
+        "view_settlementpricelist",
+        "add_settlementpricelist",
+        "change_settlementpricelist",
+    ],
+}
+
+
+def grant(apps, schema_editor):
+    grant_permissions(apps, "settlement", CLAIM_PERMISSIONS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("settlement", "0001_initial"), ("core", "0002_role_groups")]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

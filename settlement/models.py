@@ -1,0 +1,246 @@
+"""What the maker pays its outlets for in-warranty work (服务费结算): the settlement price list, a versioned
+schedule like the fee schedules, and one warranty-cost claim per completed in-warranty order."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import BilingualName, ChoiceLabels, Outlet
+from core.words import read
+from workorders.models import Product, WorkOrder
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+class SettlementPriceList(BilingualName):
+    """A version of the maker's settlement price list (结算价目表). Drafts are edited; a published version is
+    used from its effective date and never changes once a claim has used it: publish a new one."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    name = models.CharField(_("name"), max_length=100)
+    effective_from = models.DateField(_("effective from"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    exchange_handling = models.DecimalField(_("exchange handling fee"), default=Decimal("0.00"), **MONEY)
+    return_handling = models.DecimalField(_("return handling fee"), default=Decimal("0.00"), **MONEY)
+    repeat_days = models.PositiveSmallIntegerField(
+        _("repeat repair window (days)"),
+        default=30,
+        help_text=_("A second claim for the same product within this many days is held."),
+    )
+    in_use = models.BooleanField(_("used by claims"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("settlement price list")
+        verbose_name_plural = _("settlement price lists")
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effective_from"],
+                condition=Q(status="published"),
+                name="settlement_price_list_one_published_per_day",
+                violation_error_message=_("Another published price list starts on that day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(exchange_handling__gte=0, return_handling__gte=0),
+                name="settlement_price_list_fees_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.effective_from})"
+
+
+class SettlementLabourRate(models.Model):
+    """What the maker pays for the labour of one service type on one category, at the bench or on site."""
+
+    class Place(models.TextChoices):
+        BENCH = "bench", _("At the outlet")
+        ONSITE = "onsite", _("On site")
+
+    price_list = models.ForeignKey(SettlementPriceList, on_delete=models.CASCADE, related_name="labour_rates")
+    category = models.SlugField(_("product category"), max_length=40)
+    service_type = models.CharField(_("service type"), max_length=20, choices=WorkOrder.ServiceType.choices)
+    place = models.CharField(_("where"), max_length=6, choices=Place.choices)
+    amount = models.DecimalField(_("labour paid"), **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("settlement labour rate")
+        verbose_name_plural = _("settlement labour rates")
+        ordering = ["category", "service_type", "place"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["price_list", "category", "service_type", "place"], name="settlement_labour_rate_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="settlement_labour_rate_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}/{self.service_type}/{self.place}: {self.amount}"
+
+
+class DistanceBand(models.Model):
+    """The travel paid for an on-site visit up to a distance (one way, from the outlet); the band without
+    a limit covers every longer trip."""
+
+    price_list = models.ForeignKey(SettlementPriceList, on_delete=models.CASCADE, related_name="distance_bands")
+    up_to_km = models.PositiveSmallIntegerField(_("up to (km)"), null=True, blank=True, help_text=_("Blank: any farther."))
+    travel = models.DecimalField(_("travel paid"), **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("distance band")
+        verbose_name_plural = _("distance bands")
+        ordering = [models.F("up_to_km").asc(nulls_last=True)]
+        constraints = [
+            models.UniqueConstraint(fields=["price_list", "up_to_km"], name="distance_band_unique"),
+            models.UniqueConstraint(
+                fields=["price_list"], condition=Q(up_to_km__isnull=True), name="distance_band_one_open_ended"
+            ),
+            models.CheckConstraint(condition=Q(travel__gte=0), name="distance_band_travel_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"≤{self.up_to_km or '∞'} km: {self.travel}"
+
+
+class SettlementPartPrice(models.Model):
+    """What the maker pays for a part used in warranty (the part codes of the fee schedules)."""
+
+    price_list = models.ForeignKey(SettlementPriceList, on_delete=models.CASCADE, related_name="part_prices")
+    code = models.SlugField(_("part code"), max_length=40)
+    price = models.DecimalField(_("price paid"), **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("settlement part price")
+        verbose_name_plural = _("settlement part prices")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["price_list", "code"], name="settlement_part_price_unique"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="settlement_part_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.price}"
+
+
+class WarrantyClaim(ChoiceLabels, models.Model):
+    """What one completed in-warranty order costs the maker, made at the order's close, with the facts it
+    relies on and the findings of the checks (settlement.rules) that hold it until they are cleared."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held")  # a check found something: the claim says what clears it
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="claim")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", db_index=False)
+    price_list = models.ForeignKey(  # None until a price list is in force on the day of service
+        SettlementPriceList,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("price list"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    claimed = models.DecimalField(_("claimed"), **MONEY)
+    approved = models.DecimalField(_("approved"), null=True, blank=True, **MONEY)
+    # What the claim relies on: the visit and its sign-off, the callback, the warranty decision.
+    visit = models.ForeignKey(
+        "dispatch.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    callback = models.ForeignKey(
+        "followups.Callback", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    distance_km = models.PositiveSmallIntegerField(_("distance (km)"), null=True, blank=True)
+    in_warranty = models.BooleanField(_("in warranty by the decision"))
+    warranty_end = models.DateField(_("warranty ends"), null=True, blank=True)
+    service_day = models.DateField(_("day of service"))
+    closed_at = models.DateTimeField(_("order closed at"))
+    findings = models.JSONField(_("findings"), default=list, blank=True)  # [{"rule", "words", "clears"}]
+    checked_at = models.DateTimeField(_("checked at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("warranty-cost claim")
+        verbose_name_plural = _("warranty-cost claims")
+        permissions = [("decide_warrantyclaim", "Can approve, adjust or reject warranty-cost claims")]
+        indexes = [
+            # The list: an outlet's (or all) claims newest first, by status.
+            models.Index(fields=["outlet", "status", "id"], name="claim_outlet_status"),
+            models.Index(fields=["status", "id"], name="claim_status"),
+            # The repeat-repair check: the same product's claims by the time its order closed.
+            models.Index(fields=["product", "closed_at"], name="claim_product_closed"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(claimed__gte=0), name="claim_claimed_not_negative"),
+            models.CheckConstraint(
+                condition=Q(status="approved", approved__gte=0, decided_at__isnull=False)
+                | (~Q(status="approved") & Q(approved__isnull=True)),
+                name="claim_approved_amount_with_approval",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_note=""), name="claim_rejection_has_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_order.number}"
+
+    @property
+    def adjusted(self) -> bool:
+        return self.approved is not None and self.approved != self.claimed
+
+    @property
+    def finding_texts(self) -> list[tuple[str, str, str]]:
+        """(rule, what was found, what clears it) in the reader's language."""
+        return [(f["rule"], read(f["words"]), read(f["clears"])) for f in self.findings]
+
+
+class ClaimLine(models.Model):
+    """One priced line of a claim: labour, travel, a part, exchange or return handling."""
+
+    class Kind(models.TextChoices):
+        LABOUR = "labour", _("Labour")
+        TRAVEL = "travel", _("Travel")
+        PART = "part", _("Part")
+        HANDLING = "handling", _("Exchange or return handling")
+
+    claim = models.ForeignKey(WarrantyClaim, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    words = models.JSONField(_("description"))  # core.words, read in each reader's language
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("claim line")
+        verbose_name_plural = _("claim lines")
+        ordering = ["claim", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit_price__gte=0, amount__gte=0), name="claim_line_not_negative"),
+        ]
+
+    @property
+    def text(self) -> str:
+        return read(self.words)
