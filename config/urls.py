@@ -14,6 +14,8 @@ from followups import api as followup_api
 from followups import views as followup_views
 from kpis import api as kpi_api
 from kpis import views as kpi_views
+from settlement import api as settlement_api
+from settlement import views as settlement_views
 from warranty import api as warranty_api
 from warranty import views as warranty_views
 from workorders import api as workorder_api
@@ -126,6 +128,10 @@ api_v1 = [
     path("callbacks/<int:pk>/claim/", followup_api.CallbackClaimView.as_view(), name="api-callback-claim"),
     path("callbacks/<int:pk>/outcome/", followup_api.CallbackOutcomeView.as_view(), name="api-callback-outcome"),
     path("feedback/", complaint_api.FeedbackListCreateView.as_view(), name="api-feedback-list"),
+    path("claims/", settlement_api.ClaimListView.as_view(), name="api-claim-list"),
+    path("claims/<int:pk>/", settlement_api.ClaimDetailView.as_view(), name="api-claim-detail"),
+    path("claims/<int:pk>/decision/", settlement_api.ClaimDecisionView.as_view(), name="api-claim-decision"),
+    path("claims/<int:pk>/recheck/", settlement_api.ClaimRecheckView.as_view(), name="api-claim-recheck"),
     path("complaints/", complaint_api.CaseListCreateView.as_view(), name="api-complaint-list"),
     path("complaints/<int:pk>/", complaint_api.CaseDetailView.as_view(), name="api-complaint-detail"),
     path("complaints/<int:pk>/<slug:action>/", complaint_api.CaseActionView.as_view(), name="api-complaint-action"),
@@ -237,6 +243,10 @@ urlpatterns = [
     path("callbacks/<int:pk>/claim/", followup_views.callback_claim, name="callback-claim"),
     path("callbacks/<int:pk>/claim-others/", followup_views.callback_claim_others, name="callback-claim-others"),
     path("callbacks/<int:pk>/record/", followup_views.callback_record, name="callback-record"),
+    path("settlement/claims/", settlement_views.claim_list, name="claim-list"),
+    path("settlement/claims/<int:pk>/", settlement_views.claim_detail, name="claim-detail"),
+    path("settlement/claims/<int:pk>/decide/", settlement_views.claim_decide, name="claim-decide"),
+    path("settlement/claims/<int:pk>/recheck/", settlement_views.claim_recheck, name="claim-recheck"),
     path("complaints/", complaint_views.case_list, name="complaint-list"),
     path("complaints/new/", complaint_views.case_new, name="complaint-new"),
     path("complaints/<int:pk>/", complaint_views.case_detail, name="complaint-detail"),

@@ -69,6 +69,7 @@ NAVIGATION = [
         "reports",
         perm="dispatch.reconcile_appointment",
     ),
+    NavItem("claim-list", _("Warranty-cost claims"), "receipt", "reports", perm="settlement.view_warrantyclaim"),
     NavItem("complaint-list", _("Complaints"), "exclamation-octagon", "care", perm="complaints.add_complaintcase"),
     NavItem("feedback-list", _("Feedback"), "chat-square-text", "care", perm="complaints.add_feedback"),
     NavItem("hotline", _("Calls and message slips"), "telephone", "orders", perm="workorders.view_messageslip"),

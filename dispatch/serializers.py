@@ -288,7 +288,11 @@ class ReportInputSerializer(Serializer):
     parts_used = PartUsedSerializer(many=True, required=False, default=list)
     actions = serializers.CharField(required=False, default="", allow_blank=True)
     distance_km = serializers.IntegerField(
-        min_value=0, max_value=2000, required=False, allow_null=True, default=None,
+        min_value=0,
+        max_value=2000,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="One way from the outlet, in km: the maker pays travel by distance band.",
     )
     test_run_result = serializers.CharField(required=False, default="", allow_blank=True)

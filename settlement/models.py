@@ -93,7 +93,9 @@ class DistanceBand(models.Model):
     a limit covers every longer trip."""
 
     price_list = models.ForeignKey(SettlementPriceList, on_delete=models.CASCADE, related_name="distance_bands")
-    up_to_km = models.PositiveSmallIntegerField(_("up to (km)"), null=True, blank=True, help_text=_("Blank: any farther."))
+    up_to_km = models.PositiveSmallIntegerField(
+        _("up to (km)"), null=True, blank=True, help_text=_("Blank: any farther.")
+    )
     travel = models.DecimalField(_("travel paid"), **MONEY)
     history = HistoricalRecords()
 
@@ -240,6 +242,9 @@ class ClaimLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(unit_price__gte=0, amount__gte=0), name="claim_line_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.text}: {self.amount}"
 
     @property
     def text(self) -> str:

@@ -136,10 +136,16 @@ def claim_lines(prices: Prices, facts: ClaimFacts) -> tuple[list[Line], list[Fin
                 )
             )
         unit = money(price or ZERO)
-        lines.append(Line("part", code, said(gettext_noop("Part %(code)s"), code=code), quantity, unit, unit * quantity))
+        lines.append(
+            Line("part", code, said(gettext_noop("Part %(code)s"), code=code), quantity, unit, unit * quantity)
+        )
     if facts.swap:
         fee = prices.exchange_handling if facts.swap == "exchange" else prices.return_handling
-        words = said(gettext_noop("Exchange handling")) if facts.swap == "exchange" else said(gettext_noop("Return handling"))
+        words = (
+            said(gettext_noop("Exchange handling"))
+            if facts.swap == "exchange"
+            else said(gettext_noop("Return handling"))
+        )
         lines.append(Line("handling", facts.swap, words, 1, money(fee), money(fee)))
     return lines, missing
 

@@ -123,9 +123,9 @@ def _parts(order: WorkOrder, *, onsite: bool) -> tuple[dict, dict]:
         if status == PartRequisition.Status.USED:
             used_by_requisition[code] += quantity
     on_reports: Counter = Counter()
-    for parts in VisitReport.objects.filter(
-        appointment__work_order=order, signed_off_at__isnull=False
-    ).values_list("parts_used", flat=True):
+    for parts in VisitReport.objects.filter(appointment__work_order=order, signed_off_at__isnull=False).values_list(
+        "parts_used", flat=True
+    ):
         for part in parts:
             on_reports[part["code"]] += int(part["quantity"])
     quoted: Counter = Counter()
@@ -147,7 +147,9 @@ def _price_and_check(claim: WarrantyClaim, order: WorkOrder) -> None:
         findings = [
             rules.Finding(
                 "price_missing",
-                said(gettext_noop("No settlement price list is in force on %(day)s."), day=facts.service_day.isoformat()),
+                said(
+                    gettext_noop("No settlement price list is in force on %(day)s."), day=facts.service_day.isoformat()
+                ),
                 said(gettext_noop("Headquarters publishes a price list, then re-checks the claim.")),
                 blocking=True,
             )

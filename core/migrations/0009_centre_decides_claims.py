@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_export_jobs'),
+        ("core", "0008_export_jobs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalservicecentre',
-            name='decides_claims',
-            field=models.BooleanField(default=False, help_text="Delegated by headquarters: the centre's staff with the permission approve or reject claims.", verbose_name="decides its outlets' warranty-cost claims"),
+            model_name="historicalservicecentre",
+            name="decides_claims",
+            field=models.BooleanField(
+                default=False,
+                help_text="Delegated by headquarters: the centre's staff with the permission approve or reject claims.",
+                verbose_name="decides its outlets' warranty-cost claims",
+            ),
         ),
         migrations.AddField(
-            model_name='servicecentre',
-            name='decides_claims',
-            field=models.BooleanField(default=False, help_text="Delegated by headquarters: the centre's staff with the permission approve or reject claims.", verbose_name="decides its outlets' warranty-cost claims"),
+            model_name="servicecentre",
+            name="decides_claims",
+            field=models.BooleanField(
+                default=False,
+                help_text="Delegated by headquarters: the centre's staff with the permission approve or reject claims.",
+                verbose_name="decides its outlets' warranty-cost claims",
+            ),
         ),
     ]

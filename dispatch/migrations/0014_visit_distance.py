@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0013_english_names'),
+        ("dispatch", "0013_english_names"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalvisitreport',
-            name='distance_km',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='distance from the outlet (km)'),
+            model_name="historicalvisitreport",
+            name="distance_km",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="distance from the outlet (km)"),
         ),
         migrations.AddField(
-            model_name='visitreport',
-            name='distance_km',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='distance from the outlet (km)'),
+            model_name="visitreport",
+            name="distance_km",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="distance from the outlet (km)"),
         ),
     ]

@@ -14,6 +14,7 @@ from core.models import ExportJob
 from core.roles import Role
 from dispatch.models import EngineerProfile
 from followups.models import Callback, CallbackPlan
+from settlement.models import WarrantyClaim
 from tests.dispatch.factories import booked, onsite_order
 from tests.warranty.factories import published_schedule
 from tests.workorders.factories import walk_in_order
@@ -201,6 +202,14 @@ EXPECTED = {
     "callback-claim": ("callback", every(405, anon=405)),
     "callback-claim-others": ("callback", every(405, anon=405)),
     "callback-record": ("callback", every(405, anon=405)),
+    "claim-list": (None, only({FD, SV, AD})),
+    "claim-detail": ("claim", only({FD, SV, AD})),
+    "claim-decide": ("claim", every(405, anon=405)),
+    "claim-recheck": ("claim", every(405, anon=405)),
+    "api-claim-list": (None, only({FD, SV, AD}, anon=401)),
+    "api-claim-detail": ("claim", only({FD, SV, AD}, anon=401)),
+    "api-claim-decision": ("claim", every(405, anon=401)),
+    "api-claim-recheck": ("claim", every(405, anon=401)),
     "admin:index": (None, only({AD}, denied=302)),
     "export": ("export", every(200)),  # each export's own permission: tests/core/test_exports_access.py
     "api-export": ("export", every(200, anon=401)),
@@ -280,6 +289,21 @@ def _kwargs(kind, network):
         return {"pk": case.pk} if kind == "case" else {"pk": case.pk, "action": "step"}
     if kind == "remedy":
         return {"pk": 1}
+    if kind == "claim":
+        order = walk_in_order(network.staff[FD], network.a1)
+        now = timezone.now()
+        claim = WarrantyClaim.objects.create(
+            work_order=order,
+            outlet=network.a1,
+            product=order.product,
+            status=WarrantyClaim.Status.PENDING,
+            claimed=0,
+            in_warranty=True,
+            service_day=now.date(),
+            closed_at=now,
+            checked_at=now,
+        )
+        return {"pk": claim.pk}
     if kind == "export":
         return {"name": "work-orders", "fmt": "csv"}
     if kind == "export_job":

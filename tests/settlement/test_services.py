@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.roles import Role
-from dispatch.services import part_requisition_issue, part_requisition_request, stock_receive, visit_sign_off
 from dispatch.models import Part
+from dispatch.services import part_requisition_issue, part_requisition_request, stock_receive, visit_sign_off
 from followups.models import Callback
 from followups.services import callback_claim, callback_record, callback_sweep
 from settlement.models import WarrantyClaim
@@ -174,7 +174,9 @@ def test_an_on_site_claim_pays_labour_and_travel_by_the_engineers_distance(netwo
 def test_a_reopened_order_holds_its_claim_until_it_closes_again(network, prices):
     clerk = network.staff[Role.FRONT_DESK]
     order = _callback(_picked_up(clerk, walk_in_order(clerk, network.a1)))
-    work_order_transition(work_order=order, transition="reopen", reason="客户又来电", actor=network.staff[Role.SUPERVISOR])
+    work_order_transition(
+        work_order=order, transition="reopen", reason="客户又来电", actor=network.staff[Role.SUPERVISOR]
+    )
     claim = WarrantyClaim.objects.get(work_order=order)
     assert claim.status == WarrantyClaim.Status.HELD and [f["rule"] for f in claim.findings] == ["order_open"]
     with pytest.raises(ValidationError):
