@@ -378,6 +378,7 @@ HOME_PANELS = [
     "dispatch.panels.legal_clocks",
     "workorders.panels.complaint_risks",
     "workorders.panels.waivers_to_decide",
+    "settlement.panels.claims_to_decide",
     "complaints.panels.complaints_to_handle",
     "complaints.panels.praise",
     "workorders.panels.work_queues",
@@ -394,12 +395,13 @@ EXPORTS = {
     "callbacks": {"builder": "followups.exports.callbacks", "perm": "followups.view_callback"},
     "complaint-cases": {"builder": "complaints.exports.cases", "perm": "complaints.view_complaintcase"},
     "part-requisitions": {"builder": "dispatch.exports.requisitions", "perm": "dispatch.view_partrequisition"},
+    "claims": {"builder": "settlement.exports.claims", "perm": "settlement.view_warrantyclaim"},
 }
 EXPORT_STREAM_LIMIT = env.int("EXPORT_STREAM_LIMIT", default=50_000)
 EXPORT_DIR = Path(env.str("EXPORT_DIR", default=str(VAR_DIR / "exports")))
 EXPORT_KEPT = timedelta(days=1)
 
-ORDER_PANELS = ["dispatch.panels.order_visits", "followups.panels.order_callbacks"]
+ORDER_PANELS = ["dispatch.panels.order_visits", "followups.panels.order_callbacks", "settlement.panels.order_claim"]
 
 # Rules that narrow which of their outlets' work orders a user sees (callables (queryset, user) -> queryset).
 WORK_ORDER_VISIBILITY = ["dispatch.selectors.engineers_see_their_jobs"]

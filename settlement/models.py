@@ -146,9 +146,13 @@ class WarrantyClaim(ChoiceLabels, models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="claim")
+    work_order = models.OneToOneField(
+        WorkOrder, on_delete=models.PROTECT, related_name="claim", verbose_name=_("work order")
+    )
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", db_index=False)
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("product")
+    )
     price_list = models.ForeignKey(  # None until a price list is in force on the day of service
         SettlementPriceList,
         on_delete=models.PROTECT,
@@ -180,7 +184,8 @@ class WarrantyClaim(ChoiceLabels, models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
-    history = HistoricalRecords()
+    # The trail keeps what people decide and what the claim is worth; the findings are on the page as words.
+    history = HistoricalRecords(excluded_fields=["findings", "checked_at"])
 
     class Meta:
         verbose_name = _("warranty-cost claim")

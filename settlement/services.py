@@ -264,15 +264,19 @@ def claim_recheck(*, claim: WarrantyClaim, actor) -> WarrantyClaim:
     return _recheck(found, found.work_order, actor=actor)
 
 
-def may_decide(actor, claim: WarrantyClaim) -> bool:
-    """Headquarters decides every claim; a centre's staff their outlets' claims when the maker has delegated
-    claims to the centre. Never the claim's own outlet."""
+def decides_claims(actor) -> bool:
+    """Headquarters decides claims; a centre's staff only when headquarters has delegated claims to the centre."""
     if not actor.has_perm("settlement.decide_warrantyclaim"):
         return False
-    if actor.is_superuser or actor.is_headquarters:
-        return True
-    centre = actor.centre
-    return bool(centre and centre.decides_claims and claim.outlet.centre_id == centre.pk)
+    return actor.is_superuser or actor.is_headquarters or bool(actor.centre_id and actor.centre.decides_claims)
+
+
+def may_decide(actor, claim: WarrantyClaim) -> bool:
+    """Whether `actor` decides this claim: headquarters every claim, a delegated centre its outlets'. Never the
+    claim's own outlet."""
+    if not decides_claims(actor):
+        return False
+    return actor.is_superuser or actor.is_headquarters or claim.outlet.centre_id == actor.centre_id
 
 
 @transaction.atomic

@@ -15,6 +15,11 @@ CLAIM_PERMISSIONS = {
         "view_settlementpricelist",
         "add_settlementpricelist",
         "change_settlementpricelist",
+        *(
+            f"{action}_{model}"
+            for model in ("settlementlabourrate", "distanceband", "settlementpartprice")
+            for action in ("view", "add", "change", "delete")
+        ),
     ],
 }
 

@@ -15,6 +15,7 @@ READERS = {
     "callbacks": {FD, HL, DP, EN, SV, AD},
     "complaint-cases": {FD, HL, DP, EN, SV, AD},
     "part-requisitions": {FD, HL, DP, EN, SV, AD},
+    "claims": {FD, SV, AD},
 }
 
 

@@ -85,6 +85,7 @@ def pages_of(user) -> list[str]:
     from complaints.models import ComplaintCase
     from dispatch.models import Appointment
     from followups.models import Callback
+    from settlement.models import WarrantyClaim
     from workorders.models import WorkOrder
 
     outlets = visible_outlets(user)
@@ -98,6 +99,7 @@ def pages_of(user) -> list[str]:
             WorkOrder.objects.filter(outlet__in=outlets, status="awaiting_dispatch"),
         ),
         "job-detail": ("dispatch.visit_appointment", Appointment.objects.filter(engineer=user)),
+        "claim-detail": ("settlement.view_warrantyclaim", WarrantyClaim.objects.filter(outlet__in=outlets)),
     }
     pages = [home_url(user), *(reverse(item.url_name) for item in nav_for(user))]
     for url_name, (perm, records) in details.items():

@@ -120,3 +120,21 @@ def test_the_api_decides_under_the_same_rules(network, claims, client_for):
     assert clerk.get(reverse("api-claim-detail", args=[claims.other.pk])).status_code == 404
     recheck = clerk.post(reverse("api-claim-recheck", args=[claims.held.pk]))
     assert recheck.status_code == 200 and recheck.json()["status"] == "held"
+
+
+def test_the_export_is_the_lists_rows_and_the_order_page_and_home_show_the_claim(network, claims, client_for):
+    client = client_for(network.staff[Role.FRONT_DESK])
+    csv = client.get(reverse("export", args=["claims", "csv"]), {"status": "held"})
+    text = b"".join(csv.streaming_content).decode("utf-8-sig") if csv.streaming else csv.content.decode("utf-8-sig")
+    assert claims.held.work_order.number in text and claims.good.work_order.number not in text
+    assert claims.other.work_order.number not in text
+    refused = client.get(reverse("export", args=["claims", "csv"]), {"outlet": str(network.b1.pk)})
+    assert refused.status_code == 302  # another centre's outlet: refused with a message, nothing written
+    order_page = client.get(reverse("work-order-detail", args=[claims.held.work_order_id]))
+    assert 'data-testid="order-claim"' in order_page.text and "用户拒绝签字。" in order_page.text
+    home = client_for(network.staff[Role.ADMIN]).get(reverse("home-admin"))
+    assert 'data-testid="home-claims"' in home.text
+    assert (
+        'data-testid="home-claims"'
+        not in client_for(network.staff[Role.SUPERVISOR]).get(reverse("home-supervisor")).text
+    )

@@ -1,0 +1,85 @@
+"""Issue 26's journey, first part: an in-warranty walk-in repaired with a new screen and signed for at pickup;
+the hotline's 72-hour callback finds the customer satisfied, which closes the order and makes its claim; at
+headquarters the settlement clerk reads the claim on a phone-sized screen and approves it at an adjusted
+amount with the reason."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from core.roles import Role
+from followups.models import Callback
+from followups.services import callback_sweep
+from settlement.models import WarrantyClaim
+from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD, OutletFactory, UserFactory
+from tests.settlement.factories import published_price_list
+from tests.settlement.test_services import _picked_up
+from tests.warranty.factories import published_schedule
+from tests.workorders.factories import walk_in_order
+from workorders.lifecycle import Status
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+NO_OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+
+
+def test_a_closed_in_warranty_order_becomes_a_claim_headquarters_approves(migration_data, live_server, browser):
+    published_schedule()
+    published_price_list()
+    outlet = OutletFactory(name="上海徐汇网点")
+    clerk = UserFactory(role=Role.FRONT_DESK, outlets=[outlet])
+    hotline = UserFactory(username="e2e-hotline", role=Role.HOTLINE, outlets=[outlet])
+    hq = UserFactory(username="e2e-hq", role=Role.ADMIN, is_headquarters=True, language="en")
+    order = _picked_up(clerk, walk_in_order(clerk, outlet))
+    callback_sweep(now=timezone.now() + dt.timedelta(days=4))
+    callback = Callback.objects.get(work_order=order, status=Callback.Status.QUEUED)
+
+    desk = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = desk.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url, hotline.username, PASSWORD)
+    page.goto(f"{live_server.url}/callbacks/{callback.pk}/")
+    page.click("[data-testid=claim]")
+    page.check("[data-testid=outcome-form] input[value=satisfied]")
+    page.click("[data-testid=outcome-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=call-queue]")
+    desk.close()
+    order.refresh_from_db()
+    assert order.status == Status.CLOSED
+    claim = WarrantyClaim.objects.get(work_order=order)
+    assert claim.status == WarrantyClaim.Status.PENDING
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url, hq.username, PASSWORD)
+    page.goto(f"{live_server.url}/settlement/claims/")
+    assert page.evaluate(NO_OVERFLOW) <= 0
+    page.click(f"text={order.number}")
+    page.wait_for_selector("[data-testid=claim-lines]")
+    assert "¥340.00" in page.inner_text("[data-testid=claimed]")
+    assert "Reached: satisfied" in page.inner_text("[data-testid=claim-sources]")
+    assert page.evaluate(NO_OVERFLOW) <= 0
+    form = page.locator("[data-testid=decision-form]")
+    approve = form.get_by_label("Approve", exact=True)
+    assert approve.bounding_box()["width"] >= 12  # the radio itself, not squeezed
+    label_box = form.locator("label[for=id_decision_0]").bounding_box()
+    assert label_box["width"] >= 50  # the word on one line beside it
+    approve.check()
+    form.get_by_label("Amount approved (¥)").fill("300")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".invalid-feedback, .alert-danger")
+    assert "Say why the amount differs from the claim." in page.content()
+    assert form.get_by_label("Amount approved (¥)").input_value() == "300"  # kept what was typed
+    form = page.locator("[data-testid=decision-form]")
+    form.get_by_label("Approve", exact=True).check()
+    form.get_by_label("Reason or note").fill("屏幕按旧件检测结果核减")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=decision]")
+    assert "Approved" in page.inner_text("[data-testid=claim-status]")
+    assert "¥300.00" in page.inner_text("[data-testid=approved]")
+    phone.close()
+    claim.refresh_from_db()
+    assert claim.status == WarrantyClaim.Status.APPROVED and str(claim.approved) == "300.00" and claim.decided_by == hq
