@@ -200,6 +200,7 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-kpis-recent": {"task": "kpis.tasks.refresh_recent_figures", "schedule": KPI_REFRESH_SECONDS},
     "refresh-kpis-history": {"task": "kpis.tasks.refresh_figures_history", "schedule": crontab(hour=2, minute=30)},
     "expire-exports": {"task": "core.tasks.expire_exports", "schedule": crontab(minute=15)},
+    "hold-overdue-returns": {"task": "settlement.tasks.hold_overdue_returns", "schedule": crontab(hour=0, minute=20)},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -367,6 +368,10 @@ SPECTACULAR_SETTINGS = {
         "ChargeWaiverStatusEnum": "workorders.models.ChargeWaiver.Status",
         "PartRequisitionStatusEnum": "dispatch.models.PartRequisition.Status",
         "LoanerStatusEnum": "dispatch.models.LoanerUnit.Status",
+        "WarrantyClaimStatusEnum": "settlement.models.WarrantyClaim.Status",
+        "ClaimLineKindEnum": "settlement.models.ClaimLine.Kind",
+        "ReturnTagStatusEnum": "settlement.models.ReturnTag.Status",
+        "PartShipmentStatusEnum": "settlement.models.PartShipment.Status",
     },
 }
 
@@ -401,7 +406,11 @@ EXPORT_STREAM_LIMIT = env.int("EXPORT_STREAM_LIMIT", default=50_000)
 EXPORT_DIR = Path(env.str("EXPORT_DIR", default=str(VAR_DIR / "exports")))
 EXPORT_KEPT = timedelta(days=1)
 
-ORDER_PANELS = ["dispatch.panels.order_visits", "followups.panels.order_callbacks", "settlement.panels.order_claim"]
+ORDER_PANELS = [
+    "dispatch.panels.order_visits",
+    "followups.panels.order_callbacks",
+    "settlement.panels.order_settlement",
+]
 
 # Rules that narrow which of their outlets' work orders a user sees (callables (queryset, user) -> queryset).
 WORK_ORDER_VISIBILITY = ["dispatch.selectors.engineers_see_their_jobs"]

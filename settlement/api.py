@@ -1,15 +1,27 @@
-"""Warranty-cost claims over /api/v1/: the list and one claim, the decision, a re-check."""
+"""Settlement over /api/v1/: warranty-cost claims (the list, one claim, the decision, a re-check), old-part
+tags and shipments (ship, inspect)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ViewPermissions, validated
+from core.scoping import scope
 from settlement import selectors, services
-from settlement.models import WarrantyClaim
-from settlement.serializers import ClaimDecisionInputSerializer, ClaimDetailSerializer, ClaimSerializer
+from settlement.models import PartShipment, ReturnTag, WarrantyClaim
+from settlement.serializers import (
+    ClaimDecisionInputSerializer,
+    ClaimDetailSerializer,
+    ClaimSerializer,
+    InspectionInputSerializer,
+    ReturnTagSerializer,
+    ShipmentDetailSerializer,
+    ShipmentInputSerializer,
+    ShipmentSerializer,
+)
 
 
 class ClaimListView(generics.ListAPIView):
@@ -51,3 +63,64 @@ class ClaimRecheckView(APIView):
         claim = get_object_or_404(selectors.claim_list(user=request.user), pk=pk)
         services.claim_recheck(claim=claim, actor=request.user)
         return Response(ClaimDetailSerializer(selectors.claim_detail(user=request.user).get(pk=pk)).data)
+
+
+class ReturnTagListView(generics.ListAPIView):
+    """Old-part tags of your outlets (filter by status and outlet)."""
+
+    serializer_class = ReturnTagSerializer
+    permission_classes = [ViewPermissions]
+    queryset = ReturnTag.objects.none()
+    filterset_fields = ["status", "outlet"]  # indexed (return_tag_outlet_due, return_tag_due)
+
+    def get_queryset(self):
+        return scope(ReturnTag.objects.select_related("work_order", "engineer"), self.request.user)
+
+
+class ShipmentListCreateView(generics.ListAPIView):
+    """Old-part shipments of your outlets or centre; POST ships tagged parts of one outlet."""
+
+    serializer_class = ShipmentSerializer
+    permission_classes = [ViewPermissions]
+    queryset = PartShipment.objects.none()
+    filterset_fields = ["status", "outlet"]
+
+    def get_queryset(self):
+        return selectors.shipment_list(user=self.request.user)
+
+    @extend_schema(request=ShipmentInputSerializer, responses={201: ShipmentDetailSerializer})
+    def post(self, request):
+        data = validated(ShipmentInputSerializer, request.data)
+        tags = list(scope(ReturnTag.objects.select_related("outlet"), request.user).filter(pk__in=data["tags"]))
+        if len(tags) != len(set(data["tags"])):
+            raise serializers.ValidationError({"tags": [_("Unknown tag.")]})
+        shipment = services.shipment_send(
+            outlet=tags[0].outlet,
+            tags=tags,
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
+            actor=request.user,
+        )
+        return Response(ShipmentDetailSerializer(self.get_queryset().get(pk=shipment.pk)).data, status=201)
+
+
+class ShipmentDetailView(generics.RetrieveAPIView):
+    serializer_class = ShipmentDetailSerializer
+    permission_classes = [ViewPermissions]
+    queryset = PartShipment.objects.none()
+
+    def get_queryset(self):
+        return selectors.shipment_list(user=self.request.user).prefetch_related("tags__work_order", "tags__engineer")
+
+
+class ShipmentInspectionView(APIView):
+    """The centre records what it found for every part of the shipment."""
+
+    @extend_schema(request=InspectionInputSerializer, responses=ShipmentDetailSerializer)
+    def post(self, request, pk: int):
+        shipment = get_object_or_404(selectors.shipment_list(user=request.user), pk=pk)
+        data = validated(InspectionInputSerializer, request.data)
+        results = {row["tag"]: (row["result"], row["note"]) for row in data["results"]}
+        services.shipment_receive(shipment=shipment, results=results, actor=request.user)
+        detail = selectors.shipment_list(user=request.user).prefetch_related("tags__work_order", "tags__engineer")
+        return Response(ShipmentDetailSerializer(detail.get(pk=pk)).data)

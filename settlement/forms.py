@@ -24,3 +24,46 @@ class DecisionForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed to reject, to adjust, or to pay a held claim."),
     )
+
+
+class ShipmentForm(StyledForm):
+    """Tagged parts of one outlet packed for the centre; the tags are the page's list, ticked."""
+
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Parts in the shipment"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    carrier = forms.CharField(label=_("Carrier"), max_length=40)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=40)
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].queryset = tags
+        self.fields["tags"].error_messages["required"] = _("Choose the parts in the shipment.")
+
+
+class InspectionForm(StyledForm):
+    """What the centre found for each part of a shipment: one result and a note per tag."""
+
+    CHOICES = [
+        ("receive", _("Received: as claimed")),
+        ("missing", _("Missing from the shipment")),
+        ("wrong_part", _("Not the part claimed")),
+        ("not_faulty", _("Not faulty")),
+    ]
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tags = tags
+        for tag in tags:
+            self.fields[f"tag_{tag.pk}"] = forms.ChoiceField(
+                label=tag.code, choices=[("", "—"), *self.CHOICES], initial="receive"
+            )
+            self.fields[f"note_{tag.pk}"] = forms.CharField(
+                label=_("What was found (%(tag)s)") % {"tag": tag.code}, required=False, max_length=300
+            )
+
+    def rows(self):
+        return [(tag, self[f"tag_{tag.pk}"], self[f"note_{tag.pk}"]) for tag in self.tags]
+
+    def results(self) -> dict[int, tuple[str, str]]:
+        return {tag.pk: (self.cleaned_data[f"tag_{tag.pk}"], self.cleaned_data[f"note_{tag.pk}"]) for tag in self.tags}

@@ -1,8 +1,9 @@
-"""A warranty-cost claim's lifecycle, declared once (core.lifecycle). A new claim is held (a check found
-something) or waits for approval; re-checks move it between the two; headquarters decides once."""
+"""The lifecycles of settlement (core.lifecycle). A warranty-cost claim is held (a check found
+something) or waits for approval; re-checks move it between the two; headquarters decides once. An old part's
+tag is shipped, then inspected at the centre; a shipment is received once every part in it is inspected."""
 
 from core.lifecycle import Lifecycle, move
-from settlement.models import WarrantyClaim
+from settlement.models import PartShipment, ReturnTag, WarrantyClaim
 
 C = WarrantyClaim.Status
 CLAIM = Lifecycle(
@@ -17,3 +18,20 @@ CLAIM = Lifecycle(
     ],
     initial={C.HELD, C.PENDING},
 )
+
+T = ReturnTag.Status
+RETURN_TAG = Lifecycle(
+    T,
+    [
+        move("ship", {T.TAGGED}, T.SHIPPED),
+        # The centre's inspection of each part in a shipment.
+        move("receive", {T.SHIPPED}, T.RECEIVED),
+        move("missing", {T.SHIPPED}, T.MISSING),
+        move("wrong_part", {T.SHIPPED}, T.WRONG_PART),
+        move("not_faulty", {T.SHIPPED}, T.NOT_FAULTY),
+    ],
+    initial={T.TAGGED},
+)
+
+S = PartShipment.Status
+SHIPMENT = Lifecycle(S, [move("receive", {S.SHIPPED}, S.RECEIVED)], initial={S.SHIPPED})

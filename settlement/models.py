@@ -34,6 +34,11 @@ class SettlementPriceList(BilingualName):
         default=30,
         help_text=_("A second claim for the same product within this many days is held."),
     )
+    part_return_days = models.PositiveSmallIntegerField(
+        _("old parts shipped back within (days)"),
+        default=15,
+        help_text=_("A part replaced in warranty not shipped to the centre within this many days holds its claim."),
+    )
     in_use = models.BooleanField(_("used by claims"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     history = HistoricalRecords()
@@ -254,3 +259,121 @@ class ClaimLine(models.Model):
     @property
     def text(self) -> str:
         return read(self.words)
+
+
+class PartShipment(ChoiceLabels, models.Model):
+    """Old parts an outlet packs and sends to its centre (旧件返还), with the carrier's tracking number."""
+
+    class Status(models.TextChoices):
+        SHIPPED = "shipped", _("On the way")
+        RECEIVED = "received", _("Received and inspected")
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    centre = models.ForeignKey(
+        "core.ServiceCentre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre")
+    )
+    carrier = models.CharField(_("carrier"), max_length=40)
+    tracking_number = models.CharField(_("tracking number"), max_length=40)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SHIPPED)
+    shipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shipped_at = models.DateTimeField(_("shipped at"), auto_now_add=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("old-part shipment")
+        verbose_name_plural = _("old-part shipments")
+        permissions = [("receive_partshipment", "Can receive and inspect old-part shipments at the centre")]
+        indexes = [
+            models.Index(fields=["outlet", "status", "id"], name="shipment_outlet_status"),
+            models.Index(fields=["centre", "status", "id"], name="shipment_centre_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "tracking_number"],
+                name="shipment_tracking_unique",
+                violation_error_message=_("This carrier's tracking number is on another shipment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="shipped", received_at__isnull=True)
+                | Q(status="received", received_at__isnull=False),
+                name="shipment_received_when_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.tracking_number}"
+
+
+class ReturnTag(ChoiceLabels, models.Model):
+    """The tag on one part replaced in warranty: made at the visit (or the bench repair), shipped to the centre,
+    received and inspected there."""
+
+    class Status(models.TextChoices):
+        TAGGED = "tagged", _("To ship")
+        SHIPPED = "shipped", _("Shipped")
+        RECEIVED = "received", _("Received: as claimed")
+        MISSING = "missing", _("Missing from the shipment")
+        WRONG_PART = "wrong_part", _("Not the part claimed")
+        NOT_FAULTY = "not_faulty", _("Not faulty")
+
+    INSPECTED = (Status.RECEIVED, Status.MISSING, Status.WRONG_PART, Status.NOT_FAULTY)
+
+    code = models.CharField(_("tag"), max_length=32)
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.PROTECT, related_name="return_tags", verbose_name=_("work order")
+    )
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    appointment = models.ForeignKey(
+        "dispatch.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("replaced by"),
+        db_index=False,
+    )
+    part_code = models.CharField(_("part code"), max_length=40)
+    due_on = models.DateField(_("to ship by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.TAGGED)
+    shipment = models.ForeignKey(
+        PartShipment, on_delete=models.PROTECT, null=True, blank=True, related_name="tags", verbose_name=_("shipment")
+    )
+    inspected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
+    inspection_note = models.TextField(_("inspection note"), blank=True)
+    created_at = models.DateTimeField(_("tagged at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("old-part tag")
+        verbose_name_plural = _("old-part tags")
+        ordering = ["id"]
+        indexes = [
+            # The outlet's parts to ship (oldest due first) and the daily sweep of those overdue.
+            models.Index(fields=["outlet", "status", "due_on"], name="return_tag_outlet_due"),
+            models.Index(fields=["status", "due_on"], name="return_tag_due"),
+            models.Index(fields=["work_order"], name="return_tag_order"),
+            models.Index(fields=["engineer", "status"], name="return_tag_engineer"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="return_tag_code_unique"),
+            models.CheckConstraint(
+                condition=Q(status="tagged", shipment__isnull=True) | (~Q(status="tagged") & Q(shipment__isnull=False)),
+                name="return_tag_shipped_in_a_shipment",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["tagged", "shipped"], inspected_at__isnull=True)
+                | (~Q(status__in=["tagged", "shipped"]) & Q(inspected_at__isnull=False)),
+                name="return_tag_inspected_when_inspected",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

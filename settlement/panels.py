@@ -23,11 +23,16 @@ def claims_to_decide(request) -> str | None:
     return render_to_string("settlement/includes/home_claims.html", {"counts": counts}, request=request)
 
 
-def order_claim(request, order) -> str | None:
-    """The order's warranty-cost claim: its status, amounts and what holds it."""
-    if not request.user.has_perm("settlement.view_warrantyclaim"):
+def order_settlement(request, order) -> str | None:
+    """The order's warranty-cost claim (status, amounts, what holds it) and its old parts' tags."""
+    user = request.user
+    claim = (
+        selectors.claim_list(user=user).filter(work_order=order).first()
+        if user.has_perm("settlement.view_warrantyclaim")
+        else None
+    )
+    tags = list(order.return_tags.order_by("id")) if user.has_perm("settlement.view_returntag") else []
+    if claim is None and not tags:
         return None
-    claim = selectors.claim_list(user=request.user).filter(work_order=order).first()
-    if claim is None:
-        return None
-    return render_to_string("settlement/includes/order_claim.html", {"claim": claim}, request=request)
+    context = {"claim": claim, "tags": tags}
+    return render_to_string("settlement/includes/order_settlement.html", context, request=request)

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from core.words import said
+from core.words import joined, said
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -51,6 +51,8 @@ class ClaimFacts:
     distance_km: int | None = None
     swap: str = ""  # "exchange" or "return" when the order ended in one
     repaired: bool = True  # repaired at the bench or on site (an exchange or return alone pays no labour)
+    returns_overdue: tuple[str, ...] = ()  # tags of old parts past their ship-by day, not shipped
+    returns_failed: tuple[tuple[str, str], ...] = ()  # (tag, what the centre found) for parts not as claimed
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,14 @@ RULES = {
     "callback_finding": _("No callback finding"),
     "repeat_repair": _("Not a repeat repair"),
     "parts_not_used": _("Parts claimed were used"),
+    "old_part_return": _("Old parts shipped in time"),
+    "old_part_inspection": _("Old parts received as claimed"),
     "price_missing": _("Priced by the price list"),
+}
+INSPECTION_FOUND = {
+    "missing": _("missing from the shipment"),
+    "wrong_part": _("not the part claimed"),
+    "not_faulty": _("not faulty"),
 }
 
 SATISFIED = "satisfied"
@@ -244,6 +253,35 @@ def check(facts: ClaimFacts, *, repeat_days: int) -> list[Finding]:
                     limit=repeat_days,
                 ),
                 said(gettext_noop("Headquarters decides whether the repeat repair is paid.")),
+            )
+        )
+    if facts.returns_overdue:
+        found.append(
+            Finding(
+                "old_part_return",
+                said(
+                    gettext_noop("Old parts not shipped to the centre by their day: %(tags)s."),
+                    tags=", ".join(facts.returns_overdue),
+                ),
+                said(gettext_noop("Ship the parts; the claim is checked again when they are shipped.")),
+                blocking=True,
+            )
+        )
+    if facts.returns_failed:
+        found.append(
+            Finding(
+                "old_part_inspection",
+                said(
+                    gettext_noop("The centre's inspection found: %(found)s."),
+                    found=joined(
+                        [
+                            said(gettext_noop("%(tag)s %(what)s"), tag=tag, what=INSPECTION_FOUND[status])
+                            for tag, status in facts.returns_failed
+                        ],
+                        "; ",
+                    ),
+                ),
+                said(gettext_noop("Headquarters adjusts the claim (the part is not paid) or rejects it.")),
             )
         )
     unused = {

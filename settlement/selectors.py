@@ -1,9 +1,10 @@
 """Read side of settlement: querysets already narrowed to the user's outlets and joined for their page."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from core.scoping import scope
-from settlement.models import ClaimLine, WarrantyClaim
+from dispatch.models import Part
+from settlement.models import ClaimLine, PartShipment, ReturnTag, WarrantyClaim
 
 
 def claim_list(*, user) -> QuerySet[WarrantyClaim]:
@@ -27,3 +28,35 @@ def claim_detail(*, user) -> QuerySet[WarrantyClaim]:
         )
         .prefetch_related(Prefetch("lines", queryset=ClaimLine.objects.order_by("id")))
     )
+
+
+def tags_to_ship(*, user) -> QuerySet[ReturnTag]:
+    """Old parts tagged and not yet shipped in the user's outlets, the earliest ship-by day first."""
+    return (
+        scope(ReturnTag.objects.filter(status=ReturnTag.Status.TAGGED), user)
+        .select_related("work_order", "outlet", "engineer")
+        .order_by("due_on", "id")
+    )
+
+
+def shipment_list(*, user) -> QuerySet[PartShipment]:
+    """Shipments sent by the user's outlets (a centre's: those coming to it), newest first."""
+    return (
+        scope(PartShipment.objects.all(), user)
+        .select_related("outlet", "centre", "shipped_by")
+        .annotate(parts=Count("tags"))
+    )
+
+
+def not_faulty_parts(*, user) -> QuerySet[ReturnTag]:
+    """Parts the centre found not faulty: a finding on the engineer who replaced them."""
+    return (
+        scope(ReturnTag.objects.filter(status=ReturnTag.Status.NOT_FAULTY), user)
+        .select_related("engineer", "work_order", "outlet")
+        .order_by("-inspected_at", "-id")
+    )
+
+
+def part_names(codes) -> dict[str, str]:
+    """Part names in the reader's language by code (the parts catalogue), one query."""
+    return {part.code: part.label for part in Part.objects.filter(code__in=set(codes))}

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from core.serializers import ModelSerializer, Serializer
-from settlement.models import ClaimLine, WarrantyClaim
+from settlement.models import ClaimLine, PartShipment, ReturnTag, WarrantyClaim
 
 
 class ClaimLineSerializer(ModelSerializer):
@@ -90,3 +90,66 @@ class ClaimDecisionInputSerializer(Serializer):
         help_text="Approve at another amount than claimed (an adjustment: the note gives the reason).",
     )
     note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ReturnTagSerializer(ModelSerializer):
+    work_order_number = serializers.CharField(source="work_order.number", read_only=True)
+    engineer = serializers.StringRelatedField()
+
+    class Meta:
+        model = ReturnTag
+        fields = [
+            "id",
+            "code",
+            "work_order",
+            "work_order_number",
+            "outlet",
+            "part_code",
+            "engineer",
+            "due_on",
+            "status",
+            "shipment",
+            "inspected_at",
+            "inspection_note",
+        ]
+
+
+class ShipmentSerializer(ModelSerializer):
+    parts = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = PartShipment
+        fields = [
+            "id",
+            "outlet",
+            "centre",
+            "carrier",
+            "tracking_number",
+            "status",
+            "parts",
+            "shipped_at",
+            "received_at",
+        ]
+
+
+class ShipmentDetailSerializer(ShipmentSerializer):
+    tags = ReturnTagSerializer(many=True, read_only=True)
+
+    class Meta(ShipmentSerializer.Meta):
+        fields = [*ShipmentSerializer.Meta.fields, "tags"]
+
+
+class ShipmentInputSerializer(Serializer):
+    tags = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, help_text="Return tag ids.")
+    carrier = serializers.CharField(max_length=40)
+    tracking_number = serializers.CharField(max_length=40)
+
+
+class InspectionResultSerializer(Serializer):
+    tag = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=["receive", "missing", "wrong_part", "not_faulty"])
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=300)
+
+
+class InspectionInputSerializer(Serializer):
+    results = InspectionResultSerializer(many=True, help_text="One result per part of the shipment.")

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,10 +11,11 @@ from core.decorators import staff_page
 from core.errors import ConflictError
 from core.messages import call_and_flash
 from core.pagination import keyset_page_for
-from core.scoping import visible_outlets
+from core.prints import render_print
+from core.scoping import scope, visible_outlets
 from settlement import selectors, services
-from settlement.forms import DecisionForm
-from settlement.models import WarrantyClaim
+from settlement.forms import DecisionForm, InspectionForm, ShipmentForm
+from settlement.models import PartShipment, ReturnTag, WarrantyClaim
 from settlement.rules import RULES
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
@@ -87,3 +90,92 @@ def claim_recheck(request, pk: int):
     claim = get_object_or_404(selectors.claim_list(user=request.user), pk=pk)
     call_and_flash(request, services.claim_recheck, success=_("Checked again."), claim=claim)
     return redirect("claim-detail", pk=pk)
+
+
+def _named(tags: list) -> list:
+    names = selectors.part_names(tag.part_code for tag in tags)
+    for tag in tags:
+        tag.part_label = names.get(tag.part_code, tag.part_code)
+    return tags
+
+
+@staff_page(perm="settlement.view_returntag")
+def returns(request):
+    """Old parts to ship (the outlet clerk packs a shipment), shipments sent and coming in, and parts the centre
+    found not faulty."""
+    to_ship = selectors.tags_to_ship(user=request.user)
+    form = None
+    if request.user.has_perm("settlement.add_partshipment"):
+        form = ShipmentForm(request.POST or None, tags=to_ship)
+        if request.method == "POST" and form.is_valid():
+            tags = list(form.cleaned_data["tags"])
+            try:
+                shipment = services.shipment_send(
+                    outlet=tags[0].outlet,
+                    tags=tags,
+                    carrier=form.cleaned_data["carrier"],
+                    tracking_number=form.cleaned_data["tracking_number"],
+                    actor=request.user,
+                )
+            except SERVICE_ERRORS as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Shipped: %(n)d parts.") % {"n": len(tags)})
+                return redirect("shipment-detail", pk=shipment.pk)
+    shipments = selectors.shipment_list(user=request.user)
+    status = request.GET.get("status", "")
+    if status in PartShipment.Status.values:
+        shipments = shipments.filter(status=status)
+    page = keyset_page_for(request, shipments, key="id", descending=True)
+    context = {
+        "to_ship": _named(list(to_ship[:200])),
+        "form": form,
+        "today": timezone.localdate(),
+        "page": page,
+        "status": status,
+        "statuses": PartShipment.Status.choices,
+        "not_faulty": _named(list(selectors.not_faulty_parts(user=request.user)[:20]))
+        if request.user.has_perm("settlement.receive_partshipment")
+        else [],
+    }
+    return render(request, "settlement/returns.html", context, status=400 if form is not None and form.errors else 200)
+
+
+@staff_page(perm="settlement.view_partshipment")
+def shipment_detail(request, pk: int):
+    """A shipment's parts; the centre records what it found for each."""
+    shipment = get_object_or_404(selectors.shipment_list(user=request.user), pk=pk)
+    tags = _named(list(shipment.tags.select_related("work_order", "engineer", "inspected_by").order_by("id")))
+    may_receive = (
+        shipment.status == PartShipment.Status.SHIPPED
+        and services.receives_shipments(request.user)
+        and (request.user.is_headquarters or request.user.is_superuser or request.user.centre_id == shipment.centre_id)
+    )
+    form = InspectionForm(request.POST or None, tags=tags) if may_receive else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.shipment_receive(shipment=shipment, results=form.results(), actor=request.user)
+        except SERVICE_ERRORS as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Received and inspected."))
+            return redirect("shipment-detail", pk=pk)
+    elif request.method == "POST" and form is None:
+        raise PermissionDenied
+    context = {"shipment": shipment, "tags": tags, "form": form, "trail": audit_trail_for(request.user, shipment)}
+    return render(request, "settlement/shipment.html", context, status=400 if form is not None and form.errors else 200)
+
+
+@staff_page(perm="settlement.view_returntag")
+def tag_labels(request, order_pk: int):
+    """The labels of an order's old parts, to print and stick on each part."""
+    tags = _named(
+        list(
+            scope(ReturnTag.objects.filter(work_order_id=order_pk), request.user)
+            .select_related("work_order__outlet", "engineer")
+            .order_by("id")
+        )
+    )
+    if not tags:
+        raise Http404
+    return render_print(request, "settlement/print/tags.html", {"tags": tags, "order": tags[0].work_order})

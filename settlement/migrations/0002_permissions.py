@@ -1,15 +1,27 @@
-"""Who works with warranty-cost claims. Outlet clerks (front desk) and supervisors see their outlets' claims;
-admins and supervisors hold the decision permission, which counts only at headquarters or at a centre
-headquarters has delegated claims to (settlement.services.may_decide): no outlet decides its own claims."""
+"""Who works with warranty-cost claims and old parts. Outlet clerks (front desk) and supervisors see their
+outlets' claims; admins and supervisors hold the decision permission, which counts only at headquarters or at
+a centre headquarters has delegated claims to (settlement.services.may_decide): no outlet decides its own
+claims. Outlet clerks ship old parts; the centre's supervisors (and headquarters) receive and inspect them."""
 
 from django.db import migrations
 
 from core.roles import grant_permissions
 
+RETURNS = ["view_returntag", "view_partshipment"]
 CLAIM_PERMISSIONS = {
-    "front_desk": ["view_warrantyclaim"],
-    "supervisor": ["view_warrantyclaim", "decide_warrantyclaim", "view_settlementpricelist"],
+    "front_desk": ["view_warrantyclaim", *RETURNS, "add_partshipment"],
+    "supervisor": [
+        "view_warrantyclaim",
+        "decide_warrantyclaim",
+        "view_settlementpricelist",
+        *RETURNS,
+        "add_partshipment",
+        "receive_partshipment",
+    ],
     "admin": [
+        *RETURNS,
+        "add_partshipment",
+        "receive_partshipment",
         "view_warrantyclaim",
         "decide_warrantyclaim",
         "view_settlementpricelist",

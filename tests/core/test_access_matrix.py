@@ -14,7 +14,7 @@ from core.models import ExportJob
 from core.roles import Role
 from dispatch.models import EngineerProfile
 from followups.models import Callback, CallbackPlan
-from settlement.models import WarrantyClaim
+from settlement.models import PartShipment, ReturnTag, WarrantyClaim
 from tests.dispatch.factories import booked, onsite_order
 from tests.warranty.factories import published_schedule
 from tests.workorders.factories import walk_in_order
@@ -210,6 +210,13 @@ EXPECTED = {
     "api-claim-detail": ("claim", only({FD, SV, AD}, anon=401)),
     "api-claim-decision": ("claim", every(405, anon=401)),
     "api-claim-recheck": ("claim", every(405, anon=401)),
+    "returns": (None, only({FD, SV, AD})),
+    "shipment-detail": ("shipment", only({FD, SV, AD})),
+    "return-tag-labels": ("tag_order", only({FD, SV, AD})),
+    "api-return-tag-list": (None, only({FD, SV, AD}, anon=401)),
+    "api-shipment-list": (None, only({FD, SV, AD}, anon=401)),
+    "api-shipment-detail": ("shipment", only({FD, SV, AD}, anon=401)),
+    "api-shipment-inspection": ("shipment", every(405, anon=401)),
     "admin:index": (None, only({AD}, denied=302)),
     "export": ("export", every(200)),  # each export's own permission: tests/core/test_exports_access.py
     "api-export": ("export", every(200, anon=401)),
@@ -289,6 +296,23 @@ def _kwargs(kind, network):
         return {"pk": case.pk} if kind == "case" else {"pk": case.pk, "action": "step"}
     if kind == "remedy":
         return {"pk": 1}
+    if kind in ("shipment", "tag_order"):
+        order = walk_in_order(network.staff[FD], network.a1)
+        tag = ReturnTag.objects.create(
+            code="JH-matrix-1",
+            work_order=order,
+            outlet=network.a1,
+            engineer=network.staff[FD],
+            part_code="screen",
+            due_on=timezone.localdate(),
+        )
+        if kind == "tag_order":
+            return {"order_pk": order.pk}
+        shipment = PartShipment.objects.create(
+            outlet=network.a1, centre=network.centre_a, carrier="SF", tracking_number="1", shipped_by=network.staff[FD]
+        )
+        ReturnTag.objects.filter(pk=tag.pk).update(status="shipped", shipment=shipment)
+        return {"pk": shipment.pk}
     if kind == "claim":
         order = walk_in_order(network.staff[FD], network.a1)
         now = timezone.now()

@@ -18,7 +18,7 @@ from dispatch.models import Appointment, PartRequisition, VisitReport
 from followups.models import Callback, CallbackPlan
 from settlement import rules
 from settlement.lifecycle import CLAIM
-from settlement.models import ClaimLine, SettlementPriceList, WarrantyClaim
+from settlement.models import ClaimLine, ReturnTag, SettlementPriceList, WarrantyClaim
 from workorders import events
 from workorders.lifecycle import Status
 from workorders.models import UnitSwap, WorkOrder
@@ -88,6 +88,8 @@ def _facts(order: WorkOrder, *, closed_at: datetime, claim_id: int | None) -> tu
     )
     claimed, used = _parts(order, onsite=visit is not None)
     service_at = order.repaired_at or (swap.granted_at if swap else closed_at)
+    today = timezone.localdate()
+    tags = list(ReturnTag.objects.filter(work_order=order).values_list("code", "status", "due_on").order_by("id"))
     facts = rules.ClaimFacts(
         category=order.product.category.code,
         service_type=order.service_type,
@@ -106,6 +108,8 @@ def _facts(order: WorkOrder, *, closed_at: datetime, claim_id: int | None) -> tu
         distance_km=visit.report.distance_km if visit is not None else None,
         swap=swap.kind if swap else "",
         repaired=order.repaired_at is not None,
+        returns_overdue=tuple(code for code, status, due in tags if status == ReturnTag.Status.TAGGED and due < today),
+        returns_failed=tuple((code, status) for code, status, _due in tags if status in rules.INSPECTION_FOUND),
     )
     return facts, {"visit": visit, "callback": callback if outcome else None}
 
@@ -236,6 +240,13 @@ def claim_on_transition(*, work_order, transition, actor, **kwargs) -> None:
     claim = WarrantyClaim.objects.select_for_update().filter(work_order=work_order, status__in=UNDECIDED).first()
     if claim is not None:
         _recheck(claim, work_order, actor=actor)
+
+
+def recheck_claims_of(order_ids, *, actor) -> None:
+    """Check again the undecided claims of these orders (their old parts were shipped or inspected)."""
+    claims = WarrantyClaim.objects.select_for_update().filter(work_order_id__in=order_ids, status__in=UNDECIDED)
+    for claim in claims.select_related("work_order__product__category").order_by("id"):
+        _recheck(claim, claim.work_order, actor=actor)
 
 
 def recheck_on_callback(*, callback, actor, **kwargs) -> None:
