@@ -49,6 +49,7 @@ def test_the_list_runs_a_constant_number_of_queries(network, claims, client_for)
     clerk = network.staff[Role.FRONT_DESK]
     for _ in range(3):
         _callback(_picked_up(clerk, walk_in_order(clerk, network.a1)))
+    client.get(reverse("claim-list"))  # new staff renewed the access cache: read it again first
     with CaptureQueriesContext(connection) as more:
         assert client.get(reverse("claim-list")).status_code == 200
     assert len(more) == len(few)
