@@ -1,6 +1,6 @@
-"""Demo data for `seed_demo`: the maker's 2026 settlement price list, a claim for every closed in-warranty
-order of the demo (made by the same service as at an order's close), one claim approved by headquarters, and
-the south centre trusted to decide its outlets' claims."""
+"""Demo data for `seed_demo`: the maker's 2026 settlement price list, claims made as in real work (callbacks
+that close in-warranty repairs), one claim approved by headquarters, the south centre trusted to decide its
+outlets' claims, and old parts tagged at bench repairs, the first shipped to the centre."""
 
 import datetime as dt
 from collections import Counter
@@ -13,14 +13,17 @@ from followups.models import Callback, CallbackPlan
 from followups.services import callback_claim, callback_record
 from settlement.models import (
     DistanceBand,
+    ReturnTag,
     SettlementLabourRate,
     SettlementPartPrice,
     SettlementPriceList,
     WarrantyClaim,
 )
-from settlement.services import claim_decide, claim_recheck
+from settlement.services import claim_decide, claim_recheck, shipment_send
 from warranty.demo import LABOUR, PARTS
+from workorders.lifecycle import Status
 from workorders.models import WorkOrder
+from workorders.services import work_order_quote, work_order_transition
 
 NAME, NAME_EN = "2026 年服务费结算价", "2026 settlement prices"
 BANDS = [(15, "0.00"), (30, "20.00"), (50, "40.00"), (None, "60.00")]
@@ -68,12 +71,40 @@ def seed() -> str:
     for claim in WarrantyClaim.objects.filter(status__in=[WarrantyClaim.Status.HELD, WarrantyClaim.Status.PENDING]):
         claim_recheck(claim=claim, actor=admin)
     _callbacks_made()
+    _old_parts_replaced()
     ServiceCentre.objects.filter(code="south").update(decides_claims=True)
     pending = WarrantyClaim.objects.filter(status=WarrantyClaim.Status.PENDING).order_by("id").first()
     if pending is not None:
         claim_decide(claim=pending, decision="approve", actor=admin)
     counts = Counter(WarrantyClaim.objects.values_list("status", flat=True))
     return f"settlement: price list, claims {dict(counts)}"
+
+
+def _old_parts_replaced() -> None:
+    """In-warranty walk-ins repaired with a new part (tagged at "repair finished"); the first one's part is
+    shipped to the centre, where the shipment waits to be inspected."""
+    parts = {category: code for code, _name, _name_en, category, _price in PARTS}
+    orders = WorkOrder.objects.filter(
+        status=Status.RECEIVED,
+        channel=WorkOrder.Channel.WALK_IN,
+        in_warranty=True,
+        product__category__code__in=parts,
+    ).select_related("product__category", "outlet")
+    tagged = []
+    for order in orders.order_by("id")[:3]:
+        clerk = User.objects.filter(outlets=order.outlet, groups__name="front_desk", is_active=True).first()
+        if clerk is None:
+            continue
+        order = work_order_quote(work_order=order, parts=[(parts[order.product.category.code], 1)], actor=clerk)
+        for step in ("approve_quote", "start_service", "finish_repair"):
+            order = work_order_transition(work_order=order, transition=step, actor=clerk)
+        tagged.append((clerk, order))
+    if len(tagged) >= 2:  # the first shipped, the others still to ship
+        clerk, first = tagged[0]
+        tags = list(ReturnTag.objects.filter(work_order=first))
+        shipment_send(
+            outlet=first.outlet, tags=tags, carrier="顺丰速运", tracking_number="SF1402658830051", actor=clerk
+        )
 
 
 def _callbacks_made() -> None:

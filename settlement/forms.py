@@ -56,7 +56,7 @@ class InspectionForm(StyledForm):
         self.tags = tags
         for tag in tags:
             self.fields[f"tag_{tag.pk}"] = forms.ChoiceField(
-                label=tag.code, choices=[("", "—"), *self.CHOICES], initial="receive"
+                label=_("Result (%(tag)s)") % {"tag": tag.code}, choices=[("", "—"), *self.CHOICES], initial="receive"
             )
             self.fields[f"note_{tag.pk}"] = forms.CharField(
                 label=_("What was found (%(tag)s)") % {"tag": tag.code}, required=False, max_length=300

@@ -1,5 +1,6 @@
-"""Issue 26's journey, first part: an in-warranty walk-in repaired with a new screen and signed for at pickup;
-the hotline's 72-hour callback finds the customer satisfied, which closes the order and makes its claim; at
+"""Issue 26's journey: an in-warranty walk-in repaired with a new screen (its old part tagged) and signed for at
+pickup; the hotline's 72-hour callback finds the customer satisfied, which closes the order and makes its
+claim; the front desk ships the old screen to the centre, whose supervisor receives and inspects it; at
 headquarters the settlement clerk reads the claim on a phone-sized screen and approves it at an adjusted
 amount with the reason."""
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from core.roles import Role
 from followups.models import Callback
 from followups.services import callback_sweep
-from settlement.models import WarrantyClaim
+from settlement.models import ReturnTag, WarrantyClaim
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, OutletFactory, UserFactory
 from tests.settlement.factories import published_price_list
@@ -31,6 +32,9 @@ def test_a_closed_in_warranty_order_becomes_a_claim_headquarters_approves(migrat
     outlet = OutletFactory(name="上海徐汇网点")
     clerk = UserFactory(role=Role.FRONT_DESK, outlets=[outlet])
     hotline = UserFactory(username="e2e-hotline", role=Role.HOTLINE, outlets=[outlet])
+    clerk.username = "e2e-desk"
+    clerk.save()
+    supervisor = UserFactory(username="e2e-centre", role=Role.SUPERVISOR, centre=outlet.centre)
     hq = UserFactory(username="e2e-hq", role=Role.ADMIN, is_headquarters=True, language="en")
     order = _picked_up(clerk, walk_in_order(clerk, outlet))
     callback_sweep(now=timezone.now() + dt.timedelta(days=4))
@@ -50,6 +54,37 @@ def test_a_closed_in_warranty_order_becomes_a_claim_headquarters_approves(migrat
     assert order.status == Status.CLOSED
     claim = WarrantyClaim.objects.get(work_order=order)
     assert claim.status == WarrantyClaim.Status.PENDING
+    tag = ReturnTag.objects.get(work_order=order)
+
+    desk = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = desk.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url, clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/settlement/returns/")
+    form = page.locator("[data-testid=shipment-form]")
+    form.locator(f"#tag-{tag.pk}").check()
+    form.get_by_label("快递公司").fill("顺丰速运")
+    form.get_by_label("运单号").fill("SF1402658830051")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=shipment-status]")
+    assert "运输中" in page.inner_text("[data-testid=shipment-status]")
+    shipment_url = page.url
+    desk.close()
+
+    centre = browser.new_context(viewport={"width": 390, "height": 844})
+    page = centre.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url, supervisor.username, PASSWORD)
+    page.goto(shipment_url)
+    form = page.locator("[data-testid=inspection-form]")
+    form.get_by_label(f"检验结果（{tag.code}）").select_option("receive")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=shipment-tags]")
+    assert "已签收并检验" in page.inner_text("[data-testid=shipment-status]")
+    assert page.evaluate(NO_OVERFLOW) <= 0
+    centre.close()
+    tag.refresh_from_db()
+    assert tag.status == ReturnTag.Status.RECEIVED and tag.inspected_by == supervisor
 
     phone = browser.new_context(viewport={"width": 390, "height": 844})
     page = phone.new_page()
