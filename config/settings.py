@@ -372,6 +372,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimLineKindEnum": "settlement.models.ClaimLine.Kind",
         "ReturnTagStatusEnum": "settlement.models.ReturnTag.Status",
         "PartShipmentStatusEnum": "settlement.models.PartShipment.Status",
+        "SettlementStatementStatusEnum": "settlement.models.SettlementStatement.Status",
     },
 }
 

@@ -70,6 +70,13 @@ NAVIGATION = [
         perm="dispatch.reconcile_appointment",
     ),
     NavItem("claim-list", _("Warranty-cost claims"), "receipt", "reports", perm="settlement.view_warrantyclaim"),
+    NavItem(
+        "statement-list",
+        _("Settlement statements"),
+        "journal-text",
+        "reports",
+        perm="settlement.view_settlementstatement",
+    ),
     NavItem("returns", _("Old-part return"), "box-arrow-up-right", "field", perm="settlement.view_returntag"),
     NavItem("complaint-list", _("Complaints"), "exclamation-octagon", "care", perm="complaints.add_complaintcase"),
     NavItem("feedback-list", _("Feedback"), "chat-square-text", "care", perm="complaints.add_feedback"),

@@ -48,3 +48,42 @@ def claims(query, user) -> Sheet:
         filename=f"warranty-claims-{timezone.localdate():%Y%m%d}",
         count=lambda bound: (rows if bound is None else rows[:bound]).count(),
     )
+
+
+def statement_sheet(found) -> Sheet:
+    """One monthly statement as a workbook: its claims, then its deductions (negative), then the total."""
+    rows = [
+        {
+            "kind": _("Claim"),
+            "ref": c.work_order.number,
+            "day": c.decided_at,
+            "text": c.decision_note,
+            "amount": c.approved,
+        }
+        for c in selectors.statement_claims(found)
+    ] + [
+        {
+            "kind": d.get_rule_display(),
+            "ref": d.work_order.number if d.work_order else "",
+            "day": d.created_at,
+            "text": d.note,
+            "amount": -d.amount,
+        }
+        for d in selectors.statement_deductions(found)
+    ]
+    rows.append({"kind": _("Payable"), "ref": "", "day": None, "text": "", "amount": found.payable})
+    columns = [
+        Column(gettext_lazy("Item"), lambda r: r["kind"], width=24),
+        Column(gettext_lazy("Work order"), lambda r: r["ref"], width=14),
+        Column(gettext_lazy("Day"), lambda r: r["day"], kind="datetime", width=16),
+        Column(gettext_lazy("Note"), lambda r: r["text"], width=36),
+        Column(gettext_lazy("Amount"), lambda r: r["amount"], kind="money", width=14),
+    ]
+    return Sheet(
+        name=_("Settlement statement"),
+        about=[_("Settlement statement"), found.outlet.name, f"{found.month:%Y-%m}", found.get_status_display()],
+        columns=columns,
+        rows=iter(rows),
+        filename=f"statement-{found.outlet.code}-{found.month:%Y%m}",
+        count=lambda bound: len(rows),
+    )

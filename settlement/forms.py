@@ -67,3 +67,21 @@ class InspectionForm(StyledForm):
 
     def results(self) -> dict[int, tuple[str, str]]:
         return {tag.pk: (self.cleaned_data[f"tag_{tag.pk}"], self.cleaned_data[f"note_{tag.pk}"]) for tag in self.tags}
+
+
+class IssueForm(StyledForm):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("Statements of every outlet with claims approved or deductions made by the month's end."),
+    )
+
+
+class AnswerForm(StyledForm):
+    answer = forms.ChoiceField(
+        label=_("The outlet's answer"),
+        choices=[("agree", _("Agree")), ("dispute", _("Dispute"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("What is disputed"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

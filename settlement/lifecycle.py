@@ -1,9 +1,10 @@
 """The lifecycles of settlement (core.lifecycle). A warranty-cost claim is held (a check found
 something) or waits for approval; re-checks move it between the two; headquarters decides once. An old part's
-tag is shipped, then inspected at the centre; a shipment is received once every part in it is inspected."""
+tag is shipped, then inspected at the centre; a shipment is received once every part in it is inspected. An
+outlet's monthly statement is issued, then agreed or disputed by the outlet."""
 
 from core.lifecycle import Lifecycle, move
-from settlement.models import PartShipment, ReturnTag, WarrantyClaim
+from settlement.models import PartShipment, ReturnTag, SettlementStatement, WarrantyClaim
 
 C = WarrantyClaim.Status
 CLAIM = Lifecycle(
@@ -35,3 +36,10 @@ RETURN_TAG = Lifecycle(
 
 S = PartShipment.Status
 SHIPMENT = Lifecycle(S, [move("receive", {S.SHIPPED}, S.RECEIVED)], initial={S.SHIPPED})
+
+M = SettlementStatement.Status
+STATEMENT = Lifecycle(
+    M,
+    [move("agree", {M.ISSUED}, M.AGREED), move("dispute", {M.ISSUED}, M.DISPUTED, needs_reason=True)],
+    initial={M.ISSUED},
+)

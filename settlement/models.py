@@ -39,6 +39,14 @@ class SettlementPriceList(BilingualName):
         default=15,
         help_text=_("A part replaced in warranty not shipped to the centre within this many days holds its claim."),
     )
+    # Deductions per rule (扣款), taken from the outlet's monthly statement.
+    deduct_callback_finding = models.DecimalField(
+        _("deduction: a callback contradicts the engineer"), default=Decimal("0.00"), **MONEY
+    )
+    deduct_late_visit = models.DecimalField(_("deduction: a visit late"), default=Decimal("0.00"), **MONEY)
+    deduct_complaint_upheld = models.DecimalField(
+        _("deduction: a complaint upheld against the outlet"), default=Decimal("0.00"), **MONEY
+    )
     in_use = models.BooleanField(_("used by claims"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     history = HistoricalRecords()
@@ -55,7 +63,13 @@ class SettlementPriceList(BilingualName):
                 violation_error_message=_("Another published price list starts on that day."),
             ),
             models.CheckConstraint(
-                condition=Q(exchange_handling__gte=0, return_handling__gte=0),
+                condition=Q(
+                    exchange_handling__gte=0,
+                    return_handling__gte=0,
+                    deduct_callback_finding__gte=0,
+                    deduct_late_visit__gte=0,
+                    deduct_complaint_upheld__gte=0,
+                ),
                 name="settlement_price_list_fees_not_negative",
             ),
         ]
@@ -188,6 +202,14 @@ class WarrantyClaim(ChoiceLabels, models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    statement = models.ForeignKey(  # the monthly statement that paid it: set when the statement is issued
+        "SettlementStatement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("statement"),
+    )
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
     # The trail keeps what people decide and what the claim is worth; the findings are on the page as words.
     history = HistoricalRecords(excluded_fields=["findings", "checked_at"])
@@ -202,6 +224,13 @@ class WarrantyClaim(ChoiceLabels, models.Model):
             models.Index(fields=["status", "id"], name="claim_status"),
             # The repeat-repair check: the same product's claims by the time its order closed.
             models.Index(fields=["product", "closed_at"], name="claim_product_closed"),
+            # What the next statement of an outlet takes: approved claims not yet on a statement.
+            models.Index(
+                fields=["outlet", "decided_at"],
+                condition=Q(status="approved", statement__isnull=True),
+                name="claim_to_settle",
+            ),
+            models.Index(fields=["statement"], name="claim_statement"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(claimed__gte=0), name="claim_claimed_not_negative"),
@@ -377,3 +406,105 @@ class ReturnTag(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class SettlementStatement(ChoiceLabels, models.Model):
+    """An outlet's monthly settlement (月结对账单): the claims approved and the deductions made up to the month's
+    end not on an earlier statement. Issued by headquarters, then agreed or disputed by the outlet. Issued, it
+    is frozen: what comes later goes on the next month's statement."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Waiting for the outlet")
+        AGREED = "agreed", _("Agreed by the outlet")
+        DISPUTED = "disputed", _("Disputed by the outlet")
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    month = models.DateField(_("month"))  # its first day
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    claim_count = models.PositiveIntegerField(_("claims"))
+    claims_total = models.DecimalField(_("claims approved"), **MONEY)
+    deductions_total = models.DecimalField(_("deductions"), **MONEY)
+    payable = models.DecimalField(_("payable"), max_digits=12, decimal_places=2)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    dispute_reason = models.TextField(_("why disputed"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("settlement statement")
+        verbose_name_plural = _("settlement statements")
+        permissions = [
+            ("issue_settlementstatement", "Can issue the monthly settlement statements"),
+            ("answer_settlementstatement", "Can agree to or dispute the outlet's statement"),
+        ]
+        indexes = [models.Index(fields=["month", "outlet"], name="statement_month_outlet")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outlet", "month"],
+                name="statement_one_per_outlet_month",
+                violation_error_message=_("This outlet's statement for the month is issued already."),
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="statement_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(payable=models.F("claims_total") - models.F("deductions_total")),
+                name="statement_payable_is_claims_less_deductions",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="disputed") | ~Q(dispute_reason=""), name="statement_dispute_has_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet} {self.month:%Y-%m}"
+
+
+class Deduction(ChoiceLabels, models.Model):
+    """An amount taken from an outlet's settlement by a rule of the price list, for one event."""
+
+    class Rule(models.TextChoices):
+        CALLBACK_FINDING = "callback_finding", _("A callback contradicted the engineer's record")
+        LATE_VISIT = "late_visit", _("A visit was late")
+        COMPLAINT_UPHELD = "complaint_upheld", _("A complaint upheld against the outlet")
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("work order")
+    )
+    source = models.CharField(max_length=60)  # the event, once: "callback:12", "visit:7", "complaint:3"
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    statement = models.ForeignKey(
+        SettlementStatement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deductions",
+        verbose_name=_("statement"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deduction")
+        verbose_name_plural = _("deductions")
+        indexes = [
+            models.Index(
+                fields=["outlet", "created_at"], condition=Q(statement__isnull=True), name="deduction_to_settle"
+            ),
+            models.Index(fields=["statement"], name="deduction_statement"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["source"], name="deduction_once_per_event"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="deduction_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} {self.amount}"

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from core.scoping import scope
 from dispatch.models import Part
-from settlement.models import ClaimLine, PartShipment, ReturnTag, WarrantyClaim
+from settlement.models import ClaimLine, Deduction, PartShipment, ReturnTag, SettlementStatement, WarrantyClaim
 
 
 def claim_list(*, user) -> QuerySet[WarrantyClaim]:
@@ -60,3 +60,16 @@ def not_faulty_parts(*, user) -> QuerySet[ReturnTag]:
 def part_names(codes) -> dict[str, str]:
     """Part names in the reader's language by code (the parts catalogue), one query."""
     return {part.code: part.label for part in Part.objects.filter(code__in=set(codes))}
+
+
+def statement_list(*, user) -> QuerySet[SettlementStatement]:
+    """Monthly statements of the user's outlets, newest first."""
+    return scope(SettlementStatement.objects.all(), user).select_related("outlet", "issued_by", "answered_by")
+
+
+def statement_claims(statement: SettlementStatement) -> QuerySet[WarrantyClaim]:
+    return statement.claims.select_related("work_order").order_by("decided_at", "id")
+
+
+def statement_deductions(statement: SettlementStatement) -> QuerySet[Deduction]:
+    return statement.deductions.select_related("work_order").order_by("created_at", "id")

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -9,13 +11,15 @@ from django.views.decorators.http import require_POST
 from core.audit import audit_trail_for
 from core.decorators import staff_page
 from core.errors import ConflictError
+from core.exports import xlsx_response
 from core.messages import call_and_flash
 from core.pagination import keyset_page_for
 from core.prints import render_print
 from core.scoping import scope, visible_outlets
 from settlement import selectors, services
-from settlement.forms import DecisionForm, InspectionForm, ShipmentForm
-from settlement.models import PartShipment, ReturnTag, WarrantyClaim
+from settlement.exports import statement_sheet
+from settlement.forms import AnswerForm, DecisionForm, InspectionForm, IssueForm, ShipmentForm
+from settlement.models import PartShipment, ReturnTag, SettlementStatement, WarrantyClaim
 from settlement.rules import RULES
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
@@ -179,3 +183,95 @@ def tag_labels(request, order_pk: int):
     if not tags:
         raise Http404
     return render_print(request, "settlement/print/tags.html", {"tags": tags, "order": tags[0].work_order})
+
+
+def _last_month():
+    return (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+@staff_page(perm="settlement.view_settlementstatement")
+def statement_list(request):
+    """Monthly statements of your outlets; headquarters issues a month's statements here."""
+    form = None
+    if request.user.has_perm("settlement.issue_settlementstatement") and (
+        request.user.is_headquarters or request.user.is_superuser
+    ):
+        form = IssueForm(request.POST or None, initial={"month": _last_month()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                made = services.statements_issue(month=form.cleaned_data["month"], actor=request.user)
+            except SERVICE_ERRORS as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Issued: %(n)d statements.") % {"n": len(made)})
+                return redirect("statement-list")
+    elif request.method == "POST":
+        raise PermissionDenied
+    statements = selectors.statement_list(user=request.user)
+    month = request.GET.get("month", "")
+    try:
+        statements = statements.filter(month=dt.date.fromisoformat(f"{month}-01")) if month else statements
+    except ValueError:
+        month = ""
+    page = keyset_page_for(request, statements, key="id", descending=True)
+    context = {"page": page, "form": form, "month": month}
+    return render(
+        request, "settlement/statements.html", context, status=400 if form is not None and form.errors else 200
+    )
+
+
+def _statement_context(request, statement) -> dict:
+    start, _end = services.month_bounds(statement.month)
+    claims = list(selectors.statement_claims(statement))
+    deductions = list(selectors.statement_deductions(statement))
+    return {
+        "statement": statement,
+        "claims": claims,
+        "deductions": deductions,
+        "month_start": start,
+        "earlier": sum(1 for c in claims if c.decided_at < start) + sum(1 for d in deductions if d.created_at < start),
+    }
+
+
+@staff_page(perm="settlement.view_settlementstatement")
+def statement_detail(request, pk: int):
+    """A statement's claims and deductions; the outlet agrees to it or disputes it here."""
+    statement = get_object_or_404(selectors.statement_list(user=request.user), pk=pk)
+    answers = (
+        statement.status == SettlementStatement.Status.ISSUED
+        and request.user.has_perm("settlement.answer_settlementstatement")
+        and request.user.outlets.filter(pk=statement.outlet_id).exists()
+    )
+    form = AnswerForm(request.POST or None) if answers else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.statement_answer(
+                    statement=statement,
+                    agree=form.cleaned_data["answer"] == "agree",
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except SERVICE_ERRORS as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Answered."))
+                return redirect("statement-detail", pk=pk)
+    context = _statement_context(request, statement) | {"form": form, "trail": audit_trail_for(request.user, statement)}
+    return render(
+        request, "settlement/statement.html", context, status=400 if form is not None and form.errors else 200
+    )
+
+
+@staff_page(perm="settlement.view_settlementstatement")
+def statement_xlsx(request, pk: int):
+    statement = get_object_or_404(selectors.statement_list(user=request.user), pk=pk)
+    return xlsx_response(statement_sheet(statement), exported_by=request.user.name)
+
+
+@staff_page(perm="settlement.view_settlementstatement")
+def statement_print(request, pk: int):
+    statement = get_object_or_404(selectors.statement_list(user=request.user), pk=pk)
+    return render_print(request, "settlement/print/statement.html", _statement_context(request, statement))

@@ -1,4 +1,5 @@
-"""Every change to settlement goes through these functions: warranty-cost claims, old-part return.
+"""Every change to settlement goes through these functions: warranty-cost claims, old-part return, deductions
+and monthly statements.
 
 One module per subject; every public name is importable from `settlement.services`."""
 
@@ -22,4 +23,12 @@ from settlement.services.returns import (  # noqa: F401
     shipment_send,
     tag_on_bench_repair,
     tag_on_sign_off,
+)
+from settlement.services.statements import (  # noqa: F401
+    deduct_on_callback,
+    deduct_on_sign_off,
+    deduction_for_complaint,
+    month_bounds,
+    statement_answer,
+    statements_issue,
 )

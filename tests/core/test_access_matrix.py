@@ -14,7 +14,7 @@ from core.models import ExportJob
 from core.roles import Role
 from dispatch.models import EngineerProfile
 from followups.models import Callback, CallbackPlan
-from settlement.models import PartShipment, ReturnTag, WarrantyClaim
+from settlement.models import PartShipment, ReturnTag, SettlementStatement, WarrantyClaim
 from tests.dispatch.factories import booked, onsite_order
 from tests.warranty.factories import published_schedule
 from tests.workorders.factories import walk_in_order
@@ -211,6 +211,10 @@ EXPECTED = {
     "api-claim-decision": ("claim", every(405, anon=401)),
     "api-claim-recheck": ("claim", every(405, anon=401)),
     "returns": (None, only({FD, SV, AD})),
+    "statement-list": (None, only({FD, SV, AD})),
+    "statement-detail": ("statement", only({FD, SV, AD})),
+    "statement-print": ("statement", only({FD, SV, AD})),
+    "statement-xlsx": ("statement", only({FD, SV, AD})),
     "shipment-detail": ("shipment", only({FD, SV, AD})),
     "return-tag-labels": ("tag_order", only({FD, SV, AD})),
     "api-return-tag-list": (None, only({FD, SV, AD}, anon=401)),
@@ -296,6 +300,17 @@ def _kwargs(kind, network):
         return {"pk": case.pk} if kind == "case" else {"pk": case.pk, "action": "step"}
     if kind == "remedy":
         return {"pk": 1}
+    if kind == "statement":
+        statement = SettlementStatement.objects.create(
+            outlet=network.a1,
+            month=dt.date(2026, 10, 1),
+            claim_count=0,
+            claims_total=0,
+            deductions_total=0,
+            payable=0,
+            issued_by=network.staff[AD],
+        )
+        return {"pk": statement.pk}
     if kind in ("shipment", "tag_order"):
         order = walk_in_order(network.staff[FD], network.a1)
         tag = ReturnTag.objects.create(

@@ -13,6 +13,9 @@ def published_price_list(effective_from=dt.date(2026, 1, 1), **fees) -> Settleme
         status=SettlementPriceList.Status.PUBLISHED,
         exchange_handling=fees.get("exchange_handling", Decimal("30.00")),
         return_handling=fees.get("return_handling", Decimal("20.00")),
+        deduct_callback_finding=fees.get("deduct_callback_finding", Decimal("0.00")),
+        deduct_late_visit=fees.get("deduct_late_visit", Decimal("0.00")),
+        deduct_complaint_upheld=fees.get("deduct_complaint_upheld", Decimal("0.00")),
     )
     for category, place, amount in [("phone", "bench", "40.00"), ("air_conditioner", "onsite", "60.00")]:
         SettlementLabourRate.objects.create(
