@@ -1,12 +1,14 @@
 """Demo data for `seed_demo`: the maker's 2026 settlement price list, claims made as in real work (callbacks
 that close in-warranty repairs), one claim approved by headquarters, the south centre trusted to decide its
-outlets' claims, and old parts tagged at bench repairs, the first shipped to the centre."""
+outlets' claims, last month's statement of the claim approved, and old parts tagged at bench repairs, the first
+shipped to the centre."""
 
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import ServiceCentre, User
 from followups.models import Callback, CallbackPlan
@@ -19,7 +21,7 @@ from settlement.models import (
     SettlementPriceList,
     WarrantyClaim,
 )
-from settlement.services import claim_decide, claim_recheck, shipment_send
+from settlement.services import claim_decide, claim_recheck, shipment_send, statements_issue
 from warranty.demo import LABOUR, PARTS
 from workorders.lifecycle import Status
 from workorders.models import WorkOrder
@@ -76,6 +78,10 @@ def seed() -> str:
     pending = WarrantyClaim.objects.filter(status=WarrantyClaim.Status.PENDING).order_by("id").first()
     if pending is not None:
         claim_decide(claim=pending, decision="approve", actor=admin)
+        # Approved last month (the demo's history starts today): last month's statement has it to sign off.
+        last_month = timezone.localtime().replace(day=1, hour=12) - dt.timedelta(days=1)
+        WarrantyClaim.objects.filter(pk=pending.pk).update(decided_at=last_month)
+        statements_issue(month=last_month.date(), actor=admin)
     counts = Counter(WarrantyClaim.objects.values_list("status", flat=True))
     return f"settlement: price list, claims {dict(counts)}"
 
