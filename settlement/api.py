@@ -1,6 +1,7 @@
 """Settlement over /api/v1/: warranty-cost claims (the list, one claim, the decision, a re-check), old-part
-tags and shipments (ship, inspect)."""
+tags and shipments (ship, inspect), monthly statements (issue, answer) and deductions."""
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -8,19 +9,26 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints.models import ComplaintCase
 from core.api import ViewPermissions, validated
 from core.scoping import scope
 from settlement import selectors, services
-from settlement.models import PartShipment, ReturnTag, WarrantyClaim
+from settlement.models import Deduction, PartShipment, ReturnTag, SettlementStatement, WarrantyClaim
 from settlement.serializers import (
     ClaimDecisionInputSerializer,
     ClaimDetailSerializer,
     ClaimSerializer,
+    ComplaintDeductionInputSerializer,
+    DeductionSerializer,
     InspectionInputSerializer,
     ReturnTagSerializer,
     ShipmentDetailSerializer,
     ShipmentInputSerializer,
     ShipmentSerializer,
+    StatementAnswerInputSerializer,
+    StatementDetailSerializer,
+    StatementIssueInputSerializer,
+    StatementSerializer,
 )
 
 
@@ -124,3 +132,73 @@ class ShipmentInspectionView(APIView):
         services.shipment_receive(shipment=shipment, results=results, actor=request.user)
         detail = selectors.shipment_list(user=request.user).prefetch_related("tags__work_order", "tags__engineer")
         return Response(ShipmentDetailSerializer(detail.get(pk=pk)).data)
+
+
+class StatementListView(generics.ListAPIView):
+    """Monthly statements of your outlets (filter by month and outlet)."""
+
+    serializer_class = StatementSerializer
+    permission_classes = [ViewPermissions]
+    queryset = SettlementStatement.objects.none()
+    filterset_fields = ["month", "outlet"]  # indexed together (statement_month_outlet, unique outlet+month)
+
+    def get_queryset(self):
+        return selectors.statement_list(user=self.request.user)
+
+
+def _statement_detail(user):
+    return selectors.statement_list(user=user).prefetch_related(
+        Prefetch("claims", queryset=WarrantyClaim.objects.select_related("outlet", "work_order").order_by("id")),
+        Prefetch("deductions", queryset=Deduction.objects.select_related("work_order").order_by("id")),
+    )
+
+
+class StatementDetailView(generics.RetrieveAPIView):
+    serializer_class = StatementDetailSerializer
+    permission_classes = [ViewPermissions]
+    queryset = SettlementStatement.objects.none()
+
+    def get_queryset(self):
+        return _statement_detail(self.request.user)
+
+
+class StatementIssueView(APIView):
+    """Headquarters issues every outlet's statement of a month that is over (frozen once issued)."""
+
+    @extend_schema(request=StatementIssueInputSerializer, responses={201: StatementSerializer(many=True)})
+    def post(self, request):
+        data = validated(StatementIssueInputSerializer, request.data)
+        made = services.statements_issue(month=data["month"], actor=request.user)
+        return Response(StatementSerializer(made, many=True).data, status=201)
+
+
+class StatementAnswerView(APIView):
+    """The outlet agrees to its statement, or disputes it with the reason."""
+
+    @extend_schema(request=StatementAnswerInputSerializer, responses=StatementDetailSerializer)
+    def post(self, request, pk: int):
+        statement = get_object_or_404(selectors.statement_list(user=request.user), pk=pk)
+        services.statement_answer(
+            statement=statement, actor=request.user, **validated(StatementAnswerInputSerializer, request.data)
+        )
+        return Response(StatementDetailSerializer(_statement_detail(request.user).get(pk=pk)).data)
+
+
+class DeductionListCreateView(generics.ListAPIView):
+    """Deductions of your outlets (filter by rule and statement); POST records a complaint upheld against its
+    outlet (headquarters)."""
+
+    serializer_class = DeductionSerializer
+    permission_classes = [ViewPermissions]
+    queryset = Deduction.objects.none()
+    filterset_fields = ["statement"]  # indexed
+
+    def get_queryset(self):
+        return scope(Deduction.objects.select_related("work_order"), self.request.user)
+
+    @extend_schema(request=ComplaintDeductionInputSerializer, responses={201: DeductionSerializer})
+    def post(self, request):
+        data = validated(ComplaintDeductionInputSerializer, request.data)
+        case = get_object_or_404(scope(ComplaintCase.objects.all(), request.user), pk=data["complaint"])
+        deduction = services.deduction_for_complaint(case=case, note=data["note"], actor=request.user)
+        return Response(DeductionSerializer(deduction).data, status=201)

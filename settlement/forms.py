@@ -85,3 +85,8 @@ class AnswerForm(StyledForm):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("What is disputed"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ComplaintDeductionForm(StyledForm):
+    case = forms.IntegerField(label=_("Complaint case #"), min_value=1)
+    note = forms.CharField(label=_("Why upheld against the outlet"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -73,3 +73,12 @@ def statement_claims(statement: SettlementStatement) -> QuerySet[WarrantyClaim]:
 
 def statement_deductions(statement: SettlementStatement) -> QuerySet[Deduction]:
     return statement.deductions.select_related("work_order").order_by("created_at", "id")
+
+
+def deductions_to_settle(*, user) -> QuerySet[Deduction]:
+    """Deductions of the user's outlets not yet on a statement (index deduction_to_settle), newest first."""
+    return (
+        scope(Deduction.objects.filter(statement__isnull=True), user)
+        .select_related("outlet", "work_order")
+        .order_by("-created_at", "-id")
+    )

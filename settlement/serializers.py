@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from core.serializers import ModelSerializer, Serializer
-from settlement.models import ClaimLine, PartShipment, ReturnTag, WarrantyClaim
+from settlement.models import ClaimLine, Deduction, PartShipment, ReturnTag, SettlementStatement, WarrantyClaim
 
 
 class ClaimLineSerializer(ModelSerializer):
@@ -153,3 +153,64 @@ class InspectionResultSerializer(Serializer):
 
 class InspectionInputSerializer(Serializer):
     results = InspectionResultSerializer(many=True, help_text="One result per part of the shipment.")
+
+
+class DeductionSerializer(ModelSerializer):
+    work_order_number = serializers.CharField(source="work_order.number", read_only=True, default="")
+
+    class Meta:
+        model = Deduction
+        fields = [
+            "id",
+            "outlet",
+            "rule",
+            "amount",
+            "work_order",
+            "work_order_number",
+            "note",
+            "created_at",
+            "statement",
+        ]
+
+
+class StatementSerializer(ModelSerializer):
+    outlet_code = serializers.CharField(source="outlet.code", read_only=True)
+
+    class Meta:
+        model = SettlementStatement
+        fields = [
+            "id",
+            "outlet",
+            "outlet_code",
+            "month",
+            "status",
+            "claim_count",
+            "claims_total",
+            "deductions_total",
+            "payable",
+            "issued_at",
+            "answered_at",
+            "dispute_reason",
+        ]
+
+
+class StatementDetailSerializer(StatementSerializer):
+    claims = ClaimSerializer(many=True, read_only=True)
+    deductions = DeductionSerializer(many=True, read_only=True)
+
+    class Meta(StatementSerializer.Meta):
+        fields = [*StatementSerializer.Meta.fields, "claims", "deductions"]
+
+
+class StatementIssueInputSerializer(Serializer):
+    month = serializers.DateField(help_text="Any day of the month; the month must be over.")
+
+
+class StatementAnswerInputSerializer(Serializer):
+    agree = serializers.BooleanField()
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ComplaintDeductionInputSerializer(Serializer):
+    complaint = serializers.IntegerField(help_text="The complaint case upheld against its outlet.")
+    note = serializers.CharField(allow_blank=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from complaints.models import ComplaintCase
 from core.audit import audit_trail_for
 from core.decorators import staff_page
 from core.errors import ConflictError
@@ -18,7 +19,14 @@ from core.prints import render_print
 from core.scoping import scope, visible_outlets
 from settlement import selectors, services
 from settlement.exports import statement_sheet
-from settlement.forms import AnswerForm, DecisionForm, InspectionForm, IssueForm, ShipmentForm
+from settlement.forms import (
+    AnswerForm,
+    ComplaintDeductionForm,
+    DecisionForm,
+    InspectionForm,
+    IssueForm,
+    ShipmentForm,
+)
 from settlement.models import PartShipment, ReturnTag, SettlementStatement, WarrantyClaim
 from settlement.rules import RULES
 
@@ -208,16 +216,50 @@ def statement_list(request):
     elif request.method == "POST":
         raise PermissionDenied
     statements = selectors.statement_list(user=request.user)
+    deduction_form = ComplaintDeductionForm() if form is not None else None
     month = request.GET.get("month", "")
     try:
         statements = statements.filter(month=dt.date.fromisoformat(f"{month}-01")) if month else statements
     except ValueError:
         month = ""
     page = keyset_page_for(request, statements, key="id", descending=True)
-    context = {"page": page, "form": form, "month": month}
+    context = {
+        "page": page,
+        "form": form,
+        "deduction_form": deduction_form,
+        "month": month,
+        "pending_deductions": list(selectors.deductions_to_settle(user=request.user)[:50]),
+    }
     return render(
         request, "settlement/statements.html", context, status=400 if form is not None and form.errors else 200
     )
+
+
+@require_POST
+@staff_page(perm="settlement.add_deduction")
+def complaint_deduction(request):
+    """Headquarters upholds a complaint against its outlet: the price list's deduction."""
+    form = ComplaintDeductionForm(request.POST)
+    if form.is_valid():
+        case = scope(ComplaintCase.objects.all(), request.user).filter(pk=form.cleaned_data["case"]).first()
+        if case is None:
+            form.add_error("case", _("No such complaint case in your outlets."))
+        else:
+            try:
+                services.deduction_for_complaint(case=case, note=form.cleaned_data["note"], actor=request.user)
+            except SERVICE_ERRORS as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Deduction recorded."))
+                return redirect("statement-list")
+    context = {
+        "page": keyset_page_for(request, selectors.statement_list(user=request.user), key="id", descending=True),
+        "form": IssueForm(initial={"month": _last_month()}),
+        "deduction_form": form,
+        "month": "",
+        "pending_deductions": list(selectors.deductions_to_settle(user=request.user)[:50]),
+    }
+    return render(request, "settlement/statements.html", context, status=400)
 
 
 def _statement_context(request, statement) -> dict:

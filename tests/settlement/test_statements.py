@@ -135,3 +135,48 @@ def test_the_statement_pages_issue_show_print_export_and_take_the_answer(network
     assert SettlementStatement.objects.get().status == SettlementStatement.Status.AGREED
     listed = client_for(network.staff[Role.SUPERVISOR]).get(reverse("statement-list"))
     assert "¥340.00" in listed.text and 'data-testid="issue-form"' not in listed.text
+
+
+def test_headquarters_deducts_an_upheld_complaint_in_the_page_and_the_api_issues_and_answers(
+    network, prices, client_for
+):
+    hq, clerk = network.staff[Role.ADMIN], network.staff[Role.FRONT_DESK]
+    claim = _approved_claim(network, dt.datetime(2026, 10, 10, 10, tzinfo=SH))
+    case = case_open(
+        outlet=network.a1,
+        customer=claim.work_order.customer,
+        work_order=claim.work_order,
+        category="attitude",
+        severity="low",
+        description="态度差",
+        actor=network.staff[Role.HOTLINE],
+    )
+    admin = client_for(hq)
+    with time_machine.travel(dt.datetime(2026, 10, 20, 10, tzinfo=SH), tick=False):
+        refused = admin.post(reverse("complaint-deduction"), {"case": case.pk, "note": ""})
+        assert refused.status_code == 400 and "该字段是必填项。" in refused.text
+        missing = admin.post(reverse("complaint-deduction"), {"case": 99999, "note": "x"})
+        assert missing.status_code == 400 and "您的网点中没有这个投诉单。" in missing.text
+        assert admin.post(reverse("complaint-deduction"), {"case": case.pk, "note": "属实"}).status_code == 302
+        page = admin.get(reverse("statement-list"))
+        assert 'data-testid="pending-deductions"' in page.text and "¥200.00" in page.text
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=SH), tick=False):
+        too_early = admin.post(reverse("api-statement-issue"), {"month": "2026-11-01"}, content_type="application/json")
+        assert too_early.status_code == 400 and "month" in too_early.json()["error"]["fields"]
+        issued = admin.post(reverse("api-statement-issue"), {"month": "2026-10-15"}, content_type="application/json")
+    assert issued.status_code == 201 and issued.json()[0]["payable"] == "140.00"
+    statement_id = issued.json()[0]["id"]
+    desk = client_for(clerk)
+    detail = desk.get(reverse("api-statement-detail", args=[statement_id])).json()
+    assert [d["rule"] for d in detail["deductions"]] == ["complaint_upheld"] and len(detail["claims"]) == 1
+    refused = desk.post(
+        reverse("api-statement-answer", args=[statement_id]), {"agree": False}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and "reason" in refused.json()["error"]["fields"]
+    done = desk.post(
+        reverse("api-statement-answer", args=[statement_id]), {"agree": True}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["status"] == "agreed"
+    assert (
+        desk.get(reverse("api-deduction-list"), {"statement": statement_id}).json()["results"][0]["amount"] == "200.00"
+    )

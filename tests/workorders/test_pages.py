@@ -139,8 +139,9 @@ def test_list_and_detail_run_a_constant_number_of_queries(rows, network, client_
     with django_assert_num_queries(7):  # ... and the staff member named as responsible (name or username)
         client.get(reverse("work-order-list"), {"responsible": clerk.name})
     # session, user, groups, order, phones, addresses, payments, waivers, events, staff for hand-over, the
-    # unit's other orders (its service history), the order's visits and callbacks (two panels)
-    with django_assert_num_queries(13):
+    # unit's other orders (its service history), the order's visits and callbacks (two panels), its
+    # warranty-cost claim and old-part tags (the settlement panel)
+    with django_assert_num_queries(15):
         client.get(reverse("work-order-detail", args=[orders[0].pk]))
 
 
