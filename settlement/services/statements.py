@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,10 +118,11 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 @transaction.atomic
-def statements_issue(*, month: dt.date, actor) -> list[SettlementStatement]:
-    """Headquarters issues each outlet's statement for a month that is over: every approved claim and every
-    deduction up to the month's end not on an earlier statement (later ones wait for the next month). Once
-    issued, a month is frozen: an outlet's statement is issued once."""
+def statements_issue(*, month: dt.date, actor, centre_id: int | None = None) -> list[SettlementStatement]:
+    """Headquarters issues each outlet's statement for a month that is over (every outlet, or one centre's):
+    every approved claim and every deduction up to the month's end not on an earlier statement (later ones
+    wait for the next month). Once issued, a month is frozen: an outlet's statement is issued once. A constant
+    number of queries, however many outlets."""
     require_permission(actor, "settlement.issue_settlementstatement")
     _headquarters(actor)
     first = month.replace(day=1)
@@ -135,6 +136,8 @@ def statements_issue(*, month: dt.date, actor) -> list[SettlementStatement]:
     deductions = Deduction.objects.filter(statement__isnull=True, created_at__lt=end)
     if outlets is not None:
         claims, deductions = claims.filter(outlet_id__in=outlets), deductions.filter(outlet_id__in=outlets)
+    if centre_id is not None:
+        claims, deductions = claims.filter(outlet__centre_id=centre_id), deductions.filter(outlet__centre_id=centre_id)
     issued = set(SettlementStatement.objects.filter(month=first).values_list("outlet_id", flat=True))
     claimed = {
         row["outlet_id"]: row
@@ -164,9 +167,10 @@ def statements_issue(*, month: dt.date, actor) -> list[SettlementStatement]:
             )
         )
     SettlementStatement.objects.bulk_create(statements)
-    for statement in statements:
-        claims.filter(outlet_id=statement.outlet_id).update(statement=statement)
-        deductions.filter(outlet_id=statement.outlet_id).update(statement=statement)
+    made = [s.outlet_id for s in statements]
+    of_outlet = SettlementStatement.objects.filter(outlet_id=OuterRef("outlet_id"), month=first).values("id")[:1]
+    claims.filter(outlet_id__in=made).update(statement=Subquery(of_outlet))
+    deductions.filter(outlet_id__in=made).update(statement=Subquery(of_outlet))
     return statements
 
 

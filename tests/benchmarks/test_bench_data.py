@@ -10,6 +10,7 @@ from django.db import connection
 from complaints.models import ComplaintCase
 from dispatch.models import Appointment, VisitReport
 from followups.models import Callback
+from settlement.models import ReturnTag, WarrantyClaim
 from workorders.models import Customer, WorkOrder
 
 pytestmark = [
@@ -25,6 +26,10 @@ def test_a_small_benchmark_data_set(migration_data):
     assert Callback.objects.filter(plan__code="service-72h").count() > 2000
     assert Callback.objects.filter(plan__trigger="purchase").count() == 4 * 1200
     assert ComplaintCase.objects.filter(status="closed", confirmation_callback__isnull=False).exists()
+    closed_in_warranty = WorkOrder.objects.filter(status="closed", in_warranty=True)
+    assert WarrantyClaim.objects.count() == closed_in_warranty.count() > 500
+    assert WarrantyClaim.objects.filter(status="approved", approved__gt=0).count() > 300
+    assert ReturnTag.objects.filter(status="received", shipment__isnull=False).exists()
     # The sequences follow the loaded ids: the product's own inserts still work.
     assert WorkOrder.objects.order_by("-id").first().pk == WorkOrder.objects.count()
     with connection.cursor() as cursor:
@@ -42,7 +47,7 @@ def test_the_benchmark_runs_every_case_on_a_small_data_set(migration_data, setti
     written = json.loads((tmp_path / "var" / "bench" / "results.json").read_text())
     results = written["cases"]
     cases = {r["case"].split(" ")[0] for r in results}
-    assert cases == {"1", "2", "3", "4", "5", "6", "8"}
+    assert cases == {"1", "2", "3", "4", "5", "6", "8", "9"}
     assert all(r["queries"] < 40 for r in results if "queries" in r)
     assert next(r for r in results if r["case"].startswith("6"))["queued"] == 200
     assert {"python_loop_5m_s", "db_round_trip_ms"} <= set(written["machine"])

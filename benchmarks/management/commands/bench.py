@@ -34,6 +34,8 @@ from followups.models import Callback
 from followups.services import callback_sweep
 from kpis.models import FiguresRefresh
 from kpis.services import figures_refresh_history, figures_refresh_recent
+from settlement.models import Deduction, SettlementStatement, WarrantyClaim
+from settlement.services import statements_issue
 from workorders.models import Customer, CustomerPhone, WorkOrder
 
 PAGE = 50
@@ -127,7 +129,37 @@ class Command(BaseCommand):
         self._kpi_figures()
         self._case("8 KPI dashboard, one centre, last quarter", client, reverse("kpi-dashboard"), centre)
         self._case("8 KPI scorecards, one centre, last quarter", client, reverse("kpi-scorecards"), centre)
+        self._statements(client, supervisor)
         self._write()
+
+    def _statements(self, client: Client, supervisor: User) -> None:
+        """Case 9: last month's settlement statements of a centre's 20 outlets: issued by headquarters (a
+        write, timed once: a month is issued once), then read by the centre's supervisor as the month's list
+        and as one outlet's statement with its claims and deductions."""
+        headquarters = User.objects.get(username="bench-hq")
+        month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        # An earlier run's statements of that month are taken back, so every run issues the same month.
+        earlier = SettlementStatement.objects.filter(month=month, outlet__centre_id=supervisor.centre_id)
+        WarrantyClaim.objects.filter(statement__in=earlier).update(statement=None)
+        Deduction.objects.filter(statement__in=earlier).update(statement=None)
+        earlier.delete()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            made = statements_issue(month=month, actor=headquarters, centre_id=supervisor.centre_id)
+        self._wall(f"9 settlement statements of a centre's {len(made)} outlets for a month issued", started)
+        self.results[-1]["write_queries"] = len(captured)  # constant, however many outlets
+        self._settle("settlement_warrantyclaim", "settlement_deduction", "settlement_settlementstatement")
+        client.force_login(supervisor, backend=BACKEND)
+        listed = {"month": f"{month:%Y-%m}"}
+        self._case(
+            "9 settlement statements of a centre's outlets for a month", client, reverse("statement-list"), listed
+        )
+        largest = max(made, key=lambda statement: statement.claim_count)
+        self._case(
+            f"9 one outlet's statement of a month ({largest.claim_count} claims)",
+            client,
+            reverse("statement-detail", args=[largest.pk]),
+        )
 
     @staticmethod
     def _settle(*tables: str) -> None:

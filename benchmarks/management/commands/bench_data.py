@@ -1,6 +1,7 @@
 """Generate the benchmark data set in PostgreSQL: by default 1,000,000 work orders over three years at
 400 outlets of 20 centres, with their customers, products, timelines, appointments, visits, callbacks,
-complaints, feedback and payments.
+complaints, feedback, payments, and the maker's settlement: warranty-cost claims with their lines, old-part
+tags and deductions.
 
 This is the one place that writes the apps' tables directly (COPY, see benchmarks/bulkload.py): the rows
 are what the services would have made, in the same tables under the same constraints, at a speed the
@@ -11,6 +12,7 @@ holds benchmark data.
 import datetime as dt
 import random
 import time
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -24,6 +26,16 @@ from core.models import Outlet, ServiceCentre, User
 from core.roles import Role
 from dispatch.models import Appointment, VisitReport
 from followups.models import Callback, CallbackPlan
+from settlement.models import (
+    ClaimLine,
+    Deduction,
+    DistanceBand,
+    PartShipment,
+    ReturnTag,
+    SettlementLabourRate,
+    SettlementPriceList,
+    WarrantyClaim,
+)
 from workorders.models import Customer, CustomerPhone, Payment, Product, ProductCategory, WorkOrder, WorkOrderEvent
 
 PASSWORD = "Service#2026"  # noqa: S105 (every benchmark account has it; the load test logs in with it)
@@ -43,6 +55,10 @@ LOADED = [
     ComplaintCase,
     Feedback,
     Payment,
+    WarrantyClaim,
+    ClaimLine,
+    ReturnTag,
+    Deduction,
 ]
 SLOTS = [9, 11, 14, 16]  # appointment windows start at these hours and last two hours
 
@@ -90,6 +106,7 @@ class Command(BaseCommand):
         groups = {role: Group.objects.get(name=str(role)).pk for role in Role}
         self.outlets = []  # (outlet id, {role: [user ids]})
         memberships, outlet_links = [], []
+        centre_of = {}
         for c in range(1, centres + 1):
             centre = ServiceCentre.objects.create(code=f"bench-{c:02d}", name=f"第{c}服务中心", region="华东")
             supervisor = User.objects.create(
@@ -103,6 +120,7 @@ class Command(BaseCommand):
                 ]
             )
             for outlet in outlets:
+                centre_of[outlet.pk] = centre.pk
                 staff = {}
                 for role, count in ((Role.FRONT_DESK, 1), (Role.HOTLINE, 1), (Role.DISPATCHER, 1), (Role.ENGINEER, 2)):
                     made = User.objects.bulk_create(
@@ -117,6 +135,38 @@ class Command(BaseCommand):
                 self.outlets.append((outlet.pk, staff))
         User.groups.through.objects.bulk_create(memberships)
         User.outlets.through.objects.bulk_create(outlet_links)
+        headquarters = User.objects.create(
+            username="bench-hq", name="总部结算", password=password, is_headquarters=True
+        )
+        headquarters.groups.add(groups[Role.ADMIN])
+        self.headquarters = headquarters.pk
+        # One old-part shipment per outlet holds the parts its centre received before the last weeks.
+        self.shipments = {
+            shipment.outlet_id: shipment.pk
+            for shipment in PartShipment.objects.bulk_create(
+                PartShipment(
+                    outlet_id=outlet_id,
+                    centre_id=centre_of[outlet_id],
+                    carrier="顺丰速运",
+                    tracking_number=f"SF-bench-{outlet_id}",
+                    status=PartShipment.Status.RECEIVED,
+                    shipped_by_id=staff[Role.FRONT_DESK][0],
+                    received_at=self.now,
+                )
+                for outlet_id, staff in self.outlets
+            )
+        }
+        self.price_list = SettlementPriceList.objects.create(
+            name="结算价",
+            effective_from=self.start.date(),
+            status=SettlementPriceList.Status.PUBLISHED,
+            deduct_late_visit=Decimal("20.00"),
+            in_use=True,
+        )
+        SettlementLabourRate.objects.create(
+            price_list=self.price_list, category="air_conditioner", service_type="repair", place="bench", amount=60
+        )
+        DistanceBand.objects.create(price_list=self.price_list, up_to_km=None, travel=Decimal("20.00"))
 
     # --- Customers, their phones and products ---------------------------------------------------
 
@@ -174,6 +224,10 @@ class Command(BaseCommand):
                 ComplaintCase,
                 Feedback,
                 Payment,
+                WarrantyClaim,
+                ClaimLine,
+                ReturnTag,
+                Deduction,
             )
         }
         ids = {model: next_id(model) for model in writers}
@@ -298,6 +352,8 @@ class Command(BaseCommand):
                     completed_at=due + dt.timedelta(minutes=rnd.randrange(5, 240)) if finished else None,
                     created_at=ready,
                 )
+            if status == "closed" and in_warranty:
+                self._claim(writers, new_id, staff, order_id, outlet_id, product_id, ready)
             if rnd.random() < 0.01:
                 self._complaint(writers, new_id, plans, staff, order_id, outlet_id, customer_id, product_id, created)
             if rnd.random() < 0.02:
@@ -305,6 +361,92 @@ class Command(BaseCommand):
         self._purchase_callbacks(writers[Callback], new_id, plans, customers)
         for writer in writers.values():
             writer.close()
+
+    def _claim(self, writers, new_id, staff, order_id, outlet_id, product_id, ready):
+        """The claim of a closed in-warranty order: mostly approved some days after the close, some waiting or
+        held; a third with a part (and its old-part tag, received at the centre); a few late-visit
+        deductions."""
+        rnd = self.random
+        closed = ready + dt.timedelta(days=4)
+        decided = closed + dt.timedelta(days=rnd.randrange(1, 20), hours=rnd.randrange(0, 24))
+        status = (
+            rnd.choices(["approved", "pending", "held"], weights=[85, 10, 5])[0] if decided < self.now else "pending"
+        )
+        part = rnd.random() < 0.3
+        labour, part_price = Decimal("60.00"), Decimal(rnd.choice(["45.00", "180.00", "420.00"]))
+        claimed = labour + (part_price if part else 0)
+        claim_id = new_id(WarrantyClaim)
+        writers[WarrantyClaim].add(
+            id=claim_id,
+            work_order_id=order_id,
+            outlet_id=outlet_id,
+            product_id=product_id,
+            price_list_id=self.price_list.pk,
+            status=status,
+            claimed=claimed,
+            approved=claimed if status == "approved" else None,
+            in_warranty=True,
+            service_day=timezone.localdate(ready),
+            closed_at=closed,
+            findings=[]
+            if status != "held"
+            else [
+                {
+                    "rule": "signature",
+                    "words": {"id": "No customer signature on the sign-off."},
+                    "clears": {
+                        "id": "Headquarters approves with a note once a satisfied callback confirms the service."
+                    },
+                    "blocking": False,
+                }
+            ],
+            checked_at=closed,
+            decided_by_id=self.headquarters if status == "approved" else None,
+            decided_at=decided if status == "approved" else None,
+            created_at=closed,
+        )
+        lines = [("labour", "bench", {"id": "Labour"}, labour)]
+        if part:
+            lines.append(
+                ("part", "ac-capacitor", {"id": "Part %(code)s", "params": {"code": "ac-capacitor"}}, part_price)
+            )
+        for kind, code, words, amount in lines:
+            writers[ClaimLine].add(
+                id=new_id(ClaimLine),
+                claim_id=claim_id,
+                kind=kind,
+                code=code,
+                words=words,
+                quantity=1,
+                unit_price=amount,
+                amount=amount,
+            )
+        if part:
+            received = closed + dt.timedelta(days=20) < self.now
+            writers[ReturnTag].add(
+                id=new_id(ReturnTag),
+                code=f"JH{order_id}-1",
+                work_order_id=order_id,
+                outlet_id=outlet_id,
+                engineer_id=staff[Role.ENGINEER][0],
+                part_code="ac-capacitor",
+                due_on=timezone.localdate(ready) + dt.timedelta(days=15),
+                status="received" if received else "tagged",
+                shipment_id=self.shipments[outlet_id] if received else None,
+                inspected_at=closed + dt.timedelta(days=20) if received else None,
+                created_at=ready,
+            )
+        if rnd.random() < 0.03:
+            writers[Deduction].add(
+                id=new_id(Deduction),
+                outlet_id=outlet_id,
+                rule="late_visit",
+                amount=Decimal("20.00"),
+                work_order_id=order_id,
+                source=f"bench-visit:{order_id}",
+                note="迟到 40 分钟",
+                created_at=ready,
+            )
 
     def _visit(self, writers, new_id, busy, staff, order_id, outlet_id, created, visit, status):
         rnd = self.random
