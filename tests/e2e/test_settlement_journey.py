@@ -2,7 +2,8 @@
 pickup; the hotline's 72-hour callback finds the customer satisfied, which closes the order and makes its
 claim; the front desk ships the old screen to the centre, whose supervisor receives and inspects it; at
 headquarters the settlement clerk reads the claim on a phone-sized screen and approves it at an adjusted
-amount with the reason."""
+amount with the reason; the month over, headquarters issues the statements and the front desk signs its
+outlet's off in the product."""
 
 import datetime as dt
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from core.roles import Role
 from followups.models import Callback
 from followups.services import callback_sweep
-from settlement.models import ReturnTag, WarrantyClaim
+from settlement.models import ReturnTag, SettlementStatement, WarrantyClaim
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, OutletFactory, UserFactory
 from tests.settlement.factories import published_price_list
@@ -115,6 +116,33 @@ def test_a_closed_in_warranty_order_becomes_a_claim_headquarters_approves(migrat
     page.wait_for_selector("[data-testid=decision]")
     assert "Approved" in page.inner_text("[data-testid=claim-status]")
     assert "¥300.00" in page.inner_text("[data-testid=approved]")
-    phone.close()
     claim.refresh_from_db()
     assert claim.status == WarrantyClaim.Status.APPROVED and str(claim.approved) == "300.00" and claim.decided_by == hq
+
+    # The month is over: the claim was approved last month (the test cannot wait for the calendar).
+    last_month = timezone.localtime().replace(day=1, hour=12) - dt.timedelta(days=1)
+    WarrantyClaim.objects.filter(pk=claim.pk).update(decided_at=last_month)
+    page.goto(f"{live_server.url}/settlement/statements/")
+    form = page.locator("[data-testid=issue-form]")
+    form.get_by_label("Month").fill(f"{last_month:%Y-%m}")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=statements] a")
+    assert "¥300.00" in page.inner_text("[data-testid=statements]")
+    assert page.evaluate(NO_OVERFLOW) <= 0
+    phone.close()
+    statement = SettlementStatement.objects.get(outlet=outlet)
+
+    desk = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = desk.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url, clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/settlement/statements/{statement.pk}/")
+    assert "叁佰元整" in page.inner_text("[data-testid=statement-totals]")
+    form = page.locator("[data-testid=answer-form]")
+    form.get_by_label("确认无误").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=statement-status]")
+    assert "网点已确认" in page.inner_text("[data-testid=statement-status]")
+    desk.close()
+    statement.refresh_from_db()
+    assert statement.status == SettlementStatement.Status.AGREED and statement.answered_by == clerk
