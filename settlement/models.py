@@ -77,6 +77,11 @@ class SettlementPriceList(BilingualName):
     def __str__(self) -> str:
         return f"{self.label} ({self.effective_from})"
 
+    @classmethod
+    def in_force_on(cls, day) -> models.QuerySet:
+        """The published versions from `day` back, the one in force first."""
+        return cls.objects.filter(status=cls.Status.PUBLISHED, effective_from__lte=day).order_by("-effective_from")
+
 
 class SettlementLabourRate(models.Model):
     """What the maker pays for the labour of one service type on one category, at the bench or on site."""

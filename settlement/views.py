@@ -222,17 +222,19 @@ def statement_list(request):
         statements = statements.filter(month=dt.date.fromisoformat(f"{month}-01")) if month else statements
     except ValueError:
         month = ""
-    page = keyset_page_for(request, statements, key="id", descending=True)
+    return _statements_page(request, statements, form=form, deduction_form=deduction_form, month=month)
+
+
+def _statements_page(request, statements, *, form, deduction_form, month=""):
     context = {
-        "page": page,
+        "page": keyset_page_for(request, statements, key="id", descending=True),
         "form": form,
         "deduction_form": deduction_form,
         "month": month,
         "pending_deductions": list(selectors.deductions_to_settle(user=request.user)[:50]),
     }
-    return render(
-        request, "settlement/statements.html", context, status=400 if form is not None and form.errors else 200
-    )
+    failed = any(f is not None and f.errors for f in (form, deduction_form))
+    return render(request, "settlement/statements.html", context, status=400 if failed else 200)
 
 
 @require_POST
@@ -252,14 +254,8 @@ def complaint_deduction(request):
             else:
                 messages.success(request, _("Deduction recorded."))
                 return redirect("statement-list")
-    context = {
-        "page": keyset_page_for(request, selectors.statement_list(user=request.user), key="id", descending=True),
-        "form": IssueForm(initial={"month": _last_month()}),
-        "deduction_form": form,
-        "month": "",
-        "pending_deductions": list(selectors.deductions_to_settle(user=request.user)[:50]),
-    }
-    return render(request, "settlement/statements.html", context, status=400)
+    statements = selectors.statement_list(user=request.user)
+    return _statements_page(request, statements, form=IssueForm(initial={"month": _last_month()}), deduction_form=form)
 
 
 def _statement_context(request, statement) -> dict:

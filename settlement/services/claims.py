@@ -30,10 +30,7 @@ UNDECIDED = (C.HELD, C.PENDING)
 def price_list_on(day) -> SettlementPriceList | None:
     """The published price list in force on `day`."""
     return (
-        SettlementPriceList.objects.filter(status=SettlementPriceList.Status.PUBLISHED, effective_from__lte=day)
-        .order_by("-effective_from")
-        .prefetch_related("labour_rates", "distance_bands", "part_prices")
-        .first()
+        SettlementPriceList.in_force_on(day).prefetch_related("labour_rates", "distance_bands", "part_prices").first()
     )
 
 

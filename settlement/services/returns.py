@@ -26,12 +26,7 @@ RESULTS = {
 
 
 def _return_days(day) -> int:
-    days = (
-        SettlementPriceList.objects.filter(status=SettlementPriceList.Status.PUBLISHED, effective_from__lte=day)
-        .order_by("-effective_from")
-        .values_list("part_return_days", flat=True)
-        .first()
-    )
+    days = SettlementPriceList.in_force_on(day).values_list("part_return_days", flat=True).first()
     return DEFAULT_RETURN_DAYS if days is None else days
 
 

@@ -18,12 +18,7 @@ ZERO = Decimal("0.00")
 
 
 def _rate(rule: str, day: dt.date) -> Decimal:
-    amount = (
-        SettlementPriceList.objects.filter(status=SettlementPriceList.Status.PUBLISHED, effective_from__lte=day)
-        .order_by("-effective_from")
-        .values_list(f"deduct_{rule}", flat=True)
-        .first()
-    )
+    amount = SettlementPriceList.in_force_on(day).values_list(f"deduct_{rule}", flat=True).first()
     return amount or ZERO
 
 
