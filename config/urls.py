@@ -266,6 +266,7 @@ urlpatterns = [
     path("settlement/statements/<int:pk>/print/", settlement_views.statement_print, name="statement-print"),
     path("settlement/statements/<int:pk>.xlsx", settlement_views.statement_xlsx, name="statement-xlsx"),
     path("settlement/returns/", settlement_views.returns, name="returns"),
+    path("settlement/price-lists/", settlement_views.price_lists, name="settlement-price-lists"),
     path("settlement/returns/shipments/<int:pk>/", settlement_views.shipment_detail, name="shipment-detail"),
     path("settlement/returns/orders/<int:order_pk>/tags/", settlement_views.tag_labels, name="return-tag-labels"),
     path("complaints/", complaint_views.case_list, name="complaint-list"),

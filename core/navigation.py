@@ -84,6 +84,13 @@ NAVIGATION = [
     NavItem("warranty-check", _("Warranty check"), "shield-check", "orders", perm="warranty.view_warrantypolicy"),
     NavItem("warranty-policies", _("Warranty policies"), "journal-text", "setup", perm="warranty.view_warrantypolicy"),
     NavItem("fee-schedule-list", _("Fee schedules"), "cash-coin", "setup", perm="warranty.view_feeschedule"),
+    NavItem(
+        "settlement-price-lists",
+        _("Settlement prices"),
+        "currency-yen",
+        "setup",
+        perm="settlement.view_settlementpricelist",
+    ),
     NavItem("parts", _("Spare parts"), "box-seam", "field", perm="dispatch.issue_partrequisition"),
     NavItem("loaners", _("Loaner units"), "arrow-left-right", "field", perm="dispatch.add_loanerunit"),
     NavItem("engineer-list", _("Engineers"), "person-gear", "field", perm="dispatch.view_engineerprofile"),

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,8 +28,17 @@ from settlement.forms import (
     IssueForm,
     ShipmentForm,
 )
-from settlement.models import PartShipment, ReturnTag, SettlementStatement, WarrantyClaim
+from settlement.models import (
+    PartShipment,
+    ReturnTag,
+    SettlementLabourRate,
+    SettlementPartPrice,
+    SettlementPriceList,
+    SettlementStatement,
+    WarrantyClaim,
+)
 from settlement.rules import RULES
+from warranty.selectors import category_names
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
 
@@ -313,3 +323,36 @@ def statement_xlsx(request, pk: int):
 def statement_print(request, pk: int):
     statement = get_object_or_404(selectors.statement_list(user=request.user), pk=pk)
     return render_print(request, "settlement/print/statement.html", _statement_context(request, statement))
+
+
+def _part_rows(price_list) -> list[tuple]:
+    """(part price, the part's name in the reader's language)."""
+    if price_list is None:
+        return []
+    prices = list(price_list.part_prices.all())
+    names = selectors.part_names(p.code for p in prices)
+    return [(p, names.get(p.code, p.code)) for p in prices]
+
+
+@staff_page(perm="settlement.view_settlementpricelist")
+def price_lists(request):
+    """The maker's settlement price lists, the one in force first; each with what it pays."""
+    versions = list(SettlementPriceList.objects.order_by("-effective_from", "-id")[:100])
+    in_force = SettlementPriceList.in_force_on(timezone.localdate()).first()
+    shown = next((v for v in versions if v.pk == int(request.GET.get("version", 0) or 0)), in_force)
+    if shown is not None:
+        shown = SettlementPriceList.objects.prefetch_related(
+            Prefetch(
+                "labour_rates", queryset=SettlementLabourRate.objects.order_by("category", "service_type", "place")
+            ),
+            "distance_bands",
+            Prefetch("part_prices", queryset=SettlementPartPrice.objects.order_by("code")),
+        ).get(pk=shown.pk)
+    context = {
+        "versions": versions,
+        "in_force": in_force,
+        "shown": shown,
+        "categories": category_names(),
+        "parts": _part_rows(shown),
+    }
+    return render(request, "settlement/price_lists.html", context)

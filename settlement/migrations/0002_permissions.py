@@ -12,7 +12,14 @@ from core.roles import grant_permissions
 RETURNS = ["view_returntag", "view_partshipment"]
 STATEMENTS = ["view_settlementstatement", "view_deduction"]
 CLAIM_PERMISSIONS = {
-    "front_desk": ["view_warrantyclaim", *RETURNS, "add_partshipment", *STATEMENTS, "answer_settlementstatement"],
+    "front_desk": [
+        "view_settlementpricelist",
+        "view_warrantyclaim",
+        *RETURNS,
+        "add_partshipment",
+        *STATEMENTS,
+        "answer_settlementstatement",
+    ],
     "supervisor": [
         "view_warrantyclaim",
         "decide_warrantyclaim",

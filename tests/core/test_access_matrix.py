@@ -211,6 +211,7 @@ EXPECTED = {
     "api-claim-decision": ("claim", every(405, anon=401)),
     "api-claim-recheck": ("claim", every(405, anon=401)),
     "returns": (None, only({FD, SV, AD})),
+    "settlement-price-lists": (None, only({FD, SV, AD})),
     "statement-list": (None, only({FD, SV, AD})),
     "statement-detail": ("statement", only({FD, SV, AD})),
     "statement-print": ("statement", only({FD, SV, AD})),

@@ -140,3 +140,12 @@ def test_the_export_is_the_lists_rows_and_the_order_page_and_home_show_the_claim
         'data-testid="home-claims"'
         not in client_for(network.staff[Role.SUPERVISOR]).get(reverse("home-supervisor")).text
     )
+
+
+def test_the_price_lists_page_shows_what_the_maker_pays(network, client_for):
+    published_price_list()
+    page = client_for(network.staff[Role.FRONT_DESK]).get(reverse("settlement-price-lists"))
+    assert page.status_code == 200
+    assert "¥300.00" in page.text and "¥60.00" in page.text and "30 公里以内" in page.text
+    assert "在后台编辑" not in page.text  # the desk reads it; admins edit it
+    assert "在后台编辑" in client_for(network.staff[Role.ADMIN]).get(reverse("settlement-price-lists")).text
