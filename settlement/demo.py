@@ -43,6 +43,9 @@ def seed() -> str:
         status=SettlementPriceList.Status.PUBLISHED,
         exchange_handling=Decimal("30.00"),
         return_handling=Decimal("20.00"),
+        deduct_callback_finding=Decimal("50.00"),
+        deduct_late_visit=Decimal("20.00"),
+        deduct_complaint_upheld=Decimal("200.00"),
     )
     # The maker pays about half the customer's labour price at the bench, a little more on site.
     SettlementLabourRate.objects.bulk_create(

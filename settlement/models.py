@@ -190,10 +190,22 @@ class WarrantyClaim(ChoiceLabels, models.Model):
     approved = models.DecimalField(_("approved"), null=True, blank=True, **MONEY)
     # What the claim relies on: the visit and its sign-off, the callback, the warranty decision.
     visit = models.ForeignKey(
-        "dispatch.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        "dispatch.Appointment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("on-site visit"),
     )
     callback = models.ForeignKey(
-        "followups.Callback", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        "followups.Callback",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("callback"),
     )
     distance_km = models.PositiveSmallIntegerField(_("distance (km)"), null=True, blank=True)
     in_warranty = models.BooleanField(_("in warranty by the decision"))
@@ -203,7 +215,13 @@ class WarrantyClaim(ChoiceLabels, models.Model):
     findings = models.JSONField(_("findings"), default=list, blank=True)  # [{"rule", "words", "clears"}]
     checked_at = models.DateTimeField(_("checked at"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
