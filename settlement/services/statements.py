@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import ConflictError
 from core.permissions import require_permission
 from core.scoping import in_scope, scope, visible_outlet_ids
 from settlement.lifecycle import STATEMENT
@@ -161,7 +162,11 @@ def statements_issue(*, month: dt.date, actor, centre_id: int | None = None) -> 
                 issued_by=actor,
             )
         )
-    SettlementStatement.objects.bulk_create(statements)
+    try:
+        with transaction.atomic():  # a savepoint: another headquarters clerk may issue the same month at once
+            SettlementStatement.objects.bulk_create(statements)
+    except IntegrityError as exc:
+        raise ConflictError(_("Someone issued these statements meanwhile; reload the page.")) from exc
     made = [s.outlet_id for s in statements]
     of_outlet = SettlementStatement.objects.filter(outlet_id=OuterRef("outlet_id"), month=first).values("id")[:1]
     claims.filter(outlet_id__in=made).update(statement=Subquery(of_outlet))

@@ -180,3 +180,24 @@ def test_headquarters_deducts_an_upheld_complaint_in_the_page_and_the_api_issues
     assert (
         desk.get(reverse("api-deduction-list"), {"statement": statement_id}).json()["results"][0]["amount"] == "200.00"
     )
+
+
+def test_two_clerks_issuing_one_month_at_once_make_one_statement_per_outlet(network, prices, monkeypatch):
+    """The second sees nothing issued yet when it looks, then meets the first's rows: a conflict, nothing half-made."""
+    from core.errors import ConflictError
+    from settlement.services import statements as module
+
+    hq = network.staff[Role.ADMIN]
+    _approved_claim(network, dt.datetime(2026, 10, 10, 10, tzinfo=SH))
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=SH), tick=False):
+        [first] = statements_issue(month=dt.date(2026, 10, 1), actor=hq)
+        real_filter = module.SettlementStatement.objects.filter
+
+        def blind(*args, **kwargs):  # what the second clerk's transaction read before the first committed
+            return real_filter(pk=0) if kwargs.keys() == {"month"} else real_filter(*args, **kwargs)
+
+        WarrantyClaim.objects.filter(statement=first).update(statement=None)
+        monkeypatch.setattr(module.SettlementStatement.objects, "filter", blind)
+        with pytest.raises(ConflictError):
+            statements_issue(month=dt.date(2026, 10, 1), actor=hq)
+    assert SettlementStatement.objects.count() == 1
