@@ -49,6 +49,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--requests", type=int, default=50, help="requests per case (after one warm-up)")
         parser.add_argument("--sweep", type=int, default=100_000, help="callbacks made due at once for the sweep")
+        parser.add_argument("--only", nargs="*", default=[], help="the case numbers to run (default: every case)")
 
     def handle(self, *args, **opts):
         if not ServiceCentre.objects.filter(code="bench-01").exists():
@@ -60,76 +61,83 @@ class Command(BaseCommand):
         self.machine = self._calibrate()
         # A centre supervisor reads the lists: an outlet holds fewer than 200 pages of orders.
         supervisor = User.objects.get(username="bench-sv-01")
-        orders = WorkOrder.objects.filter(outlet__centre_id=supervisor.centre_id).order_by("-id")
-        closed = orders.filter(status="closed")
-        # The cursor a reader holds on page 200 (the last page of a smaller data set).
-        page_200_after = orders.values_list("id", flat=True)[min(200 * PAGE, orders.count()) - 1]
-        closed_200_after = closed.values_list("id", flat=True)[min(200 * PAGE, closed.count()) - 1]
-        sample = orders.order_by("id")[orders.count() // 2]
-        phone = CustomerPhone.objects.filter(customer_id=sample.customer_id).values_list("number", flat=True).first()
-        api = reverse("api-work-order-list")
-
         client = Client()
         client.force_login(supervisor, backend=BACKEND)
-        list_url = reverse("work-order-list")
-        self._case("1 work-order list page, first page", client, list_url)
-        self._case("1 work-order list page, page 200", client, list_url, {"after": page_200_after})
-        filters = {"status": "closed", "channel": "walk_in"}
-        self._case("1 work-order list page, filtered, first page", client, list_url, filters)
-        self._case(
-            "1 work-order list page, filtered, page 200",
-            client,
-            list_url,
-            {**{"status": "closed"}, "after": closed_200_after},
-        )
-        self._case("1 work-order API, first page", client, api)
-        self._case("1 work-order API, page 200", client, self._api_cursor(api, page_200_after))
-        self._case("1 work-order API, filtered, first page", client, api, {"status": "closed"})
-        self._case(
-            "1 work-order API, filtered, page 200",
-            client,
-            self._api_cursor(api, closed_200_after),
-            {"status": "closed"},
-        )
-        self._case("2 search by phone", client, list_url, {"q": str(phone)})
-        # An order number alone opens the order (what a barcode gun types): the answer is the redirect.
-        self._case("2 search by order number", client, list_url, {"q": sample.number}, expect=302)
-        self._case("3 work-order detail with its timeline", client, reverse("work-order-detail", args=[sample.pk]))
+        only = set(opts["only"])
+        if not only or only & {"1", "2", "3"}:
+            orders = WorkOrder.objects.filter(outlet__centre_id=supervisor.centre_id).order_by("-id")
+            closed = orders.filter(status="closed")
+            # The cursor a reader holds on page 200 (the last page of a smaller data set).
+            page_200_after = orders.values_list("id", flat=True)[min(200 * PAGE, orders.count()) - 1]
+            closed_200_after = closed.values_list("id", flat=True)[min(200 * PAGE, closed.count()) - 1]
+            sample = orders.order_by("id")[orders.count() // 2]
+            phone = (
+                CustomerPhone.objects.filter(customer_id=sample.customer_id).values_list("number", flat=True).first()
+            )
+            api = reverse("api-work-order-list")
 
-        dispatcher, board_outlet, day = self._board_outlet()
-        self._board_queue(dispatcher, board_outlet)
-        client.force_login(dispatcher, backend=BACKEND)
-        board = {"day": day.isoformat(), "outlet": board_outlet}
-        # The board shows a page of engineers and fetches the next as the dispatcher scrolls to it.
-        second_page = {**board, "after": self._board_cursor(dispatcher, board_outlet)}
-        self._case("4 dispatch board, 200 engineers, 2,000 appointments", client, reverse("dispatch-board"), board)
-        self._case("4 dispatch board, its next page of engineers", client, reverse("dispatch-board-rows"), second_page)
-        self._case(
-            "4 dispatch board, its queue (300 orders waiting)",
-            client,
-            reverse("dispatch-board-queue"),
-            {"day": board["day"]},
-        )
-        self._case("4 dispatch board API, same day", client, reverse("api-dispatch-board"), board)
-        self._case("4 dispatch board API, next page", client, reverse("api-dispatch-board"), second_page)
-        self._case(
-            "4 dispatch board API, all 200 engineers at once",
-            client,
-            reverse("api-dispatch-board"),
-            {**board, "page_size": selectors.BOARD_PAGE_MAX},
-        )
-
-        self._sweep(opts["sweep"])
-        clerk = User.objects.get(username="bench-01-01-hotline-0")
-        client.force_login(clerk, backend=BACKEND)
-        self._case("5 call queue of an outlet (after the sweep)", client, reverse("call-queue"))
-
-        client.force_login(supervisor, backend=BACKEND)
-        centre = {"period": "last_quarter", "centre": supervisor.centre_id}
-        self._kpi_figures()
-        self._case("8 KPI dashboard, one centre, last quarter", client, reverse("kpi-dashboard"), centre)
-        self._case("8 KPI scorecards, one centre, last quarter", client, reverse("kpi-scorecards"), centre)
-        self._statements(client, supervisor)
+            list_url = reverse("work-order-list")
+            self._case("1 work-order list page, first page", client, list_url)
+            self._case("1 work-order list page, page 200", client, list_url, {"after": page_200_after})
+            filters = {"status": "closed", "channel": "walk_in"}
+            self._case("1 work-order list page, filtered, first page", client, list_url, filters)
+            self._case(
+                "1 work-order list page, filtered, page 200",
+                client,
+                list_url,
+                {**{"status": "closed"}, "after": closed_200_after},
+            )
+            self._case("1 work-order API, first page", client, api)
+            self._case("1 work-order API, page 200", client, self._api_cursor(api, page_200_after))
+            self._case("1 work-order API, filtered, first page", client, api, {"status": "closed"})
+            self._case(
+                "1 work-order API, filtered, page 200",
+                client,
+                self._api_cursor(api, closed_200_after),
+                {"status": "closed"},
+            )
+            self._case("2 search by phone", client, list_url, {"q": str(phone)})
+            # An order number alone opens the order (what a barcode gun types): the answer is the redirect.
+            self._case("2 search by order number", client, list_url, {"q": sample.number}, expect=302)
+            self._case("3 work-order detail with its timeline", client, reverse("work-order-detail", args=[sample.pk]))
+        if not only or "4" in only:
+            dispatcher, board_outlet, day = self._board_outlet()
+            self._board_queue(dispatcher, board_outlet)
+            client.force_login(dispatcher, backend=BACKEND)
+            board = {"day": day.isoformat(), "outlet": board_outlet}
+            # The board shows a page of engineers and fetches the next as the dispatcher scrolls to it.
+            second_page = {**board, "after": self._board_cursor(dispatcher, board_outlet)}
+            self._case("4 dispatch board, 200 engineers, 2,000 appointments", client, reverse("dispatch-board"), board)
+            self._case(
+                "4 dispatch board, its next page of engineers", client, reverse("dispatch-board-rows"), second_page
+            )
+            self._case(
+                "4 dispatch board, its queue (300 orders waiting)",
+                client,
+                reverse("dispatch-board-queue"),
+                {"day": board["day"]},
+            )
+            self._case("4 dispatch board API, same day", client, reverse("api-dispatch-board"), board)
+            self._case("4 dispatch board API, next page", client, reverse("api-dispatch-board"), second_page)
+            self._case(
+                "4 dispatch board API, all 200 engineers at once",
+                client,
+                reverse("api-dispatch-board"),
+                {**board, "page_size": selectors.BOARD_PAGE_MAX},
+            )
+        if not only or only & {"5", "6"}:
+            self._sweep(opts["sweep"])
+            clerk = User.objects.get(username="bench-01-01-hotline-0")
+            client.force_login(clerk, backend=BACKEND)
+            self._case("5 call queue of an outlet (after the sweep)", client, reverse("call-queue"))
+        if not only or "8" in only:
+            client.force_login(supervisor, backend=BACKEND)
+            centre = {"period": "last_quarter", "centre": supervisor.centre_id}
+            self._kpi_figures()
+            self._case("8 KPI dashboard, one centre, last quarter", client, reverse("kpi-dashboard"), centre)
+            self._case("8 KPI scorecards, one centre, last quarter", client, reverse("kpi-scorecards"), centre)
+        if not only or "9" in only:
+            self._statements(client, supervisor)
         self._write()
 
     def _statements(self, client: Client, supervisor: User) -> None:

@@ -34,6 +34,7 @@ from settlement.models import (
     ReturnTag,
     SettlementLabourRate,
     SettlementPriceList,
+    SettlementStatement,
     WarrantyClaim,
 )
 from workorders.models import Customer, CustomerPhone, Payment, Product, ProductCategory, WorkOrder, WorkOrderEvent
@@ -59,6 +60,7 @@ LOADED = [
     ClaimLine,
     ReturnTag,
     Deduction,
+    SettlementStatement,
 ]
 SLOTS = [9, 11, 14, 16]  # appointment windows start at these hours and last two hours
 
@@ -141,6 +143,9 @@ class Command(BaseCommand):
         headquarters.groups.add(groups[Role.ADMIN])
         self.headquarters = headquarters.pk
         # One old-part shipment per outlet holds the parts its centre received before the last weeks.
+        self.front_desk = {outlet_id: staff[Role.FRONT_DESK][0] for outlet_id, staff in self.outlets}
+        self.statements = {}  # (outlet id, month) -> its statement's id and totals
+        self.last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         self.shipments = {
             shipment.outlet_id: shipment.pk
             for shipment in PartShipment.objects.bulk_create(
@@ -228,6 +233,7 @@ class Command(BaseCommand):
                 ClaimLine,
                 ReturnTag,
                 Deduction,
+                SettlementStatement,
             )
         }
         ids = {model: next_id(model) for model in writers}
@@ -359,8 +365,45 @@ class Command(BaseCommand):
             if rnd.random() < 0.02:
                 self._feedback(writers, new_id, staff, order_id, outlet_id, customer_id, created)
         self._purchase_callbacks(writers[Callback], new_id, plans, customers)
+        self._statements(writers[SettlementStatement])
         for writer in writers.values():
             writer.close()
+
+    def _statement_of(self, new_id, outlet_id: int, at: dt.datetime, amount: Decimal, *, deduction=False):
+        """The statement an approved claim or a deduction went on: its outlet's of its month, when that month's
+        statements were issued (every month before the last; the last is the bench's to issue)."""
+        month = timezone.localtime(at).date().replace(day=1)
+        if month >= self.last_month:
+            return None
+        key = (outlet_id, month)
+        if key not in self.statements:
+            self.statements[key] = {"id": new_id(SettlementStatement), "n": 0, "claims": Decimal(0), "deductions": 0}
+        row = self.statements[key]
+        if deduction:
+            row["deductions"] += amount
+        else:
+            row["n"] += 1
+            row["claims"] += amount
+        return row["id"]
+
+    def _statements(self, writer) -> None:
+        for (outlet_id, month), row in self.statements.items():
+            following = (month + dt.timedelta(days=32)).replace(day=1)
+            issued = timezone.make_aware(dt.datetime.combine(following, dt.time(10)))
+            writer.add(
+                id=row["id"],
+                outlet_id=outlet_id,
+                month=month,
+                status="agreed",
+                claim_count=row["n"],
+                claims_total=row["claims"],
+                deductions_total=row["deductions"],
+                payable=row["claims"] - row["deductions"],
+                issued_by_id=self.headquarters,
+                issued_at=issued,
+                answered_by_id=self.front_desk[outlet_id],
+                answered_at=issued + dt.timedelta(days=1),
+            )
 
     def _claim(self, writers, new_id, staff, order_id, outlet_id, product_id, ready):
         """The claim of a closed in-warranty order: mostly approved some days after the close, some waiting or
@@ -403,6 +446,7 @@ class Command(BaseCommand):
             checked_at=closed,
             decided_by_id=self.headquarters if status == "approved" else None,
             decided_at=decided if status == "approved" else None,
+            statement_id=self._statement_of(new_id, outlet_id, decided, claimed) if status == "approved" else None,
             created_at=closed,
         )
         lines = [("labour", "bench", {"id": "Labour"}, labour)]
@@ -446,6 +490,7 @@ class Command(BaseCommand):
                 source=f"bench-visit:{order_id}",
                 note="迟到 40 分钟",
                 created_at=ready,
+                statement_id=self._statement_of(new_id, outlet_id, ready, Decimal("20.00"), deduction=True),
             )
 
     def _visit(self, writers, new_id, busy, staff, order_id, outlet_id, created, visit, status):
