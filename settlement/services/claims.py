@@ -99,7 +99,7 @@ def _facts(order: WorkOrder, *, closed_at: datetime, claim_id: int | None) -> tu
         signature_refused=refused,
         callback_outcome=outcome,
         callback_finding=callbacks.filter(finding=True).exists(),
-        days_since_last_claim=(closed_at.date() - earlier.date()).days if earlier else None,
+        days_since_last_claim=(closed_at - earlier).days if earlier else None,
         parts_claimed=claimed,
         parts_used=used,
         distance_km=visit.report.distance_km if visit is not None else None,
@@ -109,6 +109,15 @@ def _facts(order: WorkOrder, *, closed_at: datetime, claim_id: int | None) -> tu
         returns_failed=tuple((code, status) for code, status, _due in tags if status in rules.INSPECTION_FOUND),
     )
     return facts, {"visit": visit, "callback": callback if outcome else None}
+
+
+def quoted_parts(order: WorkOrder) -> Counter:
+    """The parts on the order's quote, by code."""
+    quoted: Counter = Counter()
+    for line in order.quote_lines:
+        if line.get("kind") == "part":
+            quoted[line["code"]] += int(line["quantity"])
+    return quoted
 
 
 def _parts(order: WorkOrder, *, onsite: bool) -> tuple[dict, dict]:
@@ -129,10 +138,7 @@ def _parts(order: WorkOrder, *, onsite: bool) -> tuple[dict, dict]:
     ):
         for part in parts:
             on_reports[part["code"]] += int(part["quantity"])
-    quoted: Counter = Counter()
-    for line in order.quote_lines:
-        if line.get("kind") == "part":
-            quoted[line["code"]] += int(line["quantity"])
+    quoted = quoted_parts(order)
     if onsite:
         return dict(drawn or on_reports), dict(on_reports)
     return dict(drawn or quoted), dict(used_by_requisition if drawn else quoted)

@@ -13,7 +13,7 @@ from core.permissions import require_permission
 from core.scoping import in_scope, scope
 from settlement.lifecycle import RETURN_TAG, SHIPMENT
 from settlement.models import PartShipment, ReturnTag, SettlementPriceList, WarrantyClaim
-from settlement.services.claims import recheck_claims_of
+from settlement.services.claims import quoted_parts, recheck_claims_of
 from workorders.models import WorkOrder
 
 DEFAULT_RETURN_DAYS = 15  # when no price list is in force yet
@@ -69,11 +69,7 @@ def tag_on_bench_repair(*, work_order: WorkOrder, transition, actor, **kwargs) -
     order = work_order
     if transition.name != "finish_repair" or order.channel != WorkOrder.Channel.WALK_IN:
         return
-    parts = Counter()
-    for line in order.quote_lines:
-        if line.get("kind") == "part":
-            parts[line["code"]] += int(line["quantity"])
-    tags_make(order=order, parts=parts, engineer=actor)
+    tags_make(order=order, parts=quoted_parts(order), engineer=actor)
 
 
 @transaction.atomic
