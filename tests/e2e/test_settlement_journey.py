@@ -25,6 +25,16 @@ from workorders.lifecycle import Status
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 NO_OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+HEIGHTS = {390: 844, 1024: 768, 1366: 900}
+
+
+def _signed_in(browser, live_server, user, *, width: int):
+    """A browser window of `width` with `user` signed in: (its context, its page)."""
+    context = browser.new_context(viewport={"width": width, "height": HEIGHTS[width]})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url, user.username, PASSWORD)
+    return context, page
 
 
 def test_a_closed_in_warranty_order_becomes_a_claim_headquarters_approves(migration_data, live_server, browser):
@@ -41,10 +51,7 @@ def test_a_closed_in_warranty_order_becomes_a_claim_headquarters_approves(migrat
     callback_sweep(now=timezone.now() + dt.timedelta(days=4))
     callback = Callback.objects.get(work_order=order, status=Callback.Status.QUEUED)
 
-    desk = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = desk.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, live_server.url, hotline.username, PASSWORD)
+    desk, page = _signed_in(browser, live_server, hotline, width=1366)
     page.goto(f"{live_server.url}/callbacks/{callback.pk}/")
     page.click("[data-testid=claim]")
     page.check("[data-testid=outcome-form] input[value=satisfied]")
@@ -57,10 +64,7 @@ def test_a_closed_in_warranty_order_becomes_a_claim_headquarters_approves(migrat
     assert claim.status == WarrantyClaim.Status.PENDING
     tag = ReturnTag.objects.get(work_order=order)
 
-    desk = browser.new_context(viewport={"width": 1024, "height": 768})
-    page = desk.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, live_server.url, clerk.username, PASSWORD)
+    desk, page = _signed_in(browser, live_server, clerk, width=1024)
     page.goto(f"{live_server.url}/settlement/returns/")
     form = page.locator("[data-testid=shipment-form]")
     form.locator(f"#tag-{tag.pk}").check()
@@ -72,10 +76,7 @@ def test_a_closed_in_warranty_order_becomes_a_claim_headquarters_approves(migrat
     shipment_url = page.url
     desk.close()
 
-    centre = browser.new_context(viewport={"width": 390, "height": 844})
-    page = centre.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, live_server.url, supervisor.username, PASSWORD)
+    centre, page = _signed_in(browser, live_server, supervisor, width=390)
     page.goto(shipment_url)
     form = page.locator("[data-testid=inspection-form]")
     form.get_by_label(f"检验结果（{tag.code}）").select_option("receive")
@@ -87,10 +88,7 @@ def test_a_closed_in_warranty_order_becomes_a_claim_headquarters_approves(migrat
     tag.refresh_from_db()
     assert tag.status == ReturnTag.Status.RECEIVED and tag.inspected_by == supervisor
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844})
-    page = phone.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, live_server.url, hq.username, PASSWORD)
+    phone, page = _signed_in(browser, live_server, hq, width=390)
     page.goto(f"{live_server.url}/settlement/claims/")
     assert page.evaluate(NO_OVERFLOW) <= 0
     page.click(f"text={order.number}")
@@ -132,10 +130,7 @@ def test_a_closed_in_warranty_order_becomes_a_claim_headquarters_approves(migrat
     phone.close()
     statement = SettlementStatement.objects.get(outlet=outlet)
 
-    desk = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = desk.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, live_server.url, clerk.username, PASSWORD)
+    desk, page = _signed_in(browser, live_server, clerk, width=1366)
     page.goto(f"{live_server.url}/settlement/statements/{statement.pk}/")
     assert "叁佰元整" in page.inner_text("[data-testid=statement-totals]")
     form = page.locator("[data-testid=answer-form]")
