@@ -92,6 +92,8 @@ NAVIGATION = [
         perm="settlement.view_settlementpricelist",
     ),
     NavItem("parts", _("Spare parts"), "box-seam", "field", perm="dispatch.issue_partrequisition"),
+    NavItem("stock", _("Parts stock"), "boxes", "field", perm="dispatch.view_partstock"),
+    NavItem("stock-transfers", _("Stock transfers"), "truck", "field", perm="dispatch.view_stocktransfer"),
     NavItem("loaners", _("Loaner units"), "arrow-left-right", "field", perm="dispatch.add_loanerunit"),
     NavItem("engineer-list", _("Engineers"), "person-gear", "field", perm="dispatch.view_engineerprofile"),
     NavItem("callback-plans", _("Callback plans"), "calendar-check", "setup", perm="followups.change_callbackplan"),

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,17 @@ from core.filters import IncrementalSync, SyncFilterSet
 from core.scoping import scope, visible_outlets, visible_staff
 from core.serializers import DateField, DateTimeField, Serializer
 from dispatch import selectors, services
-from dispatch.models import Appointment, EngineerProfile, LoanerUnit, Part, PartRequisition, PartStock
+from dispatch.models import (
+    Appointment,
+    EngineerProfile,
+    LoanerUnit,
+    Part,
+    PartRequisition,
+    PartStock,
+    StockMovement,
+    StockPlace,
+    StockTransfer,
+)
 from dispatch.serializers import (
     AppointmentDetailSerializer,
     AppointmentSerializer,
@@ -42,13 +53,19 @@ from dispatch.serializers import (
     PullBackInputSerializer,
     ReasonInputSerializer,
     ReassignInputSerializer,
+    ReorderPointInputSerializer,
     ReportInputSerializer,
     RequisitionInputSerializer,
     RescheduleInputSerializer,
     SignOffInputSerializer,
+    StockCountInputSerializer,
+    StockMovementSerializer,
     StockReceiveInputSerializer,
+    StockTransferInputSerializer,
+    StockTransferSerializer,
     SuggestionSerializer,
     TakeLoanerInputSerializer,
+    TransferActionInputSerializer,
 )
 from dispatch.views import BOOKING_LENGTH
 from workorders.models import ProductCategory, WorkOrder
@@ -494,24 +511,150 @@ class StockPermissions(ViewPermissions):
     perms_map = {**ViewPermissions.perms_map, "POST": ["%(app_label)s.change_partstock"]}
 
 
+def _place(data: dict, name: str, user):
+    """The stock place a request names by its key, as a field error when unknown or out of scope."""
+    try:
+        return services.place_for_key(data[name], user)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({name: exc.messages}) from exc
+
+
+def _part(code: str) -> Part:
+    part = Part.objects.filter(code=code).first()
+    if part is None:
+        raise serializers.ValidationError({"part": [_("Unknown part.")]})
+    return part
+
+
 class PartStockView(generics.ListAPIView):
-    """Stock per outlet; POST records parts received at an outlet."""
+    """Parts stock at the places you see (?level=centre|outlet|van, ?bin=good|defective, ?reorder=1 for the
+    outlets' parts below their reorder point); POST records parts delivered to a warehouse or an outlet."""
 
     serializer_class = PartStockSerializer
     permission_classes = [StockPermissions]
     queryset = PartStock.objects.none()
-    filterset_fields = ["outlet"]
 
     def get_queryset(self):
-        return scope(PartStock.objects.select_related("outlet", "part"), self.request.user)
+        params = self.request.query_params
+        return selectors.stock_list(
+            user=self.request.user,
+            level=params.get("level", "") if params.get("level") in StockPlace.Level.values else "",
+            bin=params.get("bin", "") if params.get("bin") in PartStock.Bin.values else "",
+            to_reorder=params.get("reorder") == "1",
+        )
 
     @extend_schema(request=StockReceiveInputSerializer, responses=PartStockSerializer)
     def post(self, request):
         data = validated(StockReceiveInputSerializer, request.data)
+        stock = services.stock_receive(
+            place=_place(data, "place", request.user),
+            part=_part(data["part"]),
+            quantity=data["quantity"],
+            note=data["note"],
+            actor=request.user,
+        )
+        return Response(PartStockSerializer(self.get_queryset().get(pk=stock.pk)).data)
+
+
+class StockMovementListView(generics.ListAPIView):
+    """One stock row's movements, newest first; POST a stock count corrects it (counted, note)."""
+
+    serializer_class = StockMovementSerializer
+    permission_classes = [StockPermissions]
+    queryset = StockMovement.objects.none()
+
+    def _stock(self) -> PartStock:
+        return get_object_or_404(selectors.stock_detail(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_queryset(self):
+        return selectors.stock_movements(self._stock()).order_by("-id")
+
+    @extend_schema(request=StockCountInputSerializer, responses=PartStockSerializer)
+    def post(self, request, pk: int):
+        data = validated(StockCountInputSerializer, request.data)
+        stock = services.stock_count(
+            stock=self._stock(), counted=data["counted"], note=data["note"], actor=request.user
+        )
+        return Response(PartStockSerializer(selectors.stock_list(user=request.user).get(pk=stock.pk)).data)
+
+
+class ReorderPointView(APIView):
+    """Set an outlet's reorder point for a part (0: never reorder)."""
+
+    permission_classes = [StockPermissions]
+    queryset = PartStock.objects.none()
+
+    @extend_schema(request=ReorderPointInputSerializer, responses=PartStockSerializer, operation_id="v1_reorder_point")
+    def post(self, request):
+        data = validated(ReorderPointInputSerializer, request.data)
         outlet = get_object_or_404(visible_outlets(request.user), pk=data["outlet"])
-        part = get_object_or_404(Part, code=data["part"])
-        stock = services.stock_receive(outlet=outlet, part=part, quantity=data["quantity"], actor=request.user)
-        return Response(PartStockSerializer(PartStock.objects.select_related("outlet", "part").get(pk=stock.pk)).data)
+        stock = services.reorder_point_set(
+            outlet=outlet, part=_part(data["part"]), reorder_point=data["reorder_point"], actor=request.user
+        )
+        return Response(PartStockSerializer(selectors.stock_list(user=request.user).get(pk=stock.pk)).data)
+
+
+class TransferPermissions(ViewPermissions):
+    perms_map = {**ViewPermissions.perms_map, "POST": ["%(app_label)s.add_stocktransfer"]}
+
+
+class TransferListCreateView(generics.ListAPIView):
+    """Transfers from or to the places you see (?status=); POST requests one (source, destination, part,
+    bin, quantity, note)."""
+
+    serializer_class = StockTransferSerializer
+    permission_classes = [TransferPermissions]
+    queryset = StockTransfer.objects.none()
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return selectors.transfer_list(user=self.request.user)
+
+    @extend_schema(request=StockTransferInputSerializer, responses={201: StockTransferSerializer})
+    def post(self, request):
+        data = validated(StockTransferInputSerializer, request.data)
+        transfer = services.transfer_request(
+            source=_place(data, "source", request.user),
+            destination=_place(data, "destination", request.user),
+            part=_part(data["part"]),
+            bin=data["bin"],
+            quantity=data["quantity"],
+            note=data["note"],
+            actor=request.user,
+        )
+        return Response(
+            StockTransferSerializer(self.get_queryset().get(pk=transfer.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+TRANSFER_ACTIONS = {
+    "ship": (services.transfer_ship, ("tracking",)),
+    "receive": (services.transfer_receive, ()),
+    "cancel": (services.transfer_cancel, ("reason",)),
+}
+
+
+class TransferActionPermissions(ViewPermissions):
+    perms_map = {**ViewPermissions.perms_map, "POST": ["%(app_label)s.change_stocktransfer"]}
+
+
+class TransferActionView(APIView):
+    """ship (from the source, with a tracking number), receive (at the destination) or cancel (with a reason)."""
+
+    permission_classes = [TransferActionPermissions]
+    queryset = StockTransfer.objects.none()
+
+    @extend_schema(
+        request=TransferActionInputSerializer, responses=StockTransferSerializer, operation_id="v1_stock_transfers_act"
+    )
+    def post(self, request, pk: int, action: str):
+        if action not in TRANSFER_ACTIONS:
+            raise NotFound
+        transfer = get_object_or_404(selectors.transfer_list(user=request.user), pk=pk)
+        data = validated(TransferActionInputSerializer, request.data)
+        service, fields = TRANSFER_ACTIONS[action]
+        service(transfer=transfer, actor=request.user, **{name: data[name] for name in fields})
+        return Response(StockTransferSerializer(selectors.transfer_list(user=request.user).get(pk=pk)).data)
 
 
 class RequisitionPermissions(ViewPermissions):
@@ -552,7 +695,7 @@ REQUISITION_ACTIONS = {
 
 
 class RequisitionActionView(APIView):
-    """issue (from the outlet's stock), use, return (to stock) or cancel a requisition."""
+    """issue (from the engineer's van or the outlet), use, return (to where it was taken from) or cancel."""
 
     @extend_schema(request=None, responses=PartRequisitionSerializer, operation_id="v1_part_requisitions_act")
     def post(self, request, pk: int, action: str):

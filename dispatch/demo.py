@@ -15,7 +15,14 @@ from dispatch.services import (
     engineer_profile_save,
     loaner_register,
     part_requisition_request,
+    place_of_centre,
+    place_of_outlet,
+    place_of_van,
+    reorder_point_set,
     stock_receive,
+    transfer_receive,
+    transfer_request,
+    transfer_ship,
     visit_event,
     visit_report_save,
     visit_sign_off,
@@ -80,8 +87,9 @@ def seed() -> str:
 
 
 def _parts_and_loaners(admin) -> tuple[int, int]:
-    """The fee schedule's parts as the catalogue, some stock at every outlet, two loaners each;
-    刘洋 has asked for a part for his next job."""
+    """The fee schedule's parts as the catalogue, stock in the centres' warehouses and at every outlet
+    (some below their reorder point), 刘洋's van stocked from his outlet, one order to the warehouse on
+    its way; two loaners each outlet; 刘洋 has asked for a part for his next job."""
     schedule = schedule_in_force(timezone.localdate())
     categories = {c.code: c for c in ProductCategory.objects.all()}
     prices = PartPrice.objects.filter(schedule=schedule).order_by("code") if schedule else []
@@ -92,10 +100,15 @@ def _parts_and_loaners(admin) -> tuple[int, int]:
         for p in prices
     ]
     made = 0
+    for centre in {o.centre for o in Outlet.objects.select_related("centre")}:
+        for part in parts:
+            stock_receive(place=place_of_centre(centre), part=part, quantity=20, actor=admin)
     for outlet in Outlet.objects.order_by("code"):
         for i, part in enumerate(parts):
             if i % 3:
-                stock_receive(outlet=outlet, part=part, quantity=2 + i % 5, actor=admin)
+                stock_receive(place=place_of_outlet(outlet), part=part, quantity=2 + i % 5, actor=admin)
+            if i % 4 == 0:
+                reorder_point_set(outlet=outlet, part=part, reorder_point=3, actor=admin)
         for n, (description, category) in enumerate([("周转空调 1.5 匹", "air_conditioner"), ("周转电视 43 寸", "tv")]):
             loaner_register(
                 outlet=outlet,
@@ -113,10 +126,26 @@ def _parts_and_loaners(admin) -> tuple[int, int]:
     )
     part = next((p for p in parts if p.category_id == (job.work_order.product.category_id if job else None)), None)
     if job and part:
+        _stock_the_van(job.engineer, parts)
         part_requisition_request(
             work_order=job.work_order, part=part, quantity=1, note="上门前备件", actor=job.engineer
         )
     return len(parts), made
+
+
+def _stock_the_van(engineer: User, parts: list[Part]) -> None:
+    """The centre's supervisor puts two of each of the first parts in the engineer's van from the outlet,
+    and the outlet orders more from the centre's warehouse."""
+    van = place_of_van(engineer)
+    outlet = place_of_outlet(van.outlet)
+    supervisor = User.objects.filter(groups__name=Role.SUPERVISOR, centre_id=van.centre_id).first()
+    for part in parts[1:3]:
+        transfer = transfer_request(source=outlet, destination=van, part=part, quantity=2, actor=supervisor)
+        transfer_ship(transfer=transfer, actor=supervisor)
+        transfer_receive(transfer=transfer, actor=supervisor)
+    transfer_request(
+        source=place_of_centre(van.outlet.centre), destination=outlet, part=parts[0], quantity=5, actor=supervisor
+    )
 
 
 def _one_visit() -> int:

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateField, StyledForm
 from core.models import User
 from core.scoping import visible_outlets
-from dispatch import selectors
-from dispatch.models import CHECKLIST, Appointment, LoanerUnit, Part, VisitReport
+from dispatch import selectors, services
+from dispatch.models import CHECKLIST, Appointment, LoanerUnit, Part, PartStock, VisitReport
 from warranty.forms import CardPricesField, PartRowsField, card_price_rows, part_rows
 from workorders.models import Payment, ProductCategory, WorkOrder
 
@@ -286,14 +286,72 @@ class RequisitionForm(StyledForm):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class StockReceiveForm(StyledForm):
-    outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None)
+class PlaceField(forms.ChoiceField):
+    """A stock place named by its key (``outlet-<id>``…), offered among the user's places; the form
+    turns it into the place in `clean_<name>` with the user's scope checked again."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=(), **kwargs)
+
+
+class _StockForm(StyledForm):
+    """Forms that name stock places: their choices are the user's places (one set of queries)."""
+
+    place_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, user, places=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        choices = places if places is not None else selectors.place_choices(user)
+        for name in self.place_fields:
+            self.fields[name].choices = [("", "---------"), *choices]
+
+    def _place(self, name: str):
+        return services.place_for_key(self.cleaned_data[name], self.user)
+
+    def clean_place(self):
+        return self._place("place")
+
+    def clean_source(self):
+        return self._place("source")
+
+    def clean_destination(self):
+        return self._place("destination")
+
+
+class StockReceiveForm(_StockForm):
+    place_fields = ("place",)
+    place = PlaceField(label=_("Received at"))
     part = forms.ModelChoiceField(label=_("Spare part"), queryset=Part.objects.filter(active=True))
     quantity = forms.IntegerField(label=_("Quantity received"), min_value=1, max_value=10000)
+    note = forms.CharField(label=_("Delivery note"), max_length=200, required=False)
+
+
+class ReorderPointForm(StyledForm):
+    outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=None)
+    part = forms.ModelChoiceField(label=_("Spare part"), queryset=Part.objects.filter(active=True))
+    reorder_point = forms.IntegerField(
+        label=_("Reorder point"), min_value=0, max_value=10000, help_text=_("0: never reorder.")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outlet"].queryset = visible_outlets(user).order_by("code")
+
+
+class TransferRequestForm(_StockForm):
+    place_fields = ("source", "destination")
+    source = PlaceField(label=_("From"))
+    destination = PlaceField(label=_("To"))
+    part = forms.ModelChoiceField(label=_("Spare part"), queryset=Part.objects.filter(active=True))
+    bin = forms.ChoiceField(label=_("Bin"), choices=PartStock.Bin.choices, initial=PartStock.Bin.GOOD)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10000)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class StockCountForm(StyledForm):
+    counted = forms.IntegerField(label=_("Counted"), min_value=0, max_value=100000)
+    note = forms.CharField(label=_("Why it differs"), max_length=200)
 
 
 class LoanerForm(StyledForm):

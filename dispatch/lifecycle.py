@@ -1,11 +1,11 @@
-"""The lifecycles of appointments, part requisitions and loaner units, declared once (core.lifecycle).
+"""The lifecycles of appointments, part requisitions, stock transfers and loaner units, declared once (core.lifecycle).
 
 The services check who may act and what else a move needs; `<LIFECYCLE>.move` is the only writer of
 each status. A new appointment is booked; a new requisition requested; a new loaner available.
 """
 
 from core.lifecycle import Lifecycle, move
-from dispatch.models import Appointment, LoanerUnit, PartRequisition
+from dispatch.models import Appointment, LoanerUnit, PartRequisition, StockTransfer
 
 A = Appointment.Status
 APPOINTMENT = Lifecycle(
@@ -26,12 +26,23 @@ R = PartRequisition.Status
 REQUISITION = Lifecycle(
     R,
     [
-        move("issue", {R.REQUESTED}, R.ISSUED),  # taken from the outlet's stock
+        move("issue", {R.REQUESTED}, R.ISSUED),  # taken from the engineer's van or the outlet
         move("use", {R.ISSUED}, R.USED),  # went into the product
         move("return", {R.ISSUED}, R.RETURNED),  # back to stock
         move("cancel", {R.REQUESTED}, R.CANCELLED),  # no longer needed before issue
     ],
     initial={R.REQUESTED},
+)
+
+T = StockTransfer.Status
+TRANSFER = Lifecycle(
+    T,
+    [
+        move("ship", {T.REQUESTED}, T.SHIPPED),  # taken from the source's bin
+        move("receive", {T.SHIPPED}, T.RECEIVED),  # added to the destination's bin
+        move("cancel", {T.REQUESTED}, T.CANCELLED, needs_reason=True),  # not sent
+    ],
+    initial={T.REQUESTED},
 )
 
 L = LoanerUnit.Status

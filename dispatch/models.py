@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import BilingualName, ChoiceLabels, Outlet
+from core.models import BilingualName, ChoiceLabels, Outlet, ServiceCentre
 from workorders.models import ProductCategory, WorkOrder
 
 
@@ -269,28 +269,175 @@ class Part(BilingualName):
         ordering = ["code"]
 
 
-class PartStock(models.Model):
-    """How many of a part an outlet holds; the database refuses a negative count."""
+class StockPlace(ChoiceLabels, models.Model):
+    """Where parts are kept, in three levels: a centre's warehouse, an outlet, an engineer's van.
 
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    Every place names its centre, and outlets and vans their outlet (a van's is the engineer's outlet
+    when the van was first stocked), so one outlet or centre condition scopes every stock row."""
+
+    class Level(models.TextChoices):
+        CENTRE = "centre", _("Centre warehouse")
+        OUTLET = "outlet", _("Outlet")
+        VAN = "van", _("Engineer's van")
+
+    level = models.CharField(_("level"), max_length=6, choices=Level.choices)
+    centre = models.ForeignKey(ServiceCentre, on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("outlet")
+    )
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("engineer"),
+    )
+
+    class Meta:
+        verbose_name = _("stock place")
+        verbose_name_plural = _("stock places")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="centre", outlet__isnull=True, engineer__isnull=True)
+                | Q(level="outlet", outlet__isnull=False, engineer__isnull=True)
+                | Q(level="van", outlet__isnull=False, engineer__isnull=False),
+                name="stock_place_level_fields",
+            ),
+            models.UniqueConstraint(fields=["centre"], condition=Q(level="centre"), name="stock_place_one_warehouse"),
+            models.UniqueConstraint(fields=["outlet"], condition=Q(level="outlet"), name="stock_place_one_per_outlet"),
+            models.UniqueConstraint(fields=["engineer"], condition=Q(level="van"), name="stock_place_one_van"),
+        ]
+
+    def __str__(self) -> str:
+        if self.level == self.Level.CENTRE:
+            return _("%(centre)s warehouse") % {"centre": self.centre}
+        if self.level == self.Level.VAN:
+            return _("%(engineer)s's van") % {"engineer": self.engineer}
+        return str(self.outlet)
+
+
+class PartStock(ChoiceLabels, models.Model):
+    """How many of a part a place holds in one bin; the database refuses a negative count.
+
+    The good bin holds parts to fit; the defective bin the old parts taken out, on their way back up
+    to the centre. An outlet's good bin may carry a reorder point: below it the part is to reorder."""
+
+    class Bin(models.TextChoices):
+        GOOD = "good", _("Good")
+        DEFECTIVE = "defective", _("Defective")
+
+    place = models.ForeignKey(StockPlace, on_delete=models.PROTECT, related_name="stock", verbose_name=_("place"))
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="stock", verbose_name=_("spare part"))
+    bin = models.CharField(_("bin"), max_length=9, choices=Bin.choices, default=Bin.GOOD)
     quantity = models.IntegerField(_("in stock"), default=0)
-    history = HistoricalRecords()
+    reorder_point = models.PositiveIntegerField(
+        _("reorder point"), default=0, help_text=_("Reorder when stock and parts on their way fall below this.")
+    )
 
     class Meta:
         verbose_name = _("parts stock")
         verbose_name_plural = _("parts stock")
         constraints = [
-            models.UniqueConstraint(fields=["outlet", "part"], name="stock_outlet_part_unique"),
+            models.UniqueConstraint(fields=["place", "part", "bin"], name="stock_place_part_bin_unique"),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_not_negative"),
+            models.CheckConstraint(
+                condition=Q(reorder_point=0) | Q(bin="good"), name="stock_reorder_point_good_bin_only"
+            ),
+        ]
+        indexes = [models.Index(fields=["part", "bin"], name="stock_part_bin")]
+
+    def __str__(self) -> str:
+        return f"{self.part_id}@{self.place_id}/{self.bin}: {self.quantity}"
+
+
+class StockTransfer(ChoiceLabels, models.Model):
+    """Parts moved between two places of one centre (调拨): requested, shipped (taken from the source),
+    received (added at the destination); cancelled only before shipping."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        SHIPPED = "shipped", _("Shipped")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    source = models.ForeignKey(StockPlace, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
+    destination = models.ForeignKey(StockPlace, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+", verbose_name=_("spare part"))
+    bin = models.CharField(_("bin"), max_length=9, choices=PartStock.Bin.choices, default=PartStock.Bin.GOOD)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    status = models.CharField(_("status"), max_length=9, choices=Status.choices, default=Status.REQUESTED)
+    tracking = models.CharField(_("tracking number"), max_length=64, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stock transfer")
+        verbose_name_plural = _("stock transfers")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="transfer_quantity_positive"),
+            models.CheckConstraint(condition=~Q(source=F("destination")), name="transfer_between_two_places"),
+        ]
+        indexes = [
+            models.Index(fields=["destination", "status", "part"], name="transfer_to_status"),
+            models.Index(fields=["source", "status"], name="transfer_from_status"),
+            models.Index(fields=["status", "-id"], name="transfer_status"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.part_id}@{self.outlet_id}: {self.quantity}"
+        return f"{self.part_id} ×{self.quantity} {self.source_id}→{self.destination_id} ({self.status})"
+
+
+class StockMovement(ChoiceLabels, models.Model):
+    """One change to one stock row, with the balance after it: the stock's history, never edited."""
+
+    class Reason(models.TextChoices):
+        RECEIVED = "received", _("Delivered by the maker")
+        ISSUED = "issued", _("Issued for a job")
+        RETURNED = "returned", _("Returned from a job")
+        OLD_PART = "old_part", _("Old part taken out")
+        SHIPPED = "shipped", _("Shipped to another place")
+        ARRIVED = "arrived", _("Arrived from another place")
+        COUNTED = "counted", _("Stock count corrected")
+
+    stock = models.ForeignKey(PartStock, on_delete=models.PROTECT, related_name="movements")
+    change = models.IntegerField(_("change"))
+    balance = models.IntegerField(_("balance"))
+    reason = models.CharField(_("reason"), max_length=9, choices=Reason.choices)
+    requisition = models.ForeignKey(
+        "PartRequisition", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    transfer = models.ForeignKey(StockTransfer, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        constraints = [
+            models.CheckConstraint(condition=~Q(change=0), name="movement_changes_something"),
+            models.CheckConstraint(condition=Q(balance__gte=0), name="movement_balance_not_negative"),
+        ]
+        indexes = [models.Index(fields=["stock", "-id"], name="movement_stock")]
+
+    def __str__(self) -> str:
+        return f"{self.stock_id} {self.change:+d} = {self.balance}"
 
 
 class PartRequisition(models.Model):
-    """Parts asked for a job (备件申领): requested, issued from the outlet's stock, then used or returned."""
+    """Parts asked for a job (备件申领): requested, issued from the engineer's van or the outlet, then used
+    or returned."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
@@ -305,6 +452,10 @@ class PartRequisition(models.Model):
     quantity = models.PositiveSmallIntegerField(_("quantity"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Where the parts were taken from at issue (the engineer's van, else the outlet): returns go back there.
+    drawn_from = models.ForeignKey(
+        StockPlace, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("taken from")
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(

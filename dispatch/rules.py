@@ -1,4 +1,5 @@
-"""Pure dispatch rules on plain values: free slots, the suggestion ranking, departure and lateness."""
+"""Pure dispatch rules on plain values: free slots, the suggestion ranking, departure and lateness,
+the routes parts take between stock levels and what to reorder."""
 
 import math
 from dataclasses import dataclass, field
@@ -212,3 +213,26 @@ def visit_report_problems(
     if any(not p["code"] or p["quantity"] < 1 for p in parts):
         problems["parts_used"] = _("Each part needs a code and a quantity of at least 1.")
     return problems
+
+
+# The routes parts take between the three stock levels: the centre warehouse supplies its outlets and
+# takes their defective parts back; an outlet stocks its engineers' vans and takes back what they do
+# not fit; outlets of one centre lend each other. A van is never stocked from the warehouse directly.
+TRANSFER_ROUTES = frozenset(
+    {("centre", "outlet"), ("outlet", "centre"), ("outlet", "outlet"), ("outlet", "van"), ("van", "outlet")}
+)
+
+
+def transfer_refusal(*, source_level: str, destination_level: str, same_centre: bool) -> str | None:
+    """Why parts may not go from one place to another, or None when they may."""
+    if not same_centre:
+        return _("Parts move between places of one centre only.")
+    if (source_level, destination_level) not in TRANSFER_ROUTES:
+        return _("Vans are stocked by their outlet, outlets by their centre's warehouse.")
+    return None
+
+
+def reorder_shortfall(*, in_stock: int, on_the_way: int, reorder_point: int) -> int:
+    """How many to order so that stock and parts on their way reach the reorder point again; 0 when
+    they are at or above it (or no reorder point is set)."""
+    return max(0, reorder_point - in_stock - on_the_way)

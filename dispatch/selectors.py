@@ -4,13 +4,38 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.models import User, in_reader_language
-from core.scoping import scope, visible_staff
+from core import reference
+from core.models import Outlet, User, in_reader_language
+from core.roles import Role
+from core.scoping import scope, visible_outlet_ids, visible_outlets, visible_staff
 from dispatch import rules
-from dispatch.models import Appointment, AppointmentChange, EngineerProfile, VisitReport
+from dispatch.models import (
+    Appointment,
+    AppointmentChange,
+    EngineerProfile,
+    PartStock,
+    StockMovement,
+    StockPlace,
+    StockTransfer,
+    VisitReport,
+)
 from warranty.models import PartPrice
 from warranty.services import schedule_in_force
 from workorders.lifecycle import Status
@@ -436,3 +461,107 @@ def running_late(appointment: Appointment, *, now: datetime | None = None) -> di
         "arrives_at": arrives_at,
         "minutes": rules.minutes_late(arrived_at=arrives_at, agreed_at=appointment.starts_at),
     }
+
+
+# --- Parts stock in three levels -------------------------------------------------------------------
+
+
+def _centres_of(outlet_ids) -> set[int]:
+    outlets = reference.remembered("outlets", lambda: {o.pk: o for o in Outlet.objects.all()})
+    return {outlets[pk].centre_id for pk in outlet_ids if pk in outlets}
+
+
+def places_condition(user, *, prefix: str = "") -> Q | None:
+    """The stock places `user` sees: their outlets' (outlets and vans) and their centres' warehouses;
+    None for headquarters (all). An outlet's staff see the warehouse they order from."""
+    ids = visible_outlet_ids(user)
+    if ids is None:
+        return None
+    return Q(**{f"{prefix}outlet_id__in": ids}) | Q(
+        **{f"{prefix}level": StockPlace.Level.CENTRE, f"{prefix}centre_id__in": _centres_of(ids)}
+    )
+
+
+def place_choices(user) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The places a form offers the user, grouped by level, named by their keys (two queries)."""
+    outlets = list(visible_outlets(user).select_related("centre").order_by("code"))
+    centres = sorted({o.centre for o in outlets}, key=lambda c: c.code)
+    engineers = (
+        User.objects.filter(groups__name=Role.ENGINEER, is_active=True, outlets__in=[o.pk for o in outlets])
+        .distinct()
+        .order_by("name", "pk")
+    )
+    return [
+        (
+            StockPlace.Level.CENTRE.label,
+            [(f"centre-{c.pk}", str(StockPlace(level="centre", centre=c))) for c in centres],
+        ),
+        (StockPlace.Level.OUTLET.label, [(f"outlet-{o.pk}", o.name) for o in outlets]),
+        (StockPlace.Level.VAN.label, [(f"van-{u.pk}", str(StockPlace(level="van", engineer=u))) for u in engineers]),
+    ]
+
+
+def _in_places(queryset: QuerySet, user, *, prefix: str) -> QuerySet:
+    condition = places_condition(user, prefix=prefix)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def visible_places(user) -> QuerySet[StockPlace]:
+    return _in_places(StockPlace.objects.all(), user, prefix="")
+
+
+def _on_the_way() -> Subquery:
+    """Parts requested or shipped to a stock row's place, of its part and bin."""
+    incoming = (
+        StockTransfer.objects.filter(
+            destination_id=OuterRef("place_id"),
+            part_id=OuterRef("part_id"),
+            bin=OuterRef("bin"),
+            status__in=[StockTransfer.Status.REQUESTED, StockTransfer.Status.SHIPPED],
+        )
+        .order_by()
+        .values("destination_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(incoming, output_field=IntegerField()), Value(0))
+
+
+def stock_list(*, user, level: str = "", bin: str = "", to_reorder: bool = False) -> QuerySet[PartStock]:
+    """Stock rows the user sees with the parts on their way; `to_reorder`: the outlets' rows whose stock
+    and parts on their way are below the reorder point (the list of what to reorder)."""
+    rows = _in_places(
+        PartStock.objects.select_related("part", "place__centre", "place__outlet", "place__engineer"),
+        user,
+        prefix="place__",
+    ).annotate(on_the_way=_on_the_way())
+    if level:
+        rows = rows.filter(place__level=level)
+    if bin:
+        rows = rows.filter(bin=bin)
+    if to_reorder:
+        rows = rows.filter(reorder_point__gt=0).filter(reorder_point__gt=F("quantity") + F("on_the_way"))
+    return rows
+
+
+def stock_detail(*, user) -> QuerySet[PartStock]:
+    return _in_places(
+        PartStock.objects.select_related("part", "place__centre", "place__outlet", "place__engineer"),
+        user,
+        prefix="place__",
+    )
+
+
+def stock_movements(stock: PartStock) -> QuerySet[StockMovement]:
+    return StockMovement.objects.filter(stock=stock).select_related("actor", "requisition__work_order", "transfer")
+
+
+def transfer_list(*, user) -> QuerySet[StockTransfer]:
+    """Transfers from or to a place the user sees."""
+    rows = StockTransfer.objects.select_related(
+        "part",
+        "requested_by",
+        *(f"{end}__{field}" for end in ("source", "destination") for field in ("centre", "outlet", "engineer")),
+    )
+    source, destination = places_condition(user, prefix="source__"), places_condition(user, prefix="destination__")
+    return rows if source is None else rows.filter(source | destination)

@@ -11,9 +11,12 @@ from dispatch.models import (
     Part,
     PartRequisition,
     PartStock,
+    StockMovement,
+    StockTransfer,
     VisitReport,
 )
 from dispatch.selectors import running_late
+from dispatch.services.stock import place_key
 from workorders.models import Payment, WorkOrder
 
 
@@ -341,27 +344,95 @@ class PartSerializer(ModelSerializer):
         fields = ["id", "code", "name", "name_en", "category", "active"]
 
 
+class StockPlaceField(serializers.Field):
+    """A stock place as requests name it: its key (``centre-<id>``, ``outlet-<id>``, ``van-<user id>``)."""
+
+    def to_representation(self, value):
+        return place_key(value)
+
+
 class PartStockSerializer(ModelSerializer):
-    # The outlet as requests name it (its id), and its code to read.
-    outlet = serializers.PrimaryKeyRelatedField(read_only=True)
-    outlet_code = serializers.CharField(source="outlet.code", read_only=True)
+    place = StockPlaceField(read_only=True)
+    place_name = serializers.CharField(source="place.__str__", read_only=True)
+    level = serializers.CharField(source="place.level", read_only=True)
     part = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    on_the_way = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = PartStock
-        fields = ["id", "outlet", "outlet_code", "part", "quantity"]
+        fields = ["id", "place", "place_name", "level", "part", "bin", "quantity", "on_the_way", "reorder_point"]
+
+
+class StockMovementSerializer(ModelSerializer):
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = StockMovement
+        fields = ["id", "at", "change", "balance", "reason", "requisition", "transfer", "note", "actor"]
 
 
 class StockReceiveInputSerializer(Serializer):
-    outlet = serializers.IntegerField()
+    place = serializers.CharField(max_length=40, help_text="centre-<id> or outlet-<id>")
     part = serializers.SlugField()
     quantity = serializers.IntegerField(min_value=1, max_value=10000)
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class StockCountInputSerializer(Serializer):
+    counted = serializers.IntegerField(min_value=0, max_value=100000)
+    note = serializers.CharField(max_length=200)
+
+
+class ReorderPointInputSerializer(Serializer):
+    outlet = serializers.IntegerField()
+    part = serializers.SlugField()
+    reorder_point = serializers.IntegerField(min_value=0, max_value=10000)
+
+
+class StockTransferSerializer(ModelSerializer):
+    source = StockPlaceField(read_only=True)
+    destination = StockPlaceField(read_only=True)
+    part = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    requested_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = StockTransfer
+        fields = [
+            "id",
+            "source",
+            "destination",
+            "part",
+            "bin",
+            "quantity",
+            "status",
+            "tracking",
+            "note",
+            "requested_by",
+            "requested_at",
+            "shipped_at",
+            "closed_at",
+        ]
+
+
+class StockTransferInputSerializer(Serializer):
+    source = serializers.CharField(max_length=40)
+    destination = serializers.CharField(max_length=40)
+    part = serializers.SlugField()
+    bin = serializers.ChoiceField(choices=PartStock.Bin.choices, default=PartStock.Bin.GOOD)
+    quantity = serializers.IntegerField(min_value=1, max_value=10000)
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class TransferActionInputSerializer(Serializer):
+    tracking = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    reason = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
 
 
 class PartRequisitionSerializer(ModelSerializer):
     part = serializers.SlugRelatedField(slug_field="code", read_only=True)
     work_order_number = serializers.CharField(source="work_order.number", read_only=True)
     requested_by = serializers.StringRelatedField()
+    drawn_from = StockPlaceField(read_only=True)
 
     class Meta:
         model = PartRequisition
@@ -372,6 +443,7 @@ class PartRequisitionSerializer(ModelSerializer):
             "part",
             "quantity",
             "status",
+            "drawn_from",
             "note",
             "requested_by",
             "requested_at",

@@ -22,7 +22,7 @@ from core.privacy import sees_personal_data
 from core.roles import Role
 from core.scoping import scope, visible_outlets, visible_staff
 from core.validation import parse_day
-from dispatch import selectors, services
+from dispatch import rules, selectors, services
 from dispatch.forms import (
     BookingForm,
     ConfirmForm,
@@ -37,15 +37,27 @@ from dispatch.forms import (
     PullBackForm,
     ReassignForm,
     ReassignRequestForm,
+    ReorderPointForm,
     ReportForm,
     RequisitionForm,
     RescheduleForm,
     SignOffForm,
+    StockCountForm,
     StockReceiveForm,
     TakeLoanerForm,
+    TransferRequestForm,
     UnbookForm,
 )
-from dispatch.models import CHECKLIST, Appointment, EngineerProfile, LoanerUnit, PartRequisition, PartStock
+from dispatch.models import (
+    CHECKLIST,
+    Appointment,
+    EngineerProfile,
+    LoanerUnit,
+    PartRequisition,
+    PartStock,
+    StockPlace,
+    StockTransfer,
+)
 from workorders.selectors import work_order_list
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
@@ -554,31 +566,152 @@ def _safe_next(request, default: str) -> str:
 
 @staff_page(perm="dispatch.view_partrequisition")
 def parts(request):
-    """The centre's parts desk: requisitions to issue, stock per outlet, stock received."""
-    form = StockReceiveForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = _saved(request, form, services.stock_receive, then="parts")
-        if saved:
-            return saved
+    """The centre's parts desk: requisitions to issue, use or return (stock is on the stock page)."""
     status = request.GET.get("status", PartRequisition.Status.REQUESTED)
     requisitions = scope(
-        PartRequisition.objects.select_related("part", "work_order", "outlet", "requested_by"), request.user
+        PartRequisition.objects.select_related(
+            "part", "work_order", "outlet", "requested_by", "drawn_from__engineer", "drawn_from__outlet"
+        ),
+        request.user,
     ).filter(status=status)
     page = keyset_page_for(request, requisitions, key="id", descending=True)
-    stock = scope(PartStock.objects.select_related("part", "outlet"), request.user).order_by(
-        "outlet__code", "part__code"
-    )
-    prices = selectors.part_prices()
     context = {
         "page": page,
         "status": status,
         "statuses": PartRequisition.Status.choices,
-        "stock": [(row, prices.get(row.part.code)) for row in stock[:500]],
-        "form": form,
         "can_issue": request.user.has_perm("dispatch.issue_partrequisition"),
-        "can_receive": request.user.has_perm("dispatch.change_partstock"),
     }
     return render(request, "dispatch/parts.html", context)
+
+
+def _stock_forms(request, places) -> dict:
+    """The stock page's two forms; the one posted (by its `form` field) is bound."""
+    posted = request.POST.get("form") if request.method == "POST" else None
+    return {
+        "receive": StockReceiveForm(
+            request.POST if posted == "receive" else None, user=request.user, places=places, prefix="receive"
+        ),
+        "reorder": ReorderPointForm(request.POST if posted == "reorder" else None, user=request.user, prefix="reorder"),
+    }
+
+
+STOCK_SERVICES = {"receive": services.stock_receive, "reorder": services.reorder_point_set}
+
+
+@staff_page(perm="dispatch.view_partstock")
+def stock(request):
+    """Parts stock at the three levels the user sees, by level and bin; `?reorder=1` is the list of what
+    the outlets are to reorder, each with a button that orders the shortfall from the centre."""
+    can_change = request.user.has_perm("dispatch.change_partstock")
+    places = selectors.place_choices(request.user) if can_change else []
+    forms = _stock_forms(request, places)
+    posted = request.POST.get("form")
+    if request.method == "POST":
+        if not can_change or posted not in forms:
+            raise PermissionDenied
+        form = forms[posted]
+        if form.is_valid():
+            saved = _saved(request, form, STOCK_SERVICES[posted], then=request.get_full_path())
+            if saved:
+                return saved
+    level = request.GET.get("level", "")
+    level = level if level in StockPlace.Level.values else ""
+    bin_ = request.GET.get("bin", "")
+    bin_ = bin_ if bin_ in PartStock.Bin.values else ""
+    to_reorder = request.GET.get("reorder") == "1"
+    rows = selectors.stock_list(user=request.user, level=level, bin=bin_, to_reorder=to_reorder)
+    page = keyset_page_for(request, rows, key="id")
+    prices = selectors.part_prices()
+    for row in page.items:
+        row.price = prices.get(row.part.code)
+        row.shortfall = rules.reorder_shortfall(
+            in_stock=row.quantity, on_the_way=row.on_the_way, reorder_point=row.reorder_point
+        )
+        row.key = services.place_key(row.place)
+        row.warehouse_key = f"centre-{row.place.centre_id}"
+    context = {
+        "page": page,
+        "level": level,
+        "bin": bin_,
+        "to_reorder": to_reorder,
+        "levels": StockPlace.Level.choices,
+        "bins": PartStock.Bin.choices,
+        "forms": forms if can_change else {},
+        "can_order": request.user.has_perm("dispatch.add_stocktransfer"),
+        "query": urlencode(
+            {k: v for k, v in (("level", level), ("bin", bin_), ("reorder", "1" if to_reorder else "")) if v}
+        ),
+    }
+    return render(request, "dispatch/stock.html", context)
+
+
+@staff_page(perm="dispatch.view_partstock")
+def stock_detail(request, pk: int):
+    """One stock row and its movements, newest first; the count corrected by whoever keeps it."""
+    row = get_object_or_404(selectors.stock_detail(user=request.user), pk=pk)
+    can_count = request.user.has_perm("dispatch.change_partstock") and services.acts_for(request.user, row.place)
+    form = StockCountForm(request.POST or None)
+    if request.method == "POST":
+        if not can_count:
+            raise PermissionDenied
+        if form.is_valid():
+            saved = _saved(request, form, services.stock_count, then=request.path, stock=row)
+            if saved:
+                return saved
+    page = keyset_page_for(request, selectors.stock_movements(row), key="id", descending=True)
+    return render(
+        request, "dispatch/stock_detail.html", {"row": row, "page": page, "form": form, "can_count": can_count}
+    )
+
+
+@staff_page(perm="dispatch.view_stocktransfer")
+def transfers(request):
+    """Transfers from and to the user's places, by status, with the form that requests one; a row
+    ships from the source, is received at the destination, or is cancelled before it ships."""
+    can_request = request.user.has_perm("dispatch.add_stocktransfer")
+    form = TransferRequestForm(request.POST or None, user=request.user, initial=request.GET.dict())
+    if request.method == "POST":
+        if not can_request:
+            raise PermissionDenied
+        if form.is_valid():
+            saved = _saved(request, form, services.transfer_request, then=reverse("stock-transfers"))
+            if saved:
+                return saved
+    status = request.GET.get("status", StockTransfer.Status.REQUESTED)
+    rows = selectors.transfer_list(user=request.user).filter(status=status)
+    page = keyset_page_for(request, rows, key="id", descending=True)
+    for transfer in page.items:
+        transfer.can_ship = services.acts_for(request.user, transfer.source)
+        transfer.can_receive = services.acts_for(request.user, transfer.destination)
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": StockTransfer.Status.choices,
+        "form": form,
+        "can_request": can_request,
+        "can_move": request.user.has_perm("dispatch.change_stocktransfer"),
+    }
+    return render(request, "dispatch/transfers.html", context)
+
+
+TRANSFER_ACTIONS = {
+    "ship": (services.transfer_ship, ("tracking",)),
+    "receive": (services.transfer_receive, ()),
+    "cancel": (services.transfer_cancel, ("reason",)),
+}
+
+
+@require_POST
+@staff_page(perm="dispatch.change_stocktransfer")
+def transfer_act(request, pk: int, action: str):
+    """Ship, receive or cancel a transfer; back to the transfers page."""
+    if action not in TRANSFER_ACTIONS:
+        raise Http404
+    transfer = get_object_or_404(selectors.transfer_list(user=request.user), pk=pk)
+    service, fields = TRANSFER_ACTIONS[action]
+    values = {name: request.POST.get(name, "") for name in fields}
+    call_and_flash(request, service, success=_("Saved."), transfer=transfer, **values)
+    return redirect(_safe_next(request, reverse("stock-transfers")))
 
 
 @staff_page(perm="dispatch.view_loanerunit")

@@ -65,6 +65,7 @@ SEED_MIGRATIONS = [
     ("workorders.migrations.0022_payment_permissions", "grant"),
     ("dispatch.migrations.0002_no_overlap_and_permissions", "grant"),
     ("dispatch.migrations.0004_parts_and_loaner_permissions", "grant"),
+    ("dispatch.migrations.0018_stock_permissions", "grant"),
     ("followups.migrations.0002_seed_plans_and_permissions", "seed"),
     ("followups.migrations.0003_complaint_confirmation_trigger", "seed"),
     ("followups.migrations.0009_callback_deadline", "service_callback_within_72_hours"),

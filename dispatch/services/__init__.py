@@ -32,7 +32,21 @@ from dispatch.services.parts import (  # noqa: F401
     part_requisition_request,
     part_requisition_return,
     part_requisition_use,
+)
+from dispatch.services.stock import (  # noqa: F401
+    acts_for,
+    place_for_key,
+    place_key,
+    place_of_centre,
+    place_of_outlet,
+    place_of_van,
+    reorder_point_set,
+    stock_count,
     stock_receive,
+    transfer_cancel,
+    transfer_receive,
+    transfer_request,
+    transfer_ship,
 )
 from dispatch.services.visit_report import (  # noqa: F401
     checklist_unanswered,

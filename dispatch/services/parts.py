@@ -1,4 +1,5 @@
-"""Parts: requisitions against the outlet's stock (备件申领)."""
+"""Parts requisitions (备件申领): issued from the job's engineer's van when it holds enough, else from
+the outlet; old parts taken out go to the defective bin of the same place."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -7,16 +8,11 @@ from django.utils.translation import gettext as _
 
 from core.permissions import require_permission
 from core.roles import Role
-from core.scoping import in_scope
 from dispatch.lifecycle import REQUISITION
-from dispatch.models import (
-    Appointment,
-    Part,
-    PartRequisition,
-    PartStock,
-)
+from dispatch.models import Appointment, Part, PartRequisition, PartStock, StockMovement, StockPlace
 from dispatch.services._common import _locked_in_outlets
 from dispatch.services.booking import _locked_order
+from dispatch.services.stock import move_parts, place_of_outlet
 from workorders.lifecycle import OPEN_STATUSES
 from workorders.models import WorkOrder
 
@@ -60,9 +56,32 @@ def _locked_requisition(requisition: PartRequisition, actor, *, statuses) -> Par
     return found
 
 
-def _stock(outlet_id: int, part_id: int) -> PartStock:
-    PartStock.objects.get_or_create(outlet_id=outlet_id, part_id=part_id)
-    return PartStock.objects.select_for_update().get(outlet_id=outlet_id, part_id=part_id)
+def _source(requisition: PartRequisition) -> tuple[StockPlace, PartStock]:
+    """The van of the job's engineer when it holds enough of the part, else the outlet; the stock row
+    locked."""
+    engineer_id = (
+        Appointment.objects.filter(work_order_id=requisition.work_order_id)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .order_by("-starts_at")
+        .values_list("engineer_id", flat=True)
+        .first()
+    )
+    van = (
+        StockPlace.objects.filter(level=StockPlace.Level.VAN, engineer_id=engineer_id).first() if engineer_id else None
+    )
+    if van is not None:
+        row = (
+            PartStock.objects.select_for_update()
+            .filter(place=van, part_id=requisition.part_id, bin=PartStock.Bin.GOOD)
+            .first()
+        )
+        if row is not None and row.quantity >= requisition.quantity:
+            return van, row
+    outlet = place_of_outlet(requisition.outlet)
+    PartStock.objects.get_or_create(place=outlet, part_id=requisition.part_id, bin=PartStock.Bin.GOOD)
+    return outlet, PartStock.objects.select_for_update().get(
+        place=outlet, part_id=requisition.part_id, bin=PartStock.Bin.GOOD
+    )
 
 
 def _close(requisition: PartRequisition, move: str, actor, **fields) -> PartRequisition:
@@ -76,64 +95,56 @@ def _close(requisition: PartRequisition, move: str, actor, **fields) -> PartRequ
 
 @transaction.atomic
 def part_requisition_issue(*, requisition: PartRequisition, actor) -> PartRequisition:
-    """Hand the parts out from the outlet's stock; never more than there is."""
+    """Hand the parts out from the engineer's van or the outlet; never more than there is."""
     require_permission(actor, "dispatch.issue_partrequisition")
     found = _locked_requisition(requisition, actor, statuses=REQUISITION.moves["issue"].sources)
-    stock = _stock(found.outlet_id, found.part_id)
+    place, stock = _source(found)
     if stock.quantity < found.quantity:
         raise ValidationError(
             {
-                "quantity": _("Only %(left)d of %(part)s in stock at this outlet.")
+                "quantity": _("Only %(left)d of %(part)s in stock at this outlet or the engineer's van.")
                 % {"left": stock.quantity, "part": found.part}
             }
         )
-    stock.quantity -= found.quantity
-    stock._history_user = actor
-    stock.save(update_fields=["quantity"])
-    return _close(found, "issue", actor, issued_by=actor, issued_at=timezone.now())
+    move_parts(place, found.part, -found.quantity, StockMovement.Reason.ISSUED, actor, requisition=found)
+    return _close(found, "issue", actor, issued_by=actor, issued_at=timezone.now(), drawn_from=place)
 
 
-def _settle(requisition: PartRequisition, actor, *, move: str, restock: bool) -> PartRequisition:
-    """Use, return or cancel: by the job's engineer or the centre; returned parts go back to stock."""
+def _settle(requisition: PartRequisition, actor, *, move: str) -> PartRequisition:
+    """Use, return or cancel: by the job's engineer or the centre. Returned parts go back where they
+    were taken from; a used part's old one goes to that place's defective bin."""
     require_permission(actor, "dispatch.change_partrequisition")
     found = _locked_requisition(requisition, actor, statuses=REQUISITION.moves[move].sources)
     _engineer_of(found.work_order, actor)
-    if restock:
-        stock = _stock(found.outlet_id, found.part_id)
-        stock.quantity += found.quantity
-        stock._history_user = actor
-        stock.save(update_fields=["quantity"])
+    place = found.drawn_from or place_of_outlet(found.outlet)
+    if move == "return":
+        move_parts(place, found.part, found.quantity, StockMovement.Reason.RETURNED, actor, requisition=found)
+    elif move == "use":
+        move_parts(
+            place,
+            found.part,
+            found.quantity,
+            StockMovement.Reason.OLD_PART,
+            actor,
+            bin=PartStock.Bin.DEFECTIVE,
+            requisition=found,
+        )
     return _close(found, move, actor, closed_by=actor, closed_at=timezone.now())
 
 
 @transaction.atomic
 def part_requisition_use(*, requisition: PartRequisition, actor) -> PartRequisition:
     """The issued parts went into the product."""
-    return _settle(requisition, actor, move="use", restock=False)
+    return _settle(requisition, actor, move="use")
 
 
 @transaction.atomic
 def part_requisition_return(*, requisition: PartRequisition, actor) -> PartRequisition:
     """Issued parts not needed go back to stock."""
-    return _settle(requisition, actor, move="return", restock=True)
+    return _settle(requisition, actor, move="return")
 
 
 @transaction.atomic
 def part_requisition_cancel(*, requisition: PartRequisition, actor) -> PartRequisition:
     """Parts asked for and no longer needed, before they are issued."""
-    return _settle(requisition, actor, move="cancel", restock=False)
-
-
-@transaction.atomic
-def stock_receive(*, outlet, part: Part, quantity: int, actor) -> PartStock:
-    """Parts delivered to an outlet (or a count corrected upwards)."""
-    require_permission(actor, "dispatch.change_partstock")
-    if not in_scope(actor, outlet.pk):
-        raise PermissionDenied(_("This outlet is not one of yours."))
-    if quantity < 1:
-        raise ValidationError({"quantity": _("At least 1.")})
-    stock = _stock(outlet.pk, part.pk)
-    stock.quantity += quantity
-    stock._history_user = actor
-    stock.save(update_fields=["quantity"])
-    return stock
+    return _settle(requisition, actor, move="cancel")

@@ -24,7 +24,13 @@ from dispatch.models import (
     PartStock,
     VisitReport,
 )
-from dispatch.services import appointment_request_reassign, loaner_lend, loaner_register, stock_receive
+from dispatch.services import (
+    appointment_request_reassign,
+    loaner_lend,
+    loaner_register,
+    place_of_outlet,
+    stock_receive,
+)
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
 from tests.dispatch.test_services_visit import SIGNATURE
 from tests.factories import UserFactory
@@ -295,7 +301,10 @@ def test_parts_asked_on_the_job_page_issued_at_the_parts_desk_and_used(desk, cli
     desk_client = client_for(_in_english(desk.dp))
     empty = desk_client.post(reverse("requisition-act", args=[requisition.pk, "issue"]), follow=True)
     assert "Only 0 of" in empty.content.decode()  # no stock: refused with the reason, nothing issued
-    desk_client.post(reverse("parts"), {"outlet": desk.net.a1.pk, "part": part.pk, "quantity": 5})
+    desk_client.post(
+        reverse("stock"),
+        {"form": "receive", "receive-place": f"outlet-{desk.net.a1.pk}", "receive-part": part.pk, "receive-quantity": 5},
+    )
     page = desk_client.get(reverse("parts")).content.decode()
     assert f"issue-{requisition.pk}" in page
     desk_client.post(reverse("requisition-act", args=[requisition.pk, "issue"]))
@@ -308,7 +317,8 @@ def test_parts_asked_on_the_job_page_issued_at_the_parts_desk_and_used(desk, cli
     )
     requisition.refresh_from_db()
     assert requisition.status == PartRequisition.Status.USED
-    assert PartStock.objects.get(part=part).quantity == 3
+    assert PartStock.objects.get(part=part, bin=PartStock.Bin.GOOD).quantity == 3
+    assert PartStock.objects.get(part=part, bin=PartStock.Bin.DEFECTIVE).quantity == 2  # the old parts taken out
 
 
 def test_loaners_page_registers_units_and_shows_overdue_ones(desk, client_for):
@@ -372,11 +382,11 @@ def test_engineers_see_the_on_site_orders_booked_with_them_not_every_one(desk, c
     assert not_mine.number in client_for(desk.dp).get(reverse("work-order-list")).content.decode()
 
 
-def test_the_parts_desk_shows_prices_from_the_fee_schedule_in_force(desk, client_for):
+def test_the_stock_page_shows_prices_from_the_fee_schedule_in_force(desk, client_for):
     published_schedule()
     screen = Part.objects.create(code="screen", name="屏幕总成")
-    stock_receive(outlet=desk.net.a1, part=screen, quantity=2, actor=desk.dp)
-    assert "¥499.00" in client_for(desk.dp).get(reverse("parts")).content.decode()
+    stock_receive(place=place_of_outlet(desk.net.a1), part=screen, quantity=2, actor=desk.dp)
+    assert "¥499.00" in client_for(desk.dp).get(reverse("stock")).content.decode()
 
 
 def test_the_board_escapes_what_customers_and_engineers_typed(desk, client_for):

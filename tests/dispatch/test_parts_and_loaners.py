@@ -17,6 +17,7 @@ from dispatch.services import (
     part_requisition_request,
     part_requisition_return,
     part_requisition_use,
+    place_of_outlet,
     stock_receive,
     visit_event,
     visit_pull_back,
@@ -43,7 +44,7 @@ def job(network):
 def test_requisition_lifecycle_moves_stock_and_never_below_zero(job):
     dp = job.net.staff[Role.DISPATCHER]
     capacitor = Part.objects.create(code="capacitor", name="启动电容")
-    stock_receive(outlet=job.net.a1, part=capacitor, quantity=3, actor=dp)
+    stock_receive(place=place_of_outlet(job.net.a1), part=capacitor, quantity=3, actor=dp)
     first = part_requisition_request(work_order=job.order, part=capacitor, quantity=2, actor=job.eng)
     second = part_requisition_request(work_order=job.order, part=capacitor, quantity=2, actor=job.eng)
 
@@ -51,7 +52,7 @@ def test_requisition_lifecycle_moves_stock_and_never_below_zero(job):
     with pytest.raises(ValidationError) as exc:
         part_requisition_issue(requisition=second, actor=dp)
     assert "quantity" in exc.value.message_dict
-    stock = PartStock.objects.get(outlet=job.net.a1, part=capacitor)
+    stock = PartStock.objects.get(place__outlet=job.net.a1, part=capacitor, bin=PartStock.Bin.GOOD)
     assert stock.quantity == 1
     second.refresh_from_db()
     assert second.status == PartRequisition.Status.REQUESTED  # nothing half-done
@@ -71,7 +72,7 @@ def test_requisition_lifecycle_moves_stock_and_never_below_zero(job):
 def test_the_database_refuses_negative_stock(job):
     part = Part.objects.create(code="belt", name="皮带")
     with pytest.raises(IntegrityError), transaction.atomic():
-        PartStock.objects.create(outlet=job.net.a1, part=part, quantity=-1)
+        PartStock.objects.create(place=place_of_outlet(job.net.a1), part=part, quantity=-1)
 
 
 def test_engineers_request_parts_only_for_their_own_jobs(job):

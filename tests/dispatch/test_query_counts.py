@@ -12,6 +12,7 @@ from dispatch.services import (
     loaner_lend,
     loaner_register,
     part_requisition_request,
+    place_of_outlet,
     stock_receive,
 )
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
@@ -35,7 +36,7 @@ def _add_rows(network, n: int, start: int) -> None:
             actor=dp,
         )
         part = Part.objects.create(code=f"part-{i}", name=f"备件{i}")
-        stock_receive(outlet=network.a1, part=part, quantity=3, actor=dp)
+        stock_receive(place=place_of_outlet(network.a1), part=part, quantity=3, actor=dp)
         part_requisition_request(work_order=order, part=part, quantity=1, actor=en)
         loaner = loaner_register(outlet=network.a1, serial=f"LN-{i}", description="周转机", actor=dp)
         if i % 2:

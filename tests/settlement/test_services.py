@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from core.roles import Role
 from dispatch.models import Part
-from dispatch.services import part_requisition_issue, part_requisition_request, stock_receive, visit_sign_off
+from dispatch.services import (
+    part_requisition_issue,
+    part_requisition_request,
+    place_of_outlet,
+    stock_receive,
+    visit_sign_off,
+)
 from followups.models import Callback
 from followups.services import callback_claim, callback_record, callback_sweep
 from settlement.models import WarrantyClaim
@@ -142,7 +148,7 @@ def test_parts_drawn_for_the_job_but_not_used_hold_the_claim_until_returned_or_u
     clerk = network.staff[Role.FRONT_DESK]
     supervisor = network.staff[Role.SUPERVISOR]
     screen = Part.objects.create(code="screen", name="屏幕总成")
-    stock_receive(outlet=network.a1, part=screen, quantity=5, actor=supervisor)
+    stock_receive(place=place_of_outlet(network.a1), part=screen, quantity=5, actor=supervisor)
     order = walk_in_order(clerk, network.a1)
     requisition = part_requisition_request(work_order=order, part=screen, quantity=2, actor=clerk)
     part_requisition_issue(requisition=requisition, actor=supervisor)
