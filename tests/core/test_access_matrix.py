@@ -12,7 +12,8 @@ from django.utils import timezone
 from complaints.services import case_open
 from core.models import ExportJob
 from core.roles import Role
-from dispatch.models import EngineerProfile
+from dispatch.models import EngineerProfile, Part
+from dispatch.services import place_of_outlet, stock_receive
 from followups.models import Callback, CallbackPlan
 from settlement.models import PartShipment, ReturnTag, SettlementStatement, WarrantyClaim
 from tests.dispatch.factories import booked, onsite_order
@@ -150,6 +151,14 @@ EXPECTED = {
     "parts": (None, every(200)),
     "requisition-act": ("requisition_act", every(405, anon=405)),
     "loaners": (None, every(200)),
+    "stock": (None, every(200)),
+    "stock-detail": ("stock_row", every(200)),
+    "stock-transfers": (None, every(200)),
+    "stock-transfer-act": ("transfer_act", every(405, anon=405)),
+    "api-reorder-point": (None, every(405, anon=401)),
+    "api-stock-movements": ("stock_row", every(200, anon=401)),
+    "api-transfer-list": (None, every(200, anon=401)),
+    "api-transfer-action": ("transfer_act", every(405, anon=401)),
     "loaner-act": ("loaner_act", every(405, anon=405)),
     "loaner-lend": ("work_order", every(405, anon=405)),
     "engineer-edit": ("engineer", only({DP, SV, AD})),
@@ -275,6 +284,13 @@ def _kwargs(kind, network):
         return {"pk": _appointment(network).pk, "step": "confirm"}
     if kind == "requisition_act":
         return {"pk": 1, "action": "issue"}
+    if kind == "transfer_act":
+        return {"pk": 1, "action": "ship"}
+    if kind == "stock_row":
+        part = Part.objects.create(code="belt", name="皮带")
+        return {
+            "pk": stock_receive(place=place_of_outlet(network.a1), part=part, quantity=1, actor=network.staff[SV]).pk
+        }
     if kind in ("loaner", "waiver"):
         return {"pk": 1}
     if kind == "loaner_act":

@@ -261,10 +261,10 @@ def test_parts_and_loaners_over_the_api(desk, client_for):
     assert short.status_code == 400 and "quantity" in short.json()["error"]["fields"]
     received = centre.post(
         reverse("api-part-stock"),
-        {"outlet": desk.net.a1.pk, "part": "capacitor", "quantity": 5},
+        {"place": f"outlet-{desk.net.a1.pk}", "part": "capacitor", "quantity": 5},
         content_type="application/json",
     )
-    assert received.json()["quantity"] == 5
+    assert received.json()["quantity"] == 5 and received.json()["place"] == f"outlet-{desk.net.a1.pk}"
     assert centre.post(reverse("api-requisition-action", args=[pk, "issue"])).json()["status"] == "issued"
     made = centre.post(
         reverse("api-loaner-list"),
@@ -282,7 +282,8 @@ def test_parts_and_loaners_over_the_api(desk, client_for):
     engineer_api = client_for(desk.eng)
     assert engineer_api.post(reverse("api-requisition-action", args=[pk, "issue"])).status_code == 403
     assert engineer_api.post(reverse("api-requisition-action", args=[pk, "use"])).json()["status"] == "used"
-    assert [s["quantity"] for s in engineer_api.get(reverse("api-part-stock")).json()["results"]] == [3]
+    stock = {s["bin"]: s["quantity"] for s in engineer_api.get(reverse("api-part-stock")).json()["results"]}
+    assert stock == {"good": 3, "defective": 2}  # the old parts taken out wait in the defective bin
     assert engineer_api.post(reverse("api-loaner-list"), {}, content_type="application/json").status_code == 403
 
 

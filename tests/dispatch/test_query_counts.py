@@ -12,8 +12,12 @@ from dispatch.services import (
     loaner_lend,
     loaner_register,
     part_requisition_request,
+    place_of_centre,
     place_of_outlet,
+    place_of_van,
+    reorder_point_set,
     stock_receive,
+    transfer_request,
 )
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
 
@@ -24,7 +28,7 @@ def _add_rows(network, n: int, start: int) -> None:
     hl, dp, en = network.staff[Role.HOTLINE], network.staff[Role.DISPATCHER], network.staff[Role.ENGINEER]
     EngineerProfile.objects.get_or_create(user=en, defaults={"daily_capacity": 40})
     for i in range(start, start + n):
-        engineer(network.a1)
+        van = place_of_van(engineer(network.a1))
         order = onsite_order(hl, network.a1)
         appointment = booked(order, en, dp, hour=9 + i, hours=1)
         appointment_reschedule(
@@ -36,7 +40,11 @@ def _add_rows(network, n: int, start: int) -> None:
             actor=dp,
         )
         part = Part.objects.create(code=f"part-{i}", name=f"备件{i}")
-        stock_receive(place=place_of_outlet(network.a1), part=part, quantity=3, actor=dp)
+        outlet = place_of_outlet(network.a1)
+        stock_receive(place=outlet, part=part, quantity=3, actor=dp)
+        reorder_point_set(outlet=network.a1, part=part, reorder_point=5, actor=dp)  # on the list to reorder
+        transfer_request(source=outlet, destination=van, part=part, quantity=1, actor=dp)
+        transfer_request(source=place_of_centre(network.a1.centre), destination=outlet, part=part, quantity=1, actor=dp)
         part_requisition_request(work_order=order, part=part, quantity=1, actor=en)
         loaner = loaner_register(outlet=network.a1, serial=f"LN-{i}", description="周转机", actor=dp)
         if i % 2:
@@ -49,6 +57,11 @@ URLS = [
     (Role.DISPATCHER, "dispatch-week", DAY),
     (Role.DISPATCHER, "reconciliation", DAY),
     (Role.DISPATCHER, "parts", {}),
+    (Role.DISPATCHER, "stock", {}),
+    (Role.DISPATCHER, "stock", {"reorder": "1"}),
+    (Role.DISPATCHER, "stock-transfers", {}),
+    (Role.SUPERVISOR, "stock-transfers", {}),
+    (Role.ENGINEER, "stock", {"level": "van"}),
     (Role.DISPATCHER, "loaners", {}),
     (Role.DISPATCHER, "engineer-list", {}),
     (Role.DISPATCHER, "api-appointment-list", {}),
@@ -56,6 +69,8 @@ URLS = [
     (Role.DISPATCHER, "api-requisition-list", {}),
     (Role.DISPATCHER, "api-loaner-list", {}),
     (Role.DISPATCHER, "api-part-stock", {}),
+    (Role.DISPATCHER, "api-part-stock", {"reorder": "1"}),
+    (Role.DISPATCHER, "api-transfer-list", {}),
     (Role.DISPATCHER, "api-engineer-list", {}),
     (Role.DISPATCHER, "api-reconciliation", DAY),
 ]
