@@ -321,7 +321,7 @@ class _StockForm(StyledForm):
 
 class StockReceiveForm(_StockForm):
     place_fields = ("place",)
-    place = PlaceField(label=_("Received at"))
+    place = PlaceField(label=_("Delivered to"))
     part = forms.ModelChoiceField(label=_("Spare part"), queryset=Part.objects.filter(active=True))
     quantity = forms.IntegerField(label=_("Quantity received"), min_value=1, max_value=10000)
     note = forms.CharField(label=_("Delivery note"), max_length=200, required=False)
@@ -341,8 +341,8 @@ class ReorderPointForm(StyledForm):
 
 class TransferRequestForm(_StockForm):
     place_fields = ("source", "destination")
-    source = PlaceField(label=_("From"))
-    destination = PlaceField(label=_("To"))
+    source = PlaceField(label=_("Ship from"))
+    destination = PlaceField(label=_("Ship to"))
     part = forms.ModelChoiceField(label=_("Spare part"), queryset=Part.objects.filter(active=True))
     bin = forms.ChoiceField(label=_("Bin"), choices=PartStock.Bin.choices, initial=PartStock.Bin.GOOD)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10000)

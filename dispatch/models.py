@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import BilingualName, ChoiceLabels, Outlet, ServiceCentre
@@ -356,13 +357,13 @@ class StockTransfer(ChoiceLabels, models.Model):
     received (added at the destination); cancelled only before shipping."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
-        SHIPPED = "shipped", _("Shipped")
-        RECEIVED = "received", _("Received")
-        CANCELLED = "cancelled", _("Cancelled")
+        REQUESTED = "requested", pgettext_lazy("stock transfer", "Requested")
+        SHIPPED = "shipped", pgettext_lazy("stock transfer", "Shipped")
+        RECEIVED = "received", pgettext_lazy("stock transfer", "Received")
+        CANCELLED = "cancelled", pgettext_lazy("stock transfer", "Cancelled")
 
-    source = models.ForeignKey(StockPlace, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
-    destination = models.ForeignKey(StockPlace, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    source = models.ForeignKey(StockPlace, on_delete=models.PROTECT, related_name="+", verbose_name=_("ship from"))
+    destination = models.ForeignKey(StockPlace, on_delete=models.PROTECT, related_name="+", verbose_name=_("ship to"))
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+", verbose_name=_("spare part"))
     bin = models.CharField(_("bin"), max_length=9, choices=PartStock.Bin.choices, default=PartStock.Bin.GOOD)
     quantity = models.PositiveIntegerField(_("quantity"))

@@ -312,7 +312,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="dispatch.stockplace",
-                verbose_name="to",
+                verbose_name="ship to",
             ),
         ),
         migrations.AddField(
@@ -325,7 +325,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="dispatch.stockplace",
-                verbose_name="from",
+                verbose_name="ship from",
             ),
         ),
         migrations.AddField(
@@ -397,7 +397,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to="dispatch.stockplace",
-                verbose_name="to",
+                verbose_name="ship to",
             ),
         ),
         migrations.AddField(
@@ -435,7 +435,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to="dispatch.stockplace",
-                verbose_name="from",
+                verbose_name="ship from",
             ),
         ),
         migrations.AddField(

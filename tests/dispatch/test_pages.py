@@ -303,7 +303,12 @@ def test_parts_asked_on_the_job_page_issued_at_the_parts_desk_and_used(desk, cli
     assert "Only 0 of" in empty.content.decode()  # no stock: refused with the reason, nothing issued
     desk_client.post(
         reverse("stock"),
-        {"form": "receive", "receive-place": f"outlet-{desk.net.a1.pk}", "receive-part": part.pk, "receive-quantity": 5},
+        {
+            "form": "receive",
+            "receive-place": f"outlet-{desk.net.a1.pk}",
+            "receive-part": part.pk,
+            "receive-quantity": 5,
+        },
     )
     page = desk_client.get(reverse("parts")).content.decode()
     assert f"issue-{requisition.pk}" in page

@@ -138,6 +138,13 @@ class Command(BaseCommand):
             self._case("8 KPI scorecards, one centre, last quarter", client, reverse("kpi-scorecards"), centre)
         if not only or "9" in only:
             self._statements(client, supervisor)
+        if not only or "10" in only:
+            # The centre's supervisor keeps its warehouse and outlets: 20 outlets, 40 vans, 40 parts each.
+            client.force_login(supervisor, backend=BACKEND)
+            self._case("10 parts stock of a centre, first page", client, reverse("stock"))
+            self._case("10 parts to reorder at a centre's outlets", client, reverse("stock"), {"reorder": "1"})
+            self._case("10 stock transfers of a centre", client, reverse("stock-transfers"))
+            self._case("10 parts stock API, to reorder", client, reverse("api-part-stock"), {"reorder": "1"})
         self._write()
 
     def _statements(self, client: Client, supervisor: User) -> None:

@@ -1,7 +1,7 @@
 """Generate the benchmark data set in PostgreSQL: by default 1,000,000 work orders over three years at
 400 outlets of 20 centres, with their customers, products, timelines, appointments, visits, callbacks,
-complaints, feedback, payments, and the maker's settlement: warranty-cost claims with their lines, old-part
-tags and deductions.
+complaints, feedback, payments, parts stock in three levels with transfers, and the maker's settlement:
+warranty-cost claims with their lines, old-part tags and deductions.
 
 This is the one place that writes the apps' tables directly (COPY, see benchmarks/bulkload.py): the rows
 are what the services would have made, in the same tables under the same constraints, at a speed the
@@ -24,7 +24,7 @@ from benchmarks.bulkload import CopyWriter, checks_and_indexes_after, next_id
 from complaints.models import ComplaintCase, Feedback
 from core.models import Outlet, ServiceCentre, User
 from core.roles import Role
-from dispatch.models import Appointment, VisitReport
+from dispatch.models import Appointment, Part, PartStock, StockMovement, StockPlace, StockTransfer, VisitReport
 from followups.models import Callback, CallbackPlan
 from settlement.models import (
     ClaimLine,
@@ -87,6 +87,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._network(opts["centres"], opts["outlets_per_centre"])
             self._say("network", started)
+            self._stock()
+            self._say("parts stock in three levels", started)
             customers = int(opts["orders"] * 0.4)
             with checks_and_indexes_after(LOADED):
                 self._customers(customers)
@@ -109,6 +111,7 @@ class Command(BaseCommand):
         self.outlets = []  # (outlet id, {role: [user ids]})
         memberships, outlet_links = [], []
         centre_of = {}
+        self.centre_of = centre_of
         for c in range(1, centres + 1):
             centre = ServiceCentre.objects.create(code=f"bench-{c:02d}", name=f"第{c}服务中心", region="华东")
             supervisor = User.objects.create(
@@ -211,6 +214,72 @@ class Command(BaseCommand):
             self.customer_outlet.append((outlet_id, created))
         for writer in (customers, phones, products):
             writer.close()
+
+    # --- Parts stock in three levels ---------------------------------------------------------------
+
+    def _stock(self, parts: int = 40, per_van: int = 8) -> None:
+        """Every centre's warehouse and every outlet with a good and a defective bin of each part, every
+        engineer's van with a few parts; each row with the movement that filled it; reorder points at the
+        outlets (some below them); per outlet one transfer requested, one shipped and one received."""
+        rnd, G, D = self.random, PartStock.Bin.GOOD, PartStock.Bin.DEFECTIVE
+        catalogue = [
+            p.pk for p in Part.objects.bulk_create(Part(code=f"bench-{n:03d}", name=f"备件{n}") for n in range(parts))
+        ]
+        centres = sorted(set(self.centre_of.values()))
+        warehouses = StockPlace.objects.bulk_create(StockPlace(level="centre", centre_id=c) for c in centres)
+        outlets = StockPlace.objects.bulk_create(
+            StockPlace(level="outlet", centre_id=self.centre_of[o], outlet_id=o) for o, _staff in self.outlets
+        )
+        vans = StockPlace.objects.bulk_create(
+            StockPlace(level="van", centre_id=self.centre_of[o], outlet_id=o, engineer_id=e)
+            for o, staff in self.outlets
+            for e in staff[Role.ENGINEER]
+        )
+        rows = []
+        for place in warehouses:
+            rows += [PartStock(place=place, part_id=p, bin=G, quantity=rnd.randrange(20, 200)) for p in catalogue]
+            rows += [PartStock(place=place, part_id=p, bin=D, quantity=rnd.randrange(0, 30)) for p in catalogue]
+        for place in outlets:
+            rows += [
+                PartStock(
+                    place=place, part_id=p, bin=G, quantity=rnd.randrange(0, 12), reorder_point=rnd.choice([0, 3, 5])
+                )
+                for p in catalogue
+            ]
+            rows += [PartStock(place=place, part_id=p, bin=D, quantity=rnd.randrange(0, 4)) for p in catalogue]
+        for place in vans:
+            rows += [
+                PartStock(place=place, part_id=p, bin=G, quantity=rnd.randrange(1, 4))
+                for p in rnd.sample(catalogue, per_van)
+            ]
+        rows = PartStock.objects.bulk_create(rows, batch_size=5000)
+        StockMovement.objects.bulk_create(
+            (
+                StockMovement(
+                    stock=row, change=row.quantity, balance=row.quantity, reason="received", actor_id=self.headquarters
+                )
+                for row in rows
+                if row.quantity
+            ),
+            batch_size=5000,
+        )
+        warehouse_of = {w.centre_id: w for w in warehouses}
+        transfers = []
+        for place, (_outlet, staff) in zip(outlets, self.outlets, strict=True):
+            for status in ("requested", "shipped", "received"):
+                transfers.append(
+                    StockTransfer(
+                        source=warehouse_of[place.centre_id],
+                        destination=place,
+                        part_id=rnd.choice(catalogue),
+                        quantity=rnd.randrange(1, 6),
+                        status=status,
+                        tracking="" if status == "requested" else f"SF-bench-{place.pk}",
+                        requested_by_id=staff[Role.FRONT_DESK][0],
+                        shipped_at=None if status == "requested" else self.now,
+                    )
+                )
+        StockTransfer.objects.bulk_create(transfers, batch_size=5000)
 
     # --- Work orders with everything that hangs off them -----------------------------------------
 
