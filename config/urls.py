@@ -144,6 +144,7 @@ api_v1 = [
     path("statements/", settlement_api.StatementListView.as_view(), name="api-statement-list"),
     path("statements/<int:pk>/", settlement_api.StatementDetailView.as_view(), name="api-statement-detail"),
     path("statements/<int:pk>/answer/", settlement_api.StatementAnswerView.as_view(), name="api-statement-answer"),
+    path("statements/<int:pk>/reply/", settlement_api.StatementReplyView.as_view(), name="api-statement-reply"),
     path("statements/issue/", settlement_api.StatementIssueView.as_view(), name="api-statement-issue"),
     path("deductions/", settlement_api.DeductionListCreateView.as_view(), name="api-deduction-list"),
     path("part-shipments/", settlement_api.ShipmentListCreateView.as_view(), name="api-shipment-list"),

@@ -1,5 +1,5 @@
 """Settlement over /api/v1/: warranty-cost claims (the list, one claim, the decision, a re-check), old-part
-tags and shipments (ship, inspect), monthly statements (issue, answer) and deductions."""
+tags and shipments (ship, inspect), monthly statements (issue, answer, reply) and deductions."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -28,6 +28,7 @@ from settlement.serializers import (
     StatementAnswerInputSerializer,
     StatementDetailSerializer,
     StatementIssueInputSerializer,
+    StatementReplyInputSerializer,
     StatementSerializer,
 )
 
@@ -180,6 +181,18 @@ class StatementAnswerView(APIView):
         statement = get_object_or_404(selectors.statement_list(user=request.user), pk=pk)
         services.statement_answer(
             statement=statement, actor=request.user, **validated(StatementAnswerInputSerializer, request.data)
+        )
+        return Response(StatementDetailSerializer(_statement_detail(request.user).get(pk=pk)).data)
+
+
+class StatementReplyView(APIView):
+    """Headquarters replies to a disputed statement; it goes back to the outlet to answer again."""
+
+    @extend_schema(request=StatementReplyInputSerializer, responses=StatementDetailSerializer)
+    def post(self, request, pk: int):
+        statement = get_object_or_404(selectors.statement_list(user=request.user), pk=pk)
+        services.statement_reply(
+            statement=statement, actor=request.user, **validated(StatementReplyInputSerializer, request.data)
         )
         return Response(StatementDetailSerializer(_statement_detail(request.user).get(pk=pk)).data)
 

@@ -87,6 +87,15 @@ class AnswerForm(StyledForm):
     reason = forms.CharField(label=_("What is disputed"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReplyForm(StyledForm):
+    reply = forms.CharField(
+        label=_("Reply to the outlet"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What headquarters found; corrections it agrees to go on the next month's statement."),
+    )
+
+
 class ComplaintDeductionForm(StyledForm):
     case = forms.IntegerField(label=_("Complaint case #"), min_value=1)
     note = forms.CharField(label=_("Why upheld against the outlet"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -40,6 +40,10 @@ SHIPMENT = Lifecycle(S, [move("receive", {S.SHIPPED}, S.RECEIVED)], initial={S.S
 M = SettlementStatement.Status
 STATEMENT = Lifecycle(
     M,
-    [move("agree", {M.ISSUED}, M.AGREED), move("dispute", {M.ISSUED}, M.DISPUTED, needs_reason=True)],
+    [
+        move("agree", {M.ISSUED}, M.AGREED),
+        move("dispute", {M.ISSUED}, M.DISPUTED, needs_reason=True),
+        move("reply", {M.DISPUTED}, M.ISSUED, needs_reason=True),  # headquarters answers: back to the outlet
+    ],
     initial={M.ISSUED},
 )

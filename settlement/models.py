@@ -434,7 +434,8 @@ class ReturnTag(ChoiceLabels, models.Model):
 class SettlementStatement(ChoiceLabels, models.Model):
     """An outlet's monthly settlement (月结对账单): the claims approved and the deductions made up to the month's
     end not on an earlier statement. Issued by headquarters, then agreed or disputed by the outlet. Issued, it
-    is frozen: what comes later goes on the next month's statement."""
+    is frozen: what comes later goes on the next month's statement. A dispute gets headquarters' reply (the
+    adjustments it agrees to go on the next month's statement) and the outlet answers again."""
 
     class Status(models.TextChoices):
         ISSUED = "issued", _("Waiting for the outlet")
@@ -455,6 +456,12 @@ class SettlementStatement(ChoiceLabels, models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     dispute_reason = models.TextField(_("why disputed"), blank=True)
+    # Headquarters' answer to a dispute; the statement goes back to the outlet, whose next answer closes it.
+    reply = models.TextField(_("headquarters' reply"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -191,6 +191,8 @@ class StatementSerializer(ModelSerializer):
             "issued_at",
             "answered_at",
             "dispute_reason",
+            "reply",
+            "replied_at",
         ]
 
 
@@ -209,6 +211,10 @@ class StatementIssueInputSerializer(Serializer):
 class StatementAnswerInputSerializer(Serializer):
     agree = serializers.BooleanField()
     reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class StatementReplyInputSerializer(Serializer):
+    reply = serializers.CharField(max_length=2000)
 
 
 class ComplaintDeductionInputSerializer(Serializer):

@@ -26,6 +26,7 @@ from settlement.forms import (
     DecisionForm,
     InspectionForm,
     IssueForm,
+    ReplyForm,
     ShipmentForm,
 )
 from settlement.models import (
@@ -283,34 +284,51 @@ def _statement_context(request, statement) -> dict:
 
 @staff_page(perm="settlement.view_settlementstatement")
 def statement_detail(request, pk: int):
-    """A statement's claims and deductions; the outlet agrees to it or disputes it here."""
+    """A statement's claims and deductions; the outlet agrees to it or disputes it here, and headquarters
+    replies to a dispute."""
     statement = get_object_or_404(selectors.statement_list(user=request.user), pk=pk)
     answers = (
         statement.status == SettlementStatement.Status.ISSUED
         and request.user.has_perm("settlement.answer_settlementstatement")
         and request.user.outlets.filter(pk=statement.outlet_id).exists()
     )
-    form = AnswerForm(request.POST or None) if answers else None
+    replies = (
+        statement.status == SettlementStatement.Status.DISPUTED
+        and request.user.has_perm("settlement.issue_settlementstatement")
+        and (request.user.is_headquarters or request.user.is_superuser)
+    )
+    posted = request.POST if request.method == "POST" else None
+    form = AnswerForm(posted) if answers else None
+    reply_form = ReplyForm(posted) if replies else None
     if request.method == "POST":
-        if form is None:
+        acting = form or reply_form
+        if acting is None:
             raise PermissionDenied
-        if form.is_valid():
+        if acting.is_valid():
             try:
-                services.statement_answer(
-                    statement=statement,
-                    agree=form.cleaned_data["answer"] == "agree",
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                )
+                if form is not None:
+                    services.statement_answer(
+                        statement=statement,
+                        agree=form.cleaned_data["answer"] == "agree",
+                        reason=form.cleaned_data["reason"],
+                        actor=request.user,
+                    )
+                else:
+                    services.statement_reply(
+                        statement=statement, reply=reply_form.cleaned_data["reply"], actor=request.user
+                    )
             except SERVICE_ERRORS as exc:
-                form.add_service_errors(exc)
+                acting.add_service_errors(exc)
             else:
                 messages.success(request, _("Answered."))
                 return redirect("statement-detail", pk=pk)
-    context = _statement_context(request, statement) | {"form": form, "trail": audit_trail_for(request.user, statement)}
-    return render(
-        request, "settlement/statement.html", context, status=400 if form is not None and form.errors else 200
-    )
+    context = _statement_context(request, statement) | {
+        "form": form,
+        "reply_form": reply_form,
+        "trail": audit_trail_for(request.user, statement),
+    }
+    failed = any(f is not None and f.errors for f in (form, reply_form))
+    return render(request, "settlement/statement.html", context, status=400 if failed else 200)
 
 
 @staff_page(perm="settlement.view_settlementstatement")

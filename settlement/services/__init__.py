@@ -30,5 +30,6 @@ from settlement.services.statements import (  # noqa: F401
     deduction_for_complaint,
     month_bounds,
     statement_answer,
+    statement_reply,
     statements_issue,
 )

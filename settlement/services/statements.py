@@ -191,3 +191,20 @@ def statement_answer(*, statement: SettlementStatement, agree: bool, reason: str
     found._history_user = actor
     found.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
     return found
+
+
+@transaction.atomic
+def statement_reply(*, statement: SettlementStatement, reply: str, actor) -> SettlementStatement:
+    """Headquarters answers a disputed statement (what it found, what it corrects on the next month's
+    statement); the statement goes back to the outlet to agree or dispute again."""
+    require_permission(actor, "settlement.issue_settlementstatement")
+    _headquarters(actor)
+    found = SettlementStatement.objects.select_for_update().get(pk=statement.pk)
+    reply = reply.strip()
+    if not reply:
+        raise ValidationError({"reply": _("Write the reply to the outlet.")})
+    STATEMENT.move(found, "reply", reason=reply)
+    found.reply, found.replied_by, found.replied_at = reply, actor, timezone.now()
+    found._history_user = actor
+    found.save(update_fields=["status", "reply", "replied_by", "replied_at"])
+    return found

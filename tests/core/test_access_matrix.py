@@ -229,6 +229,7 @@ EXPECTED = {
     "api-statement-list": (None, only({FD, SV, AD}, anon=401)),
     "api-statement-detail": ("statement", only({FD, SV, AD}, anon=401)),
     "api-statement-answer": ("statement", every(405, anon=401)),
+    "api-statement-reply": ("statement", every(405, anon=401)),
     "api-statement-issue": (None, every(405, anon=401)),
     "api-deduction-list": (None, only({FD, SV, AD}, anon=401)),
     "shipment-detail": ("shipment", only({FD, SV, AD})),

@@ -24,9 +24,7 @@ def _signed_in(browser, live_server, user, *, width: int, height: int):
     return context, page
 
 
-def test_an_outlet_reorders_a_part_the_centre_ships_it_and_the_outlet_receives_it(
-    migration_data, live_server, browser
-):
+def test_an_outlet_reorders_a_part_the_centre_ships_it_and_the_outlet_receives_it(migration_data, live_server, browser):
     outlet = OutletFactory(name="上海徐汇网点")
     clerk = UserFactory(username="e2e-stock-desk", role=Role.FRONT_DESK, outlets=[outlet])
     supervisor = UserFactory(username="e2e-stock-centre", role=Role.SUPERVISOR, centre=outlet.centre, language="en")

@@ -13,7 +13,13 @@ from django.utils import timezone
 from complaints.services import case_open
 from core.roles import Role
 from settlement.models import Deduction, SettlementStatement, WarrantyClaim
-from settlement.services import claim_decide, deduction_for_complaint, statement_answer, statements_issue
+from settlement.services import (
+    claim_decide,
+    deduction_for_complaint,
+    statement_answer,
+    statement_reply,
+    statements_issue,
+)
 from tests.settlement.factories import published_price_list
 from tests.settlement.test_services import _callback, _picked_up
 from tests.warranty.factories import published_schedule
@@ -95,6 +101,44 @@ def test_the_outlet_agrees_or_disputes_its_statement_with_the_reason(network, pr
     assert statement.status == SettlementStatement.Status.DISPUTED and statement.answered_by == clerk
     with pytest.raises(ValidationError):
         statement_answer(statement=statement, agree=True, actor=clerk)
+
+
+def test_headquarters_replies_to_a_dispute_and_the_outlet_answers_again(network, prices, client_for):
+    hq, clerk = network.staff[Role.ADMIN], network.staff[Role.FRONT_DESK]
+    _approved_claim(network, dt.datetime(2026, 10, 10, 10, tzinfo=SH))
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=SH), tick=False):
+        [statement] = statements_issue(month=dt.date(2026, 10, 1), actor=hq)
+    with pytest.raises(ValidationError):
+        statement_reply(statement=statement, reply="核对无误", actor=hq)  # nothing disputed yet
+    statement_answer(statement=statement, agree=False, reason="26100500001 工时少算", actor=clerk)
+    with pytest.raises(PermissionDenied):
+        statement_reply(statement=statement, reply="已核", actor=network.staff[Role.SUPERVISOR])  # a centre's
+    with pytest.raises(ValidationError) as empty:
+        statement_reply(statement=statement, reply="  ", actor=hq)
+    assert "reply" in empty.value.message_dict
+
+    page = client_for(hq).get(reverse("statement-detail", args=[statement.pk])).content.decode()
+    assert 'data-testid="reply-form"' in page and "26100500001 工时少算" in page
+    refused = client_for(hq).post(reverse("statement-detail", args=[statement.pk]), {"reply": ""})
+    assert refused.status_code == 400 and refused.context["reply_form"].errors["reply"]
+    client_for(hq).post(
+        reverse("statement-detail", args=[statement.pk]), {"reply": "工时按结算价 60 元计，差额 20 元列入 11 月调整"}
+    )
+    statement.refresh_from_db()
+    assert statement.status == SettlementStatement.Status.ISSUED and statement.replied_by == hq
+    assert statement.history.filter(history_user=hq, status="issued").exists()  # audited
+
+    answer_page = client_for(clerk).get(reverse("statement-detail", args=[statement.pk])).content.decode()
+    assert "差额 20 元列入 11 月调整" in answer_page and 'data-testid="answer-form"' in answer_page
+    api = client_for(clerk)
+    agreed = api.post(
+        reverse("api-statement-answer", args=[statement.pk]), {"agree": True}, content_type="application/json"
+    )
+    assert agreed.json()["status"] == "agreed" and agreed.json()["reply"].startswith("工时按结算价")
+    again = client_for(hq).post(
+        reverse("api-statement-reply", args=[statement.pk]), {"reply": "再次答复"}, content_type="application/json"
+    )
+    assert again.status_code == 400  # agreed: nothing to reply to
 
 
 def test_a_callback_finding_is_deducted_once(network, prices):
