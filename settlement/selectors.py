@@ -64,7 +64,9 @@ def part_names(codes) -> dict[str, str]:
 
 def statement_list(*, user) -> QuerySet[SettlementStatement]:
     """Monthly statements of the user's outlets, newest first."""
-    return scope(SettlementStatement.objects.all(), user).select_related("outlet", "issued_by", "answered_by", "replied_by")
+    return scope(SettlementStatement.objects.all(), user).select_related(
+        "outlet", "issued_by", "answered_by", "replied_by"
+    )
 
 
 def statement_claims(statement: SettlementStatement) -> QuerySet[WarrantyClaim]:

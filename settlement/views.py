@@ -17,7 +17,7 @@ from core.exports import xlsx_response
 from core.messages import call_and_flash
 from core.pagination import keyset_page_for
 from core.prints import render_print
-from core.scoping import scope, visible_outlets
+from core.scoping import in_scope, scope, visible_outlets
 from settlement import selectors, services
 from settlement.exports import statement_sheet
 from settlement.forms import (
@@ -42,6 +42,8 @@ from settlement.rules import RULES
 from warranty.selectors import category_names
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
+SHIP_AT_ONCE = 200  # old parts offered in one shipment form
+PENDING_SHOWN = 50  # deductions waiting for the next statement, newest first
 
 
 @staff_page(perm="settlement.view_warrantyclaim")
@@ -51,9 +53,9 @@ def claim_list(request):
     status = request.GET.get("status", "")
     if status in WarrantyClaim.Status.values:
         queryset = queryset.filter(status=status)  # index claim_outlet_status / claim_status
-    outlets = list(visible_outlets(request.user).order_by("code")[:200])
+    outlets = list(visible_outlets(request.user).order_by("code").only("pk", "code", "name"))
     outlet = request.GET.get("outlet", "")
-    if outlet.isdigit() and any(o.pk == int(outlet) for o in outlets):
+    if outlet.isdigit() and in_scope(request.user, int(outlet)):
         queryset = queryset.filter(outlet_id=int(outlet))
     else:
         outlet = ""
@@ -151,7 +153,9 @@ def returns(request):
         shipments = shipments.filter(status=status)
     page = keyset_page_for(request, shipments, key="id", descending=True)
     context = {
-        "to_ship": _named(list(to_ship[:200])),
+        # The oldest first, a box at a time: the count says how many more wait.
+        "to_ship": _named(list(to_ship[:SHIP_AT_ONCE])),
+        "to_ship_total": to_ship.count(),
         "form": form,
         "today": timezone.localdate(),
         "page": page,
@@ -242,7 +246,8 @@ def _statements_page(request, statements, *, form, deduction_form, month=""):
         "form": form,
         "deduction_form": deduction_form,
         "month": month,
-        "pending_deductions": list(selectors.deductions_to_settle(user=request.user)[:50]),
+        "pending_deductions": list(selectors.deductions_to_settle(user=request.user)[:PENDING_SHOWN]),
+        "pending_total": selectors.deductions_to_settle(user=request.user).count(),
     }
     failed = any(f is not None and f.errors for f in (form, deduction_form))
     return render(request, "settlement/statements.html", context, status=400 if failed else 200)
