@@ -238,3 +238,15 @@ def test_the_api_ships_and_inspects_under_the_same_rules(network, prices, client
     )
     assert done.status_code == 200 and done.json()["status"] == "received"
     assert {t["status"] for t in done.json()["tags"]} == {"received"}
+
+
+def test_the_parts_to_ship_beyond_one_box_are_counted_not_hidden(network, prices, client_for, monkeypatch):
+    from settlement import views
+
+    monkeypatch.setattr(views, "SHIP_AT_ONCE", 1)
+    clerk = network.staff[Role.FRONT_DESK]
+    for _ in range(2):
+        _picked_up(clerk, walk_in_order(clerk, network.a1))
+    page = client_for(clerk).get(reverse("returns"))
+    assert len(page.context["to_ship"]) == 1 and page.context["to_ship_total"] == 2
+    assert "最早的 1 件" in page.content.decode()  # the clerk is told the others wait
