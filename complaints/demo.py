@@ -37,8 +37,8 @@ def _handled(case, clerk, *, remedy=("gift", "80", "赠送清洁保养一次"), 
     case_step_record(case=case, step="action", notes="已安排工程师再次上门并赠送保养", actor=clerk)
 
 
-def _ask_and_queue(case, clerk, lessons):
-    case = case_request_confirmation(case=case, lessons=lessons, actor=clerk)
+def _ask_and_queue(case, clerk, lessons, responsibility):
+    case = case_request_confirmation(case=case, lessons=lessons, responsibility=responsibility, actor=clerk)
     Callback.objects.filter(pk=case.confirmation_callback_id).update(due_at=timezone.now() - dt.timedelta(minutes=5))
     callback_sweep()
     return case
@@ -78,10 +78,10 @@ def seed() -> str:
     cases_escalate_overdue()
     waiting = open_case(orders[4], clerk, category="repair_quality", severity="medium", description="异响没有修好")
     _handled(waiting, clerk)
-    _ask_and_queue(waiting, clerk, "维修后必须试机并当面确认无异响")
+    _ask_and_queue(waiting, clerk, "维修后必须试机并当面确认无异响", "product")
     closed = open_case(orders[5], clerk, category="delay", severity="low", description="上门迟到一个小时")
     _handled(closed, clerk, remedy=("fee_waiver", "50", "免收上门费"), granted_by=supervisor)  # a supervisor's to grant
-    closed = _ask_and_queue(closed, clerk, "出发前按路程时间预留余量；迟到必须提前电话告知")
+    closed = _ask_and_queue(closed, clerk, "出发前按路程时间预留余量；迟到必须提前电话告知", "outlet")
     callback_claim(callback=closed.confirmation_callback, actor=clerk)
     callback_record(callback=closed.confirmation_callback, outcome="satisfied", notes="客户表示满意", actor=clerk)
     flagged = open_case(

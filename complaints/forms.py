@@ -83,6 +83,9 @@ class FeedbackForm(StyledForm):
 
 
 class ConfirmationForm(StyledForm):
+    responsibility = forms.ChoiceField(
+        label=_("Who was at fault"), choices=ComplaintCase.Responsibility.choices, widget=forms.RadioSelect
+    )
     lessons = forms.CharField(label=_("Lessons learned"), widget=forms.Textarea(attrs={"rows": 3}))
 
 

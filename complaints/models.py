@@ -140,6 +140,12 @@ class ComplaintCase(ChoiceLabels, models.Model):
         HOME_DAMAGE = "home_damage", _("Damage in the home")
         OTHER = "other", _("Other")
 
+    class Responsibility(models.TextChoices):
+        OUTLET = "outlet", _("The outlet (its service was at fault)")
+        PRODUCT = "product", _("The product or the maker")
+        CUSTOMER = "customer", _("The customer")
+        UNFOUNDED = "unfounded", _("Not founded")
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open")  # being handled
         AWAITING_CONFIRMATION = "awaiting_confirmation", _("Waiting for the customer's confirmation")
@@ -173,6 +179,10 @@ class ComplaintCase(ChoiceLabels, models.Model):
     escalation_words = models.JSONField(default=list, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
+    # Who was at fault, found when the remedy is carried out; "the outlet" is deducted on its settlement.
+    responsibility = models.CharField(
+        _("responsibility"), max_length=10, choices=Responsibility.choices, blank=True, db_index=True
+    )
     # The call in which the customer says whether they are satisfied (the latest one asked for).
     confirmation_callback = models.OneToOneField(
         Callback,

@@ -108,6 +108,7 @@ class CaseDetailSerializer(CaseSerializer):
         fields = [
             *CaseSerializer.Meta.fields,
             "lessons",
+            "responsibility",
             "confirmation_callback",
             "confirmation_callback_status",
             "steps",
@@ -147,6 +148,7 @@ class EscalateInputSerializer(Serializer):
 
 class ConfirmationInputSerializer(Serializer):
     lessons = serializers.CharField()
+    responsibility = serializers.ChoiceField(choices=ComplaintCase.Responsibility.choices)
 
 
 class DecisionInputSerializer(Serializer):

@@ -382,9 +382,10 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def case_request_confirmation(*, case: ComplaintCase, lessons: str, actor) -> ComplaintCase:
-    """The remedy is carried out: record the lessons learned and ask for the callback in which the
-    customer confirms they are satisfied (followups' call queue). Only that call closes the case."""
+def case_request_confirmation(*, case: ComplaintCase, lessons: str, responsibility: str, actor) -> ComplaintCase:
+    """The remedy is carried out: record who was at fault and the lessons learned, and ask for the callback
+    in which the customer confirms they are satisfied (followups' call queue). Only that call closes the
+    case. A case found against the outlet is offered to headquarters for the settlement deduction."""
     require_permission(actor, "complaints.change_complaintcase")
     found = _locked_case(case, actor)
     if not found.may_ask_confirmation:
@@ -392,6 +393,8 @@ def case_request_confirmation(*, case: ComplaintCase, lessons: str, actor) -> Co
     errors = {}
     if not lessons.strip():
         errors["lessons"] = _("Write down the lessons learned.")
+    if responsibility not in ComplaintCase.Responsibility.values:
+        errors["responsibility"] = _("Say who was at fault.")
     if found.remedy_agreed_at is None:
         errors["__all__"] = _("Agree a remedy with the customer first.")
     elif found.remedies.filter(status=Remedy.Status.AWAITING_APPROVAL).exists():
@@ -412,9 +415,9 @@ def case_request_confirmation(*, case: ComplaintCase, lessons: str, actor) -> Co
     )
     found.confirmation_callback = Callback.objects.get(idempotency_key=f"{plan.code}:{source}")
     CASE.move(found, "ask_confirmation")
-    found.lessons = lessons.strip()
+    found.lessons, found.responsibility = lessons.strip(), responsibility
     found.version += 1
-    found.save(update_fields=["confirmation_callback", "status", "lessons", "version"])
+    found.save(update_fields=["confirmation_callback", "status", "lessons", "responsibility", "version"])
     events.case_noted(found, actor=actor, notes=_("Confirmation callback asked for."))
     return found
 

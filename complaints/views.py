@@ -82,7 +82,8 @@ def _detail(request, case, **forms):
         "remedy_form": forms.get("remedy") or RemedyForm(),
         "escalate_form": forms.get("escalate") or EscalateForm(),
         "bad_faith_form": forms.get("bad-faith") or BadFaithForm(),
-        "confirm_form": forms.get("confirm") or ConfirmationForm(initial={"lessons": case.lessons}),
+        "confirm_form": forms.get("confirm")
+        or ConfirmationForm(initial={"lessons": case.lessons, "responsibility": case.responsibility}),
         "callbacks": list(selectors.customer_callbacks(user=request.user, customer_id=case.customer_id)[:10]),
         "now": timezone.now(),
     }

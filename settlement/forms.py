@@ -97,5 +97,7 @@ class ReplyForm(StyledForm):
 
 
 class ComplaintDeductionForm(StyledForm):
-    case = forms.IntegerField(label=_("Complaint case #"), min_value=1)
-    note = forms.CharField(label=_("Why upheld against the outlet"), widget=forms.Textarea(attrs={"rows": 2}))
+    """One row of the complaints found against outlets: the case by its id, a note if not its lessons."""
+
+    case = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -1,7 +1,9 @@
 """Read side of settlement: querysets already narrowed to the user's outlets and joined for their page."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 
+from complaints.models import ComplaintCase
 from core.scoping import scope
 from dispatch.models import Part
 from settlement.models import ClaimLine, Deduction, PartShipment, ReturnTag, SettlementStatement, WarrantyClaim
@@ -83,4 +85,17 @@ def deductions_to_settle(*, user) -> QuerySet[Deduction]:
         scope(Deduction.objects.filter(statement__isnull=True), user)
         .select_related("outlet", "work_order")
         .order_by("-created_at", "-id")
+    )
+
+
+def complaints_to_deduct(*, user) -> QuerySet[ComplaintCase]:
+    """Complaint cases their handler found against the outlet and not yet deducted, newest first."""
+    deducted = Deduction.objects.filter(
+        source=Concat(Value("complaint:"), Cast(OuterRef("pk"), output_field=CharField()))
+    )
+    return (
+        scope(ComplaintCase.objects.filter(responsibility=ComplaintCase.Responsibility.OUTLET), user)
+        .filter(~Exists(deducted))
+        .select_related("outlet", "work_order")
+        .order_by("-id")
     )

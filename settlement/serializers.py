@@ -218,5 +218,5 @@ class StatementReplyInputSerializer(Serializer):
 
 
 class ComplaintDeductionInputSerializer(Serializer):
-    complaint = serializers.IntegerField(help_text="The complaint case upheld against its outlet.")
-    note = serializers.CharField(allow_blank=True)
+    complaint = serializers.IntegerField(help_text="A complaint case its handler found against the outlet.")
+    note = serializers.CharField(required=False, default="", allow_blank=True, help_text="Default: the case's lessons.")

@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from complaints.models import ComplaintCase
 from core.audit import audit_trail_for
 from core.decorators import staff_page
 from core.errors import ConflictError
 from core.exports import xlsx_response
-from core.messages import call_and_flash
+from core.messages import call_and_flash, flash_form_errors
 from core.pagination import keyset_page_for
 from core.prints import render_print
 from core.scoping import in_scope, scope, visible_outlets
@@ -30,6 +29,7 @@ from settlement.forms import (
     ShipmentForm,
 )
 from settlement.models import (
+    Deduction,
     PartShipment,
     ReturnTag,
     SettlementLabourRate,
@@ -231,47 +231,48 @@ def statement_list(request):
     elif request.method == "POST":
         raise PermissionDenied
     statements = selectors.statement_list(user=request.user)
-    deduction_form = ComplaintDeductionForm() if form is not None else None
     month = request.GET.get("month", "")
     try:
         statements = statements.filter(month=dt.date.fromisoformat(f"{month}-01")) if month else statements
     except ValueError:
         month = ""
-    return _statements_page(request, statements, form=form, deduction_form=deduction_form, month=month)
-
-
-def _statements_page(request, statements, *, form, deduction_form, month=""):
     context = {
         "page": keyset_page_for(request, statements, key="id", descending=True),
         "form": form,
-        "deduction_form": deduction_form,
         "month": month,
+        # Headquarters deducts what complaint handlers found against outlets, a row at a time.
+        "to_deduct": list(selectors.complaints_to_deduct(user=request.user)[:PENDING_SHOWN]) if form else [],
+        "complaint_rate": services.deduction_rate(Deduction.Rule.COMPLAINT_UPHELD, timezone.localdate()),
         "pending_deductions": list(selectors.deductions_to_settle(user=request.user)[:PENDING_SHOWN]),
         "pending_total": selectors.deductions_to_settle(user=request.user).count(),
     }
-    failed = any(f is not None and f.errors for f in (form, deduction_form))
-    return render(request, "settlement/statements.html", context, status=400 if failed else 200)
+    return render(
+        request, "settlement/statements.html", context, status=400 if form is not None and form.errors else 200
+    )
 
 
 @require_POST
 @staff_page(perm="settlement.add_deduction")
 def complaint_deduction(request):
-    """Headquarters upholds a complaint against its outlet: the price list's deduction."""
+    """Headquarters deducts a complaint found against its outlet, from the list on the statements page."""
     form = ComplaintDeductionForm(request.POST)
-    if form.is_valid():
-        case = scope(ComplaintCase.objects.all(), request.user).filter(pk=form.cleaned_data["case"]).first()
-        if case is None:
-            form.add_error("case", _("No such complaint case in your outlets."))
-        else:
-            try:
-                services.deduction_for_complaint(case=case, note=form.cleaned_data["note"], actor=request.user)
-            except SERVICE_ERRORS as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Deduction recorded."))
-                return redirect("statement-list")
-    statements = selectors.statement_list(user=request.user)
-    return _statements_page(request, statements, form=IssueForm(initial={"month": _last_month()}), deduction_form=form)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect("statement-list")
+    case = selectors.complaints_to_deduct(user=request.user).filter(pk=form.cleaned_data["case"]).first()
+    if case is None:
+        messages.error(
+            request, _("This complaint is not one found against an outlet of yours, or it is deducted already.")
+        )
+    else:
+        call_and_flash(
+            request,
+            services.deduction_for_complaint,
+            success=_("Deduction recorded."),
+            case=case,
+            note=form.cleaned_data["note"],
+        )
+    return redirect("statement-list")
 
 
 def _statement_context(request, statement) -> dict:

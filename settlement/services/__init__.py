@@ -28,6 +28,7 @@ from settlement.services.statements import (  # noqa: F401
     deduct_on_callback,
     deduct_on_sign_off,
     deduction_for_complaint,
+    deduction_rate,
     month_bounds,
     statement_answer,
     statement_reply,

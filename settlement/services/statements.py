@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.models import ComplaintCase
 from core.errors import ConflictError
 from core.permissions import require_permission
 from core.scoping import in_scope, scope, visible_outlet_ids
@@ -18,7 +19,8 @@ from settlement.models import Deduction, SettlementPriceList, SettlementStatemen
 ZERO = Decimal("0.00")
 
 
-def _rate(rule: str, day: dt.date) -> Decimal:
+def deduction_rate(rule: str, day: dt.date) -> Decimal:
+    """What the price list in force on `day` deducts for one event of `rule` (0 where nothing)."""
     amount = SettlementPriceList.in_force_on(day).values_list(f"deduct_{rule}", flat=True).first()
     return amount or ZERO
 
@@ -26,7 +28,7 @@ def _rate(rule: str, day: dt.date) -> Decimal:
 def _deduct(*, outlet_id: int, rule: str, source: str, work_order_id=None, note="", actor=None) -> Deduction | None:
     """The rule's deduction for one event, once (the event's `source` is unique); none where the price list
     in force deducts nothing for the rule."""
-    amount = _rate(rule, timezone.localdate())
+    amount = deduction_rate(rule, timezone.localdate())
     if amount <= 0 or Deduction.objects.filter(source=source).exists():
         return None
     deduction = Deduction(
@@ -79,14 +81,22 @@ def _headquarters(actor) -> None:
 
 
 @transaction.atomic
-def deduction_for_complaint(*, case, note: str, actor) -> Deduction:
-    """Headquarters upholds a complaint against the outlet: the price list's deduction for it, once per case."""
+def deduction_for_complaint(*, case, note: str = "", actor) -> Deduction:
+    """Headquarters deducts a complaint its handler found against the outlet (the case's responsibility):
+    the price list's deduction for it, once per case; the note is the case's lessons unless one is given."""
     require_permission(actor, "settlement.add_deduction")
     _headquarters(actor)
     if not in_scope(actor, case.outlet_id):
         raise PermissionDenied(_("This complaint is not in your outlets."))
-    if not note.strip():
-        raise ValidationError({"note": _("Say why the complaint is upheld against the outlet.")})
+    if case.responsibility != ComplaintCase.Responsibility.OUTLET:
+        raise ValidationError(
+            {
+                "complaint": _(
+                    "Only a complaint found against the outlet is deducted: its handler records who was at fault."
+                )
+            }
+        )
+    note = note.strip() or case.lessons
     if Deduction.objects.filter(source=f"complaint:{case.pk}").exists():
         raise ValidationError(_("This complaint has been deducted already."))
     deduction = _deduct(
@@ -94,7 +104,7 @@ def deduction_for_complaint(*, case, note: str, actor) -> Deduction:
         rule=Deduction.Rule.COMPLAINT_UPHELD,
         source=f"complaint:{case.pk}",
         work_order_id=case.work_order_id,
-        note=note.strip(),
+        note=note,
         actor=actor,
     )
     if deduction is None:

@@ -80,7 +80,10 @@ def test_asking_for_the_confirmation_call_over_the_api(network, client_for):
     assert early.status_code == 400
     _remedy_agreed(network, case)
     assert clerk.post(url, {}, content_type="application/json").json()["error"]["fields"]["lessons"]
-    asked = clerk.post(url, {"lessons": "试机"}, content_type="application/json").json()
+    no_finding = clerk.post(url, {"lessons": "试机"}, content_type="application/json")
+    assert no_finding.json()["error"]["fields"]["responsibility"]  # who was at fault is part of the finding
+    asked = clerk.post(url, {"lessons": "试机", "responsibility": "outlet"}, content_type="application/json").json()
+    assert asked["responsibility"] == "outlet"
     assert asked["status"] == "awaiting_confirmation" and asked["confirmation_callback_status"] == "scheduled"
     case.refresh_from_db()
     _call(case.confirmation_callback, "satisfied", network.staff[Role.HOTLINE])

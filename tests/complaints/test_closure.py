@@ -34,19 +34,22 @@ def test_satisfied_on_the_confirmation_call_closes_the_case_with_its_lessons(net
     hl = network.staff[Role.HOTLINE]
     case = _case(network)
     with pytest.raises(ValidationError) as exc:
-        case_request_confirmation(case=case, lessons="复核维修质量", actor=hl)
+        case_request_confirmation(case=case, lessons="复核维修质量", responsibility="outlet", actor=hl)
     assert "__all__" in exc.value.message_dict  # no remedy agreed yet
     _remedy_agreed(network, case)
     with pytest.raises(ValidationError) as exc:
-        case_request_confirmation(case=case, lessons="  ", actor=hl)
+        case_request_confirmation(case=case, lessons="  ", responsibility="outlet", actor=hl)
     assert "lessons" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        case_request_confirmation(case=case, lessons="复核维修质量", responsibility="nobody", actor=hl)
+    assert "responsibility" in exc.value.message_dict
 
-    case = case_request_confirmation(case=case, lessons="维修后必须试机 30 分钟", actor=hl)
+    case = case_request_confirmation(case=case, lessons="维修后必须试机 30 分钟", responsibility="outlet", actor=hl)
     assert case.status == ComplaintCase.Status.AWAITING_CONFIRMATION
     callback = case.confirmation_callback
     assert callback.plan.code == "complaint-confirmation" and callback.customer_id == case.customer_id
     with pytest.raises(ValidationError):  # one call in the queue at a time
-        case_request_confirmation(case=case, lessons="again", actor=hl)
+        case_request_confirmation(case=case, lessons="again", responsibility="outlet", actor=hl)
     with pytest.raises(ValidationError):  # staff cannot declare the customer satisfied
         case_step_record(case=case, step="satisfaction", actor=hl)
 
@@ -68,7 +71,7 @@ def test_not_satisfied_reopens_and_escalates_and_the_supervisors_are_told(networ
     sv.save()
     case = _case(network)
     _remedy_agreed(network, case)
-    case = case_request_confirmation(case=case, lessons="上门前电话确认", actor=hl)
+    case = case_request_confirmation(case=case, lessons="上门前电话确认", responsibility="outlet", actor=hl)
     _call(case.confirmation_callback, "dissatisfied", hl, notes="礼品不是想要的")
     case.refresh_from_db()
     assert case.status == ComplaintCase.Status.OPEN and case.escalated_at is not None
@@ -76,7 +79,9 @@ def test_not_satisfied_reopens_and_escalates_and_the_supervisors_are_told(networ
     message = Notification.objects.get(kind="complaint_escalated")
     assert message.to == "+8613800000001" and f"#{case.pk}" in message.message
     # Asked again after a new remedy: a new callback, and "satisfied" then closes it.
-    second = case_request_confirmation(case=case, lessons="上门前电话确认", actor=hl).confirmation_callback
+    second = case_request_confirmation(
+        case=case, lessons="上门前电话确认", responsibility="outlet", actor=hl
+    ).confirmation_callback
     _call(second, "satisfied", hl)
     case.refresh_from_db()
     assert case.status == ComplaintCase.Status.CLOSED
@@ -86,7 +91,9 @@ def test_a_confirmation_call_that_never_reaches_the_customer_may_be_asked_again(
     hl = network.staff[Role.HOTLINE]
     case = _case(network)
     _remedy_agreed(network, case)
-    callback = case_request_confirmation(case=case, lessons="x", actor=hl).confirmation_callback
+    callback = case_request_confirmation(
+        case=case, lessons="x", responsibility="outlet", actor=hl
+    ).confirmation_callback
     for _attempt in range(callback.plan.max_attempts):
         callback.refresh_from_db()
         _call(callback, "not_reached", hl)
@@ -94,7 +101,7 @@ def test_a_confirmation_call_that_never_reaches_the_customer_may_be_asked_again(
     case.refresh_from_db()
     assert callback.status == Callback.Status.FAILED
     assert case.status == ComplaintCase.Status.AWAITING_CONFIRMATION and case.may_ask_confirmation
-    again = case_request_confirmation(case=case, lessons="x", actor=hl)
+    again = case_request_confirmation(case=case, lessons="x", responsibility="outlet", actor=hl)
     assert again.confirmation_callback != callback and again.confirmation_callback.status == "scheduled"
 
 
@@ -104,10 +111,13 @@ def test_a_remedy_waiting_for_approval_holds_the_confirmation_back(network):
     _remedy_agreed(network, case)
     exchange = remedy_propose(case=case, kind="exchange", amount=Decimal("2999"), actor=hl)
     with pytest.raises(ValidationError) as exc:
-        case_request_confirmation(case=case, lessons="x", actor=hl)
+        case_request_confirmation(case=case, lessons="x", responsibility="outlet", actor=hl)
     assert "approval" in str(exc.value) or "审批" in str(exc.value)
     remedy_decide(remedy=exchange, approve=False, note="先换主板", actor=sv)
-    assert case_request_confirmation(case=case, lessons="x", actor=hl).status == "awaiting_confirmation"
+    assert (
+        case_request_confirmation(case=case, lessons="x", responsibility="outlet", actor=hl).status
+        == "awaiting_confirmation"
+    )
 
 
 def test_the_database_refuses_a_closed_case_without_confirmation_or_lessons(network):

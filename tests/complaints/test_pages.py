@@ -120,14 +120,19 @@ def test_the_handler_asks_for_the_confirmation_call_from_the_case_page(network, 
 
     case = _case(network)
     clerk = client_for(network.staff[Role.HOTLINE])
-    early = clerk.post(reverse("complaint-act", args=[case.pk, "confirm"]), {"lessons": "试机"})
+    early = clerk.post(
+        reverse("complaint-act", args=[case.pk, "confirm"]), {"lessons": "试机", "responsibility": "outlet"}
+    )
     with translation.override(network.staff[Role.HOTLINE].language):
         assert early.status_code == 400 and _("Agree a remedy with the customer first.") in early.content.decode()
         satisfied = str(CaseStep.Step.SATISFACTION.label)
     _remedy_agreed(network, case)
     blank = clerk.post(reverse("complaint-act", args=[case.pk, "confirm"]), {"lessons": ""})
+    assert blank.status_code == 400 and blank.context["confirm_form"].errors.keys() == {"lessons", "responsibility"}
     assert blank.status_code == 400 and 'id="id_lessons"' in blank.content.decode()
-    clerk.post(reverse("complaint-act", args=[case.pk, "confirm"]), {"lessons": "维修后试机"})
+    clerk.post(
+        reverse("complaint-act", args=[case.pk, "confirm"]), {"lessons": "维修后试机", "responsibility": "outlet"}
+    )
     case.refresh_from_db()
     page = clerk.get(reverse("complaint-detail", args=[case.pk])).content.decode()
     assert 'data-testid="confirmation"' in page and 'data-testid="confirm-form"' not in page

@@ -82,6 +82,7 @@ def test_a_repeat_repair_complaint_is_escalated_approved_and_closed_by_the_custo
     page.goto(f"{live_server.url}/complaints/{case.pk}/")
     page.select_option("[data-testid=step-form] select[name=step]", "remedy")
     page.click("[data-testid=step-form] button[type=submit]")
+    page.check("[data-testid=confirm-form] input[name=responsibility][value=outlet]")
     page.fill("[data-testid=confirm-form] textarea[name=lessons]", "同一故障第二次返修时主动升级并评估换机")
     page.click("[data-testid=confirm-form] button[type=submit]")
     page.wait_for_selector("[data-testid=confirmation]")

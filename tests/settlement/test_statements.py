@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints.models import ComplaintCase
 from complaints.services import case_open
 from core.roles import Role
 from settlement.models import Deduction, SettlementStatement, WarrantyClaim
@@ -44,6 +45,13 @@ def _approved_claim(network, when):
         return claim_decide(claim=order.claim, decision="approve", actor=hq)
 
 
+def _found_against_the_outlet(case):
+    """What the complaint's handler records with the lessons when the remedy is carried out (complaints'
+    case_request_confirmation, tested there); set here without the remedy's steps."""
+    ComplaintCase.objects.filter(pk=case.pk).update(responsibility="outlet", lessons="上门前电话确认")
+    case.refresh_from_db()
+
+
 def test_a_month_is_issued_once_with_its_claims_and_deductions_and_later_ones_go_to_the_next(network, prices):
     hq = network.staff[Role.ADMIN]
     october = dt.datetime(2026, 10, 10, 10, tzinfo=SH)
@@ -59,8 +67,9 @@ def test_a_month_is_issued_once_with_its_claims_and_deductions_and_later_ones_go
     )
     with time_machine.travel(dt.datetime(2026, 10, 20, 10, tzinfo=SH), tick=False):
         with pytest.raises(ValidationError) as exc:
-            deduction_for_complaint(case=case, note="", actor=hq)
-        assert "note" in exc.value.message_dict
+            deduction_for_complaint(case=case, actor=hq)
+        assert "complaint" in exc.value.message_dict  # nobody has found the outlet at fault yet
+        _found_against_the_outlet(case)
         deduction = deduction_for_complaint(case=case, note="网点服务态度差，投诉属实", actor=hq)
         assert deduction.amount == Decimal("200.00")
         with pytest.raises(ValidationError):
@@ -197,13 +206,16 @@ def test_headquarters_deducts_an_upheld_complaint_in_the_page_and_the_api_issues
     )
     admin = client_for(hq)
     with time_machine.travel(dt.datetime(2026, 10, 20, 10, tzinfo=SH), tick=False):
-        refused = admin.post(reverse("complaint-deduction"), {"case": case.pk, "note": ""})
-        assert refused.status_code == 400 and "该字段是必填项。" in refused.text
-        missing = admin.post(reverse("complaint-deduction"), {"case": 99999, "note": "x"})
-        assert missing.status_code == 400 and "您的网点中没有这个投诉单。" in missing.text
-        assert admin.post(reverse("complaint-deduction"), {"case": case.pk, "note": "属实"}).status_code == 302
-        page = admin.get(reverse("statement-list"))
-        assert 'data-testid="pending-deductions"' in page.text and "¥200.00" in page.text
+        assert f"deduct-{case.pk}" not in admin.get(reverse("statement-list")).text  # not found at fault yet
+        not_found = admin.post(reverse("complaint-deduction"), {"case": case.pk}, follow=True)
+        assert "不是已判定网点责任的投诉" in not_found.text and not Deduction.objects.exists()
+        _found_against_the_outlet(case)
+        page = admin.get(reverse("statement-list")).text
+        assert f"deduct-{case.pk}" in page and "上门前电话确认" in page and "扣款 ¥200.00" in page
+        done = admin.post(reverse("complaint-deduction"), {"case": case.pk, "note": ""}, follow=True)
+        assert "扣款已登记。" in done.text and f"deduct-{case.pk}" not in done.text  # deducted: off the list
+        assert Deduction.objects.get().note == "上门前电话确认"  # the case's lessons, not retyped
+        assert 'data-testid="pending-deductions"' in done.text and "¥200.00" in done.text
     with time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=SH), tick=False):
         too_early = admin.post(reverse("api-statement-issue"), {"month": "2026-11-01"}, content_type="application/json")
         assert too_early.status_code == 400 and "month" in too_early.json()["error"]["fields"]
