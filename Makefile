@@ -21,10 +21,12 @@ run: install
 
 # Runs the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else SQLite).
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
+# pytest-xdist processes, each on its own test database (make test TEST_WORKERS=0: one process).
+TEST_WORKERS ?= 2
 test: install
 	PYTHON=$(PYTHON) sh scripts/need-packages.sh test
 	$(BIN)/python manage.py preflight
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The Debian packages first (scripts/need-packages.sh: installed as root, else the one command to run).
 install: packages $(VENV)/.installed node_modules/.installed messages

@@ -150,11 +150,16 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         "Example: redis://127.0.0.1:6379/0; unset it to run without Redis locally."
     )
 
+# `make test` runs the tests in two processes (pytest-xdist), each on its own database: each keeps its own
+# cache keys and export files too, or one's permission cache and generation would answer the other's users.
+TEST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": TEST_WORKER,
             # A Redis that does not answer costs a request a second at most, not a hang: the cache is a shortcut.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -176,6 +181,8 @@ else:
     for _folder in ("out", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 
+# A test worker's Celery worker (tests/core/test_scheduler.py) takes only that test process's tasks.
+CELERY_TASK_DEFAULT_QUEUE = f"celery-{TEST_WORKER}" if TEST_WORKER else "celery"
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -404,7 +411,7 @@ EXPORTS = {
     "claims": {"builder": "settlement.exports.claims", "perm": "settlement.view_warrantyclaim"},
 }
 EXPORT_STREAM_LIMIT = env.int("EXPORT_STREAM_LIMIT", default=50_000)
-EXPORT_DIR = Path(env.str("EXPORT_DIR", default=str(VAR_DIR / "exports")))
+EXPORT_DIR = Path(env.str("EXPORT_DIR", default=str(VAR_DIR / "exports" / TEST_WORKER)))
 EXPORT_KEPT = timedelta(days=1)
 
 ORDER_PANELS = [
