@@ -155,18 +155,6 @@ class Migration(migrations.Migration):
             },
             bases=(core.models.ChoiceLabels, models.Model),
         ),
-        migrations.RemoveField(
-            model_name="historicalpartstock",
-            name="history_user",
-        ),
-        migrations.RemoveField(
-            model_name="historicalpartstock",
-            name="outlet",
-        ),
-        migrations.RemoveField(
-            model_name="historicalpartstock",
-            name="part",
-        ),
         migrations.RemoveConstraint(
             model_name="partstock",
             name="stock_outlet_part_unique",
@@ -448,9 +436,6 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to="dispatch.stocktransfer",
             ),
-        ),
-        migrations.DeleteModel(
-            name="HistoricalPartStock",
         ),
         migrations.AddConstraint(
             model_name="stockplace",

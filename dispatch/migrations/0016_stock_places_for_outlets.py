@@ -1,5 +1,7 @@
 """Each outlet's stock becomes the good bin of the outlet's stock place; parts issued and still out
-go back to that place when returned."""
+go back to that place when returned; the stock's history (django-simple-history's rows) becomes its first
+movements, each change with the balance after it (rows saved by no one, from scripts, have no actor to
+name and are left out)."""
 
 from django.db import migrations
 
@@ -23,6 +25,29 @@ def to_places(apps, schema_editor):
     for requisition in PartRequisition.objects.filter(status="issued"):
         requisition.drawn_from = places[requisition.outlet_id]
         requisition.save(update_fields=["drawn_from"])
+    _history_to_movements(apps)
+
+
+def _history_to_movements(apps):
+    PartStock = apps.get_model("dispatch", "PartStock")
+    StockMovement = apps.get_model("dispatch", "StockMovement")
+    HistoricalPartStock = apps.get_model("dispatch", "HistoricalPartStock")
+    rows = {(row.outlet_id, row.part_id): row for row in PartStock.objects.all()}
+    before = {}
+    for record in HistoricalPartStock.objects.order_by("history_date", "history_id"):
+        key = (record.outlet_id, record.part_id)
+        change = record.quantity - before.get(key, 0)
+        before[key] = record.quantity
+        if change == 0 or record.history_user_id is None or key not in rows:
+            continue
+        movement = StockMovement.objects.create(
+            stock=rows[key],
+            change=change,
+            balance=record.quantity,
+            reason="received" if change > 0 else "issued",
+            actor_id=record.history_user_id,
+        )
+        StockMovement.objects.filter(pk=movement.pk).update(at=record.history_date)  # `at` is auto_now_add
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Its rows became the first stock movements (0016).
+        migrations.DeleteModel(name="HistoricalPartStock"),
         migrations.RemoveField(
             model_name="partstock",
             name="outlet",
