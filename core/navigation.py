@@ -27,6 +27,8 @@ class NavItem:
         return self.perm is None or user.has_perm(self.perm)
 
 
+NOT_ENGINEERS = frozenset(Role) - {Role.ENGINEER}
+
 # url name of each role's home page (where login lands)
 ROLE_HOME = {
     Role.FRONT_DESK: "home-front-desk",
@@ -92,8 +94,16 @@ NAVIGATION = [
         perm="settlement.view_settlementpricelist",
     ),
     NavItem("parts", _("Spare parts"), "box-seam", "field", perm="dispatch.issue_partrequisition"),
-    NavItem("stock", _("Parts stock"), "boxes", "field", perm="dispatch.view_partstock"),
-    NavItem("stock-transfers", _("Stock transfers"), "truck", "field", perm="dispatch.view_stocktransfer"),
+    # Engineers keep one link on the phone's menu (My jobs); their van stock is linked from that page.
+    NavItem("stock", _("Parts stock"), "boxes", "field", perm="dispatch.view_partstock", roles=NOT_ENGINEERS),
+    NavItem(
+        "stock-transfers",
+        _("Stock transfers"),
+        "truck",
+        "field",
+        perm="dispatch.view_stocktransfer",
+        roles=NOT_ENGINEERS,
+    ),
     NavItem("loaners", _("Loaner units"), "arrow-left-right", "field", perm="dispatch.add_loanerunit"),
     NavItem("engineer-list", _("Engineers"), "person-gear", "field", perm="dispatch.view_engineerprofile"),
     NavItem("callback-plans", _("Callback plans"), "calendar-check", "setup", perm="followups.change_callbackplan"),

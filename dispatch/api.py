@@ -527,8 +527,9 @@ def _part(code: str) -> Part:
 
 
 class PartStockView(generics.ListAPIView):
-    """Parts stock at the places you see (?level=centre|outlet|van, ?bin=good|defective, ?reorder=1 for the
-    outlets' parts below their reorder point); POST records parts delivered to a warehouse or an outlet."""
+    """Parts stock at the places you see (?level=centre|outlet|van, ?bin=good|defective, ?place=van-12 for one
+    place, ?reorder=1 for the outlets' parts below their reorder point); POST records parts delivered to a
+    warehouse or an outlet."""
 
     serializer_class = PartStockSerializer
     permission_classes = [StockPermissions]
@@ -541,6 +542,7 @@ class PartStockView(generics.ListAPIView):
             level=params.get("level", "") if params.get("level") in StockPlace.Level.values else "",
             bin=params.get("bin", "") if params.get("bin") in PartStock.Bin.values else "",
             to_reorder=params.get("reorder") == "1",
+            place=params.get("place", ""),
         )
 
     @extend_schema(request=StockReceiveInputSerializer, responses=PartStockSerializer)

@@ -527,9 +527,15 @@ def _on_the_way() -> Subquery:
     return Coalesce(Subquery(incoming, output_field=IntegerField()), Value(0))
 
 
-def stock_list(*, user, level: str = "", bin: str = "", to_reorder: bool = False) -> QuerySet[PartStock]:
-    """Stock rows the user sees with the parts on their way; `to_reorder`: the outlets' rows whose stock
-    and parts on their way are below the reorder point (the list of what to reorder)."""
+PLACE_OWNER = {"centre": "centre_id", "outlet": "outlet_id", "van": "engineer_id"}  # a place key's id names
+
+
+def stock_list(
+    *, user, level: str = "", bin: str = "", to_reorder: bool = False, place: str = ""
+) -> QuerySet[PartStock]:
+    """Stock rows the user sees with the parts on their way; `place`: one place's, by its key (``van-12``);
+    `to_reorder`: the outlets' rows whose stock and parts on their way are below the reorder point (the
+    list of what to reorder)."""
     rows = _in_places(
         PartStock.objects.select_related("part", "place__centre", "place__outlet", "place__engineer"),
         user,
@@ -537,6 +543,9 @@ def stock_list(*, user, level: str = "", bin: str = "", to_reorder: bool = False
     ).annotate(on_the_way=_on_the_way())
     if level:
         rows = rows.filter(place__level=level)
+    kind, _sep, owner = place.partition("-")
+    if kind in PLACE_OWNER and owner.isdigit():
+        rows = rows.filter(place__level=kind, **{f"place__{PLACE_OWNER[kind]}": int(owner)})
     if bin:
         rows = rows.filter(bin=bin)
     if to_reorder:

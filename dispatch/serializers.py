@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -344,6 +345,7 @@ class PartSerializer(ModelSerializer):
         fields = ["id", "code", "name", "name_en", "category", "active"]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class StockPlaceField(serializers.Field):
     """A stock place as requests name it: its key (``centre-<id>``, ``outlet-<id>``, ``van-<user id>``)."""
 

@@ -619,7 +619,8 @@ def stock(request):
     bin_ = request.GET.get("bin", "")
     bin_ = bin_ if bin_ in PartStock.Bin.values else ""
     to_reorder = request.GET.get("reorder") == "1"
-    rows = selectors.stock_list(user=request.user, level=level, bin=bin_, to_reorder=to_reorder)
+    place = request.GET.get("place", "")
+    rows = selectors.stock_list(user=request.user, level=level, bin=bin_, to_reorder=to_reorder, place=place)
     page = keyset_page_for(request, rows, key="id")
     prices = selectors.part_prices()
     for row in page.items:

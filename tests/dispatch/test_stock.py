@@ -380,3 +380,17 @@ def test_the_movements_page_runs_a_constant_number_of_queries(net, client_for):
         _deliver(net, net.warehouse, net.a1, 1)
         _deliver(net, net.a1, net.van, 1)
     assert count() == few
+
+
+def test_an_engineer_finds_their_van_from_their_jobs(net, client_for):
+    _deliver(net, net.a1, net.van, 2)
+    other_van = place_of_van(engineer(net.n.a1, username="li"))
+    _deliver(net, net.a1, other_van, 1)
+    client = client_for(net.eng)
+    jobs = client.get(reverse("my-jobs")).content.decode()
+    link = f"{reverse('stock')}?place=van-{net.eng.pk}"
+    assert link in jobs
+    rows = client.get(link).context["page"].items
+    assert [(row.place_id, row.quantity) for row in rows] == [(net.van.pk, 2)]  # not the other engineer's van
+    api = client.get(reverse("api-part-stock"), {"place": f"van-{net.eng.pk}"}).json()["results"]
+    assert [(r["place"], r["quantity"]) for r in api] == [(f"van-{net.eng.pk}", 2)]
