@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "complaints",
     "kpis",
     "settlement",
+    "portal",  # the customer's own pages
+    "django_ratelimit",
     "benchmarks",  # the top floor: reads every app, nothing imports it
 ]
 
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # a public page's limit answers 429 (RATELIMIT_VIEW)
     # Axes last: it needs the authenticated user and answers lockouts itself.
     "axes.middleware.AxesMiddleware",
 ]
@@ -180,6 +183,12 @@ else:
     }
     for _folder in ("out", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+
+# The public pages' limits per address (django-ratelimit) count in the cache. Django's own Redis backend
+# increments atomically, which the package's list does not know (W001); the embedded local-memory cache
+# counts per process, enough for one local server (E003).
+RATELIMIT_VIEW = "portal.views.rate_limited"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 
 # A test worker's Celery worker (tests/core/test_scheduler.py) takes only that test process's tasks.
 CELERY_TASK_DEFAULT_QUEUE = f"celery-{TEST_WORKER}" if TEST_WORKER else "celery"

@@ -14,6 +14,7 @@ from followups import api as followup_api
 from followups import views as followup_views
 from kpis import api as kpi_api
 from kpis import views as kpi_views
+from portal import views as portal_views
 from settlement import api as settlement_api
 from settlement import views as settlement_views
 from warranty import api as warranty_api
@@ -273,6 +274,7 @@ urlpatterns = [
     path("callbacks/<int:pk>/claim/", followup_views.callback_claim, name="callback-claim"),
     path("callbacks/<int:pk>/claim-others/", followup_views.callback_claim_others, name="callback-claim-others"),
     path("callbacks/<int:pk>/record/", followup_views.callback_record, name="callback-record"),
+    path("t/<str:token>/", portal_views.track, name="track"),  # the customer's tracking link (no login)
     path("settlement/claims/", settlement_views.claim_list, name="claim-list"),
     path("settlement/claims/<int:pk>/", settlement_views.claim_detail, name="claim-detail"),
     path("settlement/claims/<int:pk>/decide/", settlement_views.claim_decide, name="claim-decide"),

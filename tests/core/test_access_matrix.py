@@ -20,6 +20,7 @@ from tests.dispatch.factories import booked, onsite_order
 from tests.warranty.factories import published_schedule
 from tests.workorders.factories import walk_in_order
 from warranty.models import PublicHoliday
+from workorders.tracking import tracking_token
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +153,7 @@ EXPECTED = {
     "requisition-act": ("requisition_act", every(405, anon=405)),
     "loaners": (None, every(200)),
     "stock": (None, every(200)),
+    "track": ("tracking", every(200, anon=200)),  # the customer's link: the token is the key, no login
     "stock-detail": ("stock_row", every(200)),
     "stock-transfers": (None, every(200)),
     "stock-transfer-act": ("transfer_act", every(405, anon=405)),
@@ -388,6 +390,8 @@ def _kwargs(kind, network):
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk, "document": "repair-record"}
     if kind == "work_order":
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk}
+    if kind == "tracking":
+        return {"token": tracking_token(walk_in_order(network.staff[FD], network.a1).pk)}
     if kind == "work_order_swap":
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk, "kind": "exchange"}
     if kind == "product":

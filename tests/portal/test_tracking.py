@@ -1,0 +1,122 @@
+"""The customer's tracking link: an unguessable token, the order's own data in plain words, the engineer only
+on the day, the pickup code once repaired, a minimal page 30 days after the close, a limit per address."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from core.roles import Role
+from tests.dispatch.factories import booked, engineer, onsite_order
+from tests.warranty.factories import published_schedule
+from tests.workorders.factories import repaired_paid_job, walk_in_order
+from workorders.events import order_noted
+from workorders.lifecycle import Status
+from workorders.models import WorkOrder
+from workorders.services import work_order_transition
+from workorders.tracking import order_id_for, tracking_token
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(order) -> str:
+    return reverse("track", args=[tracking_token(order.pk)])
+
+
+def test_a_token_names_one_order_and_cannot_be_made_up():
+    for pk in (1, 61, 62, 123_456_789):
+        assert order_id_for(tracking_token(pk)) == pk
+    token = tracking_token(42)
+    value, signature = token.split(":")
+    assert order_id_for(f"{value}:{signature[:-1]}x") is None  # altered signature
+    assert order_id_for(f"{tracking_token(43).split(':')[0]}:{signature}") is None  # another order, same signature
+    assert order_id_for("42") is None and order_id_for("") is None
+    assert "42" not in token.split(":")[0]  # the number is not written out
+
+
+def test_the_page_shows_the_order_in_plain_words_and_nothing_of_the_staffs(network, client):
+    clerk = network.staff[Role.FRONT_DESK]
+    order = walk_in_order(clerk, network.a1)
+    order_noted(order, actor=clerk, text="内部备注：客户难缠")
+    page = client.get(_url(order))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "我们已收到您的报修" in text and order.number in text and network.a1.name in text
+    assert "内部备注" not in text and clerk.name not in text  # no staff notes, no clerk's name
+    assert order.customer.name not in text  # masked: the link may be forwarded
+    assert '<meta name="robots" content="noindex">' in text
+
+
+def test_a_forged_or_unknown_token_is_a_plain_404(network, client):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    assert client.get(reverse("track", args=["1:forged"])).status_code == 404
+    assert client.get(reverse("track", args=[tracking_token(order.pk + 1000)])).status_code == 404
+    assert client.post(_url(order)).status_code == 405
+
+
+def test_the_engineer_is_named_with_a_badge_only_on_the_day_of_the_visit(network, client):
+    eng = engineer(network.a1, username="wang")
+    order = onsite_order(network.staff[Role.HOTLINE], network.a1)
+    appointment = booked(order, eng, network.staff[Role.DISPATCHER], hour=10)
+    before = client.get(_url(order)).content.decode()
+    assert "已预约上门" in before and eng.name not in before
+    with time_machine.travel(timezone.localtime(appointment.starts_at).replace(hour=8), tick=False):
+        on_the_day = client.get(_url(order)).content.decode()
+    assert eng.name in on_the_day and f"E{eng.pk:06d}" in on_the_day
+    assert eng.username not in on_the_day  # no account names, no phone
+
+
+def test_the_pickup_code_and_the_fees_once_repaired(network, client):
+    published_schedule()
+    order = repaired_paid_job(network.staff[Role.FRONT_DESK], network.a1)
+    assert order.status == Status.REPAIRED and order.pickup_code
+    text = client.get(_url(order)).content.decode()
+    assert order.pickup_code in text and "¥579.00" in text
+
+
+def test_thirty_days_after_the_close_the_link_shows_only_that_it_is_closed(network, client):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    order = work_order_transition(work_order=order, transition="cancel", reason="客户取消", actor=order.created_by)
+    assert "已取消" in client.get(_url(order)).content.decode()
+    with time_machine.travel(timezone.now() + dt.timedelta(days=31), tick=False):
+        text = client.get(_url(order)).content.decode()
+    assert "此工单已结束" in text and order.product.model not in text
+
+
+def test_the_page_reads_a_constant_number_of_queries(network, client):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    client.get(_url(order))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url(order)).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(3):
+        order_noted(order, actor=order.created_by, text=f"备注 {n}")
+    work_order_transition(
+        work_order=WorkOrder.objects.get(pk=order.pk), transition="cancel", reason="x", actor=order.created_by
+    )
+    assert count() == few
+
+
+def test_one_address_is_limited_to_sixty_requests_a_minute(network, client):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    url = _url(order)
+    statuses = [client.get(url, REMOTE_ADDR="10.9.8.7").status_code for _ in range(61)]
+    assert statuses[:60] == [200] * 60 and statuses[60] == 429
+    assert client.get(url, REMOTE_ADDR="10.9.8.8").status_code == 200  # another address is not held up
+
+
+def test_the_pickup_slip_and_the_repair_record_carry_the_tracking_qr(network, client_for):
+    published_schedule()
+    clerk = network.staff[Role.FRONT_DESK]
+    order = repaired_paid_job(clerk, network.a1)
+    for document in ("pickup-slip", "repair-record"):
+        page = client_for(clerk).get(reverse("work-order-print", args=[order.pk, document])).content.decode()
+        assert 'data-testid="tracking-qr"' in page and f'alt="http://testserver{_url(order)}"' in page
