@@ -188,6 +188,8 @@ else:
 # increments atomically, which the package's list does not know (W001); the embedded local-memory cache
 # counts per process, enough for one local server (E003).
 RATELIMIT_VIEW = "portal.views.rate_limited"
+# The address customers open the product at: the tracking links in messages start with it.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 
 # A test worker's Celery worker (tests/core/test_scheduler.py) takes only that test process's tasks.

@@ -14,3 +14,7 @@ class CoreConfig(AppConfig):
         from core.audit import keep_history_manager_classes
 
         keep_history_manager_classes()
+        from core import reference
+        from core.models import MessageTemplate
+
+        reference.kept_until_changed(MessageTemplate)  # core.notify.render

@@ -27,6 +27,7 @@ MAX_ATTEMPTS = 5
 
 # The built-in texts; admins override them per language in data administration (MessageTemplate).
 MESSAGES = {
+    "order_received": _("{outlet} has your {product} (order {number}). Follow the repair here: {link}"),
     "ready_for_pickup": _("Your {product} is repaired and ready for pickup at {outlet}. Pickup code {code}."),
     "appointment_confirmed": _("Our engineer {engineer} will visit on {window} for your {product} (order {number})."),
     "callback_missed": _(
@@ -58,10 +59,14 @@ def notifier() -> Notifier:
 def render(kind: str, context: dict, language: str | None = None) -> str:
     """The message text: the admin's template for the language, else the built-in one; an unknown
     placeholder in an edited template stays as typed instead of failing."""
+    from core import reference
     from core.models import MessageTemplate
 
     language = language or settings.LANGUAGE_CODE
-    text = MessageTemplate.objects.filter(kind=kind, language=language).values_list("text", flat=True).first()
+    edited = reference.remembered(
+        "message_templates", lambda: {(t.kind, t.language): t.text for t in MessageTemplate.objects.all()}
+    )
+    text = edited.get((kind, language))
     with translation.override(language):  # lazy labels in the context also speak the reader's language
         return (text or str(MESSAGES[kind])).format_map(defaultdict(lambda: "", context))
 

@@ -6,7 +6,9 @@ SECRET_KEY_FALLBACKS empty) ends every link at once."""
 
 import string
 
+from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 
 SALT = "workorders.tracking"
 DIGITS = string.digits + string.ascii_letters
@@ -37,3 +39,8 @@ def order_id_for(token: str) -> int | None:
             return None
         number = number * 62 + DIGITS.index(char)
     return number
+
+
+def tracking_url(order_id: int) -> str:
+    """The link as messages carry it: the site's public address (PUBLIC_BASE_URL) and the page."""
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("track", args=[tracking_token(order_id)])

@@ -120,3 +120,14 @@ def test_the_pickup_slip_and_the_repair_record_carry_the_tracking_qr(network, cl
     for document in ("pickup-slip", "repair-record"):
         page = client_for(clerk).get(reverse("work-order-print", args=[order.pk, document])).content.decode()
         assert 'data-testid="tracking-qr"' in page and f'alt="http://testserver{_url(order)}"' in page
+
+
+def test_the_customer_gets_the_link_by_message_at_intake(network, client, settings):
+    from core.models import Notification
+
+    settings.PUBLIC_BASE_URL = "https://service.example.cn"
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    message = Notification.objects.get(kind="order_received")
+    link = f"https://service.example.cn{_url(order)}"
+    assert message.to == "+8613812345678" and link in message.message and order.number in message.message
+    assert client.get(_url(order)).status_code == 200  # the link opens the order

@@ -153,10 +153,11 @@ def test_an_intake_runs_a_fixed_number_of_queries(network):
     assert response.status_code == 201
     # the transaction's savepoint; customer and its history row, phone, product and its history row; the
     # purchase callbacks (those made already, the new ones); the unit's earlier repairs (三包 counts them);
-    # the day's number, the order, its created event; release. Known already: the permissions and the
-    # user's outlets (core.permissions); the outlet, the category, its policy's versions, the calling hours
-    # and plans (core.reference); the timeline, which the intake made.
-    assert len(ctx.captured_queries) == 13, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
+    # the day's number, the order, its created event; the customer's phone and the message with the tracking
+    # link (the outbox); release. Known already: the permissions and the
+    # user's outlets (core.permissions); the outlet, the category, its policy's versions, the calling hours,
+    # plans and message templates (core.reference); the timeline, which the intake made.
+    assert len(ctx.captured_queries) == 15, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
 
 
 # Penetration test (issue 20, item 1): a key another outlet's clerk used must not hand over their order.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
 from core.models import Outlet
+from core.notify import notification_enqueue
 from core.permissions import require_permission
 from core.validation import validate_values
 from warranty.engine import WHOLE_UNIT, FaultType
@@ -25,6 +26,7 @@ from workorders.models import (
 )
 from workorders.services._common import _require_outlet
 from workorders.services.entitlement import Facts, decision_fields, evaluate, facts_of
+from workorders.tracking import tracking_url
 
 
 def _next_number() -> str:
@@ -152,6 +154,23 @@ def work_order_receive(
 _FINGERPRINT_FIELDS = ("channel", "service_type", "fault_description")
 
 
+def _send_tracking_link(order: WorkOrder) -> None:
+    """The customer gets the order's tracking link by message at intake (the outbox, with this transaction)."""
+    phone = order.customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
+    if phone:
+        notification_enqueue(
+            kind="order_received",
+            to=str(phone),
+            context={
+                "outlet": order.outlet.name,
+                "product": order.product,
+                "number": order.number,
+                "link": tracking_url(order.pk),
+            },
+            key=f"received:{order.pk}",
+        )
+
+
 def _request_fingerprint(fields: dict) -> dict:
     return {
         "outlet_id": fields["outlet"].pk,
@@ -253,6 +272,7 @@ def _receive(
     order.number = _next_number()  # last: the day's number stays locked until the commit
     order.save()
     created = events.order_received(order, actor=actor)
+    _send_tracking_link(order)
     # The new order's whole timeline, as selectors.timeline gives it: the answer that shows the order
     # just made reads no events back (a tenth of an intake through the API).
     order.timeline = [created]
