@@ -131,3 +131,9 @@ def test_the_customer_gets_the_link_by_message_at_intake(network, client, settin
     link = f"https://service.example.cn{_url(order)}"
     assert message.to == "+8613812345678" and link in message.message and order.number in message.message
     assert client.get(_url(order)).status_code == 200  # the link opens the order
+
+
+def test_staff_open_the_customers_page_from_the_order(network, client_for):
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    page = client_for(network.staff[Role.HOTLINE]).get(reverse("work-order-detail", args=[order.pk])).content.decode()
+    assert f'href="{_url(order)}" data-testid="customer-page"' in page

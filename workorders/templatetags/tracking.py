@@ -14,3 +14,9 @@ def tracking_qr(context, order):
     """A QR code of the order's tracking page (absolute: a phone opens it as it is)."""
     url = context["request"].build_absolute_uri(reverse("track", args=[tracking_token(order.pk)]))
     return _img(qr_svg(url), url, "code-qr", "tracking-qr")
+
+
+@register.simple_tag
+def tracking_path(order) -> str:
+    """The order's tracking page, for staff to open and send to the customer."""
+    return reverse("track", args=[tracking_token(order.pk)])
