@@ -1,16 +1,21 @@
-"""The customer's tracking page, opened from the link or the QR code on the job sheet and pickup slip."""
+"""The customer's tracking page, opened from the link or the QR code on the job sheet and pickup slip; from
+it the customer confirms the appointment or asks for another time."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from core.errors import ConflictError
+from dispatch.services import appointment_confirm_by_customer, appointment_move_asked_by_customer
 from portal.tracking import badge_number, mask_name, tracking_for
 from workorders.tracking import order_id_for
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="60/m", block=True)
 def track(request, token: str):
     """An order's progress for its customer: no login, the token is the key; an unknown or forged token is
@@ -19,15 +24,45 @@ def track(request, token: str):
     tracking = tracking_for(order_id) if order_id else None
     if tracking is None:
         raise Http404
+    if request.method == "POST":
+        if tracking.expired:
+            raise Http404
+        return _act(request, tracking)
     order = tracking.order
     context = {
         "t": tracking,
         "order": order,
         "customer_name": mask_name(order.customer.name),
         "badge": badge_number(tracking.appointment.engineer_id) if tracking.engineer_shown else "",
+        "wish_error": request.session.pop("portal_wish_error", ""),
     }
     template = "portal/closed.html" if tracking.expired else "portal/track.html"
     return render(request, template, context)
+
+
+def _act(request, tracking):
+    """Confirm the appointment or ask for another time; back to the page with what happened (a page opened
+    before the appointment changed applies nothing and says so)."""
+    action = request.POST.get("action")
+    try:
+        appointment_id, version = int(request.POST.get("appointment", "")), int(request.POST.get("version", ""))
+    except ValueError:
+        return HttpResponse(status=400)
+    arguments = {"order": tracking.order, "appointment_id": appointment_id, "version": version}
+    try:
+        if action == "confirm":
+            appointment_confirm_by_customer(**arguments)
+            messages.success(request, _("Thank you: the appointment is confirmed."))
+        elif action == "move":
+            appointment_move_asked_by_customer(**arguments, wish=request.POST.get("wish", ""))
+            messages.success(request, _("We have your request: the outlet will call you to agree a new time."))
+        else:
+            return HttpResponse(status=400)
+    except ConflictError as exc:
+        messages.warning(request, str(exc))
+    except ValidationError as exc:
+        request.session["portal_wish_error"] = " ".join(exc.messages)
+    return redirect(request.path)
 
 
 def rate_limited(request, exception):

@@ -11,6 +11,10 @@ from dispatch.services.booking import (  # noqa: F401
     busy_windows,
     free_engineers_of_cancelled_order,
 )
+from dispatch.services.customer_side import (  # noqa: F401
+    appointment_confirm_by_customer,
+    appointment_move_asked_by_customer,
+)
 from dispatch.services.engineer_side import (  # noqa: F401
     NO_SHOW_WAIT,
     VISIT_EVENTS,

@@ -2,6 +2,7 @@
 on the day, the pickup code once repaired, a minimal page 30 days after the close, a limit per address."""
 
 import datetime as dt
+import random
 
 import pytest
 import time_machine
@@ -55,7 +56,7 @@ def test_a_forged_or_unknown_token_is_a_plain_404(network, client):
     order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
     assert client.get(reverse("track", args=["1:forged"])).status_code == 404
     assert client.get(reverse("track", args=[tracking_token(order.pk + 1000)])).status_code == 404
-    assert client.post(_url(order)).status_code == 405
+    assert client.post(_url(order)).status_code == 400 and client.put(_url(order)).status_code == 405
 
 
 def test_the_engineer_is_named_with_a_badge_only_on_the_day_of_the_visit(network, client):
@@ -108,9 +109,12 @@ def test_the_page_reads_a_constant_number_of_queries(network, client):
 def test_one_address_is_limited_to_sixty_requests_a_minute(network, client):
     order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
     url = _url(order)
-    statuses = [client.get(url, REMOTE_ADDR="10.9.8.7").status_code for _ in range(61)]
-    assert statuses[:60] == [200] * 60 and statuses[60] == 429
-    assert client.get(url, REMOTE_ADDR="10.9.8.8").status_code == 200  # another address is not held up
+    # Addresses of this run only: the counts live in the cache (Redis) for the minute, across test runs.
+    first, second = (f"10.{random.randrange(256)}.{random.randrange(256)}.{n}" for n in (1, 2))
+    with time_machine.travel(timezone.now().replace(second=5), tick=False):  # all within one minute's window
+        statuses = [client.get(url, REMOTE_ADDR=first).status_code for _ in range(61)]
+        assert statuses[:60] == [200] * 60 and statuses[60] == 429
+        assert client.get(url, REMOTE_ADDR=second).status_code == 200  # another address is not held up
 
 
 def test_the_pickup_slip_and_the_repair_record_carry_the_tracking_qr(network, client_for):
@@ -137,3 +141,53 @@ def test_staff_open_the_customers_page_from_the_order(network, client_for):
     order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
     page = client_for(network.staff[Role.HOTLINE]).get(reverse("work-order-detail", args=[order.pk])).content.decode()
     assert f'href="{_url(order)}" data-testid="customer-page"' in page
+
+
+def _booked_visit(network):
+    eng = engineer(network.a1, username="wang")
+    order = onsite_order(network.staff[Role.HOTLINE], network.a1)
+    return order, booked(order, eng, network.staff[Role.DISPATCHER], hour=10)
+
+
+def _post(client, order, appointment, **fields):
+    data = {"appointment": appointment.pk, "version": appointment.version} | fields
+    return client.post(_url(order), data, follow=True)
+
+
+def test_the_customer_confirms_the_appointment_and_the_timeline_says_so(network, client):
+    order, appointment = _booked_visit(network)
+    assert 'data-testid="confirm-form"' in client.get(_url(order)).content.decode()
+    done = _post(client, order, appointment, action="confirm").content.decode()
+    appointment.refresh_from_db()
+    assert appointment.confirmation == "confirmed" and appointment.confirmed_at is not None
+    assert "预约已确认" in done and 'data-testid="confirmed"' in done and 'data-testid="confirm-form"' not in done
+    note = order.events.filter(kind="note").latest("id")
+    assert note.actor is None and note.message["id"] == "The customer confirmed the appointment."
+    assert appointment.history.latest().history_user is None  # audited, by no staff account
+
+
+def test_asking_for_another_time_reaches_the_dispatcher_and_a_stale_page_applies_nothing(network, client, client_for):
+    order, appointment = _booked_visit(network)
+    empty = _post(client, order, appointment, action="move", wish=" ").content.decode()
+    assert "请说明您方便的日期和时间。" in empty
+    appointment.refresh_from_db()
+    assert appointment.reassign_requested == "" and appointment.version == 1  # nothing saved
+    stale = {"appointment": appointment.pk, "version": appointment.version}
+    _post(client, order, appointment, action="move", wish="周六上午")
+    appointment.refresh_from_db()
+    assert appointment.confirmation == "changed" and "周六上午" in appointment.reassign_requested
+    home = client_for(network.staff[Role.DISPATCHER]).get(reverse("home"), follow=True).content.decode()
+    assert "周六上午" in home  # among the appointments the dispatcher must act on
+    again = client.post(_url(order), {**stale, "action": "confirm"}, follow=True).content.decode()
+    assert "页面打开后预约已有变动" in again
+    appointment.refresh_from_db()
+    assert appointment.confirmation == "changed"  # the stale confirmation applied nothing
+
+
+def test_another_orders_appointment_cannot_be_touched_through_this_link(network, client):
+    order, appointment = _booked_visit(network)
+    other = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    _post(client, other, appointment, action="confirm")
+    appointment.refresh_from_db()
+    assert appointment.confirmation == ""
+    assert client.post(_url(order), {"action": "confirm", "appointment": "x"}).status_code == 400
