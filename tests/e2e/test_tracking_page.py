@@ -1,33 +1,51 @@
 """The customer's tracking page on a phone (390 × 844), in Chinese and then English: it fits, reads in plain
-words and switches language without a login."""
+words, switches language without a login, and asks for another time for the visit, which the dispatcher
+then sees."""
 
 import pytest
 
 from core.roles import Role
-from tests.factories import UserFactory
-from tests.workorders.factories import walk_in_order
+from dispatch.models import Appointment
+from tests.dispatch.factories import booked, engineer, onsite_order
+from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD, OutletFactory, UserFactory
 from workorders.tracking import tracking_token
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+NO_OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
-def test_a_customer_follows_the_repair_on_a_phone(migration_data, live_server, browser):
-    from tests.factories import OutletFactory
-
+def test_a_customer_follows_the_visit_on_a_phone_and_asks_for_another_time(migration_data, live_server, browser):
     outlet = OutletFactory(name="上海徐汇网点", address="上海市徐汇区漕溪北路 88 号")
-    order = walk_in_order(UserFactory(role=Role.FRONT_DESK, outlets=[outlet]), outlet)
+    dispatcher = UserFactory(username="e2e-portal-dp", role=Role.DISPATCHER, outlets=[outlet])
+    order = onsite_order(UserFactory(role=Role.HOTLINE, outlets=[outlet]), outlet)
+    appointment = booked(order, engineer(outlet, username="e2e-portal-en"), dispatcher, hour=10)
     # A phone set to Chinese, as in WeChat's browser: the page follows its Accept-Language.
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
-    page = context.new_page()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = phone.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/t/{tracking_token(order.pk)}/")
-    assert page.inner_text("[data-testid=status]") == "我们已收到您的报修"
+    assert page.inner_text("[data-testid=status]") == "已预约上门"
     assert "上海市徐汇区漕溪北路 88 号" in page.inner_text("[data-testid=outlet]")
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert page.evaluate(NO_OVERFLOW) <= 0
     page.select_option("[data-testid=language-switch] select", "en")
     page.wait_for_function("document.documentElement.lang === 'en'")
-    assert page.inner_text("[data-testid=status]") == "We have your request"
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-    context.close()
+    assert page.inner_text("[data-testid=status]") == "Visit booked"
+    page.click("text=Ask for another time")
+    form = page.locator("[data-testid=move-form]")
+    form.locator("button[type=submit]").click()  # nothing typed: told what to write, nothing sent
+    page.wait_for_selector("#wish-error")
+    page.fill("#wish", "Saturday morning")
+    page.locator("[data-testid=move-form] button[type=submit]").click()
+    page.wait_for_selector("[data-testid=move-asked]")
+    assert "the outlet will call you" in page.inner_text("[data-testid=portal-message]")
+    assert page.evaluate(NO_OVERFLOW) <= 0
+    phone.close()
+    appointment.refresh_from_db()
+    assert appointment.confirmation == Appointment.Confirmation.CHANGED
+
+    desk = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = desk.new_page()
+    log_in(page, live_server.url, dispatcher.username, PASSWORD)
+    assert "Saturday morning" in page.content()  # among the appointments the dispatcher must act on
+    desk.close()
