@@ -38,6 +38,7 @@ class Tracking:
     appointment: Appointment | None
     engineer_shown: bool  # name and badge only on the day of the visit
     payments: list
+    to_rate: str  # "visit" (a signed-off visit without ratings), "repair" (a walk-in handed back without), or ""
 
 
 def badge_number(user_id: int) -> str:
@@ -69,10 +70,17 @@ def tracking_for(order_id: int, *, now: dt.datetime | None = None) -> Tracking |
     appointment = (
         Appointment.objects.filter(work_order=order)
         .exclude(status=Appointment.Status.CANCELLED)
-        .select_related("engineer")
+        .select_related("engineer", "report")
         .order_by("-starts_at")
         .first()
     )
+    report = getattr(appointment, "report", None) if appointment else None
+    if report is not None and report.signed_off_at and report.rating_quality is None:
+        to_rate = "visit"
+    elif order.picked_up_at and order.satisfaction_rating is None:
+        to_rate = "repair"
+    else:
+        to_rate = ""
     today = timezone.localdate(now)
     return Tracking(
         order=order,
@@ -83,4 +91,5 @@ def tracking_for(order_id: int, *, now: dt.datetime | None = None) -> Tracking |
         appointment=appointment,
         engineer_shown=bool(appointment) and timezone.localdate(appointment.starts_at) == today,
         payments=list(order.payments.order_by("received_at")),
+        to_rate=to_rate,
     )

@@ -10,8 +10,13 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from core.errors import ConflictError
-from dispatch.services import appointment_confirm_by_customer, appointment_move_asked_by_customer
+from dispatch.services import (
+    appointment_confirm_by_customer,
+    appointment_move_asked_by_customer,
+    visit_rated_by_customer,
+)
 from portal.tracking import badge_number, mask_name, tracking_for
+from workorders.services import pickup_rated_by_customer
 from workorders.tracking import order_id_for
 
 
@@ -35,6 +40,8 @@ def track(request, token: str):
         "customer_name": mask_name(order.customer.name),
         "badge": badge_number(tracking.appointment.engineer_id) if tracking.engineer_shown else "",
         "wish_error": request.session.pop("portal_wish_error", ""),
+        "rating_error": request.session.pop("portal_rating_error", ""),
+        "scores": range(1, 6),
     }
     template = "portal/closed.html" if tracking.expired else "portal/track.html"
     return render(request, template, context)
@@ -45,6 +52,8 @@ def _act(request, tracking):
     before the appointment changed applies nothing and says so)."""
     action = request.POST.get("action")
     try:
+        if action == "rate":
+            return _rate(request, tracking)
         appointment_id, version = int(request.POST.get("appointment", "")), int(request.POST.get("version", ""))
     except ValueError:
         return HttpResponse(status=400)
@@ -62,6 +71,36 @@ def _act(request, tracking):
         messages.warning(request, str(exc))
     except ValidationError as exc:
         request.session["portal_wish_error"] = " ".join(exc.messages)
+    return redirect(request.path)
+
+
+def _rate(request, tracking):
+    """The customer's rating of a visit (quality and attitude) or of a walk-in repair, once."""
+    post, comment = request.POST, request.POST.get("comment", "")
+
+    def score(name: str) -> int:  # a score not picked is 0: refused with "Rate from 1 to 5."
+        value = post.get(name, "")
+        return int(value) if value.isdigit() else 0
+
+    try:
+        if tracking.to_rate == "visit":
+            visit_rated_by_customer(
+                order=tracking.order,
+                appointment_id=tracking.appointment.pk,
+                quality=score("quality"),
+                attitude=score("attitude"),
+                comment=comment,
+            )
+        elif tracking.to_rate == "repair":
+            pickup_rated_by_customer(order=tracking.order, rating=score("rating"), comment=comment)
+        else:
+            raise ConflictError(_("This repair has been rated already, or it is not handed back yet."))
+    except ConflictError as exc:
+        messages.warning(request, str(exc))
+    except ValidationError as exc:
+        request.session["portal_rating_error"] = " ".join(exc.messages)
+    else:
+        messages.success(request, _("Thank you for your rating."))
     return redirect(request.path)
 
 

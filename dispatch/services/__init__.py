@@ -14,6 +14,7 @@ from dispatch.services.booking import (  # noqa: F401
 from dispatch.services.customer_side import (  # noqa: F401
     appointment_confirm_by_customer,
     appointment_move_asked_by_customer,
+    visit_rated_by_customer,
 )
 from dispatch.services.engineer_side import (  # noqa: F401
     NO_SHOW_WAIT,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from core.errors import ConflictError
 from core.words import said
-from dispatch.models import Appointment
+from dispatch.models import Appointment, VisitReport
 from workorders import events
 from workorders.models import WorkOrder
 
@@ -62,3 +62,34 @@ def appointment_move_asked_by_customer(
         order, actor=None, text=said(gettext_noop("The customer asked for another time: %(wish)s"), wish=wish)
     )
     return _save(found, ["confirmation", "reassign_requested"])
+
+
+@transaction.atomic
+def visit_rated_by_customer(
+    *, order: WorkOrder, appointment_id: int, quality: int, attitude: int, comment: str = ""
+) -> VisitReport:
+    """The customer rates a signed-off visit that has no rating yet, from the tracking page: the same
+    fields the engineer records at sign-off, so the same KPIs count it. A rating is never changed."""
+    report = (
+        VisitReport.objects.select_for_update()
+        .filter(appointment_id=appointment_id, appointment__work_order=order, signed_off_at__isnull=False)
+        .first()
+    )
+    if report is None or report.rating_quality is not None:
+        raise ConflictError(_("This visit has been rated already, or it is not signed off yet."))
+    if not (1 <= quality <= 5 and 1 <= attitude <= 5):
+        raise ValidationError({"rating": _("Rate from 1 to 5.")})
+    report.rating_quality, report.rating_attitude = quality, attitude
+    report.comment = report.comment or comment.strip()[:500]
+    report._history_user = None  # the customer: no staff account
+    report.save(update_fields=["rating_quality", "rating_attitude", "comment"])
+    events.order_noted(
+        order,
+        actor=None,
+        text=said(
+            gettext_noop("The customer rated the visit: quality %(quality)s, attitude %(attitude)s of 5."),
+            quality=quality,
+            attitude=attitude,
+        ),
+    )
+    return report

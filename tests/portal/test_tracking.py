@@ -191,3 +191,43 @@ def test_another_orders_appointment_cannot_be_touched_through_this_link(network,
     appointment.refresh_from_db()
     assert appointment.confirmation == ""
     assert client.post(_url(order), {"action": "confirm", "appointment": "x"}).status_code == 400
+
+
+def test_a_visit_signed_off_without_ratings_is_rated_once_on_the_page(network, client):
+    from dispatch.models import VisitReport
+    from dispatch.services import visit_sign_off
+    from tests.dispatch.test_services_visit import SIGNATURE, _at, _visit_until_finished
+
+    order, appointment = _booked_visit(network)
+    job = type("Job", (), {"eng": appointment.engineer, "appointment": appointment, "order": order, "net": network})
+    _visit_until_finished(job)
+    with _at(11, 30):
+        visit_sign_off(appointment=appointment, satisfied=True, signature=SIGNATURE, actor=appointment.engineer)
+    assert VisitReport.objects.get(appointment=appointment).rating_quality is None
+    assert 'data-testid="rating-form"' in client.get(_url(order)).content.decode()
+    missing = client.post(_url(order), {"action": "rate", "quality": "4"}, follow=True).content.decode()
+    assert "请评 1 到 5 分。" in missing and VisitReport.objects.get(appointment=appointment).rating_quality is None
+    done = client.post(
+        _url(order), {"action": "rate", "quality": "4", "attitude": "5", "comment": "师傅很细心"}, follow=True
+    )
+    report = VisitReport.objects.get(appointment=appointment)
+    assert (report.rating_quality, report.rating_attitude, report.comment) == (4, 5, "师傅很细心")
+    assert 'data-testid="rating-form"' not in done.content.decode()  # rated: the form is gone
+    again = client.post(_url(order), {"action": "rate", "quality": "1", "attitude": "1"}, follow=True).content.decode()
+    assert VisitReport.objects.get(appointment=appointment).rating_quality == 4 and "已评价过" in again
+    assert order.events.filter(message__id__startswith="The customer rated the visit").count() == 1
+
+
+def test_a_walk_in_handed_back_without_a_card_is_rated_on_the_page(network, client):
+    from workorders.services import work_order_pickup
+
+    published_schedule()
+    clerk = network.staff[Role.FRONT_DESK]
+    order = repaired_paid_job(clerk, network.a1)
+    work_order_pickup(
+        work_order=order, pickup_code=order.pickup_code, payment_method="cash", signature_refused=True, actor=clerk
+    )
+    assert 'name="rating"' in client.get(_url(order)).content.decode()
+    client.post(_url(order), {"action": "rate", "rating": "5"})
+    order.refresh_from_db()
+    assert order.satisfaction_rating == 5  # the card the counter would have taken: the same KPI

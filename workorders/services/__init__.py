@@ -4,6 +4,7 @@ One module per subject; every public name is importable from `workorders.service
 
 from workorders.services.bench import (  # noqa: F401
     payment_take,
+    pickup_rated_by_customer,
     work_order_complete_details,
     work_order_pickup,
     work_order_record_agreement,

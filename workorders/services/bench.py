@@ -192,3 +192,20 @@ def work_order_complete_details(
     events.order_noted(order, actor=actor, text=said(gettext_noop("Details completed.")))
     redecide(order, actor=actor, cause=said(gettext_noop("Details completed")))
     return order
+
+
+@transaction.atomic
+def pickup_rated_by_customer(*, order: WorkOrder, rating: int, comment: str = "") -> WorkOrder:
+    """The customer rates a walk-in handed back without a rating, from the tracking page: the same card
+    the counter records at pickup, so the same KPIs count it. A rating is never changed afterwards."""
+    found = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    if found.picked_up_at is None or found.satisfaction_rating is not None:
+        raise ConflictError(_("This repair has been rated already, or it is not handed back yet."))
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Rate from 1 to 5.")})
+    found.satisfaction_rating, found.satisfaction_comment = rating, comment.strip()[:500]
+    found.save(update_fields=["satisfaction_rating", "satisfaction_comment"])
+    events.order_noted(
+        found, actor=None, text=said(gettext_noop("The customer rated the repair %(rating)s of 5."), rating=rating)
+    )
+    return found
