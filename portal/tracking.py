@@ -1,5 +1,5 @@
 """What the tracking page shows of one order: its own data and the outlet's, in plain words, nothing of
-the staff's but the engineer's name and badge on the day of the visit. Five queries, whatever the order."""
+the staff's but the engineer's name and badge on the day of the visit. Four queries, whatever the order."""
 
 import datetime as dt
 from dataclasses import dataclass
