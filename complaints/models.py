@@ -77,6 +77,7 @@ class Feedback(ChoiceLabels, models.Model):
         ON_SITE = "on_site", _("On site")
         CALLBACK = "callback", _("Callback")
         WRITTEN = "written", _("E-mail or web form")
+        CUSTOMER_PAGE = "customer_page", _("The customer's tracking page")
 
     class Department(models.TextChoices):
         RD = "rd", _("R&D")
@@ -104,7 +105,10 @@ class Feedback(ChoiceLabels, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the customer wrote it on their tracking page.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:

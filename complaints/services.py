@@ -1,6 +1,6 @@
 """Every change to feedback and complaint cases goes through these functions."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from phonenumber_field.phonenumber import to_python
 
 from complaints import events, rules
@@ -29,9 +30,10 @@ from core.notify import notification_enqueue
 from core.permissions import require_permission
 from core.roles import Role
 from core.scoping import in_scope, outlet_staff, visible_outlets, visible_staff
-from core.words import as_the_network_reads
+from core.words import as_the_network_reads, said
 from followups.models import Callback, CallbackPlan
 from followups.services import callbacks_schedule
+from workorders.events import order_noted
 from workorders.models import Call, WorkOrder
 from workorders.selectors import customer_lookup, work_order_list
 from workorders.services import call_log, work_order_exchange, work_order_return
@@ -90,6 +92,49 @@ def feedback_record(
     feedback.save()
     if feedback.praised_staff is not None:
         _pass_on_praise(feedback)
+    return feedback
+
+
+CUSTOMER_MESSAGES_A_DAY = 3  # per order, from the tracking page
+
+
+@transaction.atomic
+def feedback_from_customer(*, work_order: WorkOrder, type: str, text: str) -> Feedback:
+    """A complaint or a suggestion the customer writes on the order's tracking page (portal): feedback of
+    the outlet like any other, on the order's timeline; the outlet's supervisors get a message, and a
+    complaint is theirs to open as a case. Three a day per order at the most."""
+    if type not in (Feedback.Type.COMPLAINT, Feedback.Type.SUGGESTION):
+        raise ValidationError({"type": _("Choose a complaint or a suggestion.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Write what you want to tell us.")})
+    since = timezone.now() - timedelta(days=1)
+    if (
+        Feedback.objects.filter(
+            work_order=work_order, channel=Feedback.Channel.CUSTOMER_PAGE, created_at__gte=since
+        ).count()
+        >= CUSTOMER_MESSAGES_A_DAY
+    ):
+        raise ValidationError({"text": _("We have your messages of today: the outlet will answer them first.")})
+    feedback = Feedback.objects.create(
+        outlet=work_order.outlet,
+        type=type,
+        channel=Feedback.Channel.CUSTOMER_PAGE,
+        text=text.strip()[:2000],
+        customer=work_order.customer,
+        work_order=work_order,
+        # A suggestion is routed to a department; one about a repair goes to service, which passes it on.
+        department=Feedback.Department.SERVICE if type == Feedback.Type.SUGGESTION else "",
+        created_by=None,
+    )
+    label = Feedback.Type(type).label
+    order_noted(
+        work_order,
+        actor=None,
+        text=said(gettext_noop("The customer sent a %(type)s: %(text)s"), type=label, text=feedback.text),
+    )
+    context = {"outlet": work_order.outlet.name, "type": label, "number": work_order.number, "text": feedback.text}
+    supervisors = outlet_staff(work_order.outlet, role=Role.SUPERVISOR)
+    _message_staff(supervisors, kind="customer_wrote", context=context, key=f"customer-wrote:{feedback.pk}")
     return feedback
 
 

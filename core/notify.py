@@ -37,6 +37,7 @@ MESSAGES = {
     "complaint_escalated": _("Complaint #{case} ({category}) of {outlet} is escalated to you: {reason}"),
     "complaint_assigned": _("Complaint #{case} ({category}) of {outlet}, logged by {logger}, is yours to handle."),
     "praise_received": _("A customer praised {staff} ({channel}): {text}"),
+    "customer_wrote": _("A customer of {outlet} sent a {type} from the tracking page (order {number}): {text}"),
 }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from complaints.services import feedback_from_customer
 from core.errors import ConflictError
 from dispatch.services import (
     appointment_confirm_by_customer,
@@ -41,6 +42,8 @@ def track(request, token: str):
         "badge": badge_number(tracking.appointment.engineer_id) if tracking.engineer_shown else "",
         "wish_error": request.session.pop("portal_wish_error", ""),
         "rating_error": request.session.pop("portal_rating_error", ""),
+        "write_error": request.session.pop("portal_write_error", ""),
+        "write_text": request.session.pop("portal_write_text", ""),
         "scores": range(1, 6),
     }
     template = "portal/closed.html" if tracking.expired else "portal/track.html"
@@ -54,6 +57,8 @@ def _act(request, tracking):
     try:
         if action == "rate":
             return _rate(request, tracking)
+        if action == "write":
+            return _write(request, tracking)
         appointment_id, version = int(request.POST.get("appointment", "")), int(request.POST.get("version", ""))
     except ValueError:
         return HttpResponse(status=400)
@@ -101,6 +106,20 @@ def _rate(request, tracking):
         request.session["portal_rating_error"] = " ".join(exc.messages)
     else:
         messages.success(request, _("Thank you for your rating."))
+    return redirect(request.path)
+
+
+def _write(request, tracking):
+    """A complaint or a suggestion from the page: feedback of the outlet, its supervisors told."""
+    try:
+        feedback_from_customer(
+            work_order=tracking.order, type=request.POST.get("type", ""), text=request.POST.get("text", "")
+        )
+    except ValidationError as exc:
+        request.session["portal_write_error"] = " ".join(exc.messages)
+        request.session["portal_write_text"] = request.POST.get("text", "")[:2000]  # nothing typed is lost
+    else:
+        messages.success(request, _("Thank you: the outlet has your message and will answer you."))
     return redirect(request.path)
 
 

@@ -231,3 +231,30 @@ def test_a_walk_in_handed_back_without_a_card_is_rated_on_the_page(network, clie
     client.post(_url(order), {"action": "rate", "rating": "5"})
     order.refresh_from_db()
     assert order.satisfaction_rating == 5  # the card the counter would have taken: the same KPI
+
+
+def test_a_complaint_from_the_page_is_feedback_the_supervisors_hear_of(network, client):
+    from complaints.models import Feedback
+    from core.models import Notification
+
+    network.staff[Role.SUPERVISOR].phone = "+8613900001111"
+    network.staff[Role.SUPERVISOR].save(update_fields=["phone"])
+    order = walk_in_order(network.staff[Role.FRONT_DESK], network.a1)
+    empty = client.post(_url(order), {"action": "write", "type": "complaint", "text": " "}, follow=True).content
+    assert "请写下您想告诉我们的内容。" in empty.decode() and not Feedback.objects.exists()
+    client.post(_url(order), {"action": "write", "type": "complaint", "text": "等了一周还没修好"})
+    feedback = Feedback.objects.get()
+    assert (feedback.type, feedback.channel, feedback.work_order, feedback.created_by) == (
+        "complaint",
+        "customer_page",
+        order,
+        None,
+    )
+    assert feedback.customer == order.customer and feedback.outlet == network.a1
+    told = Notification.objects.get(kind="customer_wrote")  # the outlet's (centre's) supervisor, by phone
+    assert told.to == "+8613900001111" and "等了一周还没修好" in told.message and order.number in told.message
+    assert order.events.filter(message__id="The customer sent a %(type)s: %(text)s").exists()
+    for n in range(2):
+        client.post(_url(order), {"action": "write", "type": "suggestion", "text": f"建议 {n}"})
+    capped = client.post(_url(order), {"action": "write", "type": "suggestion", "text": "第四条"}, follow=True)
+    assert Feedback.objects.count() == 3 and "第四条" in capped.content.decode()  # refused, and what was typed kept
