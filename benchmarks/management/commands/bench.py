@@ -37,10 +37,22 @@ from kpis.services import figures_refresh_history, figures_refresh_recent
 from settlement.models import Deduction, SettlementStatement, WarrantyClaim
 from settlement.services import statements_issue
 from workorders.models import Customer, CustomerPhone, WorkOrder
+from workorders.tracking import tracking_token
 
 PAGE = 50
 BACKLOG = "bench: due at once"  # marks the callbacks the sweep case turned back into due ones
 BACKEND = "core.permissions.PermissionBackend"  # the one of settings.AUTHENTICATION_BACKENDS that logs in
+
+
+class PhonesClient(Client):
+    """A client whose every request comes from another address."""
+
+    sent = 0
+
+    def get(self, path, data=None, **extra):
+        self.sent += 1
+        n = self.sent
+        return super().get(path, data, REMOTE_ADDR=f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}", **extra)
 
 
 class Command(BaseCommand):
@@ -138,6 +150,8 @@ class Command(BaseCommand):
             self._case("8 KPI scorecards, one centre, last quarter", client, reverse("kpi-scorecards"), centre)
         if not only or "9" in only:
             self._statements(client, supervisor)
+        if not only or "11" in only:
+            self._tracking()
         if not only or "10" in only:
             # The centre's supervisor keeps its warehouse and outlets: 20 outlets, 40 vans, 40 parts each.
             client.force_login(supervisor, backend=BACKEND)
@@ -175,6 +189,22 @@ class Command(BaseCommand):
             client,
             reverse("statement-detail", args=[largest.pk]),
         )
+
+    def _tracking(self) -> None:
+        """Case 11: the customer's tracking page (no login), of an order in service with its appointment and
+        of one closed this month, each request from another address as customers' phones are (the page's
+        limit counts per address, and its count is part of the cost)."""
+        orders = WorkOrder.objects.order_by("-id")
+        month_ago = timezone.now() - dt.timedelta(days=20)
+        for label, order in (
+            ("an order booked for a visit", orders.filter(status="scheduled").first() or orders.first()),
+            (
+                "an order closed this month",
+                orders.filter(status="closed", created_at__gte=month_ago).first() or orders.first(),
+            ),
+        ):
+            url = reverse("track", args=[tracking_token(order.pk)])
+            self._case(f"11 tracking page of {label}", PhonesClient(), url)
 
     @staticmethod
     def _settle(*tables: str) -> None:
