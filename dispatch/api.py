@@ -555,7 +555,8 @@ class PartStockView(generics.ListAPIView):
             note=data["note"],
             actor=request.user,
         )
-        return Response(PartStockSerializer(self.get_queryset().get(pk=stock.pk)).data)
+        # The row as the list shows it, whatever filters the request's query string names.
+        return Response(PartStockSerializer(selectors.stock_list(user=request.user).get(pk=stock.pk)).data)
 
 
 class StockMovementListView(generics.ListAPIView):

@@ -394,3 +394,19 @@ def test_an_engineer_finds_their_van_from_their_jobs(net, client_for):
     assert [(row.place_id, row.quantity) for row in rows] == [(net.van.pk, 2)]  # not the other engineer's van
     api = client.get(reverse("api-part-stock"), {"place": f"van-{net.eng.pk}"}).json()["results"]
     assert [(r["place"], r["quantity"]) for r in api] == [(f"van-{net.eng.pk}", 2)]
+
+
+def test_a_delivery_through_the_api_answers_the_row_whatever_the_query_string_filters(net, client_for):
+    api = client_for(net.dp)
+    received = api.post(
+        f"{reverse('api-part-stock')}?level=centre",
+        {"place": f"outlet-{net.n.a1.pk}", "part": "capacitor", "quantity": 2, "note": "到货单 0002"},
+        content_type="application/json",
+    )
+    assert received.status_code == 200 and received.json()["quantity"] == 6  # 4 + 2, an outlet's row
+    refused = api.post(
+        reverse("api-part-stock"),
+        {"place": f"van-{net.eng.pk}", "part": "capacitor", "quantity": 1},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "place" in refused.json()["error"]["fields"]  # vans by transfer only
