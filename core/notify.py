@@ -28,6 +28,7 @@ MAX_ATTEMPTS = 5
 # The built-in texts; admins override them per language in data administration (MessageTemplate).
 MESSAGES = {
     "order_received": _("{outlet} has your {product} (order {number}). Follow the repair here: {link}"),
+    "quote_ready": _("The repair of your {product} (order {number}) costs {total}. Approve or decline it here: {link}"),
     "ready_for_pickup": _("Your {product} is repaired and ready for pickup at {outlet}. Pickup code {code}."),
     "appointment_confirmed": _("Our engineer {engineer} will visit on {window} for your {product} (order {number})."),
     "callback_missed": _(

@@ -3,6 +3,7 @@ the staff's but the engineer's name and badge on the day of the visit. Four quer
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,12 @@ class Tracking:
     engineer_shown: bool  # name and badge only on the day of the visit
     payments: list
     to_rate: str  # "visit" (a signed-off visit without ratings), "repair" (a walk-in handed back without), or ""
+
+    @property
+    def quote_covered(self) -> Decimal:
+        """What the warranty or the outlet takes off the quote's lines: the customer sees why they pay less."""
+        lines = sum((Decimal(line["amount"]) for line in self.order.quote_lines), Decimal(0))
+        return max(lines - (self.order.quote_total or 0), Decimal(0))
 
 
 def badge_number(user_id: int) -> str:

@@ -17,7 +17,7 @@ from dispatch.services import (
     visit_rated_by_customer,
 )
 from portal.tracking import badge_number, mask_name, tracking_for
-from workorders.services import pickup_rated_by_customer
+from workorders.services import pickup_rated_by_customer, quote_answered_by_customer
 from workorders.tracking import order_id_for
 
 
@@ -44,6 +44,7 @@ def track(request, token: str):
         "rating_error": request.session.pop("portal_rating_error", ""),
         "write_error": request.session.pop("portal_write_error", ""),
         "write_text": request.session.pop("portal_write_text", ""),
+        "quote_error": request.session.pop("portal_quote_error", ""),
         "scores": range(1, 6),
     }
     template = "portal/closed.html" if tracking.expired else "portal/track.html"
@@ -59,6 +60,10 @@ def _act(request, tracking):
             return _rate(request, tracking)
         if action == "write":
             return _write(request, tracking)
+        if action in ("approve", "decline"):
+            return _answer_quote(
+                request, tracking, approve=action == "approve", version=int(request.POST.get("version", ""))
+            )
         appointment_id, version = int(request.POST.get("appointment", "")), int(request.POST.get("version", ""))
     except ValueError:
         return HttpResponse(status=400)
@@ -76,6 +81,28 @@ def _act(request, tracking):
         messages.warning(request, str(exc))
     except ValidationError as exc:
         request.session["portal_wish_error"] = " ".join(exc.messages)
+    return redirect(request.path)
+
+
+def _answer_quote(request, tracking, *, approve: bool, version: int):
+    """Approve the quote with the signature drawn on the page, or decline it."""
+    try:
+        quote_answered_by_customer(
+            order=tracking.order,
+            version=version,
+            approve=approve,
+            signature=request.POST.get("signature", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ConflictError as exc:
+        messages.warning(request, str(exc))
+    except ValidationError as exc:
+        request.session["portal_quote_error"] = " ".join(exc.messages)
+    else:
+        if approve:
+            messages.success(request, _("Thank you: the quote is approved and the repair can go ahead."))
+        else:
+            messages.success(request, _("The quote is declined: the outlet will tell you how to collect your product."))
     return redirect(request.path)
 
 

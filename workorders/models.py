@@ -211,7 +211,8 @@ class WorkOrder(ChoiceLabels, models.Model):
     quote_approved_at = models.DateTimeField(_("quote approved at"), null=True, blank=True)
     quote_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
-    )
+    )  # None with an approval: the customer approved on the tracking page, signing there
+    quote_signature = models.TextField(_("quote signature"), blank=True)  # PNG data URL from the customer's phone
     # Repair record (维修记录): what the technician found and did.
     fault_confirmed = models.TextField(_("fault confirmed"), blank=True)
     cause = models.TextField(_("cause"), blank=True)

@@ -49,3 +49,43 @@ def test_a_customer_follows_the_visit_on_a_phone_and_asks_for_another_time(migra
     log_in(page, live_server.url, dispatcher.username, PASSWORD)
     assert "Saturday morning" in page.content()  # among the appointments the dispatcher must act on
     desk.close()
+
+
+def test_a_customer_approves_the_quote_with_a_signature_drawn_on_the_phone(migration_data, live_server, browser):
+    from tests.warranty.factories import published_schedule
+    from tests.workorders.factories import quoted_job
+
+    published_schedule()
+    outlet = OutletFactory(name="上海徐汇网点")
+    clerk = UserFactory(username="e2e-portal-fd", role=Role.FRONT_DESK, outlets=[outlet])
+    order = quoted_job(clerk, outlet)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = phone.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/t/{tracking_token(order.pk)}/")
+    assert page.inner_text("[data-testid=quote-total]") == "¥579.00"
+    pad = page.locator("[data-testid=signature-pad]").bounding_box()
+    assert pad["width"] >= 300 and pad["height"] >= 150  # room to sign with a finger
+    form = page.locator("[data-testid=approve-form]")
+    form.locator("button[type=submit]").click()  # not signed: told to sign, nothing applied
+    page.wait_for_selector("[data-testid=quote-error]")
+    pad = page.locator("[data-testid=signature-pad]").bounding_box()
+    page.mouse.move(pad["x"] + 30, pad["y"] + 100)
+    page.mouse.down()
+    for x, y in ((80, 40), (140, 120), (200, 50), (260, 110)):
+        page.mouse.move(pad["x"] + x, pad["y"] + y, steps=4)
+    page.mouse.up()
+    assert page.evaluate(NO_OVERFLOW) <= 0
+    page.locator("[data-testid=approve-form] button[type=submit]").click()
+    page.wait_for_selector("[data-testid=portal-message]")
+    assert "报价已同意" in page.inner_text("[data-testid=portal-message]")
+    assert page.locator("[data-testid=quote]").count() == 0
+    phone.close()
+
+    desk = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = desk.new_page()
+    log_in(page, live_server.url, clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/orders/{order.pk}/")
+    assert page.locator("[data-testid=quote-approved]").is_visible()
+    assert page.locator("[data-testid=quote-signature]").evaluate("img => img.naturalWidth") > 100
+    desk.close()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.roles import Role
 from tests.dispatch.factories import booked, engineer, onsite_order
 from tests.warranty.factories import published_schedule
-from tests.workorders.factories import repaired_paid_job, walk_in_order
+from tests.workorders.factories import quoted_job, repaired_paid_job, walk_in_order
 from workorders.events import order_noted
 from workorders.lifecycle import Status
 from workorders.models import WorkOrder
@@ -258,3 +258,58 @@ def test_a_complaint_from_the_page_is_feedback_the_supervisors_hear_of(network, 
         client.post(_url(order), {"action": "write", "type": "suggestion", "text": f"建议 {n}"})
     capped = client.post(_url(order), {"action": "write", "type": "suggestion", "text": "第四条"}, follow=True)
     assert Feedback.objects.count() == 3 and "第四条" in capped.content.decode()  # refused, and what was typed kept
+
+
+SIGNATURE = "data:image/png;base64,iVBORw0KGgo="
+
+
+def test_the_customer_is_sent_the_quote_and_approves_it_with_a_signature(network, client, client_for):
+    from core.models import Notification
+
+    published_schedule()
+    clerk = network.staff[Role.FRONT_DESK]
+    order = quoted_job(clerk, network.a1)
+    message = Notification.objects.get(kind="quote_ready")
+    assert "¥579.00" in message.message and _url(order) in message.message
+    page = client.get(_url(order)).content.decode()
+    assert 'data-testid="quote"' in page and "屏幕" in page and "¥579.00" in page
+    unsigned = client.post(_url(order), {"action": "approve", "version": order.version}, follow=True)
+    assert "请在框内签名" in unsigned.content.decode()
+    order.refresh_from_db()
+    assert order.status == Status.AWAITING_APPROVAL  # nothing applied without a signature
+    done = client.post(
+        _url(order), {"action": "approve", "version": order.version, "signature": SIGNATURE}, follow=True
+    )
+    assert "报价已同意" in done.content.decode() and 'data-testid="quote"' not in done.content.decode()
+    order.refresh_from_db()
+    assert order.status == Status.RECEIVED and order.quote_approved_at and order.quote_approved_by is None
+    assert order.quote_signature == SIGNATURE
+    event = order.events.filter(kind="transition").latest("id")
+    assert event.actor is None and event.transition == "approve_quote" and "tracking page" in event.message["id"]
+    # The counter sees who approved and the signature, and may start the repair.
+    detail = client_for(clerk).get(reverse("work-order-detail", args=[order.pk])).content.decode()
+    assert "在查看页同意并签名" in detail and 'data-testid="quote-signature"' in detail
+    assert work_order_transition(work_order=order, transition="start_service", actor=clerk).status == Status.IN_SERVICE
+
+
+def test_a_declined_quote_closes_the_order_and_a_stale_page_applies_nothing(network, client):
+    published_schedule()
+    clerk = network.staff[Role.FRONT_DESK]
+    order = quoted_job(clerk, network.a1)
+    seen = order.version
+    order = work_order_transition(work_order=order, transition="approve_quote", actor=clerk)  # at the counter
+    stale = client.post(_url(order), {"action": "decline", "version": seen, "reason": "太贵"}, follow=True)
+    assert "报价已有变化" in stale.content.decode()
+    order.refresh_from_db()
+    assert order.status == Status.RECEIVED  # the counter's approval stands
+
+    other = quoted_job(clerk, network.a1)
+    done = client.post(_url(other), {"action": "decline", "version": other.version, "reason": "太贵"}, follow=True)
+    assert "已拒绝报价" in done.content.decode()
+    other.refresh_from_db()
+    event = other.events.filter(kind="transition").latest("id")
+    assert (
+        other.status == Status.CLOSED
+        and event.transition == "decline_quote"
+        and event.message["params"]["reason"] == "太贵"
+    )

@@ -70,12 +70,17 @@ def receive_walk_in(actor, outlet, customer, product, **extra):
     return work_order_receive(**(args | extra))
 
 
-def repaired_paid_job(clerk, outlet):
+def quoted_job(clerk, outlet):
     """An out-of-warranty walk-in phone quoted ¥579.00 (labour and a screen, as
-    tests.warranty.factories.published_schedule prices them), approved and repaired: ready for pickup."""
+    tests.warranty.factories.published_schedule prices them), waiting for the customer's approval."""
     customer, product = customer_with_product(clerk, outlet, purchase_date=dt.date(2020, 1, 1))
     order = walk_in_order(clerk, outlet, customer=customer, product=product, fault_description="屏幕碎裂")
-    order = work_order_quote(work_order=order, parts=[("screen", 1)], actor=clerk)
+    return work_order_quote(work_order=order, parts=[("screen", 1)], actor=clerk)
+
+
+def repaired_paid_job(clerk, outlet):
+    """The quoted job (quoted_job) approved and repaired: ready for pickup."""
+    order = quoted_job(clerk, outlet)
     for step in ("approve_quote", "start_service", "finish_repair"):
         order = work_order_transition(work_order=order, transition=step, actor=clerk)
     return order

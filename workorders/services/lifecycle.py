@@ -45,7 +45,15 @@ def work_order_transition(
     current = Status(order.status)
     _check_step(step, current=current, actor=actor, reason=reason, by_service=by_service)
     _check_guards(order, transition, actor, override_incomplete)
+    text = reason.strip()
+    if override_incomplete and order.missing_info:
+        text = "; ".join(filter(None, [text, _("Sent with missing information (override).")]))
+    return _move(order, step, current=current, actor=actor, text=text)
 
+
+def _move(order: WorkOrder, step: Transition, *, current: Status, actor, text) -> WorkOrder:
+    """The checked step applied to the locked order: status, stamps, timeline, decision, subscribers.
+    `actor` is None when the customer acts from the tracking page (workorders.services.customer_side)."""
     order.status = step.target
     order.version += 1
     changed = ["status", "version", "updated_at"]
@@ -58,9 +66,6 @@ def work_order_transition(
     order.save(update_fields=changed)
     if step.name == "finish_repair" and order.channel == WorkOrder.Channel.WALK_IN and order.notify_by_phone:
         _notify_ready(order)
-    text = reason.strip()
-    if override_incomplete and order.missing_info:
-        text = "; ".join(filter(None, [text, _("Sent with missing information (override).")]))
     event = events.order_transitioned(order, transition=step.name, from_status=current, actor=actor, text=text)
     # The clocks start, stop or run on with the new status: the decision follows them.
     redecide(order, actor=actor, cause=said(gettext_noop("Status changed to “%(status)s”"), status=step.target.label))

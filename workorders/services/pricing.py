@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.notify import notification_enqueue
 from core.permissions import require_permission
 from core.words import said
 from warranty.engine import FaultType
@@ -21,6 +22,7 @@ from workorders.services._common import _locked_in_scope
 from workorders.services.entitlement import redecide
 from workorders.services.lifecycle import work_order_transition
 from workorders.services.receiving import fault_type_for
+from workorders.tracking import tracking_url
 
 FEE_SERVICE_TYPE = {
     "repair": "repair",
@@ -72,9 +74,28 @@ def work_order_quote(*, work_order: WorkOrder, parts=(), onsite: bool = False, c
     _price(order, parts=parts, onsite=onsite, card_prices=card_prices)
     order.quote_approved_at, order.quote_approved_by = None, None
     order.save(update_fields=["fee_schedule", "quote_lines", "quote_total", "quote_approved_at", "quote_approved_by"])
-    return work_order_transition(
+    order = work_order_transition(
         work_order=order, transition="quote", actor=actor, reason=_("Quote ¥%(total)s") % {"total": order.quote_total}
     )
+    _send_quote_link(order)
+    return order
+
+
+def _send_quote_link(order: WorkOrder) -> None:
+    """The customer gets the quote's total and the tracking link, where they approve it with a signature."""
+    phone = order.customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
+    if phone:
+        notification_enqueue(
+            kind="quote_ready",
+            to=str(phone),
+            context={
+                "product": order.product,
+                "number": order.number,
+                "total": f"¥{order.quote_total}",
+                "link": tracking_url(order.pk),
+            },
+            key=f"quote:{order.pk}:{order.version}",
+        )
 
 
 @transaction.atomic
