@@ -436,6 +436,17 @@ WORK_ORDER_VISIBILITY = ["dispatch.selectors.engineers_see_their_jobs"]
 
 # Where customer and staff messages go (core/notify.py); the default only logs them.
 NOTIFIER_BACKEND = env.str("NOTIFIER_BACKEND", default="core.notify.LogNotifier")
+NOTIFY_DAILY_CAP = env.int("NOTIFY_DAILY_CAP", default=10)  # messages to one phone a day; the rest wait a day
+# Tencent Cloud SMS (NOTIFIER_BACKEND=core.sms.TencentSmsNotifier): the account's keys, the SMS app, the region;
+# the templates' IDs and parameters are data (MessageTemplate). The endpoint is changed only by tests.
+SMS_SECRET_ID = env.str("SMS_SECRET_ID", default="")
+SMS_SECRET_KEY = env.str("SMS_SECRET_KEY", default="")
+SMS_APP_ID = env.str("SMS_APP_ID", default="")
+SMS_REGION = env.str("SMS_REGION", default="ap-guangzhou")
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="")
+SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="https://sms.tencentcloudapi.com")
+# The secret in the address Tencent Cloud posts the customers' replies to (/hooks/sms/<secret>/); empty: off.
+SMS_REPLY_SECRET = env.str("SMS_REPLY_SECRET", default="")
 
 # --- Logging: secrets and full phone numbers never reach a log -----------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

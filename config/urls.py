@@ -274,6 +274,7 @@ urlpatterns = [
     path("callbacks/<int:pk>/claim/", followup_views.callback_claim, name="callback-claim"),
     path("callbacks/<int:pk>/claim-others/", followup_views.callback_claim_others, name="callback-claim-others"),
     path("callbacks/<int:pk>/record/", followup_views.callback_record, name="callback-record"),
+    path("hooks/sms/<str:secret>/", core_views.sms_reply, name="sms-reply"),  # Tencent Cloud's reply callback
     path("t/<str:token>/", portal_views.track, name="track"),  # the customer's tracking link (no login)
     path("settlement/claims/", settlement_views.claim_list, name="claim-list"),
     path("settlement/claims/<int:pk>/", settlement_views.claim_detail, name="claim-detail"),

@@ -5,7 +5,16 @@ from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.logging import mask_codes
-from core.models import ApiToken, MessageTemplate, Notification, Outlet, SchedulerHeartbeat, ServiceCentre, User
+from core.models import (
+    ApiToken,
+    MessageOptOut,
+    MessageTemplate,
+    Notification,
+    Outlet,
+    SchedulerHeartbeat,
+    ServiceCentre,
+    User,
+)
 
 admin.site.site_header = _("Service work orders · data administration")
 admin.site.site_title = _("Data administration")
@@ -63,8 +72,22 @@ class SchedulerHeartbeatAdmin(admin.ModelAdmin):
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
-    list_display = ["kind", "language", "text"]
+    list_display = ["kind", "language", "text", "sms_template_id"]
     list_filter = ["kind", "language"]
+
+
+@admin.register(MessageOptOut)
+class MessageOptOutAdmin(admin.ModelAdmin):
+    """Phones that asked for no more messages; deleting a row opts the phone back in."""
+
+    list_display = ["masked_phone", "source", "created_at"]
+    list_filter = ["source"]
+    search_fields = ["phone"]
+    fields = ["phone", "source", "reply"]
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, opt_out):
+        return mask_codes(opt_out.phone)
 
 
 @admin.register(Notification)
@@ -81,6 +104,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "last_error",
+        "not_before",
+        "provider_ref",
         "created_at",
         "sent_at",
     ]

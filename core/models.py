@@ -237,6 +237,25 @@ class MessageTemplate(models.Model):
     kind = models.SlugField(_("kind"), max_length=40)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     text = models.TextField(_("text"))
+    # An SMS goes out as a template the provider approved, not as free text (core/sms.py).
+    sms_template_id = models.CharField(
+        _("SMS template ID"),
+        max_length=20,
+        blank=True,
+        help_text=_("The ID the SMS provider gave the approved template."),
+    )
+    sms_params = models.CharField(
+        _("SMS template parameters"),
+        max_length=200,
+        blank=True,
+        help_text=_("The placeholders filling the provider template's {1}, {2}, … in order, e.g. product,number,link"),
+    )
+    sms_sign_name = models.CharField(
+        _("SMS signature"),
+        max_length=20,
+        blank=True,
+        help_text=_("The approved signature (签名); empty: SMS_SIGN_NAME."),
+    )
 
     class Meta:
         verbose_name = _("message template")
@@ -254,24 +273,55 @@ class Notification(models.Model):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        WITHHELD = "withheld", _("Not sent: the recipient opted out")
 
     kind = models.SlugField(_("kind"), max_length=40)
     to = models.CharField(_("to"), max_length=100)
     message = models.TextField(_("message"))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    context = models.JSONField(default=dict, blank=True)  # the placeholders' values: an SMS template's parameters
+    marketing = models.BooleanField(_("marketing-like"), default=False)  # held in quiet hours (core.notify)
     idempotency_key = models.CharField(max_length=120, unique=True)  # one message per event
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)  # a retry's backoff, quiet hours, the cap
+    provider_ref = models.CharField(_("provider reference"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["id"], condition=models.Q(status="pending"), name="notification_pending")]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(status="pending"), name="notification_pending"),
+            # The daily cap counts what one phone was sent today.
+            models.Index(fields=["to", "sent_at"], condition=models.Q(status="sent"), name="notification_sent_to"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {mask_codes(self.to)} ({self.status})"  # shown in logs and pages: masked
+
+
+class MessageOptOut(models.Model):
+    """A phone that asked for no more messages ("回复TD退订" answered, or said so to staff): nothing is sent
+    to it but the one-time codes the person asks for. Deleting the row opts the phone back in."""
+
+    class Source(models.TextChoices):
+        SMS_REPLY = "sms_reply", _("Replied to an SMS")
+        STAFF = "staff", _("Told the staff")
+
+    phone = models.CharField(_("phone"), max_length=32, unique=True)  # as the outbox writes it: E.164
+    source = models.CharField(_("how"), max_length=10, choices=Source.choices)
+    reply = models.CharField(_("reply"), max_length=70, blank=True)
+    created_at = models.DateTimeField(_("opted out at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message opt-out")
+        verbose_name_plural = _("message opt-outs")
+
+    def __str__(self) -> str:
+        return mask_codes(self.phone)
 
 
 class ApiToken(AbstractAuthToken):

@@ -1,17 +1,22 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from core import selectors, services
 from core.audit import audit_trail_for
@@ -23,6 +28,7 @@ from core.navigation import ROLE_HOME, home_url
 from core.pagination import keyset_page_for
 from core.roles import ROLE_DUTIES, Role
 from core.scoping import visible_outlets, visible_staff
+from core.sms import reply_opt_out
 
 
 @login_required
@@ -354,3 +360,21 @@ def export_job(request, pk: int):
 @staff_page()
 def export_download(request, pk: int):
     return file_response(_own_export(request, pk))
+
+
+@csrf_exempt  # posted by Tencent Cloud, not a browser: the secret in the address authenticates it
+@require_POST
+@ratelimit(key="ip", rate="120/m", block=True)
+def sms_reply(request, secret: str):
+    """A customer's SMS reply, as Tencent Cloud's reply callback posts it: "TD" opts the phone out (core.sms).
+    An address without the configured secret is a plain 404."""
+    if not settings.SMS_REPLY_SECRET or not constant_time_compare(secret, settings.SMS_REPLY_SECRET):
+        raise Http404
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return JsonResponse({"result": 1, "errmsg": "invalid JSON"}, status=400)
+    for reply in payload if isinstance(payload, list) else [payload]:
+        if isinstance(reply, dict):
+            reply_opt_out(reply)
+    return JsonResponse({"result": 0, "errmsg": "OK"})

@@ -154,6 +154,7 @@ EXPECTED = {
     "loaners": (None, every(200)),
     "stock": (None, every(200)),
     "track": ("tracking", every(200, anon=200)),  # the customer's link: the token is the key, no login
+    "sms-reply": ("sms_secret", every(405, anon=405)),  # posted by the SMS provider; a secret in the address
     "stock-detail": ("stock_row", every(200)),
     "stock-transfers": (None, every(200)),
     "stock-transfer-act": ("transfer_act", every(405, anon=405)),
@@ -390,6 +391,8 @@ def _kwargs(kind, network):
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk, "document": "repair-record"}
     if kind == "work_order":
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk}
+    if kind == "sms_secret":
+        return {"secret": "any"}
     if kind == "tracking":
         return {"token": tracking_token(walk_in_order(network.staff[FD], network.a1).pk)}
     if kind == "work_order_swap":
