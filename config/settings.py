@@ -447,6 +447,8 @@ SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="")
 SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="https://sms.tencentcloudapi.com")
 # The secret in the address Tencent Cloud posts the customers' replies to (/hooks/sms/<secret>/); empty: off.
 SMS_REPLY_SECRET = env.str("SMS_REPLY_SECRET", default="")
+# SMS codes one address may ask for on the booking page (a network behind one address: an office, a campus).
+PORTAL_CODES_PER_ADDRESS = env.str("PORTAL_CODES_PER_ADDRESS", default="10/h")
 
 # --- Logging: secrets and full phone numbers never reach a log -----------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

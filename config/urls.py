@@ -275,7 +275,12 @@ urlpatterns = [
     path("callbacks/<int:pk>/claim-others/", followup_views.callback_claim_others, name="callback-claim-others"),
     path("callbacks/<int:pk>/record/", followup_views.callback_record, name="callback-record"),
     path("hooks/sms/<str:secret>/", core_views.sms_reply, name="sms-reply"),  # Tencent Cloud's reply callback
-    path("t/<str:token>/", portal_views.track, name="track"),  # the customer's tracking link (no login)
+    path("t/<str:token>/", portal_views.track, name="track"),
+    path("book/", portal_views.book_outlets, name="book-outlets"),  # the customer books a repair (no login)
+    path("book/<slug:outlet_code>/", portal_views.book, name="book"),
+    path(
+        "book/<slug:outlet_code>/poster/", portal_views.book_poster, name="book-poster"
+    ),  # the customer's tracking link (no login)
     path("settlement/claims/", settlement_views.claim_list, name="claim-list"),
     path("settlement/claims/<int:pk>/", settlement_views.claim_detail, name="claim-detail"),
     path("settlement/claims/<int:pk>/decide/", settlement_views.claim_decide, name="claim-decide"),

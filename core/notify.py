@@ -5,7 +5,8 @@ translated text below, and the placeholders' values for an SMS template) with an
 event announced twice sends one message and a rolled-back event sends none. `notifications_send` (beat,
 every tick) delivers the pending messages that are due through the notifier backend (NOTIFIER_BACKEND;
 the default writes to the log, core.sms.TencentSmsNotifier sends SMS), under the sending rules:
-- a phone that opted out (`MessageOptOut`, "回复TD退订") is sent nothing: the message is withheld;
+- a phone that opted out (`MessageOptOut`, "回复TD退订") is sent nothing but the codes it asks for
+  (ASKED_FOR_KINDS): the message is withheld;
 - marketing-like messages wait out the quiet hours (21:00-08:00 local); service messages go at any hour;
 - one phone gets at most NOTIFY_DAILY_CAP messages a day, the rest wait for the next morning;
 - a failed delivery is tried again after a growing pause (BACKOFF), and marked failed after MAX_ATTEMPTS
@@ -34,10 +35,12 @@ MAX_ATTEMPTS = 5
 BACKOFF = [dt.timedelta(minutes=m) for m in (1, 5, 15, 60)]  # the pause after the 1st, 2nd, … failure
 QUIET_FROM, QUIET_UNTIL = dt.time(21), dt.time(8)  # local time: no marketing-like messages between
 MARKETING_KINDS: frozenset[str] = frozenset()  # kinds held in quiet hours; every kind today is a service message
+ASKED_FOR_KINDS = frozenset({"verification_code"})  # sent even to a phone that opted out: the person asked for it
 
 # The built-in texts; admins override them per language in data administration (MessageTemplate).
 MESSAGES = {
     "order_received": _("{outlet} has your {product} (order {number}). Follow the repair here: {link}"),
+    "verification_code": _("Your verification code is {code}, valid for {minutes} minutes. Do not tell it to anyone."),
     "quote_ready": _("The repair of your {product} (order {number}) costs {total}. Approve or decline it here: {link}"),
     "ready_for_pickup": _("Your {product} is repaired and ready for pickup at {outlet}. Pickup code {code}."),
     "appointment_confirmed": _("Our engineer {engineer} will visit on {window} for your {product} (order {number})."),
@@ -191,7 +194,7 @@ def _deliver(row, backend, rules: _SendingRules, now: dt.datetime) -> int:
     """Send one row under the rules (module docstring) and record what happened; 1 when sent."""
     outbox = outbox_lifecycle()
     fields = ["status", "attempts", "last_error", "sent_at", "not_before", "provider_ref"]
-    if row.to in rules.opted_out:
+    if row.to in rules.opted_out and row.kind not in ASKED_FOR_KINDS:
         outbox.move(row, "withhold")
     elif row.marketing and _quiet(now):
         row.not_before = _next_morning(now)

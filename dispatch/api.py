@@ -19,7 +19,7 @@ from core.api import ViewPermissions, validated
 from core.filters import IncrementalSync, SyncFilterSet
 from core.scoping import scope, visible_outlets, visible_staff
 from core.serializers import DateField, DateTimeField, Serializer
-from dispatch import selectors, services
+from dispatch import rules, selectors, services
 from dispatch.models import (
     Appointment,
     EngineerProfile,
@@ -67,7 +67,6 @@ from dispatch.serializers import (
     TakeLoanerInputSerializer,
     TransferActionInputSerializer,
 )
-from dispatch.views import BOOKING_LENGTH
 from workorders.models import ProductCategory, WorkOrder
 from workorders.selectors import work_order_list
 from workorders.serializers import WorkOrderSerializer
@@ -323,7 +322,7 @@ class SuggestionsView(APIView):
         order = get_object_or_404(work_order_list(user=request.user).select_related("outlet"), pk=pk)
         at = validated(AtQuerySerializer, request.query_params)["at"] if "at" in request.query_params else None
         wanted = at or order.requested_time or timezone.now()
-        ranked = selectors.suggestions(user=request.user, order=order, wanted=wanted, length=BOOKING_LENGTH)
+        ranked = selectors.suggestions(user=request.user, order=order, wanted=wanted, length=rules.BOOKING_LENGTH)
         return Response(SuggestionSerializer(ranked, many=True).data)
 
 

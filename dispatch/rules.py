@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 ARRIVE_EARLY = timedelta(minutes=10)  # leave so as to arrive 5-10 minutes before the window opens
 SLOT_STEP = timedelta(minutes=30)  # candidate start times on the board's grid
+BOOKING_LENGTH = timedelta(hours=2)  # a visit as the board and the customer's booking page plan it
 
 
 def planned_departure(*, starts_at: datetime, travel_minutes: int) -> datetime:

@@ -574,3 +574,55 @@ def transfer_list(*, user) -> QuerySet[StockTransfer]:
     )
     source, destination = places_condition(user, prefix="source__"), places_condition(user, prefix="destination__")
     return rows if source is None else rows.filter(source | destination)
+
+
+# The two-hour windows a customer picks from on the self-service booking page (portal), local time.
+CUSTOMER_WINDOWS = [(9, 11), (11, 13), (14, 16), (16, 18)]
+CUSTOMER_WINDOW_DAYS = 7
+
+
+def free_windows(*, outlet: Outlet, first_day: date, length: timedelta) -> list[tuple[datetime, datetime]]:
+    """The customer's choice of visit times: each two-hour window of the coming days in which an active
+    engineer of the outlet can still start a visit of `length` (working hours, days off, daily capacity and
+    booked visits kept). Two queries, whatever the number of engineers and days. A window offered is a wish
+    the dispatcher books, not a booking: it may be gone by then."""
+    profiles = list(
+        EngineerProfile.objects.filter(active=True, user__is_active=True, user__outlets=outlet).only(
+            "user_id", "work_start", "work_end", "days_off", "daily_capacity"
+        )
+    )
+    start, _ = day_bounds(first_day)
+    _, end = day_bounds(first_day + timedelta(days=CUSTOMER_WINDOW_DAYS - 1))
+    busy: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
+    for engineer_id, starts_at, ends_at in Appointment.objects.filter(
+        engineer_id__in=[p.user_id for p in profiles],
+        starts_at__gte=start,
+        starts_at__lt=end,
+        status__in=Appointment.LIVE,
+    ).values_list("engineer_id", "starts_at", "ends_at"):
+        busy.setdefault((engineer_id, timezone.localtime(starts_at).date()), []).append((starts_at, ends_at))
+    now, found = timezone.now(), []
+    for offset in range(CUSTOMER_WINDOW_DAYS):
+        day = first_day + timedelta(days=offset)
+        for opens, closes in CUSTOMER_WINDOWS:
+            window = (
+                timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=opens))),
+                timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=closes))),
+            )
+            if window[0] > now and any(_can_start(p, busy.get((p.user_id, day), []), window, length) for p in profiles):
+                found.append(window)
+    return found
+
+
+def _can_start(profile: EngineerProfile, busy, window: tuple[datetime, datetime], length: timedelta) -> bool:
+    day = timezone.localtime(window[0]).date()
+    if day.weekday() in profile.days_off or len(busy) >= profile.daily_capacity:
+        return False
+    works_from = timezone.make_aware(datetime.combine(day, profile.work_start))
+    works_until = timezone.make_aware(datetime.combine(day, profile.work_end))
+    day_start, day_end = max(window[0], works_from), min(window[1] + length - rules.SLOT_STEP, works_until)
+    # A visit may start anywhere in the window (up to its last half-hour) and run past its end.
+    return (
+        rules.nearest_free_start(busy=busy, day_start=day_start, day_end=day_end, wanted=day_start, length=length)
+        is not None
+    )

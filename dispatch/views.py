@@ -61,7 +61,6 @@ from dispatch.models import (
 from workorders.selectors import work_order_list
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
-BOOKING_LENGTH = dt.timedelta(hours=2)
 BOARD_QUEUE_CARDS = 50  # the top of the queue (urgent first, then oldest); the rest in the work-order list
 
 
@@ -217,7 +216,7 @@ def _booking_initial(request, suggestions, day: dt.date) -> dict:
             "engineer": request.GET["engineer"],
             "day": day,
             "start": picked,
-            "end": (start + BOOKING_LENGTH).time(),
+            "end": (start + rules.BOOKING_LENGTH).time(),
         }
     if suggestions and suggestions[0].candidate.free_start:
         best = suggestions[0].candidate
@@ -226,7 +225,7 @@ def _booking_initial(request, suggestions, day: dt.date) -> dict:
             "engineer": best.engineer_id,
             "day": start.date(),
             "start": start.time(),
-            "end": (start + BOOKING_LENGTH).time(),
+            "end": (start + rules.BOOKING_LENGTH).time(),
         }
     return {"day": day}
 
@@ -244,11 +243,11 @@ def assign(request, pk: int):
     order = get_object_or_404(work_order_list(user=request.user).select_related("outlet__centre"), pk=pk)
     day = _day(request)
     wanted = _wanted(order, day)
-    suggestions = selectors.suggestions(user=request.user, order=order, wanted=wanted, length=BOOKING_LENGTH)
+    suggestions = selectors.suggestions(user=request.user, order=order, wanted=wanted, length=rules.BOOKING_LENGTH)
     next_free = None
     if not suggestions:
         after = timezone.localtime(wanted).date()
-        next_free = selectors.next_free_slot(user=request.user, order=order, after=after, length=BOOKING_LENGTH)
+        next_free = selectors.next_free_slot(user=request.user, order=order, after=after, length=rules.BOOKING_LENGTH)
     form = BookingForm(
         request.POST or None, user=request.user, order=order, initial=_booking_initial(request, suggestions, day)
     )

@@ -1,24 +1,42 @@
-"""The customer's tracking page, opened from the link or the QR code on the job sheet and pickup slip; from
-it the customer confirms the appointment or asks for another time."""
+"""The customer's pages: the tracking page, opened from the link or the QR code on the job sheet and pickup
+slip (confirm or move the appointment, answer the quote, rate, write to the outlet), and the self-service
+booking page opened from an outlet's QR code."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from complaints.services import feedback_from_customer
+from core.decorators import staff_page
 from core.errors import ConflictError
+from core.models import Outlet
+from core.selectors import outlet_list
+from dispatch.rules import BOOKING_LENGTH
+from dispatch.selectors import free_windows
 from dispatch.services import (
     appointment_confirm_by_customer,
     appointment_move_asked_by_customer,
     visit_rated_by_customer,
 )
+from portal import booking
+from portal.forms import NEW_PRODUCT, BookingForm, CodeForm, PhoneForm
 from portal.tracking import badge_number, mask_name, tracking_for
-from workorders.services import pickup_rated_by_customer, quote_answered_by_customer
-from workorders.tracking import order_id_for
+from workorders.services import (
+    customer_of_phone,
+    pickup_rated_by_customer,
+    quote_answered_by_customer,
+    work_order_book_by_customer,
+)
+from workorders.tracking import order_id_for, tracking_token
 
 
 @require_http_methods(["GET", "POST"])
@@ -148,6 +166,130 @@ def _write(request, tracking):
     else:
         messages.success(request, _("Thank you: the outlet has your message and will answer you."))
     return redirect(request.path)
+
+
+@require_http_methods(["GET"])
+@ratelimit(key="ip", rate="60/m", block=True)
+def book_outlets(request):
+    """Where to book: the active outlets, found by a word of their name or address."""
+    words = request.GET.get("q", "").strip()[:40]
+    outlets = Outlet.objects.filter(is_active=True).order_by("code")
+    if words:
+        outlets = outlets.filter(Q(name__icontains=words) | Q(address__icontains=words))
+    return render(request, "portal/book_outlets.html", {"outlets": outlets[:30], "q": words})
+
+
+CODE_PHONE = "portal_code_phone"  # the phone a code was sent to, waiting for the code
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="60/m", block=True)
+def book(request, outlet_code: str):
+    """Book a repair at this outlet: prove the phone with an SMS code, then say what and when."""
+    outlet = get_object_or_404(Outlet, code=outlet_code, is_active=True)
+    phone = booking.verified_phone(request.session)
+    action = request.POST.get("action", "")
+    if action == "restart":
+        request.session.pop(booking.SESSION_KEY, None)
+        request.session.pop(CODE_PHONE, None)
+        return redirect(request.path)
+    if not phone:
+        return _prove_phone(request, outlet, action)
+    customer = customer_of_phone(phone)
+    products = booking.earlier_products(customer)
+    windows = free_windows(outlet=outlet, first_day=timezone.localdate(), length=BOOKING_LENGTH)
+    initial = {"address": customer.addresses.values_list("address", flat=True).first() if customer else ""}
+    form = BookingForm(
+        request.POST if action == "book" else None,
+        initial=initial,
+        products=products,
+        windows=windows,
+        new_customer=customer is None,
+    )
+    if action == "book" and form.is_valid():
+        data = form.cleaned_data
+        picked = data["product"]
+        try:
+            order = work_order_book_by_customer(
+                outlet=outlet,
+                phone=phone,
+                name=data["name"],
+                product_id=int(picked) if picked != NEW_PRODUCT else None,
+                category=data["category"],
+                brand=data["brand"],
+                model=data["model"],
+                purchase_date=data["purchase_date"],
+                fault_description=data["fault_description"],
+                address=data["address"],
+                window=form.window_picked(),
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Thank you: we have your request and will call you to confirm the visit."))
+            return redirect("track", token=tracking_token(order.pk))  # where the customer follows it
+    days: dict = {}
+    for start, end in windows:
+        days.setdefault(timezone.localtime(start).date(), []).append((start.isoformat(), start, end))
+    context = {
+        "outlet": outlet,
+        "form": form,
+        "products": products,
+        "window_days": list(days.items()),
+        "phone": f"{phone[3:6]} {phone[6:10]} {phone[10:]}",  # the customer's own number, as they write it
+        "customer": customer,
+    }
+    return render(request, "portal/book.html", context)
+
+
+def _prove_phone(request, outlet, action):
+    """Step one: the phone number, a code sent to it, the code typed back."""
+    waiting = request.session.get(CODE_PHONE, "")
+    phone_form = PhoneForm(request.POST if action == "send_code" else None, initial={"phone": waiting[3:]})
+    code_form = CodeForm(request.POST if action == "verify" else None)
+    if action == "send_code" and phone_form.is_valid():
+        if is_ratelimited(
+            request, group="portal-codes", key="ip", rate=settings.PORTAL_CODES_PER_ADDRESS, increment=True
+        ):
+            phone_form.add_error("phone", _("Too many codes asked from this network: try again in an hour."))
+        else:
+            try:
+                number = booking.mainland_mobile(phone_form.cleaned_data["phone"])
+                code = booking.code_send(phone=number, language=translation.get_language())
+            except ValidationError as exc:
+                phone_form.add_error("phone", exc.message_dict["phone"])
+            else:
+                request.session[CODE_PHONE] = number
+                if settings.DEBUG and settings.NOTIFIER_BACKEND == "core.notify.LogNotifier":
+                    messages.info(
+                        request, _("Development: messages go to the log; the code is %(code)s.") % {"code": code}
+                    )
+                return redirect(request.path)
+    if action == "verify" and waiting and code_form.is_valid():
+        try:
+            booking.code_check(phone=waiting, code=code_form.cleaned_data["code"])
+        except ValidationError as exc:
+            code_form.add_error("code", exc.message_dict["code"])
+        else:
+            request.session.pop(CODE_PHONE, None)
+            booking.remember_verified(request.session, waiting)
+            return redirect(request.path)
+    context = {
+        "outlet": outlet,
+        "phone_form": phone_form,
+        "code_form": code_form,
+        "waiting": waiting,
+        "waiting_masked": f"{waiting[3:6]}****{waiting[-4:]}" if waiting else "",
+    }
+    return render(request, "portal/book_phone.html", context)
+
+
+@staff_page(perm="core.view_outlet")
+def book_poster(request, outlet_code: str):
+    """The outlet's booking QR code to print and put on the counter or the door (staff of the outlet)."""
+    outlet = get_object_or_404(outlet_list(user=request.user), code=outlet_code)
+    url = request.build_absolute_uri(reverse("book", args=[outlet.code]))
+    return render(request, "portal/book_poster.html", {"outlet": outlet, "url": url})
 
 
 def rate_limited(request, exception):

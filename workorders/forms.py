@@ -10,7 +10,7 @@ from core.roles import Role
 from core.scoping import visible_outlets
 from warranty.engine import WHOLE_UNIT, component_choices
 from warranty.forms import DATE, CardPricesField, PartRowsField
-from workorders.models import Call, Payment, Product, ProductCategory, WorkOrder
+from workorders.models import STAFF_CHANNELS, Call, Payment, Product, ProductCategory, WorkOrder
 from workorders.selectors import callers_products, work_order_list
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -42,7 +42,7 @@ class IntakeForm(StyledForm):
         help_text=_("Without proof of purchase the warranty counts from it."),
     )
     price = forms.DecimalField(label=_("Price paid (¥)"), required=False, min_value=0, max_digits=10, decimal_places=2)
-    channel = forms.ChoiceField(label=_("Channel"), choices=WorkOrder.Channel.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
     service_type = forms.ChoiceField(label=_("Service type"), choices=WorkOrder.ServiceType.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=WorkOrder.Priority.choices)
     fault_description = forms.CharField(

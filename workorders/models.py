@@ -138,6 +138,7 @@ class WorkOrder(ChoiceLabels, models.Model):
         HOTLINE = "hotline", _("Hotline call")
         ONSITE_REQUEST = "onsite_request", _("On-site request")
         DEALER = "dealer", _("Dealer")
+        SELF_SERVICE = "self_service", _("Self-service (customer's page)")
         OTHER = "other", _("Other")
 
     class ServiceType(models.TextChoices):
@@ -310,6 +311,12 @@ class WorkOrder(ChoiceLabels, models.Model):
     @property
     def missing_info_labels(self) -> list[str]:
         return [str(MISSING_LABELS.get(code, code)) for code in self.missing_info]
+
+
+# The channels staff log an order through; self-service orders come only from the customer's booking page.
+STAFF_CHANNELS = [
+    (value, label) for value, label in WorkOrder.Channel.choices if value != WorkOrder.Channel.SELF_SERVICE
+]
 
 
 class WorkOrderEvent(ChoiceLabels, models.Model):

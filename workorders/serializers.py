@@ -8,6 +8,7 @@ from warranty.engine import COMPONENT_LABELS, WHOLE_UNIT, stored_reason_text
 from warranty.serializers import ReasonSerializer
 from workorders.lifecycle import TRANSITIONS
 from workorders.models import (
+    STAFF_CHANNELS,
     Call,
     ChargeWaiver,
     Customer,
@@ -277,7 +278,7 @@ class IntakeInputSerializer(Serializer):
     price = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
     )
-    channel = serializers.ChoiceField(choices=WorkOrder.Channel.choices)
+    channel = serializers.ChoiceField(choices=STAFF_CHANNELS)
     service_type = serializers.ChoiceField(choices=WorkOrder.ServiceType.choices)
     priority = serializers.ChoiceField(choices=WorkOrder.Priority.choices, default=WorkOrder.Priority.NORMAL)
     fault_description = serializers.CharField()

@@ -154,7 +154,13 @@ EXPECTED = {
     "loaners": (None, every(200)),
     "stock": (None, every(200)),
     "track": ("tracking", every(200, anon=200)),  # the customer's link: the token is the key, no login
-    "sms-reply": ("sms_secret", every(405, anon=405)),  # posted by the SMS provider; a secret in the address
+    "sms-reply": ("sms_secret", every(405, anon=405)),
+    "book-outlets": (None, every(200, anon=200)),  # the customer's self-service booking: no login
+    "book": ("outlet_code", every(200, anon=200)),
+    "book-poster": (
+        "outlet_code",
+        only(WITH_OUTLET),
+    ),  # staff of the outlet print it  # posted by the SMS provider; a secret in the address
     "stock-detail": ("stock_row", every(200)),
     "stock-transfers": (None, every(200)),
     "stock-transfer-act": ("transfer_act", every(405, anon=405)),
@@ -391,6 +397,8 @@ def _kwargs(kind, network):
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk, "document": "repair-record"}
     if kind == "work_order":
         return {"pk": walk_in_order(network.staff[FD], network.a1).pk}
+    if kind == "outlet_code":
+        return {"outlet_code": network.a1.code}
     if kind == "sms_secret":
         return {"secret": "any"}
     if kind == "tracking":

@@ -10,7 +10,12 @@ from workorders.services.bench import (  # noqa: F401
     work_order_record_agreement,
     work_order_record_repair,
 )
-from workorders.services.customer_side import quote_answered_by_customer  # noqa: F401
+from workorders.services.customer_side import (  # noqa: F401
+    customer_of_phone,
+    quote_answered_by_customer,
+    self_service_account,
+    work_order_book_by_customer,
+)
 from workorders.services.customers import customer_register, product_register  # noqa: F401
 from workorders.services.entitlement import (  # noqa: F401
     UNIT_HISTORY_LIMIT,

@@ -20,11 +20,14 @@ from workorders.services._common import _phones, _require_outlet
 
 
 def _register_customer(
-    *, name: str, phones, outlet: Outlet, address: str = "", notes: str = "", birthday=None, actor
+    *, name: str, phones, outlet: Outlet, address: str = "", notes: str = "", birthday=None, actor, by_customer=False
 ) -> Customer:
-    """Register a customer with one or more phones (the first is primary) and an address."""
-    require_permission(actor, "workorders.add_customer")
-    _require_outlet(actor, outlet)
+    """Register a customer with one or more phones (the first is primary) and an address. `by_customer`:
+    the customer books from the self-service page (its verified phone is the check; actor is the
+    self-service account, workorders.services.customer_side)."""
+    if not by_customer:
+        require_permission(actor, "workorders.add_customer")
+        _require_outlet(actor, outlet)
     numbers = _phones(phones)
     if not numbers:
         raise ValidationError({"phones": _("At least one phone number is needed.")})
@@ -73,9 +76,11 @@ def _register_product(
     dealer: str = "",
     installation_date=None,
     actor,
+    by_customer=False,
 ) -> Product:
-    """Add a product the customer owns."""
-    require_permission(actor, "workorders.add_product")
+    """Add a product the customer owns (`by_customer`: as _register_customer)."""
+    if not by_customer:
+        require_permission(actor, "workorders.add_product")
     errors = product_date_errors(
         purchase_date=purchase_date, production_date=production_date, installation_date=installation_date
     )

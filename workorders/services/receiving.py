@@ -49,7 +49,7 @@ def _next_number() -> str:
 def _missing_info(*, has_phone: bool, product: Product, channel: str, address: str, fault: str) -> list[str]:
     """What must be completed before an engineer is sent (DOMAIN "Intake")."""
     missing = []
-    if channel == WorkOrder.Channel.ONSITE_REQUEST and not address.strip():
+    if channel in (WorkOrder.Channel.ONSITE_REQUEST, WorkOrder.Channel.SELF_SERVICE) and not address.strip():
         missing.append("address")
     if not has_phone:
         missing.append("phone")
@@ -230,10 +230,13 @@ def _receive(
     notify_by_phone: bool = True,
     idempotency_key: str | None,
     actor,
+    by_customer: bool = False,
 ) -> WorkOrder:
-    """The order itself, in the caller's transaction (work_order_receive's arguments and defaults)."""
-    require_permission(actor, "workorders.add_workorder")
-    _require_outlet(actor, outlet)
+    """The order itself, in the caller's transaction (work_order_receive's arguments and defaults;
+    `by_customer`: booked on the self-service page, workorders.services.customer_side)."""
+    if not by_customer:
+        require_permission(actor, "workorders.add_workorder")
+        _require_outlet(actor, outlet)
     if product.customer_id != customer.pk:
         raise ValidationError({"product": _("This product belongs to another customer.")})
     if product.taken_back_on is not None:
