@@ -299,10 +299,29 @@ def _case_create(
             "logger": str(actor),
         }
         _message_staff([handler], kind="complaint_assigned", context=context, key=f"assigned:{case.pk}")
+    _tell_customer_received(case)
     reasons = rules.escalation_reasons(_facts(case), now=opened)
     if reasons:
         _escalate(case, reasons, actor)
     return case
+
+
+def _tell_customer_received(case: ComplaintCase) -> None:
+    """The customer hears the complaint is logged, its case number and by when someone contacts them."""
+    phone = case.customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
+    if not phone:
+        return
+    notification_enqueue(
+        kind="complaint_received",
+        to=str(phone),
+        context={
+            "outlet": case.outlet.name,
+            "case": case.pk,
+            "product": case.product or "",
+            "contact_by": f"{timezone.localtime(case.first_contact_due):%m-%d %H:%M}",
+        },
+        key=f"complaint-received:{case.pk}",
+    )
 
 
 def supervisor_on_duty(outlet):

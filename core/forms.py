@@ -138,6 +138,12 @@ class StaffForm(StyledForm):
     )
     name = forms.CharField(label=_("Full name"), max_length=100)
     phone = PhoneNumberField(label=_("Phone"), required=False, region="CN")
+    staff_number = forms.CharField(
+        label=_("Staff number"),
+        max_length=20,
+        required=False,
+        help_text=_("The number on the badge customers see (工号)."),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     outlets = forms.ModelMultipleChoiceField(
         label=_("Outlets"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple

@@ -115,6 +115,9 @@ class User(AbstractUser):
     last_name = None
     name = models.CharField(_("full name"), max_length=100)
     phone = PhoneNumberField(_("phone"), blank=True)
+    staff_number = models.CharField(
+        _("staff number"), max_length=20, blank=True, help_text=_("The number on the badge customers see (工号).")
+    )
     outlets = models.ManyToManyField(Outlet, blank=True, related_name="staff", verbose_name=_("outlets"))
     centre = models.ForeignKey(
         ServiceCentre,
@@ -146,11 +149,23 @@ class User(AbstractUser):
                 condition=~(models.Q(is_headquarters=True) & models.Q(centre__isnull=False)),
                 name="user_headquarters_or_centre",
                 violation_error_message=_("A staff member belongs to headquarters or to a centre, not both."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["staff_number"],
+                condition=~models.Q(staff_number=""),
+                name="user_staff_number_unique",
+                violation_error_message=_("Another staff member has this staff number."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    @property
+    def badge(self) -> str:
+        """The number customers see on the badge and on their page: the staff number, else one made from the id
+        (never a phone or a photo)."""
+        return self.staff_number or f"E{self.pk:06d}"
 
     def get_full_name(self) -> str:
         return self.name

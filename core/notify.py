@@ -43,7 +43,19 @@ MESSAGES = {
     "verification_code": _("Your verification code is {code}, valid for {minutes} minutes. Do not tell it to anyone."),
     "quote_ready": _("The repair of your {product} (order {number}) costs {total}. Approve or decline it here: {link}"),
     "ready_for_pickup": _("Your {product} is repaired and ready for pickup at {outlet}. Pickup code {code}."),
-    "appointment_confirmed": _("Our engineer {engineer} will visit on {window} for your {product} (order {number})."),
+    "appointment_confirmed": _(
+        "Our engineer {engineer} will visit on {window} for your {product} (order {number}). Confirm or ask for "
+        "another time: {link}"
+    ),
+    "appointment_changed": _(
+        "The visit for your {product} (order {number}) has changed: engineer {engineer}, {window}. Details: {link}"
+    ),
+    "engineer_on_the_way": _(
+        "Engineer {engineer} (badge {badge}) is on the way for your {product}, arriving about {eta}. Follow: {link}"
+    ),
+    "complaint_received": _(
+        "{outlet} has your complaint (case {case}) about your {product}. We will contact you by {contact_by}."
+    ),
     "callback_missed": _(
         "We tried to call you about your {product} several times. Please call us back on {outlet_phone}."
     ),

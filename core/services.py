@@ -57,6 +57,7 @@ def user_create(
     centre: ServiceCentre | None = None,
     is_headquarters: bool = False,
     phone: str = "",
+    staff_number: str = "",
     actor: User | None,
 ) -> User:
     """Create a staff member with one role and a scope; `actor` None means a system command."""
@@ -69,6 +70,7 @@ def user_create(
         username=username,
         name=name,
         phone=phone,
+        staff_number=staff_number.strip(),
         centre=centre,
         is_headquarters=is_headquarters,
         is_staff=role == Role.ADMIN,
@@ -98,6 +100,7 @@ def user_update(
     is_headquarters: bool,
     is_active: bool,
     phone: str = "",
+    staff_number: str = "",
     actor: User | None,
 ) -> User:
     """Change a staff member's details, role and scope; role changes go to the security log."""
@@ -111,6 +114,7 @@ def user_update(
     user = User.objects.select_for_update().get(pk=user.pk)
     old_role = user.role
     user.name, user.phone, user.centre, user.is_headquarters = name, phone, centre, is_headquarters
+    user.staff_number = staff_number.strip()
     user.is_active = is_active
     user.is_staff = role == Role.ADMIN
     user.full_clean(exclude=["password"])

@@ -162,6 +162,7 @@ def staff_create(request):
                 centre=data["centre"],
                 is_headquarters=data["is_headquarters"],
                 phone=data["phone"] or "",
+                staff_number=data["staff_number"],
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -180,6 +181,7 @@ def staff_edit(request, pk: int):
     initial = {
         "name": member.name,
         "phone": member.phone,
+        "staff_number": member.staff_number,
         "role": member.role,
         "outlets": list(member.outlets.all()),
         "centre": member.centre,
@@ -199,6 +201,7 @@ def staff_edit(request, pk: int):
                 is_headquarters=data["is_headquarters"],
                 is_active=data["is_active"],
                 phone=data["phone"] or "",
+                staff_number=data["staff_number"],
                 actor=request.user,
             )
         except ValidationError as exc:

@@ -48,11 +48,6 @@ class Tracking:
         return max(lines - (self.order.quote_total or 0), Decimal(0))
 
 
-def badge_number(user_id: int) -> str:
-    """The engineer's badge as the customer sees it: a number, never a phone or a photo."""
-    return f"E{user_id:06d}"
-
-
 def mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 

@@ -29,7 +29,7 @@ from dispatch.services import (
 )
 from portal import booking
 from portal.forms import NEW_PRODUCT, BookingForm, CodeForm, PhoneForm
-from portal.tracking import badge_number, mask_name, tracking_for
+from portal.tracking import mask_name, tracking_for
 from workorders.services import (
     customer_of_phone,
     pickup_rated_by_customer,
@@ -57,7 +57,7 @@ def track(request, token: str):
         "t": tracking,
         "order": order,
         "customer_name": mask_name(order.customer.name),
-        "badge": badge_number(tracking.appointment.engineer_id) if tracking.engineer_shown else "",
+        "badge": tracking.appointment.engineer.badge if tracking.engineer_shown else "",
         "wish_error": request.session.pop("portal_wish_error", ""),
         "rating_error": request.session.pop("portal_rating_error", ""),
         "write_error": request.session.pop("portal_write_error", ""),

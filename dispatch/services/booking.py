@@ -25,6 +25,7 @@ from workorders.services import (
     work_order_add_note,
     work_order_transition,
 )
+from workorders.tracking import tracking_url
 
 
 def _locked_order(work_order: WorkOrder, actor) -> WorkOrder:
@@ -196,21 +197,23 @@ def appointment_book(*, work_order: WorkOrder, engineer, starts_at: datetime, en
     return appointment
 
 
-def _tell_customer(appointment: Appointment) -> None:
-    """The customer hears the engineer and the time (again after each change): through the outbox."""
+def _tell_customer(appointment: Appointment, *, kind: str = "appointment_confirmed") -> None:
+    """The customer hears the engineer and the time, with the tracking link to confirm or ask for another time
+    (`appointment_changed` after each change): through the outbox."""
     order = appointment.work_order
     phone = order.customer.phones.order_by("-is_primary", "id").first()
     if phone is None:
         return
     local_end = timezone.localtime(appointment.ends_at)
     notification_enqueue(
-        kind="appointment_confirmed",
+        kind=kind,
         to=str(phone.number),
         context={
             "engineer": appointment.engineer,
             "window": f"{_when(appointment.starts_at)}–{local_end:%H:%M}",
             "product": order.product,
             "number": order.number,
+            "link": tracking_url(order.pk),
         },
         key=f"appointment:{appointment.pk}:{appointment.version}",
     )
@@ -250,7 +253,7 @@ def _save_change(appointment, *, kind, old_engineer, old_start, old_end, reason,
         },
         actor=actor,
     )
-    _tell_customer(appointment)
+    _tell_customer(appointment, kind="appointment_changed")
     return appointment
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.notify import notification_enqueue
 from core.permissions import require_permission
 from core.roles import Role
 from dispatch import rules
@@ -23,6 +24,7 @@ from workorders.services import (
     work_order_add_note,
     work_order_transition,
 )
+from workorders.tracking import tracking_url
 
 
 def _own(appointment: Appointment, actor, *, statuses) -> Appointment:
@@ -131,6 +133,7 @@ def visit_event(*, appointment: Appointment, event: str, actor) -> Appointment:
     if event == "departed":
         APPOINTMENT.move(found, "depart")
         fields.append("status")
+        _tell_customer_on_the_way(found, now)
     elif event == "arrived":
         found.late_minutes = rules.minutes_late(arrived_at=now, agreed_at=found.starts_at)
         fields.append("late_minutes")
@@ -138,6 +141,28 @@ def visit_event(*, appointment: Appointment, event: str, actor) -> Appointment:
         _check_may_start(found)
         work_order_transition(work_order=found.work_order, transition="start_service", actor=actor)
     return _save_visit(found, actor, fields)
+
+
+def _tell_customer_on_the_way(appointment: Appointment, now) -> None:
+    """The customer hears the engineer left, with the name, the badge and when to expect them (the travel
+    time the engineer gave, else the agreed time)."""
+    order = appointment.work_order
+    phone = order.customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
+    if not phone:
+        return
+    eta = now + timedelta(minutes=appointment.travel_minutes) if appointment.travel_minutes else appointment.starts_at
+    notification_enqueue(
+        kind="engineer_on_the_way",
+        to=str(phone),
+        context={
+            "engineer": appointment.engineer.name,
+            "badge": appointment.engineer.badge,
+            "product": order.product,
+            "eta": f"{timezone.localtime(max(eta, now)):%H:%M}",
+            "link": tracking_url(order.pk),
+        },
+        key=f"on-the-way:{appointment.pk}",
+    )
 
 
 def _event_label(event: str) -> str:

@@ -214,3 +214,13 @@ def test_beat_escalates_overdue_cases_every_tick(settings):
         "complaints.tasks.escalate_overdue_cases",
         settings.SCHEDULER_TICK_SECONDS,
     )
+
+
+def test_the_customer_is_told_the_complaint_is_logged_and_by_when_we_call(network):
+    from core.models import Notification
+
+    case = _case(network)
+    told = Notification.objects.get(kind="complaint_received")
+    contact_by = f"{timezone.localtime(case.first_contact_due):%m-%d %H:%M}"
+    assert told.to == "+8613812345678" and f"#{case.pk}" not in told.message and str(case.pk) in told.message
+    assert contact_by in told.message

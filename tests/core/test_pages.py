@@ -84,6 +84,32 @@ def test_admin_creates_and_edits_staff_in_the_browser(network, client_for):
     assert 'data-testid="audit-trail"' in detail.text
 
 
+def test_the_staff_number_is_the_badge_customers_see_and_belongs_to_one_person(network, client_for):
+    client = client_for(network.staff[Role.ADMIN])
+    engineer = network.staff[Role.ENGINEER]
+    assert engineer.badge == f"E{engineer.pk:06d}"  # none given: made from the account
+    fields = {"name": engineer.name, "role": "engineer", "outlets": [network.a1.pk], "is_active": "on"}
+    assert (
+        client.post(reverse("staff-edit", args=[engineer.pk]), fields | {"staff_number": " SH-0427 "}).status_code
+        == 302
+    )
+    engineer.refresh_from_db()
+    assert engineer.staff_number == "SH-0427" and engineer.badge == "SH-0427"
+    hotline = network.staff[Role.HOTLINE]
+    taken = client.post(
+        reverse("staff-edit", args=[hotline.pk]),
+        {
+            "name": hotline.name,
+            "role": "hotline",
+            "outlets": [network.a1.pk],
+            "is_active": "on",
+            "staff_number": "SH-0427",
+        },
+    )
+    assert taken.status_code == 200 and "该工号已被其他员工使用" in taken.text
+    assert "SH-0427" in client.get(reverse("staff-detail", args=[engineer.pk])).text
+
+
 def test_password_mismatch_is_shown_on_the_second_field(network, client_for):
     client = client_for(network.staff[Role.ADMIN])
     response = client.post(

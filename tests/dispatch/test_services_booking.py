@@ -12,6 +12,7 @@ from dispatch.services import appointment_book, appointment_reassign, appointmen
 from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_order
 from workorders.lifecycle import Status
 from workorders.services import work_order_transition
+from workorders.templatetags.tracking import tracking_path
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,22 @@ def test_booking_schedules_the_order_and_records_it(desk):
     assert order.events.filter(transition="schedule", actor=desk.dp).exists()
     told = Notification.objects.get(kind="appointment_confirmed")
     assert told.to == "+8613812345678" and order.number in told.message
+    assert tracking_path(order) in told.message  # where to confirm it or ask for another time
+
+
+def test_a_moved_visit_is_told_as_a_change_with_the_new_time(desk):
+    appointment = booked(onsite_order(desk.hl, desk.net.a1), desk.eng, desk.dp, hour=10, hours=2)
+    day = next_workday()
+    appointment_reschedule(
+        appointment=appointment,
+        starts_at=at(day, 14),
+        ends_at=at(day, 16),
+        reason="客户要求",
+        customer_agreed=True,
+        actor=desk.dp,
+    )
+    changed = Notification.objects.get(kind="appointment_changed")
+    assert "14:00–16:00" in changed.message and "已变更" in changed.message
 
 
 def test_overlap_is_refused_with_the_clashing_order_named_and_adjacent_windows_are_fine(desk):

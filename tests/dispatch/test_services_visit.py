@@ -6,6 +6,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.datastructures import MultiValueDict
 
+from core.models import Notification
 from core.roles import Role
 from dispatch.models import CHECKLIST, Appointment, VisitReport
 from dispatch.services import (
@@ -65,6 +66,17 @@ def test_only_the_assigned_engineer_records_the_visit(job):
         visit_event(appointment=job.appointment, event="departed", actor=other)
     with pytest.raises(PermissionDenied):
         visit_event(appointment=job.appointment, event="departed", actor=job.net.staff[Role.DISPATCHER])
+
+
+def test_the_customer_hears_the_engineer_left_with_the_badge_and_when_to_expect_them(job):
+    job.eng.staff_number = "SH-0427"
+    job.eng.save()
+    visit_plan(appointment=job.appointment, travel_minutes=40, actor=job.eng)
+    with _at(9, 15):
+        visit_event(appointment=job.appointment, event="departed", actor=job.eng)
+    message = Notification.objects.get(kind="engineer_on_the_way")
+    assert message.to == "+8613812345678" and "SH-0427" in message.message and "09:55" in message.message
+    assert job.eng.name in message.message and str(job.eng.phone or "none") not in message.message
 
 
 def test_events_go_in_order(job):
