@@ -447,6 +447,10 @@ SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="")
 SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="https://sms.tencentcloudapi.com")
 # The secret in the address Tencent Cloud posts the customers' replies to (/hooks/sms/<secret>/); empty: off.
 SMS_REPLY_SECRET = env.str("SMS_REPLY_SECRET", default="")
+# The WeChat official account (core/wechat.py; NOTIFIER_BACKEND=core.wechat.WeChatThenSmsNotifier); empty: SMS only.
+WECHAT_APP_ID = env.str("WECHAT_APP_ID", default="")
+WECHAT_APP_SECRET = env.str("WECHAT_APP_SECRET", default="")
+WECHAT_API_BASE = env.str("WECHAT_API_BASE", default="https://api.weixin.qq.com/")
 # SMS codes one address may ask for on the booking page (a network behind one address: an office, a campus).
 PORTAL_CODES_PER_ADDRESS = env.str("PORTAL_CODES_PER_ADDRESS", default="10/h")
 

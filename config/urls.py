@@ -276,6 +276,7 @@ urlpatterns = [
     path("callbacks/<int:pk>/record/", followup_views.callback_record, name="callback-record"),
     path("hooks/sms/<str:secret>/", core_views.sms_reply, name="sms-reply"),  # Tencent Cloud's reply callback
     path("t/<str:token>/", portal_views.track, name="track"),
+    path("t/<str:token>/wechat/", portal_views.track_wechat, name="track-wechat"),
     path("book/", portal_views.book_outlets, name="book-outlets"),  # the customer books a repair (no login)
     path("book/<slug:outlet_code>/", portal_views.book, name="book"),
     path(

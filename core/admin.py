@@ -14,6 +14,7 @@ from core.models import (
     SchedulerHeartbeat,
     ServiceCentre,
     User,
+    WeChatBinding,
 )
 
 admin.site.site_header = _("Service work orders · data administration")
@@ -74,6 +75,22 @@ class SchedulerHeartbeatAdmin(admin.ModelAdmin):
 class MessageTemplateAdmin(admin.ModelAdmin):
     list_display = ["kind", "language", "text", "sms_template_id"]
     list_filter = ["kind", "language"]
+
+
+@admin.register(WeChatBinding)
+class WeChatBindingAdmin(admin.ModelAdmin):
+    """Customers who get their messages in WeChat; deleting a row sends them by SMS again."""
+
+    list_display = ["masked_phone", "bound_at"]
+    search_fields = ["phone"]
+    fields = readonly_fields = ["masked_phone", "bound_at"]
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, binding):
+        return mask_codes(binding.phone)
+
+    def has_add_permission(self, request):
+        return False  # bound by the customer on the tracking page only
 
 
 @admin.register(MessageOptOut)

@@ -271,6 +271,16 @@ class MessageTemplate(models.Model):
         blank=True,
         help_text=_("The approved signature (签名); empty: SMS_SIGN_NAME."),
     )
+    # To customers who bound WeChat on their tracking page: the official account's template (core/wechat.py).
+    wechat_template_id = models.CharField(_("WeChat template ID"), max_length=64, blank=True)
+    wechat_fields = models.CharField(
+        _("WeChat template fields"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The template's fields and the placeholders filling them, e.g. thing1=product,character_string2=number"
+        ),
+    )
 
     class Meta:
         verbose_name = _("message template")
@@ -334,6 +344,22 @@ class MessageOptOut(models.Model):
     class Meta:
         verbose_name = _("message opt-out")
         verbose_name_plural = _("message opt-outs")
+
+    def __str__(self) -> str:
+        return mask_codes(self.phone)
+
+
+class WeChatBinding(models.Model):
+    """A customer's phone bound to their openid at the official account, from the tracking page in WeChat:
+    messages to that phone go to WeChat (core/wechat.py). Deleting it sends them by SMS again."""
+
+    phone = models.CharField(_("phone"), max_length=32, unique=True)  # E.164, as the outbox writes it
+    openid = models.CharField(_("WeChat openid"), max_length=64)
+    bound_at = models.DateTimeField(_("bound at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("WeChat binding")
+        verbose_name_plural = _("WeChat bindings")
 
     def __str__(self) -> str:
         return mask_codes(self.phone)

@@ -2,6 +2,8 @@
 slip (confirm or move the appointment, answer the quote, rate, write to the outlet), and the self-service
 booking page opened from an outlet's QR code."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
+from wechatpy.exceptions import WeChatException
 
 from complaints.services import feedback_from_customer
+from core import wechat
 from core.decorators import staff_page
 from core.errors import ConflictError
 from core.models import Outlet
@@ -34,6 +38,7 @@ from workorders.services import (
     customer_of_phone,
     pickup_rated_by_customer,
     quote_answered_by_customer,
+    wechat_chosen_by_customer,
     work_order_book_by_customer,
 )
 from workorders.tracking import order_id_for, tracking_token
@@ -55,6 +60,7 @@ def track(request, token: str):
     order = tracking.order
     context = {
         "t": tracking,
+        "token": token,
         "order": order,
         "customer_name": mask_name(order.customer.name),
         "badge": tracking.appointment.engineer.badge if tracking.engineer_shown else "",
@@ -63,6 +69,9 @@ def track(request, token: str):
         "write_error": request.session.pop("portal_write_error", ""),
         "write_text": request.session.pop("portal_write_text", ""),
         "quote_error": request.session.pop("portal_quote_error", ""),
+        "offer_wechat": wechat.enabled()
+        and "MicroMessenger" in request.headers.get("User-Agent", "")
+        and not tracking.expired,
         "scores": range(1, 6),
     }
     template = "portal/closed.html" if tracking.expired else "portal/track.html"
@@ -290,6 +299,33 @@ def book_poster(request, outlet_code: str):
     outlet = get_object_or_404(outlet_list(user=request.user), code=outlet_code)
     url = request.build_absolute_uri(reverse("book", args=[outlet.code]))
     return render(request, "portal/book_poster.html", {"outlet": outlet, "url": url})
+
+
+@require_http_methods(["GET"])
+@ratelimit(key="ip", rate="20/m", block=True)
+def track_wechat(request, token: str):
+    """Updates in WeChat, from the tracking page opened in WeChat's browser: to the official account's OAuth
+    and back here with a code (and the state this browser was given), which gives the customer's openid;
+    the order's phone is bound to it (core/wechat.py)."""
+    order_id = order_id_for(token)
+    tracking = tracking_for(order_id) if order_id and wechat.enabled() else None
+    if tracking is None or tracking.expired:
+        raise Http404
+    here = request.build_absolute_uri(request.path)
+    code, state = request.GET.get("code", ""), request.GET.get("state", "")
+    if not code:
+        request.session["portal_wechat_state"] = state = secrets.token_urlsafe(12)
+        return redirect(wechat.oauth(here, state).authorize_url)
+    if not state or state != request.session.pop("portal_wechat_state", None):
+        return HttpResponse(status=400)  # not the OAuth this browser started
+    try:
+        openid = wechat.oauth(here, state).fetch_access_token(code)["openid"]
+    except WeChatException:
+        messages.warning(request, _("WeChat did not answer: try again in a moment."))
+        return redirect("track", token=token)
+    wechat_chosen_by_customer(order=tracking.order, openid=openid)
+    messages.success(request, _("Done: you will get the updates of this repair in WeChat."))
+    return redirect("track", token=token)
 
 
 def rate_limited(request, exception):

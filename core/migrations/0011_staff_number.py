@@ -4,25 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('core', '0010_message_channels'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("core", "0010_message_channels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaluser',
-            name='staff_number',
-            field=models.CharField(blank=True, help_text='The number on the badge customers see (工号).', max_length=20, verbose_name='staff number'),
+            model_name="historicaluser",
+            name="staff_number",
+            field=models.CharField(
+                blank=True,
+                help_text="The number on the badge customers see (工号).",
+                max_length=20,
+                verbose_name="staff number",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='staff_number',
-            field=models.CharField(blank=True, help_text='The number on the badge customers see (工号).', max_length=20, verbose_name='staff number'),
+            model_name="user",
+            name="staff_number",
+            field=models.CharField(
+                blank=True,
+                help_text="The number on the badge customers see (工号).",
+                max_length=20,
+                verbose_name="staff number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(condition=models.Q(('staff_number', ''), _negated=True), fields=('staff_number',), name='user_staff_number_unique', violation_error_message='Another staff member has this staff number.'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("staff_number", ""), _negated=True),
+                fields=("staff_number",),
+                name="user_staff_number_unique",
+                violation_error_message="Another staff member has this staff number.",
+            ),
         ),
     ]

@@ -155,6 +155,7 @@ EXPECTED = {
     "stock": (None, every(200)),
     "track": ("tracking", every(200, anon=200)),  # the customer's link: the token is the key, no login
     "sms-reply": ("sms_secret", every(405, anon=405)),
+    "track-wechat": ("tracking", every(404, anon=404)),  # only with a WeChat official account configured
     "book-outlets": (None, every(200, anon=200)),  # the customer's self-service booking: no login
     "book": ("outlet_code", every(200, anon=200)),
     "book-poster": (

@@ -14,6 +14,7 @@ from workorders.services.customer_side import (  # noqa: F401
     customer_of_phone,
     quote_answered_by_customer,
     self_service_account,
+    wechat_chosen_by_customer,
     work_order_book_by_customer,
 )
 from workorders.services.customers import customer_register, product_register  # noqa: F401

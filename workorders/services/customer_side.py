@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core import wechat
 from core.errors import ConflictError
 from core.models import Outlet
 from core.words import said
@@ -159,3 +160,14 @@ def quote_answered_by_customer(
     else:
         text = said(gettext_noop("The customer declined the quote of ¥%(total)s on the tracking page."), total=total)
     return _move(found, TRANSITIONS["decline_quote"], current=Status.AWAITING_APPROVAL, actor=None, text=text)
+
+
+@transaction.atomic
+def wechat_chosen_by_customer(*, order: WorkOrder, openid: str) -> None:
+    """The customer asked on the tracking page for the updates in WeChat: the order's phone is bound to their
+    openid (core.wechat), and the timeline says so."""
+    phone = order.customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
+    if not phone:
+        return
+    wechat.bind(phone=str(phone), openid=openid)
+    events.order_noted(order, actor=None, text=said(gettext_noop("The customer chose to get the updates in WeChat.")))
