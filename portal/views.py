@@ -66,6 +66,7 @@ def track(request, token: str):
         "badge": tracking.appointment.engineer.badge if tracking.engineer_shown else "",
         "wish_error": request.session.pop("portal_wish_error", ""),
         "rating_error": request.session.pop("portal_rating_error", ""),
+        "rating_values": request.session.pop("portal_rating_values", {}),
         "write_error": request.session.pop("portal_write_error", ""),
         "write_text": request.session.pop("portal_write_text", ""),
         "quote_error": request.session.pop("portal_quote_error", ""),
@@ -158,6 +159,10 @@ def _rate(request, tracking):
         messages.warning(request, str(exc))
     except ValidationError as exc:
         request.session["portal_rating_error"] = " ".join(exc.messages)
+        # What was picked and typed comes back with the message: nothing to redo but what was missing.
+        request.session["portal_rating_values"] = {
+            name: post.get(name, "")[:500] for name in ("quality", "attitude", "rating", "comment")
+        }
     else:
         messages.success(request, _("Thank you for your rating."))
     return redirect(request.path)

@@ -89,3 +89,45 @@ def test_a_customer_approves_the_quote_with_a_signature_drawn_on_the_phone(migra
     assert page.locator("[data-testid=quote-approved]").is_visible()
     assert page.locator("[data-testid=quote-signature]").evaluate("img => img.naturalWidth") > 100
     desk.close()
+
+
+def test_after_the_visit_the_customer_rates_it_with_thumb_sized_scores(migration_data, live_server, browser):
+    from dispatch.services import visit_sign_off
+    from tests.dispatch.test_services_visit import SIGNATURE, _at, _visit_until_finished
+
+    outlet = OutletFactory(name="上海徐汇网点")
+    dispatcher = UserFactory(username="e2e-rate-dp", role=Role.DISPATCHER, outlets=[outlet])
+    order = onsite_order(UserFactory(role=Role.HOTLINE, outlets=[outlet]), outlet)
+    eng = engineer(outlet, username="e2e-rate-en")
+    appointment = booked(order, eng, dispatcher, hour=10)
+    _visit_until_finished(type("Job", (), {"eng": eng, "appointment": appointment}))
+    with _at(11, 30):
+        visit_sign_off(appointment=appointment, satisfied=True, signature=SIGNATURE, actor=eng)  # no ratings given
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = phone.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/t/{tracking_token(order.pk)}/")
+    form = page.locator("[data-testid=rating-form]")
+    # Five scores in one row, each wide enough for a thumb, for each question.
+    for name in ("quality", "attitude"):
+        boxes = [page.locator(f"label[for={name}-{n}]").bounding_box() for n in range(1, 6)]
+        assert all(box["width"] >= 44 and box["height"] >= 36 for box in boxes)
+        assert len({round(box["y"]) for box in boxes}) == 1
+    page.click("label[for=quality-4]")
+    page.fill("#comment", "师傅很细心")
+    form.locator("button[type=submit]").click()  # attitude not picked: told, and what was picked is kept
+    page.wait_for_selector("#rating-error")
+    assert page.is_checked("#quality-4") and page.input_value("#comment") == "师傅很细心"
+    page.click("label[for=attitude-5]")
+    page.locator("[data-testid=rating-form] button[type=submit]").click()
+    page.wait_for_selector("[data-testid=portal-message]")
+    assert page.locator("[data-testid=rating-form]").count() == 0
+    assert page.evaluate(NO_OVERFLOW) <= 0
+    phone.close()
+
+    desk = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = desk.new_page()
+    log_in(page, live_server.url, dispatcher.username, PASSWORD)
+    page.goto(f"{live_server.url}/orders/{order.pk}/")
+    assert "4/5" in page.inner_text("main") and "5/5" in page.inner_text("main")  # the visit's ratings, for staff
+    desk.close()

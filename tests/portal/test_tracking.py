@@ -205,8 +205,11 @@ def test_a_visit_signed_off_without_ratings_is_rated_once_on_the_page(network, c
         visit_sign_off(appointment=appointment, satisfied=True, signature=SIGNATURE, actor=appointment.engineer)
     assert VisitReport.objects.get(appointment=appointment).rating_quality is None
     assert 'data-testid="rating-form"' in client.get(_url(order)).content.decode()
-    missing = client.post(_url(order), {"action": "rate", "quality": "4"}, follow=True).content.decode()
+    missing = client.post(
+        _url(order), {"action": "rate", "quality": "4", "comment": "准时"}, follow=True
+    ).content.decode()
     assert "请评 1 到 5 分。" in missing and VisitReport.objects.get(appointment=appointment).rating_quality is None
+    assert 'id="quality-4" value="4" autocomplete="off" checked' in missing and ">准时</textarea>" in missing  # kept
     done = client.post(
         _url(order), {"action": "rate", "quality": "4", "attitude": "5", "comment": "师傅很细心"}, follow=True
     )
