@@ -239,3 +239,21 @@ def test_staff_print_the_outlets_booking_qr_code(network, client_for):
     poster = client_for(clerk).get(reverse("book-poster", args=[network.a1.code])).content.decode()
     assert f'alt="http://testserver{reverse("book", args=[network.a1.code])}"' in poster and "扫码预约维修" in poster
     assert client_for(clerk).get(reverse("book-poster", args=[network.b1.code])).status_code == 404  # not theirs
+
+
+def test_the_booking_page_reads_one_query_per_product_offered_and_offers_ten_at_most(
+    network, client, django_assert_max_num_queries
+):
+    from workorders.services import product_register
+
+    engineer(network.a1, username="wang")
+    clerk = network.staff[Role.FRONT_DESK]
+    customer, product = customer_with_product(clerk, network.a1, category="air_conditioner")
+    for n in range(11):
+        product_register(customer=customer, category=product.category, brand=f"牌子{n}", actor=clerk)
+    url = _verify(client, network.a1)
+    # Session, outlet, customer, products, windows (two), address…, and each product's own repair history
+    # (the warranty words), for the ten newest products.
+    with django_assert_max_num_queries(10 + 10):
+        page = client.get(url).content.decode()
+    assert page.count('name="product"') == 10 + 1  # ten of theirs and "another product"
