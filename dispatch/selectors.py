@@ -331,6 +331,19 @@ def suggestions(*, user, order: WorkOrder, wanted: datetime, length: timedelta) 
 NEXT_FREE_HORIZON_DAYS = 14
 
 
+def _busy_windows(profiles, first: datetime, last: datetime) -> dict[tuple[int, date], list[tuple[datetime, datetime]]]:
+    """The engineers' live appointments between `first` and `last`, by engineer and local day: one query."""
+    busy: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
+    for engineer_id, starts_at, ends_at in Appointment.objects.filter(
+        engineer_id__in=[p.user_id for p in profiles],
+        starts_at__gte=first,
+        starts_at__lt=last,
+        status__in=Appointment.LIVE,
+    ).values_list("engineer_id", "starts_at", "ends_at"):
+        busy.setdefault((engineer_id, timezone.localtime(starts_at).date()), []).append((starts_at, ends_at))
+    return busy
+
+
 def next_free_slot(
     *, user, order: WorkOrder, after: date, length: timedelta
 ) -> tuple[datetime, EngineerProfile] | None:
@@ -340,14 +353,7 @@ def next_free_slot(
     profiles = list(engineers(user=user, outlet=order.outlet))
     first, _ = day_bounds(after + timedelta(days=1))
     _, last = day_bounds(after + timedelta(days=NEXT_FREE_HORIZON_DAYS))
-    busy: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
-    for engineer_id, starts_at, ends_at in Appointment.objects.filter(
-        engineer_id__in=[p.user_id for p in profiles],
-        starts_at__gte=first,
-        starts_at__lt=last,
-        status__in=Appointment.LIVE,
-    ).values_list("engineer_id", "starts_at", "ends_at"):
-        busy.setdefault((engineer_id, timezone.localtime(starts_at).date()), []).append((starts_at, ends_at))
+    busy = _busy_windows(profiles, first, last)
     for offset in range(1, NEXT_FREE_HORIZON_DAYS + 1):
         day = after + timedelta(days=offset)
         found = []
@@ -593,14 +599,7 @@ def free_windows(*, outlet: Outlet, first_day: date, length: timedelta) -> list[
     )
     start, _ = day_bounds(first_day)
     _, end = day_bounds(first_day + timedelta(days=CUSTOMER_WINDOW_DAYS - 1))
-    busy: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
-    for engineer_id, starts_at, ends_at in Appointment.objects.filter(
-        engineer_id__in=[p.user_id for p in profiles],
-        starts_at__gte=start,
-        starts_at__lt=end,
-        status__in=Appointment.LIVE,
-    ).values_list("engineer_id", "starts_at", "ends_at"):
-        busy.setdefault((engineer_id, timezone.localtime(starts_at).date()), []).append((starts_at, ends_at))
+    busy = _busy_windows(profiles, start, end)
     now, found = timezone.now(), []
     for offset in range(CUSTOMER_WINDOW_DAYS):
         day = first_day + timedelta(days=offset)
