@@ -190,6 +190,7 @@ urlpatterns = [
     path("outlets/new/", core_views.outlet_create, name="outlet-create"),
     path("outlets/<int:pk>/", core_views.outlet_detail, name="outlet-detail"),
     path("outlets/<int:pk>/edit/", core_views.outlet_edit, name="outlet-edit"),
+    path("outlets/options/", core_views.outlet_options, name="outlet-options"),  # an outlet picker's search
     path("staff/", core_views.staff_list, name="staff-list"),
     path("staff/new/", core_views.staff_create, name="staff-create"),
     path("staff/<int:pk>/", core_views.staff_detail, name="staff-detail"),

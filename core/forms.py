@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -94,6 +95,30 @@ class BootstrapRenderer(TemplatesSetting):
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+
+class OutletSearchSelect(forms.Select):
+    """The outlet picker of people who see many outlets (a centre's, headquarters' 400): the page carries only
+    the outlet picked; the others are found as the user types (core.views.outlet_options, app.js), instead
+    of a few hundred options rendered into every list page."""
+
+    def __init__(self, attrs=None):
+        super().__init__({**(attrs or {}), "data-search-url": reverse_lazy("outlet-options")})
+
+    def optgroups(self, name, value, attrs=None):
+        picked = [v for v in value if str(v).isdigit()]
+        everything = self.choices
+        rows = everything.queryset.filter(pk__in=picked) if picked else everything.queryset.none()
+        self.choices = [("", everything.field.empty_label or "")] + [(row.pk, str(row)) for row in rows]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = everything
+
+
+def sees_many_outlets(user) -> bool:
+    """Headquarters and centre staff: their outlet pickers search instead of listing (OutletSearchSelect)."""
+    return bool(user.is_superuser or user.is_headquarters or user.centre_id)
 
 
 class StyledForm(forms.Form):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -381,3 +382,16 @@ def sms_reply(request, secret: str):
         if isinstance(reply, dict):
             reply_opt_out(reply)
     return JsonResponse({"result": 0, "errmsg": "OK"})
+
+
+@login_required
+def outlet_options(request):
+    """The outlets an outlet picker offers for the words typed (OutletSearchSelect): the user's own, by code or
+    name, twenty at most."""
+    words = request.GET.get("q", "").strip()[:40]
+    outlets = visible_outlets(request.user).order_by("code")
+    if words:
+        outlets = outlets.filter(Q(code__icontains=words) | Q(name__icontains=words))
+    return JsonResponse(
+        {"results": [{"value": pk, "text": name} for pk, name in outlets.values_list("pk", "name")[:20]]}
+    )

@@ -119,6 +119,12 @@ class Appointment(ChoiceLabels, models.Model):
             models.Index(fields=["outlet", "starts_at"], name="appt_outlet_start"),
             models.Index(fields=["work_order", "status"], name="appt_order_status"),
             models.Index(fields=["outlet", "updated_at"], name="appt_outlet_updated"),  # ?updated_since=
+            # The dispatchers' "to act on" panel: the few booked visits someone asked to move.
+            models.Index(
+                fields=["outlet", "starts_at"],
+                condition=Q(status="booked") & ~Q(reassign_requested=""),
+                name="appt_flagged",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

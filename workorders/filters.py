@@ -10,11 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python
 
 from core.filters import SyncFilterSet
-from core.forms import StyledForm
+from core.forms import OutletSearchSelect, StyledForm, sees_many_outlets
 from core.models import User
 from core.scoping import visible_outlets
 from workorders.lifecycle import OPEN_STATUSES, Status
 from workorders.models import CustomerPhone, Payment, Product, ProductCategory, WorkOrder
+
+
+def outlet_filter(filters: django_filters.FilterSet, user) -> None:
+    """The list's outlet filter: the user's outlets, searched as typed when they are many."""
+    filters.filters["outlet"].queryset = visible_outlets(user)
+    if sees_many_outlets(user):
+        filters.filters["outlet"].extra["widget"] = OutletSearchSelect
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -45,7 +52,7 @@ class WorkOrderFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["outlet"].queryset = visible_outlets(user or self.request.user)
+        outlet_filter(self, user or self.request.user)
 
     def filter_q(self, queryset, name, value):
         """Exact matches only, each served by an index. The serial and the phone are looked up first
@@ -118,7 +125,7 @@ class PaymentFilter(django_filters.FilterSet):
             if not data.get(day):
                 data[day] = today  # a cash count is of a day: today unless another is asked for
         super().__init__(data, *args, **kwargs)
-        self.filters["outlet"].queryset = visible_outlets(user)
+        outlet_filter(self, user)
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(received_at__gte=_start_of(value))

@@ -93,13 +93,35 @@ document.addEventListener("DOMContentLoaded", () => {
 // Select (npm) over the select, which stays the form's field. Short lists stay plain selects.
 const SEARCHABLE_FROM = 12;
 function searchable(root) {
-  root.querySelectorAll("select[data-searchable]").forEach((select) => {
+  root.querySelectorAll("select[data-search-url]").forEach(searchedAsTyped);
+  root.querySelectorAll("select[data-searchable]:not([data-search-url])").forEach((select) => {
     if (select.tomselect || select.options.length <= SEARCHABLE_FROM || typeof TomSelect === "undefined") return;
     // Tom Select points the field's label at its own input: the select it keeps keeps the label's name.
     const name = select.labels?.[0]?.textContent.trim();
     new TomSelect(select, { allowEmptyOption: true, maxOptions: null, create: false });
     if (name) select.setAttribute("aria-label", name);
   });
+}
+// A picker of many records (a network's outlets): the page carries the one picked, the server finds the
+// others as the user types (core.forms.OutletSearchSelect).
+function searchedAsTyped(select) {
+  if (select.tomselect || typeof TomSelect === "undefined") return;
+  const name = select.labels?.[0]?.textContent.trim();
+  new TomSelect(select, {
+    valueField: "value",
+    labelField: "text",
+    searchField: ["text"],
+    allowEmptyOption: true,
+    create: false,
+    preload: "focus",
+    load(query, callback) {
+      fetch(`${select.dataset.searchUrl}?q=${encodeURIComponent(query)}`, { headers: { Accept: "application/json" } })
+        .then((response) => response.json())
+        .then((answer) => callback(answer.results))
+        .catch(() => callback());
+    },
+  });
+  if (name) select.setAttribute("aria-label", name);
 }
 document.addEventListener("DOMContentLoaded", () => searchable(document));
 document.addEventListener("htmx:afterSwap", (event) => searchable(event.target));

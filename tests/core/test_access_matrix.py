@@ -57,6 +57,7 @@ EXPECTED = {
     "outlet-list": (None, only(WITH_OUTLET)),
     "outlet-create": (None, only({AD})),
     "outlet-detail": ("outlet", only(WITH_OUTLET)),
+    "outlet-options": (None, every(200)),  # an outlet picker's search: the user's own outlets only
     "outlet-edit": ("outlet", only({AD})),
     "staff-list": (None, only({SV, AD})),
     "staff-create": (None, only({AD})),

@@ -152,6 +152,8 @@ class Command(BaseCommand):
             self._statements(client, supervisor)
         if not only or "11" in only:
             self._tracking()
+        if not only or "12" in only:
+            self._homes_and_status_lists(client, supervisor)
         if not only or "10" in only:
             # The centre's supervisor keeps its warehouse and outlets: 20 outlets, 40 vans, 40 parts each.
             client.force_login(supervisor, backend=BACKEND)
@@ -189,6 +191,50 @@ class Command(BaseCommand):
             client,
             reverse("statement-detail", args=[largest.pk]),
         )
+
+    def _homes_and_status_lists(self, client: Client, supervisor: User) -> None:
+        """Case 12: every role's home page (an outlet's staff, a centre's supervisor, headquarters), and the
+        order list filtered by an open status across a centre's 20 outlets and across the network, each
+        with the plan check: 20 requests on a fresh connection, the last ones' SQL no slower than 1.5x the
+        first ones' (PostgreSQL switching a prepared statement to a generic plan shows there)."""
+        people = [
+            ("front desk of an outlet", "bench-01-01-front_desk-0"),
+            ("hotline of an outlet", "bench-01-01-hotline-0"),
+            ("dispatcher of an outlet", "bench-01-01-dispatcher-0"),
+            ("engineer of an outlet", "bench-01-01-engineer-0"),
+            ("supervisor of a centre (20 outlets)", supervisor.username),
+            ("headquarters (400 outlets)", "bench-hq"),
+        ]
+        for label, username in people:
+            client.force_login(User.objects.get(username=username), backend=BACKEND)
+            self._case(f"12 home page, {label}", client, reverse("home"), expect=302)
+            self._case(f"12 home page, {label}, followed", client, client.get(reverse("home"))["Location"])
+        list_url = reverse("work-order-list")
+        for label, username in (("a centre's 20 outlets", supervisor.username), ("the network", "bench-hq")):
+            client.force_login(User.objects.get(username=username), backend=BACKEND)
+            for status in ("awaiting_dispatch", "in_service"):
+                self._case(f"12 work-order list of {label}, status {status}", client, list_url, {"status": status})
+                self._plan_check(
+                    f"12 plan check: list of {label}, status {status}", client, list_url, {"status": status}
+                )
+
+    def _plan_check(self, name: str, client: Client, url: str, params: dict, runs: int = 20) -> None:
+        """The SQL time of one page over `runs` requests on a new connection: the median of the last three
+        against the first three after the warm-up (1.5x or more: a plan got worse on the way)."""
+        connection.close()
+        client.get(url, params)  # warm-up: session, permissions, caches
+        sql_ms = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url, params)
+            sql_ms.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+        first, last = statistics.median(sql_ms[:3]), statistics.median(sql_ms[-3:])
+        ratio = last / first if first else 1.0
+        self.results.append(
+            {"case": name, "first_sql_ms": round(first, 2), "last_sql_ms": round(last, 2), "ratio": round(ratio, 2)}
+        )
+        verdict = "ok" if ratio <= 1.5 else "WORSE: the plan changed"
+        self.stdout.write(f"{first:8.2f} {last:8.2f} ms SQL first/last  x{ratio:.2f} {verdict}  {name}")
 
     def _tracking(self) -> None:
         """Case 11: the customer's tracking page (no login), of an order in service with its appointment and
@@ -447,6 +493,10 @@ class Command(BaseCommand):
         for r in self.results:
             if "wall_s" in r:
                 lines.append(f"| {r['case']} | {r['wall_s']} s wall | | | | |")
+            elif "ratio" in r:
+                lines.append(
+                    f"| {r['case']} | SQL {r['first_sql_ms']} → {r['last_sql_ms']} ms (x{r['ratio']}) | | | | |"
+                )
             else:
                 lines.append(
                     f"| {r['case']} | {r['median_ms']} | {r['p95_ms']} | {r['queries']} | {r['slowest_query_ms']} "

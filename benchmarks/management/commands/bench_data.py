@@ -97,8 +97,10 @@ class Command(BaseCommand):
                 self._say(f"{opts['orders']} work orders with their timelines, visits and callbacks", started)
             self._say("indexes built and foreign keys checked", started)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        self._say("done (ANALYZE)", started)
+            # What autovacuum does to a table written once: statistics, and the visibility map that lets
+            # counts read an index alone (the headquarters home counting 90,000 claims: 33 -> 12 ms).
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")  # a test's transaction
+        self._say("done (VACUUM, ANALYZE)", started)
 
     def _say(self, what: str, started: float) -> None:
         self.stdout.write(f"{time.monotonic() - started:8.1f} s  {what}")
