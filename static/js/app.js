@@ -114,6 +114,7 @@ function searchedAsTyped(select) {
     allowEmptyOption: true,
     create: false,
     preload: "focus",
+    closeAfterSelect: true,
     load(query, callback) {
       fetch(`${select.dataset.searchUrl}?q=${encodeURIComponent(query)}`, { headers: { Accept: "application/json" } })
         .then((response) => response.json())
