@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test install packages lock lint migrations-check deploy-check messages bench-data bench bench-load
+.PHONY: run test install packages lock lint migrations-check deploy-check messages bench-data bench bench-load bench-growth
 
 # Installs everything, prepares the database and demo data, and starts web + worker + beat.
 run: export DEBUG ?= true
@@ -71,8 +71,8 @@ deploy-check: $(VENV)/.installed
 
 # Benchmarks (BENCHMARKS.md): DATABASE_URL must name an empty PostgreSQL database for bench-data.
 # Production settings (DEBUG off), with a key that is only for the benchmark unless one is set.
-bench-data bench bench-load: export DEBUG = false
-bench-data bench bench-load: export SECRET_KEY ?= bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
+bench-data bench bench-load bench-growth: export DEBUG = false
+bench-data bench bench-load bench-growth: export SECRET_KEY ?= bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 bench-data: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py bench_data
@@ -80,6 +80,10 @@ bench-data: install
 # The in-process client's host is allowed by the command.
 bench: install
 	$(BIN)/python manage.py bench
+
+# The same cases at 100,000 and 3,000,000 orders (built once, in <database>_100000 and <database>_3000000).
+bench-growth: install
+	$(BIN)/python manage.py bench_growth
 
 bench-load: install
 	$(BIN)/pip install -q -r requirements-bench.txt
