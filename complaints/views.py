@@ -20,6 +20,7 @@ from core.decorators import staff_page
 from core.errors import ConflictError
 from core.messages import call_and_flash, flash_refusal
 from core.pagination import keyset_page_for
+from core.replica import replica_reads
 from core.scoping import visible_outlets
 from workorders.forms import ExchangeForm, ReturnForm
 from workorders.lifecycle import TRANSITIONS
@@ -30,6 +31,7 @@ SERVICE_ERRORS = (ValidationError, PermissionDenied, ConflictError)
 
 
 @staff_page(perm="complaints.view_complaintcase")
+@replica_reads
 def case_list(request):
     """Complaint cases of your outlets (newest first); supervisors also see their queue of escalated ones."""
     queryset = selectors.case_list(user=request.user)
@@ -180,6 +182,7 @@ def remedy_carry_out(request, pk: int):
 
 
 @staff_page(perm="complaints.view_feedback")
+@replica_reads
 def feedback_list(request):
     """Feedback of your outlets, by type; routed suggestions and quality information until acknowledged."""
     kind = request.GET.get("type", "")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.decorators import staff_page
 from core.exports import csv_response, described, xlsx_response
+from core.replica import replica_reads
 from core.scoping import visible_outlets
 from core.validation import parse_day
 from kpis import exports, selectors
@@ -17,6 +18,7 @@ from kpis.selectors import SCORECARDS, SECTIONS
 
 
 @staff_page(perm="kpis.view_kpis")
+@replica_reads
 def dashboard(request):
     """The four service standards and the other measures for the chosen outlets and period; each
     chart has its table underneath and each table exports with the same filters."""
@@ -41,6 +43,7 @@ def outlet_reconciliation(request):
 
 
 @staff_page(perm="kpis.view_kpis")
+@replica_reads
 def scorecards(request):
     """The same measures per engineer and per clerk."""
     return _page(request, SCORECARDS, _("Scorecards"))
@@ -97,6 +100,7 @@ def _number(value):
 
 
 @staff_page(perm="kpis.view_kpis")
+@replica_reads
 def export(request, section: str, fmt: str):
     compute = SECTIONS.get(section) or SCORECARDS.get(section)
     if compute is None or fmt not in ("csv", "xlsx"):

@@ -16,6 +16,7 @@ from core.exports import xlsx_response
 from core.messages import call_and_flash, flash_form_errors
 from core.pagination import keyset_page_for
 from core.prints import render_print
+from core.replica import replica_reads
 from core.scoping import in_scope, scope, visible_outlets
 from settlement import selectors, services
 from settlement.exports import statement_sheet
@@ -47,6 +48,7 @@ PENDING_SHOWN = 50  # deductions waiting for the next statement, newest first
 
 
 @staff_page(perm="settlement.view_warrantyclaim")
+@replica_reads
 def claim_list(request):
     """Warranty-cost claims of your outlets, newest first, by status and outlet."""
     queryset = selectors.claim_list(user=request.user)
@@ -125,6 +127,7 @@ def _named(tags: list) -> list:
 
 
 @staff_page(perm="settlement.view_returntag")
+@replica_reads
 def returns(request):
     """Old parts to ship (the outlet clerk packs a shipment), shipments sent and coming in, and parts the centre
     found not faulty."""
@@ -213,6 +216,7 @@ def _last_month():
 
 
 @staff_page(perm="settlement.view_settlementstatement")
+@replica_reads
 def statement_list(request):
     """Monthly statements of your outlets; headquarters issues a month's statements here."""
     form = None
@@ -289,6 +293,7 @@ def _statement_context(request, statement) -> dict:
 
 
 @staff_page(perm="settlement.view_settlementstatement")
+@replica_reads
 def statement_detail(request, pk: int):
     """A statement's claims and deductions; the outlet agrees to it or disputes it here, and headquarters
     replies to a dispute."""
@@ -338,12 +343,14 @@ def statement_detail(request, pk: int):
 
 
 @staff_page(perm="settlement.view_settlementstatement")
+@replica_reads
 def statement_xlsx(request, pk: int):
     statement = get_object_or_404(selectors.statement_list(user=request.user), pk=pk)
     return xlsx_response(statement_sheet(statement), exported_by=request.user.name)
 
 
 @staff_page(perm="settlement.view_settlementstatement")
+@replica_reads
 def statement_print(request, pk: int):
     statement = get_object_or_404(selectors.statement_list(user=request.user), pk=pk)
     return render_print(request, "settlement/print/statement.html", _statement_context(request, statement))
@@ -359,6 +366,7 @@ def _part_rows(price_list) -> list[tuple]:
 
 
 @staff_page(perm="settlement.view_settlementpricelist")
+@replica_reads
 def price_lists(request):
     """The maker's settlement price lists, the one in force first; each with what it pays."""
     versions = list(SettlementPriceList.objects.order_by("-effective_from", "-id")[:100])
