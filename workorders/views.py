@@ -41,6 +41,9 @@ from workorders.models import ChargeWaiver, Product, UnitSwap, WorkOrder
 UNIT_HISTORY_SHOWN = 20  # the unit's other orders on its order page (the API pages through all)
 
 
+LIST_DEFERRED = ("pickup_signature", "quote_signature", "quote_lines", "fault_description", "actions_taken")
+
+
 @staff_page(perm="workorders.view_workorder")
 def work_order_list(request):
     # An order number scanned (or typed) into the search box opens its order: a barcode gun types the
@@ -51,9 +54,9 @@ def work_order_list(request):
         found = selectors.work_order_list(user=request.user).filter(number=searched).values_list("pk", flat=True)
         if pk := found.first():  # numbers are unique
             return redirect("work-order-detail", pk=pk)
-    filters = WorkOrderFilter(
-        request.GET or None, queryset=selectors.work_order_list(user=request.user), user=request.user
-    )
+    # A row shows none of the order's big fields: signatures (PNG data URLs) and the quote stay in the table.
+    rows = selectors.work_order_list(user=request.user).defer(*LIST_DEFERRED)
+    filters = WorkOrderFilter(request.GET or None, queryset=rows, user=request.user)
     queryset = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
     page = keyset_page_for(request, queryset, key="id", descending=True)
     query = request.GET.copy()
