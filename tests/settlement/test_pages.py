@@ -149,3 +149,15 @@ def test_the_price_lists_page_shows_what_the_maker_pays(network, client_for):
     assert "¥300.00" in page.text and "¥60.00" in page.text and "30 公里以内" in page.text
     assert "在后台编辑" not in page.text  # the desk reads it; admins edit it
     assert "在后台编辑" in client_for(network.staff[Role.ADMIN]).get(reverse("settlement-price-lists")).text
+
+
+def test_headquarters_home_counts_claims_up_to_a_cap(network, claims, client_for, monkeypatch):
+    from settlement import panels
+
+    client = client_for(network.staff[Role.ADMIN])
+    home = client.get(reverse("home-admin")).text
+    held = home[home.index('data-testid="home-claims"') :]
+    assert 'text-bg-warning">1</span>' in held  # the one held claim, counted exactly
+    monkeypatch.setattr(panels, "COUNT_CAP", 1)
+    capped = client.get(reverse("home-admin")).text
+    assert 'text-bg-warning">1+</span>' in capped[capped.index('data-testid="home-claims"') :]
