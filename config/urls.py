@@ -251,6 +251,7 @@ urlpatterns = [
     path("dispatch/parts/", dispatch_views.parts, name="parts"),
     path("dispatch/parts/<int:pk>/<slug:action>/", dispatch_views.requisition_act, name="requisition-act"),
     path("dispatch/stock/", dispatch_views.stock, name="stock"),
+    path("dispatch/stock/places/", dispatch_views.stock_place_options, name="stock-place-options"),
     path("dispatch/stock/<int:pk>/", dispatch_views.stock_detail, name="stock-detail"),
     path("dispatch/stock/transfers/", dispatch_views.transfers, name="stock-transfers"),
     path(

@@ -97,23 +97,39 @@ class BootstrapRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-class OutletSearchSelect(forms.Select):
-    """The outlet picker of people who see many outlets (a centre's, headquarters' 400): the page carries only
-    the outlet picked; the others are found as the user types (core.views.outlet_options, app.js), instead
-    of a few hundred options rendered into every list page."""
+class SearchSelect(forms.Select):
+    """A picker of many records (a network's outlets, its 1,200 stock places): the page carries only what is
+    picked; the others are found as the user types, from `search_url` ({"results": [{"value", "text"}]},
+    app.js), instead of hundreds of options rendered into every page."""
 
-    def __init__(self, attrs=None):
-        super().__init__({**(attrs or {}), "data-search-url": reverse_lazy("outlet-options")})
+    def __init__(self, search_url, attrs=None):
+        super().__init__({**(attrs or {}), "data-search-url": search_url})
+
+    def picked(self, values: list[str]) -> list[tuple]:
+        """(value, label) of the values picked; by default from the choices the form gave."""
+        return [(value, label) for value, label in self.choices if value and str(value) in values]
 
     def optgroups(self, name, value, attrs=None):
-        picked = [v for v in value if str(v).isdigit()]
         everything = self.choices
-        rows = everything.queryset.filter(pk__in=picked) if picked else everything.queryset.none()
-        self.choices = [("", everything.field.empty_label or "")] + [(row.pk, str(row)) for row in rows]
+        values = [str(v) for v in value if v not in ("", None)]
+        picked = self.picked(values) if values else []
+        empty = getattr(getattr(everything, "field", None), "empty_label", None) or "---------"
+        self.choices = [("", empty), *picked]
         try:
             return super().optgroups(name, value, attrs)
         finally:
             self.choices = everything
+
+
+class OutletSearchSelect(SearchSelect):
+    """The outlet picker of people who see many outlets (a centre's, headquarters' 400): core.views.outlet_options."""
+
+    def __init__(self, attrs=None):
+        super().__init__(reverse_lazy("outlet-options"), attrs)
+
+    def picked(self, values):
+        ids = [v for v in values if v.isdigit()]
+        return [(row.pk, str(row)) for row in self.choices.queryset.filter(pk__in=ids)] if ids else []
 
 
 def sees_many_outlets(user) -> bool:

@@ -1,14 +1,16 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, StyledForm
+from core.forms import DateField, SearchSelect, StyledForm, sees_many_outlets
 from core.models import User
 from core.scoping import visible_outlets
 from dispatch import selectors, services
-from dispatch.models import CHECKLIST, Appointment, LoanerUnit, Part, PartStock, VisitReport
+from dispatch.models import CHECKLIST, Appointment, LoanerUnit, Part, PartStock, StockPlace, VisitReport
 from warranty.forms import CardPricesField, PartRowsField, card_price_rows, part_rows
 from workorders.models import Payment, ProductCategory, WorkOrder
 
@@ -287,11 +289,16 @@ class RequisitionForm(StyledForm):
 
 
 class PlaceField(forms.ChoiceField):
-    """A stock place named by its key (``outlet-<id>``…), offered among the user's places; the form
-    turns it into the place in `clean_<name>` with the user's scope checked again."""
+    """A stock place named by its key (``outlet-<id>``…), offered among the user's places (or searched as
+    typed, for people who see many); the form turns it into the place in `clean_<name>` with the user's
+    scope checked again, so any well-formed key may come in."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, choices=(), **kwargs)
+
+    def valid_value(self, value) -> bool:
+        level, _sep, owner = str(value).partition("-")
+        return level in StockPlace.Level.values and owner.isdigit()
 
 
 class _StockForm(StyledForm):
@@ -302,9 +309,21 @@ class _StockForm(StyledForm):
     def __init__(self, *args, user, places=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if sees_many_outlets(user):  # a network's 1,200 places: searched as typed, the one picked carried
+            for name in self.place_fields:
+                self.fields[name].widget = SearchSelect(reverse_lazy("stock-place-options"), {"class": "form-select"})
+                self.fields[name].choices = [("", "---------"), *self._picked(name)]
+            return
         choices = places if places is not None else selectors.place_choices(user)
         for name in self.place_fields:
             self.fields[name].choices = [("", "---------"), *choices]
+
+    def _picked(self, name: str) -> list[tuple[str, str]]:
+        key = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        try:
+            return [(key, str(services.place_for_key(key, self.user)))] if key else []
+        except ValidationError:
+            return []
 
     def _place(self, name: str):
         return services.place_for_key(self.cleaned_data[name], self.user)

@@ -3,7 +3,7 @@ from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
+from core.forms import sees_many_outlets
 from core.messages import act_and_flash, call_and_flash, flash_refusal
 from core.pagination import keyset_page_for
 from core.prints import render_print
@@ -598,11 +599,19 @@ STOCK_SERVICES = {"receive": services.stock_receive, "reorder": services.reorder
 
 
 @staff_page(perm="dispatch.view_partstock")
+def stock_place_options(request):
+    """The stock places a place picker offers for the words typed (core.forms.SearchSelect): the user's
+    warehouses, outlets and vans by name or code, twenty at most."""
+    words = request.GET.get("q", "").strip()[:40]
+    return JsonResponse({"results": selectors.places_matching(request.user, words)})
+
+
+@staff_page(perm="dispatch.view_partstock")
 def stock(request):
     """Parts stock at the three levels the user sees, by level and bin; `?reorder=1` is the list of what
     the outlets are to reorder, each with a button that orders the shortfall from the centre."""
     can_change = request.user.has_perm("dispatch.change_partstock")
-    places = selectors.place_choices(request.user) if can_change else []
+    places = selectors.place_choices(request.user) if can_change and not sees_many_outlets(request.user) else []
     forms = _stock_forms(request, places)
     posted = request.POST.get("form")
     if request.method == "POST":

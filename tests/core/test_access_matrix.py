@@ -154,6 +154,7 @@ EXPECTED = {
     "requisition-act": ("requisition_act", every(405, anon=405)),
     "loaners": (None, every(200)),
     "stock": (None, every(200)),
+    "stock-place-options": (None, every(200)),  # a place picker's search: the user's own places only
     "track": ("tracking", every(200, anon=200)),  # the customer's link: the token is the key, no login
     "sms-reply": ("sms_secret", every(405, anon=405)),
     "track-wechat": ("tracking", every(404, anon=404)),  # only with a WeChat official account configured

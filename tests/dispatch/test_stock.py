@@ -410,3 +410,37 @@ def test_a_delivery_through_the_api_answers_the_row_whatever_the_query_string_fi
         content_type="application/json",
     )
     assert refused.status_code == 400 and "place" in refused.json()["error"]["fields"]  # vans by transfer only
+
+
+def test_a_centre_supervisor_searches_places_as_typed_and_the_scope_still_holds(net, client_for):
+    supervisor = client_for(net.sv)  # centre A: its warehouse, a1, a2 and their vans
+    page = supervisor.get(reverse("stock-transfers"), {"source": f"centre-{net.n.a1.centre_id}"}).content.decode()
+    picker = page[page.index('<select name="source"') : page.index("</select>", page.index('<select name="source"'))]
+    assert 'data-search-url="/dispatch/stock/places/"' in picker
+    assert picker.count("<option") == 2 and f'value="centre-{net.n.a1.centre_id}" selected' in picker  # the one picked
+    found = supervisor.get(reverse("stock-place-options"), {"q": "wang"}).json()["results"]
+    assert [row["value"] for row in found] == [f"van-{net.eng.pk}"]
+    everything = {row["value"] for row in supervisor.get(reverse("stock-place-options")).json()["results"]}
+    assert f"outlet-{net.n.a1.pk}" in everything and f"outlet-{net.n.b1.pk}" not in everything
+    refused = supervisor.post(
+        reverse("stock-transfers"),
+        {
+            "source": f"outlet-{net.n.b1.pk}",
+            "destination": f"outlet-{net.n.a1.pk}",
+            "part": net.part.pk,
+            "bin": "good",
+            "quantity": 1,
+        },
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors["source"]  # another centre's outlet
+    supervisor.post(
+        reverse("stock-transfers"),
+        {
+            "source": f"centre-{net.n.a1.centre_id}",
+            "destination": f"outlet-{net.n.a2.pk}",
+            "part": net.part.pk,
+            "bin": "good",
+            "quantity": 1,
+        },
+    )
+    assert StockTransfer.objects.filter(destination=place_of_outlet(net.n.a2)).exists()  # a searched key is taken
