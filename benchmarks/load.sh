@@ -19,10 +19,10 @@ mkdir -p "$OUT"
 # API tokens of the intake clerks: one hotline clerk per outlet, from the last centres, away from centre
 # 01 that `make bench` reads as its supervisor (a minute of intake adds ~6,000 orders to their outlets).
 INTAKE_TOKENS="$(.venv/bin/python manage.py shell -c "
-from rest_framework.authtoken.models import Token
 from core.models import User
+from core.services import api_token_create
 users = User.objects.filter(username__regex=r'^bench-[0-9]+-[0-9]+-hotline-0$').order_by('-username')[:$INTAKE_USERS]
-print(' '.join(Token.objects.get_or_create(user=u)[0].key for u in users))
+print(' '.join(api_token_create(user=u, name='bench-load', days=1)[1] for u in users))
 " | tail -1)"
 export INTAKE_TOKENS
 .venv/bin/gunicorn config.wsgi -w "$WORKERS" -b "127.0.0.1:$PORT" --pid "$OUT/gunicorn.pid" \
