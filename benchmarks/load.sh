@@ -29,21 +29,31 @@ export INTAKE_TOKENS
   --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" --daemon
 trap 'kill "$(cat "$OUT/gunicorn.pid")" 2>/dev/null || true; kill "$SAMPLER" 2>/dev/null || true' EXIT
 sleep 3
-# Peak resident memory of any gunicorn process, sampled every second.
+# This run's gunicorn only: its master (the pid file) and the workers it forked.
+ours() { local master; master="$(cat "$OUT/gunicorn.pid")"; echo "$master" $(pgrep -P "$master"); }
+# CPU seconds used so far by this run's gunicorn processes.
+server_cpu() { local total=0; for pid in $(ours); do total=$(( total + $(ps -o times= -p "$pid" || echo 0) )); done; echo "$total"; }
+# Peak resident memory of one of this run's gunicorn processes, sampled every second.
 ( peak=0; while true; do
-    for pid in $(pgrep -f "gunicorn config.wsgi"); do
+    for pid in $(ours); do
       rss=$(ps -o rss= -p "$pid" 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss
     done; echo "$peak" > "$OUT/gunicorn-peak-rss-kb"; sleep 1; done ) &
 SAMPLER=$!
 LOCUST=(.venv/bin/locust -f benchmarks/locustfile.py --headless --host "http://127.0.0.1:$PORT" --only-summary)
-"${LOCUST[@]}" IntakeClerk -u "$INTAKE_USERS" -r "$INTAKE_USERS" -t "$INTAKE_TIME" --csv "$OUT/load-intake" \
-  > "$OUT/load-intake.txt" 2>&1 || true
+# The load generator runs on the same cores: its own CPU (bash's `time`) is reported beside the server's.
+TIMEFORMAT="%U %S"
+before=$(server_cpu)
+{ time "${LOCUST[@]}" IntakeClerk -u "$INTAKE_USERS" -r "$INTAKE_USERS" -t "$INTAKE_TIME" --csv "$OUT/load-intake" \
+  > "$OUT/load-intake.txt" 2>&1 || true; } 2> "$OUT/load-intake-locust-cpu"
+INTAKE_SERVER_CPU=$(( $(server_cpu) - before ))
 "${LOCUST[@]}" FrontDesk Hotline Dispatcher Engineer Supervisor -u "$MIXED_USERS" -r "$SPAWN_RATE" -t "$MIXED_TIME" \
   --reset-stats --csv "$OUT/load-mixed" > "$OUT/load-mixed.txt" 2>&1 || true
 {
   echo "gunicorn workers: $WORKERS; intake users: $INTAKE_USERS for $INTAKE_TIME; mixed users: $MIXED_USERS for" \
     "$MIXED_TIME, arriving $SPAWN_RATE a second (figures from when all have arrived)"
   echo "peak RSS of a gunicorn process: $(( $(cat "$OUT/gunicorn-peak-rss-kb") / 1024 )) MB"
+  read -r user system < "$OUT/load-intake-locust-cpu"
+  echo "intake CPU seconds: gunicorn $INTAKE_SERVER_CPU, the load generator (locust) user $user + system $system"
   echo "--- intake"; grep -E "Aggregated|create order" "$OUT/load-intake_stats.csv" || true
   echo "--- mixed"; cat "$OUT/load-mixed_stats.csv"
 } > "$OUT/load-summary.txt"
