@@ -308,12 +308,9 @@ def _case_create(
 
 def _tell_customer_received(case: ComplaintCase) -> None:
     """The customer hears the complaint is logged, its case number and by when someone contacts them."""
-    phone = case.customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
-    if not phone:
-        return
     notification_enqueue(
         kind="complaint_received",
-        to=str(phone),
+        to=case.customer.message_phone(),
         context={
             "outlet": case.outlet.name,
             "case": case.pk,

@@ -375,12 +375,11 @@ def _retry_at(callback: Callback, now: datetime) -> datetime:
 
 
 def _tell_customer_we_called(callback: Callback) -> None:
-    phone = callback.customer.phones.order_by("-is_primary", "id").first()
-    if phone is None or callback.outcome == Callback.Outcome.WRONG_NUMBER:
+    if callback.outcome == Callback.Outcome.WRONG_NUMBER:
         return  # not a message for a stranger
     notification_enqueue(
         kind="callback_missed",
-        to=str(phone.number),
+        to=callback.customer.message_phone(),
         context={
             "product": callback.product or "",
             "outlet_phone": callback.outlet.phone.as_national if callback.outlet.phone else "",

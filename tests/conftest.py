@@ -87,3 +87,17 @@ def migration_data():
     which removes what data migrations made (role groups, seeded policies): make it again."""
     for module, function in SEED_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def fake_sms(settings):
+    """Tencent Cloud's SMS API faked on a local port (tests/fakes/tencent_sms.py), the outbox's backend."""
+    from tests.fakes import tencent_sms
+
+    fake, server = tencent_sms.serve()
+    settings.NOTIFIER_BACKEND = "core.sms.TencentSmsNotifier"
+    settings.SMS_ENDPOINT = fake.url
+    settings.SMS_SECRET_ID, settings.SMS_SECRET_KEY = tencent_sms.SECRET_ID, tencent_sms.SECRET_KEY
+    settings.SMS_APP_ID, settings.SMS_SIGN_NAME = tencent_sms.APP_ID, "徐汇服务"
+    yield fake
+    server.shutdown()

@@ -50,6 +50,11 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def message_phone(self) -> str:
+        """The number messages go to: the primary phone, else the first one ("" when there is none)."""
+        number = self.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
+        return str(number) if number else ""
+
 
 class CustomerPhone(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")

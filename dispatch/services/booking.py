@@ -201,13 +201,10 @@ def _tell_customer(appointment: Appointment, *, kind: str = "appointment_confirm
     """The customer hears the engineer and the time, with the tracking link to confirm or ask for another time
     (`appointment_changed` after each change): through the outbox."""
     order = appointment.work_order
-    phone = order.customer.phones.order_by("-is_primary", "id").first()
-    if phone is None:
-        return
     local_end = timezone.localtime(appointment.ends_at)
     notification_enqueue(
         kind=kind,
-        to=str(phone.number),
+        to=order.customer.message_phone(),
         context={
             "engineer": appointment.engineer,
             "window": f"{_when(appointment.starts_at)}–{local_end:%H:%M}",

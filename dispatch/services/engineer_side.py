@@ -147,13 +147,10 @@ def _tell_customer_on_the_way(appointment: Appointment, now) -> None:
     """The customer hears the engineer left, with the name, the badge and when to expect them (the travel
     time the engineer gave, else the agreed time)."""
     order = appointment.work_order
-    phone = order.customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
-    if not phone:
-        return
     eta = now + timedelta(minutes=appointment.travel_minutes) if appointment.travel_minutes else appointment.starts_at
     notification_enqueue(
         kind="engineer_on_the_way",
-        to=str(phone),
+        to=order.customer.message_phone(),
         context={
             "engineer": appointment.engineer.name,
             "badge": appointment.engineer.badge,

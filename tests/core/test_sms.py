@@ -8,20 +8,8 @@ from django.urls import reverse
 
 from core.models import MessageOptOut, MessageTemplate, Notification
 from core.notify import notification_enqueue, notifications_send
-from tests.fakes import tencent_sms
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fake_sms(settings):
-    fake, server = tencent_sms.serve()
-    settings.NOTIFIER_BACKEND = "core.sms.TencentSmsNotifier"
-    settings.SMS_ENDPOINT = fake.url
-    settings.SMS_SECRET_ID, settings.SMS_SECRET_KEY = tencent_sms.SECRET_ID, tencent_sms.SECRET_KEY
-    settings.SMS_APP_ID, settings.SMS_SIGN_NAME = tencent_sms.APP_ID, "徐汇服务"
-    yield fake
-    server.shutdown()
 
 
 def _ready_template():

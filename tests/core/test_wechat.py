@@ -8,7 +8,7 @@ from django.urls import reverse
 from core.models import MessageTemplate, Notification, WeChatBinding
 from core.notify import notification_enqueue, notifications_send
 from core.roles import Role
-from tests.fakes import tencent_sms, wechat
+from tests.fakes import wechat
 from tests.workorders.factories import walk_in_order
 from workorders.tracking import tracking_token
 
@@ -18,13 +18,9 @@ WECHAT_BROWSER = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 MicroM
 
 
 @pytest.fixture
-def fakes(settings):
-    sms, sms_server = tencent_sms.serve()
+def fakes(settings, fake_sms):
     wx, wx_server = wechat.serve()
     settings.NOTIFIER_BACKEND = "core.wechat.WeChatThenSmsNotifier"
-    settings.SMS_ENDPOINT = sms.url
-    settings.SMS_SECRET_ID, settings.SMS_SECRET_KEY = tencent_sms.SECRET_ID, tencent_sms.SECRET_KEY
-    settings.SMS_APP_ID, settings.SMS_SIGN_NAME = tencent_sms.APP_ID, "徐汇服务"
     settings.WECHAT_APP_ID, settings.WECHAT_APP_SECRET = wechat.APP_ID, wechat.APP_SECRET
     settings.WECHAT_API_BASE = wx.url
     cache.delete(f"wechat:{wechat.APP_ID}_access_token")  # a token of an earlier run
@@ -37,8 +33,7 @@ def fakes(settings):
         wechat_template_id="TPL-ready-0001",
         wechat_fields="thing1=product, thing2=outlet, character_string3=code",
     )
-    yield type("Fakes", (), {"sms": sms, "wechat": wx})
-    sms_server.shutdown()
+    yield type("Fakes", (), {"sms": fake_sms, "wechat": wx})
     wx_server.shutdown()
 
 

@@ -11,26 +11,14 @@ from core.roles import Role
 from tests.dispatch.factories import engineer
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, OutletFactory, UserFactory
-from tests.fakes import tencent_sms
 from workorders.models import WorkOrder
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 NO_OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
-@pytest.fixture
-def fake_sms(settings):
-    fake, server = tencent_sms.serve()
-    settings.NOTIFIER_BACKEND = "core.sms.TencentSmsNotifier"
-    settings.SMS_ENDPOINT = fake.url
-    settings.SMS_SECRET_ID, settings.SMS_SECRET_KEY = tencent_sms.SECRET_ID, tencent_sms.SECRET_KEY
-    settings.SMS_APP_ID, settings.SMS_SIGN_NAME = tencent_sms.APP_ID, "徐汇服务"
+def test_a_customer_books_from_the_outlets_qr_code_on_a_phone(migration_data, live_server, browser, fake_sms, settings):
     settings.PORTAL_CODES_PER_ADDRESS = "1000/h"  # the browser's address is the same in every run
-    yield fake
-    server.shutdown()
-
-
-def test_a_customer_books_from_the_outlets_qr_code_on_a_phone(migration_data, live_server, browser, fake_sms):
     outlet = OutletFactory(code="xh-book", name="上海徐汇网点", address="上海市徐汇区漕溪北路 88 号")
     engineer(outlet, username="e2e-book-en")
     hotline = UserFactory(username="e2e-book-hl", role=Role.HOTLINE, outlets=[outlet])

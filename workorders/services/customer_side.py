@@ -166,8 +166,8 @@ def quote_answered_by_customer(
 def wechat_chosen_by_customer(*, order: WorkOrder, openid: str) -> None:
     """The customer asked on the tracking page for the updates in WeChat: the order's phone is bound to their
     openid (core.wechat), and the timeline says so."""
-    phone = order.customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
+    phone = order.customer.message_phone()
     if not phone:
         return
-    wechat.bind(phone=str(phone), openid=openid)
+    wechat.bind(phone=phone, openid=openid)
     events.order_noted(order, actor=None, text=said(gettext_noop("The customer chose to get the updates in WeChat.")))

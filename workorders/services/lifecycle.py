@@ -146,12 +146,9 @@ def work_order_add_note(*, work_order: WorkOrder, text: str, actor) -> WorkOrder
 
 def _notify_ready(order: WorkOrder) -> None:
     """Tell the customer the product is ready: into the outbox with this change (sent by the beat task)."""
-    phone = order.customer.phones.order_by("-is_primary", "id").first()
-    if phone is None:
-        return
     notification_enqueue(
         kind="ready_for_pickup",
-        to=str(phone.number),
+        to=order.customer.message_phone(),
         context={"product": order.product, "outlet": order.outlet.name, "code": order.pickup_code},
         key=f"ready:{order.pk}:{order.version}",
     )

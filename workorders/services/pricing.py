@@ -83,19 +83,17 @@ def work_order_quote(*, work_order: WorkOrder, parts=(), onsite: bool = False, c
 
 def _send_quote_link(order: WorkOrder) -> None:
     """The customer gets the quote's total and the tracking link, where they approve it with a signature."""
-    phone = order.customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
-    if phone:
-        notification_enqueue(
-            kind="quote_ready",
-            to=str(phone),
-            context={
-                "product": order.product,
-                "number": order.number,
-                "total": f"¥{order.quote_total}",
-                "link": tracking_url(order.pk),
-            },
-            key=f"quote:{order.pk}:{order.version}",
-        )
+    notification_enqueue(
+        kind="quote_ready",
+        to=order.customer.message_phone(),
+        context={
+            "product": order.product,
+            "number": order.number,
+            "total": f"¥{order.quote_total}",
+            "link": tracking_url(order.pk),
+        },
+        key=f"quote:{order.pk}:{order.version}",
+    )
 
 
 @transaction.atomic

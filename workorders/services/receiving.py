@@ -156,19 +156,17 @@ _FINGERPRINT_FIELDS = ("channel", "service_type", "fault_description")
 
 def _send_tracking_link(order: WorkOrder) -> None:
     """The customer gets the order's tracking link by message at intake (the outbox, with this transaction)."""
-    phone = order.customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
-    if phone:
-        notification_enqueue(
-            kind="order_received",
-            to=str(phone),
-            context={
-                "outlet": order.outlet.name,
-                "product": order.product,
-                "number": order.number,
-                "link": tracking_url(order.pk),
-            },
-            key=f"received:{order.pk}",
-        )
+    notification_enqueue(
+        kind="order_received",
+        to=order.customer.message_phone(),
+        context={
+            "outlet": order.outlet.name,
+            "product": order.product,
+            "number": order.number,
+            "link": tracking_url(order.pk),
+        },
+        key=f"received:{order.pk}",
+    )
 
 
 def _request_fingerprint(fields: dict) -> dict:
