@@ -35,3 +35,15 @@ def test_the_search_answers_the_users_own_outlets_by_code_or_name(network, clien
     assert client_for(supervisor).get(reverse("outlet-options"), {"q": "b1"}).json()["results"] == []
     by_code = client_for(network.staff[Role.ADMIN]).get(reverse("outlet-options"), {"q": "b1"}).json()["results"]
     assert by_code == [{"value": network.b1.pk, "text": network.b1.name}]
+
+
+def test_the_searches_read_a_constant_number_of_queries(network, client_for, django_assert_max_num_queries):
+    for n in range(30):
+        OutletFactory(code=f"q{n:02d}", name=f"查询网点{n}", centre=network.centre_b)
+    client = client_for(network.staff[Role.ADMIN])
+    client.get(reverse("outlet-options"))  # the session and permissions read once
+    with django_assert_max_num_queries(3):  # session, user, the outlets
+        assert len(client.get(reverse("outlet-options"), {"q": "查询"}).json()["results"]) == 20
+    client.get(reverse("stock-place-options"))
+    with django_assert_max_num_queries(5):  # session, user, warehouses, outlets, vans
+        client.get(reverse("stock-place-options"), {"q": "查询"})
