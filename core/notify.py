@@ -104,6 +104,21 @@ def render(kind: str, context: dict, language: str | None = None) -> str:
         return (text or str(MESSAGES[kind])).format_map(defaultdict(lambda: "", context))
 
 
+def provider_template(kind: str, language: str, id_field: str):
+    """The message template a provider sends for this kind (an SMS or WeChat template ID in `id_field`): the
+    one of the message's language, else the Chinese one (providers approve templates per text; most
+    networks have only Chinese ones). None without one."""
+    from core.models import MessageTemplate
+
+    rows = {
+        row.language: row
+        for row in MessageTemplate.objects.filter(kind=kind, language__in=[language, "zh-hans"]).exclude(
+            **{id_field: ""}
+        )
+    }
+    return rows.get(language) or rows.get("zh-hans")
+
+
 def notification_enqueue(*, kind: str, to: str, context: dict, key: str, language: str | None = None) -> None:
     """Put a message in the outbox, in the caller's transaction; a repeated key adds nothing."""
     from core.models import Notification

@@ -19,7 +19,7 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models, sms_client
 
-from core.notify import PermanentDeliveryError
+from core.notify import PermanentDeliveryError, provider_template
 
 # Error codes no retry mends (the provider's documented codes, by prefix).
 PERMANENT_CODES = (
@@ -39,20 +39,6 @@ PERMANENT_CODES = (
 OPT_OUT_REPLIES = {"TD", "T", "N", "退订", "退订短信"}
 
 
-def _template_for(kind: str, language: str):
-    """The message's SMS template: the one of its language, else the Chinese one (the provider's templates
-    are approved per text; most networks have only Chinese ones)."""
-    from core.models import MessageTemplate
-
-    rows = {
-        row.language: row
-        for row in MessageTemplate.objects.filter(kind=kind, language__in=[language, "zh-hans"]).exclude(
-            sms_template_id=""
-        )
-    }
-    return rows.get(language) or rows.get("zh-hans")
-
-
 class TencentSmsNotifier:
     def __init__(self):
         address = urlsplit(settings.SMS_ENDPOINT)
@@ -64,7 +50,7 @@ class TencentSmsNotifier:
         )
 
     def send(self, message) -> str:
-        template = _template_for(message.kind, message.language)
+        template = provider_template(message.kind, message.language, "sms_template_id")
         if template is None:
             raise PermanentDeliveryError(f"no SMS template for {message.kind}: give it an SMS template ID")
         request = models.SendSmsRequest()

@@ -15,7 +15,7 @@ from wechatpy import WeChatClient, WeChatOAuth
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session import SessionStorage
 
-from core.notify import PermanentDeliveryError
+from core.notify import PermanentDeliveryError, provider_template
 from core.sms import TencentSmsNotifier
 
 # Answers that mean "this person cannot get WeChat messages now": SMS instead (not a retry).
@@ -65,18 +65,6 @@ def bind(*, phone: str, openid: str):
     return binding
 
 
-def _template_for(kind: str, language: str):
-    from core.models import MessageTemplate
-
-    rows = {
-        row.language: row
-        for row in MessageTemplate.objects.filter(kind=kind, language__in=[language, "zh-hans"]).exclude(
-            wechat_template_id=""
-        )
-    }
-    return rows.get(language) or rows.get("zh-hans")
-
-
 def template_data(fields: str, context: dict) -> dict:
     """ "thing1=product, character_string2=number" and the message's values → WeChat's data."""
     data = {}
@@ -96,7 +84,7 @@ class WeChatThenSmsNotifier:
         from core.models import WeChatBinding
 
         binding = WeChatBinding.objects.filter(phone=message.to).first() if self.client else None
-        template = _template_for(message.kind, message.language) if binding else None
+        template = provider_template(message.kind, message.language, "wechat_template_id") if binding else None
         if binding is None or template is None:
             return self.sms.send(message)
         try:
