@@ -173,7 +173,7 @@ TEST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": TEST_WORKER,
             # A Redis that does not answer costs a request a second at most, not a hang: the cache is a shortcut.
