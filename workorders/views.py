@@ -41,7 +41,24 @@ from workorders.models import ChargeWaiver, Product, UnitSwap, WorkOrder
 UNIT_HISTORY_SHOWN = 20  # the unit's other orders on its order page (the API pages through all)
 
 
-LIST_DEFERRED = ("pickup_signature", "quote_signature", "quote_lines", "fault_description", "actions_taken")
+# What a list row shows (templatetags.order_status.work_order_rows), and nothing else: an order has some 70
+# columns, its signatures are PNG data URLs, and its owner row carries a password hash.
+LIST_COLUMNS = (
+    "number",
+    "status",
+    "priority",
+    "missing_info",
+    "channel",
+    "created_at",
+    "customer__name",
+    "product__brand",
+    "product__model",
+    "product__category__name",
+    "product__category__name_en",
+    "outlet__name",
+    "owner__name",
+    "owner__username",
+)
 
 
 @staff_page(perm="workorders.view_workorder")
@@ -54,8 +71,7 @@ def work_order_list(request):
         found = selectors.work_order_list(user=request.user).filter(number=searched).values_list("pk", flat=True)
         if pk := found.first():  # numbers are unique
             return redirect("work-order-detail", pk=pk)
-    # A row shows none of the order's big fields: signatures (PNG data URLs) and the quote stay in the table.
-    rows = selectors.work_order_list(user=request.user).defer(*LIST_DEFERRED)
+    rows = selectors.work_order_list(user=request.user).only(*LIST_COLUMNS)
     filters = WorkOrderFilter(request.GET or None, queryset=rows, user=request.user)
     queryset = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
     page = keyset_page_for(request, queryset, key="id", descending=True)

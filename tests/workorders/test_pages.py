@@ -127,6 +127,20 @@ def test_list_filters_and_scopes(network, client_for):
     assert 'type="checkbox" name="overdue"' in listed.text and "owner" not in listed.context["filters"].form.fields
 
 
+def test_list_rows_show_each_order_escaped_with_its_flags(network, client_for):
+    clerk = network.staff[Role.FRONT_DESK]
+    order = walk_in_order(clerk, network.a1)
+    Customer.objects.filter(pk=order.customer_id).update(name="<b>王</b>")
+    WorkOrder.objects.filter(pk=order.pk).update(priority="urgent", missing_info=["address"])
+    text = client_for(clerk).get(reverse("work-order-list")).text
+    row = re.search(r"<tr><td><a href=\"(?P<link>[^\"]+)\">(?P<number>[^<]+)</a>(?P<rest>.*?)</tr>", text, re.S)
+    assert row["link"] == reverse("work-order-detail", args=[order.pk]) and row["number"] == order.number
+    assert 'title="信息不全">!</span>' in row["rest"] and 'text-bg-danger">紧急</span>' in row["rest"]
+    assert "&lt;b&gt;王&lt;/b&gt;" in row["rest"] and "<b>" not in row["rest"]
+    assert f"<td>{order.product.category.label} {order.product}</td>" in row["rest"]
+    assert 'class="badge text-bg-secondary">已受理</span>' in row["rest"]
+
+
 @pytest.mark.parametrize("rows", [2, 12])
 def test_list_and_detail_run_a_constant_number_of_queries(rows, network, client_for, django_assert_num_queries):
     clerk = network.staff[Role.FRONT_DESK]
