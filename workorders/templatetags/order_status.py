@@ -43,14 +43,16 @@ def work_order_rows(orders) -> str:
     missing, urgent = _("Information missing"), _("Urgent")
     rows = []
     for order in orders:
-        flags = format_html(' <span class="badge text-bg-warning" title="{}">!</span>', missing) if order.missing_info else ""
+        flags = ""
+        if order.missing_info:
+            flags = format_html(' <span class="badge text-bg-warning" title="{}">!</span>', missing)
         if order.priority == WorkOrder.Priority.URGENT:
             flags += format_html(' <span class="badge text-bg-danger">{}</span>', urgent)
         product = order.product
         rows.append(
             format_html(
                 '<tr><td><a href="{}">{}</a>{}</td><td><span class="badge {}">{}</span></td><td>{}</td>'
-                "<td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"text-nowrap\">{}</td></tr>",
+                '<td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td class="text-nowrap">{}</td></tr>',
                 reverse("work-order-detail", args=[order.pk]),
                 order.number,
                 flags,
