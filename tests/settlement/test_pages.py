@@ -1,6 +1,8 @@
 """The claims pages and API: scoped to the user's outlets, constant queries, decisions with errors next to the
 field they concern."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -39,6 +41,20 @@ def test_the_list_shows_the_outlets_claims_and_what_holds_them(network, claims, 
     assert "用户拒绝签字。" in page.text and "¥340.00" in page.text
     held_only = client_for(network.staff[Role.FRONT_DESK]).get(reverse("claim-list"), {"status": "held"})
     assert claims.good.work_order.number not in held_only.text
+
+
+def test_a_centre_finds_the_outlet_as_it_types_and_the_page_carries_only_the_one_picked(network, claims, client_for):
+    client = client_for(network.staff[Role.SUPERVISOR])
+    page = client.get(reverse("claim-list"))
+    picker = re.search(r'<select name="outlet"[^>]*>(.*?)</select>', page.text, re.S)
+    assert f'data-search-url="{reverse("outlet-options")}"' in picker[0] and picker[1].count("<option") == 1
+    narrowed = client.get(reverse("claim-list"), {"outlet": network.a2.pk})
+    picker = re.search(r'<select name="outlet"[^>]*>(.*?)</select>', narrowed.text, re.S)
+    assert f'value="{network.a2.pk}" selected>浦东网点' in picker[1] and picker[1].count("<option") == 2
+    assert claims.good.work_order.number not in narrowed.text  # the claims are a1's
+    # Another centre's outlet is not a filter: the page shows the centre's claims, no outlet picked.
+    foreign = client.get(reverse("claim-list"), {"outlet": network.b1.pk})
+    assert claims.good.work_order.number in foreign.text and "天河网点" not in foreign.text
 
 
 def test_the_list_runs_a_constant_number_of_queries(network, claims, client_for):

@@ -188,7 +188,8 @@ class Command(BaseCommand):
     def _statements(self, client: Client, supervisor: User) -> None:
         """Case 9: last month's settlement statements of a centre's 20 outlets: issued by headquarters (a
         write, timed once: a month is issued once), then read by the centre's supervisor as the month's list
-        and as one outlet's statement with its claims and deductions."""
+        and as one outlet's statement with its claims and deductions; the claims lists of the centre and of
+        the network (all, pending) with the plan check."""
         headquarters = User.objects.get(username="bench-hq")
         month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         # An earlier run's statements of that month are taken back, so every run issues the same month.
@@ -214,6 +215,16 @@ class Command(BaseCommand):
             client,
             reverse("statement-detail", args=[largest.pk]),
         )
+        # The claims themselves, as the centre's supervisor and headquarters decide them: the pending ones.
+        claims, pending = reverse("claim-list"), {"status": "pending"}
+        self._case("9 warranty-cost claims of a centre's outlets, first page", client, claims)
+        self._case("9 warranty-cost claims of a centre's outlets, pending", client, claims, pending)
+        self._plan_check("9 plan check: pending claims of a centre's outlets", client, claims, pending)
+        client.force_login(headquarters, backend=BACKEND)
+        self._case("9 warranty-cost claims of the network, pending", client, claims, pending)
+        self._case("9 warranty-cost claims API of the network, pending", client, reverse("api-claim-list"), pending)
+        self._plan_check("9 plan check: pending claims of the network", client, claims, pending)
+        client.force_login(supervisor, backend=BACKEND)
 
     def _homes_and_status_lists(self, client: Client, supervisor: User) -> None:
         """Case 12: every role's home page (an outlet's staff, a centre's supervisor, headquarters), and the
