@@ -60,21 +60,21 @@ class QueryTimer:
     switches on the debug cursor, whose SQL formatting would count as the page's own time."""
 
     def __init__(self):
-        self.queries: list[tuple[str, float]] = []  # (sql, seconds)
+        self.queries: list[tuple[str, object, float]] = []  # (sql, params, seconds)
 
     def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.queries.append((sql, time.perf_counter() - started))
+            self.queries.append((sql, params, time.perf_counter() - started))
 
     def __len__(self) -> int:
         return len(self.queries)
 
     @property
     def ms(self) -> float:
-        return sum(seconds for _, seconds in self.queries) * 1000
+        return sum(seconds for *_, seconds in self.queries) * 1000
 
 
 class Command(BaseCommand):
@@ -456,7 +456,7 @@ class Command(BaseCommand):
             queries.append(len(timer))
             sql.append(timer.ms)
         reads = [q for q in timer.queries if q[0].startswith(("SELECT", "DECLARE"))]
-        slowest_sql, slowest_seconds = max(reads, key=lambda q: q[1])  # explained below: reads only
+        slowest_sql, slowest_params, slowest_seconds = max(reads, key=lambda q: q[2])  # explained below: reads
         times.sort()
         result = {
             "case": name,
@@ -469,7 +469,7 @@ class Command(BaseCommand):
             "page_per_sql": round(statistics.median(times) / max(statistics.median(sql), 0.01), 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "slowest_query_ms": round(slowest_seconds * 1000, 1),
-            "slowest_query_plan": self._plan(slowest_sql),
+            "slowest_query_plan": self._plan(slowest_sql, slowest_params),
         }
         self.results.append(result)
         self.stdout.write(
@@ -478,12 +478,12 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def _plan(sql: str) -> str:
+    def _plan(sql: str, params) -> str:
         """EXPLAIN (ANALYZE, BUFFERS) of a query as it ran (a server-side cursor's SELECT is explained)."""
         if sql.startswith("DECLARE"):
             sql = sql[sql.index(" FOR ") + len(" FOR ") :]
         with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
             return "\n".join(row[0] for row in cursor.fetchall())
 
     def _sweep(self, count: int) -> None:
