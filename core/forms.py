@@ -137,6 +137,18 @@ def sees_many_outlets(user) -> bool:
     return bool(user.is_superuser or user.is_headquarters or user.centre_id)
 
 
+def outlet_choices(user, picked: Outlet | None) -> dict:
+    """What a page's own outlet picker (not a form's) lists: every outlet of the user's, or, for those who
+    see many, only the one picked, the others found as they type (`search_outlets`: the template adds the
+    search URL, templates/includes/outlet_picker.html)."""
+    if not sees_many_outlets(user):
+        return {
+            "outlets": list(visible_outlets(user).order_by("code").only("pk", "code", "name")),
+            "search_outlets": False,
+        }
+    return {"outlets": [picked] if picked else [], "search_outlets": True}
+
+
 class StyledForm(forms.Form):
     """Adds Bootstrap classes to widgets so templates stay plain `{{ form }}`."""
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_page
 from core.errors import ConflictError
-from core.forms import sees_many_outlets
+from core.forms import outlet_choices, sees_many_outlets
 from core.messages import act_and_flash, call_and_flash, flash_refusal
 from core.pagination import keyset_page_for
 from core.prints import render_print
@@ -75,7 +75,8 @@ def _day_with_neighbours(day: dt.date) -> dict:
 
 def _outlet_pick(request) -> dict:
     """The outlet the page is narrowed to (none: all the user's) and the outlets to pick from."""
-    return {"outlet": _outlet(request), "outlets": visible_outlets(request.user).order_by("code")}
+    outlet = _outlet(request)
+    return {"outlet": outlet, **outlet_choices(request.user, outlet)}
 
 
 def _outlet(request):

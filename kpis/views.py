@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.decorators import staff_page
 from core.exports import csv_response, described, xlsx_response
+from core.forms import outlet_choices
 from core.replica import replica_reads
 from core.scoping import visible_outlets
 from core.validation import parse_day
@@ -36,7 +37,7 @@ def outlet_reconciliation(request):
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
         "outlet": outlet,
-        "outlets": visible_outlets(request.user).order_by("code"),
+        **outlet_choices(request.user, outlet),
         "rows": selectors.outlet_reconciliation(user=request.user, day=day, outlet=outlet),
     }
     return render(request, "kpis/outlet_reconciliation.html", context)

@@ -13,12 +13,12 @@ from core.audit import audit_trail_for
 from core.decorators import staff_page
 from core.errors import ConflictError
 from core.exports import xlsx_response
-from core.forms import sees_many_outlets
+from core.forms import outlet_choices
 from core.messages import call_and_flash, flash_form_errors
 from core.pagination import keyset_page_for
 from core.prints import render_print
 from core.replica import replica_reads
-from core.scoping import in_scope, scope, visible_outlets
+from core.scoping import scope, visible_outlets
 from settlement import selectors, services
 from settlement.exports import statement_sheet
 from settlement.forms import (
@@ -57,26 +57,20 @@ def claim_list(request):
     if status in WarrantyClaim.Status.values:
         queryset = queryset.filter(status=status)  # index claim_outlet_status / claim_status
     outlet = request.GET.get("outlet", "")
-    if outlet.isdigit() and in_scope(request.user, int(outlet)):
-        queryset = queryset.filter(outlet_id=int(outlet))
-    else:
-        outlet = ""
-    # A centre's or headquarters' people find the outlet as they type (core.views.outlet_options): the page
-    # carries the one picked, not 400 options.
-    search_outlets = sees_many_outlets(request.user)
-    outlets = visible_outlets(request.user).order_by("code").only("pk", "code", "name")
-    if search_outlets:
-        outlets = outlets.filter(pk=outlet) if outlet else outlets.none()
-    outlets = list(outlets)
+    picked = (
+        visible_outlets(request.user).only("pk", "code", "name").filter(pk=outlet).first() if outlet.isdigit() else None
+    )
+    if picked:
+        queryset = queryset.filter(outlet_id=picked.pk)
     page = keyset_page_for(request, queryset, key="id", descending=True)
+    outlet = str(picked.pk) if picked else ""
     query = "&".join(f"{name}={value}" for name, value in (("status", status), ("outlet", outlet)) if value)
     context = {
         "page": page,
         "status": status,
         "statuses": WarrantyClaim.Status.choices,
-        "outlet": outlet,
-        "outlets": outlets if search_outlets or len(outlets) > 1 else [],
-        "search_outlets": search_outlets,
+        "outlet": picked,
+        **outlet_choices(request.user, picked),
         "query": query,
     }
     return render(request, "settlement/claim_list.html", context)

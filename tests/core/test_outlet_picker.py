@@ -23,6 +23,19 @@ def test_headquarters_list_page_carries_only_the_outlet_picked(network, client_f
     assert picker.count("<option") == 2 and f'value="{network.b1.pk}" selected' in picker
 
 
+@pytest.mark.parametrize("page", ["dispatch-board", "reconciliation", "outlet-reconciliation", "claim-list"])
+def test_the_daily_pages_and_the_claims_pick_the_outlet_the_same_way(page, network, client_for):
+    for n in range(30):
+        OutletFactory(code=f"y{n:02d}", name=f"远郊网点{n}", centre=network.centre_a)
+    client = client_for(network.staff[Role.SUPERVISOR])  # centre A: 32 outlets
+    text = client.get(reverse(page)).content.decode()
+    picker = text[text.index('<select name="outlet"') : text.index("</select>", text.index('name="outlet"'))]
+    assert 'data-search-url="/outlets/options/"' in picker and picker.count("<option") == 1
+    text = client.get(reverse(page), {"outlet": network.a2.pk}).content.decode()
+    picker = text[text.index('<select name="outlet"') : text.index("</select>", text.index('name="outlet"'))]
+    assert picker.count("<option") == 2 and f'value="{network.a2.pk}" selected>浦东网点' in picker
+
+
 def test_an_outlets_staff_keep_the_plain_list(network, client_for):
     page = client_for(network.staff[Role.FRONT_DESK]).get(reverse("work-order-list")).content.decode()
     assert "data-search-url" not in page

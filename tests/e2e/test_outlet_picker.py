@@ -38,3 +38,29 @@ def test_headquarters_search_an_outlet_as_they_type(migration_data, live_server,
     assert page.locator("select[name=outlet] option:checked").inner_text() == "广州天河网点"
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_headquarters_search_an_outlet_on_the_claims_list(migration_data, live_server, browser, width):
+    centre = CentreFactory(code="claims", name="华北中心")
+    for n in range(40):
+        OutletFactory(code=f"claims-{n:02d}", name=f"保定第{n}网点", centre=centre)
+    wanted = OutletFactory(code="claims-haidian", name="北京海淀网点", centre=centre)
+    head = UserFactory(username=f"e2e-claims-hq-{width}", role=Role.ADMIN, is_headquarters=True, language="zh-hans")
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url, head.username, PASSWORD)
+    page.goto(f"{live_server.url}/settlement/claims/")
+    assert page.locator("select[name=outlet] option").count() == 1  # "All outlets" only, not 41
+    control = page.locator(".ts-control").filter(has=page.locator("#claim-outlet-ts-control"))
+    status = page.locator("select[name=status]").bounding_box()
+    assert control.bounding_box()["width"] >= 120 and status["width"] >= 80  # each wide enough to read
+    control.click()
+    page.keyboard.type("海淀")
+    page.locator(".ts-dropdown .option", has_text="北京海淀网点").click()
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url(f"**outlet={wanted.pk}**")
+    assert page.locator("select[name=outlet] option:checked").inner_text() == "北京海淀网点"
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    context.close()
