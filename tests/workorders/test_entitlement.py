@@ -81,6 +81,43 @@ def test_the_same_unit_registered_again_at_another_outlet_brings_its_history(net
     assert "exchange" in order.warranty_options and len(order.warranty_counted) == 2
 
 
+def test_a_new_record_at_intake_with_the_units_serial_brings_its_history(network, clerk):
+    """Intake skips the history read only for a new product without a serial: with one, the serial may name
+    a unit that an earlier record has repaired twice."""
+    customer, product = customer_with_product(clerk, network.a1)
+    for _ in range(2):
+        _repair(_receive(clerk, network.a1, customer, product), clerk)
+    fields = {"category": product.category, "brand": "华为", "purchase_date": product.purchase_date, "proof": "invoice"}
+    order_fields = {"channel": "walk_in", "service_type": "repair", "fault_description": "屏幕不亮"}
+    again = intake_submit(
+        outlet=network.a2,
+        phone="13900000000",
+        customer=None,
+        customer_name="张三",
+        address="",
+        product=None,
+        product_fields={**fields, "serial": product.serial},
+        order_fields=order_fields,
+        idempotency_key=None,
+        actor=network.staff[Role.ADMIN],
+    )
+    assert "exchange" in again.warranty_options and len(again.warranty_counted) == 2
+    unknown = intake_submit(
+        outlet=network.a2,
+        phone="13900000001",
+        customer=None,
+        customer_name="李四",
+        address="",
+        product=None,
+        product_fields=fields,
+        order_fields=order_fields,
+        idempotency_key=None,
+        actor=network.staff[Role.ADMIN],
+    )
+    assert "exchange" not in unknown.warranty_options and unknown.warranty_counted == []
+    assert unknown.same_fault_orders == 0 and again.same_fault_orders == 2
+
+
 def test_the_same_fault_back_within_30_days_of_a_paid_repair_is_free(network, clerk):
     old = timezone.localdate() - dt.timedelta(days=800)  # long out of warranty
     customer, product = customer_with_product(clerk, network.a1, purchase_date=old)

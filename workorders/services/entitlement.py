@@ -65,15 +65,19 @@ class Facts:
     same_fault_orders: int = 0  # earlier orders of the unit for the same part, repaired or not
 
 
-def facts_of(order: WorkOrder, *, today: date) -> Facts:
-    """What the unit's history and the order's own status changes say, read on `today`."""
+def facts_of(order: WorkOrder, *, today: date, read_history: bool = True) -> Facts:
+    """What the unit's history and the order's own status changes say, read on `today`. `read_history`
+    False: the unit has no history to read (its product was registered with this order and has no serial
+    that could name an earlier record of it)."""
     received_at = order.created_at or timezone.now()
-    same_fault = list(
-        unit_history(order.product)
-        .filter(created_at__lt=received_at, fault_component=order.fault_component)
-        .exclude(pk=order.pk)
-        .exclude(status=Status.CANCELLED)[:UNIT_HISTORY_LIMIT]
-    )
+    same_fault = []
+    if read_history:
+        same_fault = list(
+            unit_history(order.product)
+            .filter(created_at__lt=received_at, fault_component=order.fault_component)
+            .exclude(pk=order.pk)
+            .exclude(status=Status.CANCELLED)[:UNIT_HISTORY_LIMIT]
+        )
     earlier = [o for o in same_fault if o.repaired_at and o.repaired_at < received_at]
     counted = [o for o in earlier if o.in_warranty and o.fault_type == FaultType.PERFORMANCE]
     changes = []
@@ -132,10 +136,10 @@ def evaluate(
     return policy_evaluate(policy=policy, case=case, today=today or fault_date)
 
 
-def decision_fields(order: WorkOrder, *, today: date | None = None) -> dict:
+def decision_fields(order: WorkOrder, *, today: date | None = None, read_history: bool = True) -> dict:
     """The order's warranty decision and clocks, as the fields it stores (the order is not saved)."""
     today = today or timezone.localdate()
-    facts, evaluation = _evaluated(order, today=today)
+    facts, evaluation = _evaluated(order, today=today, read_history=read_history)
     fields = {
         "warranty_counted": facts.counted,
         "same_fault_orders": facts.same_fault_orders,
@@ -176,9 +180,9 @@ def evaluation_for(order: WorkOrder, *, price=None) -> Evaluation | None:
     return _evaluated(order, today=timezone.localdate(), price=price)[1]
 
 
-def _evaluated(order: WorkOrder, *, today: date, price=None) -> tuple[Facts, Evaluation | None]:
+def _evaluated(order: WorkOrder, *, today: date, price=None, read_history=True) -> tuple[Facts, Evaluation | None]:
     """The order's facts read today and the engine's decision on them (the fault dates from the intake)."""
-    facts = facts_of(order, today=today)
+    facts = facts_of(order, today=today, read_history=read_history)
     fault_date = timezone.localdate(order.created_at) if order.created_at else today
     terms = {"facts": facts, "today": today, "price": price}
     return facts, evaluate(order.product, fault_type=FaultType(order.fault_type), fault_date=fault_date, **terms)

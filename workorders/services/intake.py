@@ -89,9 +89,11 @@ def _intake(
     customer, address = _intake_customer(
         outlet=outlet, phone=phone, customer=customer, customer_name=customer_name, address=address, actor=actor
     )
+    new_product = product is None
     product = _intake_product(customer=customer, product=product, product_fields=product_fields, actor=actor)
     fault_type = fault_type_for(water_or_drop_damage=order_fields.get("water_or_drop_damage", False))
     order = _receive(
+        new_product=new_product,
         outlet=outlet,
         customer=customer,
         product=product,

@@ -229,9 +229,11 @@ def _receive(
     idempotency_key: str | None,
     actor,
     by_customer: bool = False,
+    new_product: bool = False,
 ) -> WorkOrder:
     """The order itself, in the caller's transaction (work_order_receive's arguments and defaults;
-    `by_customer`: booked on the self-service page, workorders.services.customer_side)."""
+    `by_customer`: booked on the self-service page, workorders.services.customer_side; `new_product`: the
+    product was registered in this transaction, so without a serial its unit has no history to read)."""
     if not by_customer:
         require_permission(actor, "workorders.add_workorder")
         _require_outlet(actor, outlet)
@@ -267,7 +269,7 @@ def _receive(
         fault_type=FaultType(fault_type),
         fault_component=fault_component or WHOLE_UNIT,
     )
-    for field, value in decision_fields(order).items():
+    for field, value in decision_fields(order, read_history=not (new_product and not product.serial)).items():
         setattr(order, field, value)
     validate_values(order, exclude=("number",))
     order.number = _next_number()  # last: the day's number stays locked until the commit
