@@ -10,17 +10,23 @@ from tests.factories import PASSWORD, CentreFactory, OutletFactory, UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def _headquarters_at(browser, live_server, width, username, language):
+    """A headquarters user logged in on a screen `width` pixels wide: (context, page)."""
+    head = UserFactory(username=username, role=Role.ADMIN, is_headquarters=True, language=language)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url, head.username, PASSWORD)
+    return context, page
+
+
 @pytest.mark.parametrize("width", [1366, 390])
 def test_headquarters_search_an_outlet_as_they_type(migration_data, live_server, browser, width):
     centre = CentreFactory(code="pick", name="华南中心")
     for n in range(40):
         OutletFactory(code=f"pick-{n:02d}", name=f"佛山第{n}网点", centre=centre)
     wanted = OutletFactory(code="pick-tianhe", name="广州天河网点", centre=centre)
-    head = UserFactory(username=f"e2e-pick-hq-{width}", role=Role.ADMIN, is_headquarters=True, language="en")
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, live_server.url, head.username, PASSWORD)
+    context, page = _headquarters_at(browser, live_server, width, f"e2e-pick-hq-{width}", "en")
     page.goto(f"{live_server.url}/orders/")
     assert page.locator("select[name=outlet] option").count() == 1  # nothing listed up front
     control = page.locator("[data-testid=work-order-filters] .ts-control").filter(
@@ -46,11 +52,7 @@ def test_headquarters_search_an_outlet_on_the_claims_list(migration_data, live_s
     for n in range(40):
         OutletFactory(code=f"claims-{n:02d}", name=f"保定第{n}网点", centre=centre)
     wanted = OutletFactory(code="claims-haidian", name="北京海淀网点", centre=centre)
-    head = UserFactory(username=f"e2e-claims-hq-{width}", role=Role.ADMIN, is_headquarters=True, language="zh-hans")
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    log_in(page, live_server.url, head.username, PASSWORD)
+    context, page = _headquarters_at(browser, live_server, width, f"e2e-claims-hq-{width}", "zh-hans")
     page.goto(f"{live_server.url}/settlement/claims/")
     assert page.locator("select[name=outlet] option").count() == 1  # "All outlets" only, not 41
     control = page.locator(".ts-control").filter(has=page.locator("#claim-outlet-ts-control"))

@@ -88,32 +88,24 @@ def test_a_new_record_at_intake_with_the_units_serial_brings_its_history(network
     for _ in range(2):
         _repair(_receive(clerk, network.a1, customer, product), clerk)
     fields = {"category": product.category, "brand": "华为", "purchase_date": product.purchase_date, "proof": "invoice"}
-    order_fields = {"channel": "walk_in", "service_type": "repair", "fault_description": "屏幕不亮"}
-    again = intake_submit(
-        outlet=network.a2,
-        phone="13900000000",
-        customer=None,
-        customer_name="张三",
-        address="",
-        product=None,
-        product_fields={**fields, "serial": product.serial},
-        order_fields=order_fields,
-        idempotency_key=None,
-        actor=network.staff[Role.ADMIN],
-    )
+
+    def new_record(phone, **product_fields):
+        return intake_submit(
+            outlet=network.a2,
+            phone=phone,
+            customer=None,
+            customer_name="张三",
+            address="",
+            product=None,
+            product_fields={**fields, **product_fields},
+            order_fields={"channel": "walk_in", "service_type": "repair", "fault_description": "屏幕不亮"},
+            idempotency_key=None,
+            actor=network.staff[Role.ADMIN],
+        )
+
+    again = new_record("13900000000", serial=product.serial)
     assert "exchange" in again.warranty_options and len(again.warranty_counted) == 2
-    unknown = intake_submit(
-        outlet=network.a2,
-        phone="13900000001",
-        customer=None,
-        customer_name="李四",
-        address="",
-        product=None,
-        product_fields=fields,
-        order_fields=order_fields,
-        idempotency_key=None,
-        actor=network.staff[Role.ADMIN],
-    )
+    unknown = new_record("13900000001")
     assert "exchange" not in unknown.warranty_options and unknown.warranty_counted == []
     assert unknown.same_fault_orders == 0 and again.same_fault_orders == 2
 
