@@ -89,7 +89,8 @@ def work_order_book_by_customer(
         customer = _register_customer(
             name=name, phones=[phone], outlet=outlet, address=address, actor=account, by_customer=True
         )
-    if product is None:
+    new_product = product is None
+    if new_product:
         product = _register_product(
             customer=customer,
             category=category,
@@ -113,6 +114,7 @@ def work_order_book_by_customer(
         idempotency_key=None,
         actor=account,
         by_customer=True,
+        new_product=new_product,
     )
     local = timezone.localtime(window[0]), timezone.localtime(window[1])
     events.order_noted(
