@@ -20,12 +20,17 @@ def _headquarters_at(browser, live_server, width, username, language):
     return context, page
 
 
+def _centre_of_many_outlets(code: str, name: str, wanted: str):
+    """A centre of 41 outlets (more than a picker lists up front); the one named `wanted` is returned."""
+    centre = CentreFactory(code=code, name=name)
+    for n in range(40):
+        OutletFactory(code=f"{code}-{n:02d}", name=f"{name}第{n}网点", centre=centre)
+    return OutletFactory(code=f"{code}-wanted", name=wanted, centre=centre)
+
+
 @pytest.mark.parametrize("width", [1366, 390])
 def test_headquarters_search_an_outlet_as_they_type(migration_data, live_server, browser, width):
-    centre = CentreFactory(code="pick", name="华南中心")
-    for n in range(40):
-        OutletFactory(code=f"pick-{n:02d}", name=f"佛山第{n}网点", centre=centre)
-    wanted = OutletFactory(code="pick-tianhe", name="广州天河网点", centre=centre)
+    wanted = _centre_of_many_outlets("pick", "华南中心", "广州天河网点")
     context, page = _headquarters_at(browser, live_server, width, f"e2e-pick-hq-{width}", "en")
     page.goto(f"{live_server.url}/orders/")
     assert page.locator("select[name=outlet] option").count() == 1  # nothing listed up front
@@ -48,10 +53,7 @@ def test_headquarters_search_an_outlet_as_they_type(migration_data, live_server,
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_headquarters_search_an_outlet_on_the_claims_list(migration_data, live_server, browser, width):
-    centre = CentreFactory(code="claims", name="华北中心")
-    for n in range(40):
-        OutletFactory(code=f"claims-{n:02d}", name=f"保定第{n}网点", centre=centre)
-    wanted = OutletFactory(code="claims-haidian", name="北京海淀网点", centre=centre)
+    wanted = _centre_of_many_outlets("claims", "华北中心", "北京海淀网点")
     context, page = _headquarters_at(browser, live_server, width, f"e2e-claims-hq-{width}", "zh-hans")
     page.goto(f"{live_server.url}/settlement/claims/")
     assert page.locator("select[name=outlet] option").count() == 1  # "All outlets" only, not 41
