@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.models import Notification
 from core.roles import Role
 from tests.factories import UserFactory
 from tests.workorders.factories import walk_in_order
@@ -153,18 +154,33 @@ def test_an_intake_runs_a_fixed_number_of_queries(network):
     assert response.status_code == 201
     # the transaction's savepoint; customer and its history row, phone, product and its history row; the
     # purchase callbacks (those made already, the new ones); the day's number, the order, its created event;
-    # the customer's phone and the message with the tracking link (the outbox); release. Known already: the
+    # the message with the tracking link (the outbox); release. Known already: the phone the link goes to (a
+    # new customer's only phone is the one typed), the
     # permissions and the user's outlets (core.permissions); the outlet, the category, its policy's versions,
     # the calling hours, plans and message templates (core.reference); the timeline, which the intake made;
     # the unit's earlier repairs: a product registered now without a serial has none (with one: a query more).
-    assert len(ctx.captured_queries) == 14, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
+    assert len(ctx.captured_queries) == 13, "\n".join(q["sql"][:90] for q in ctx.captured_queries)
+    link = Notification.objects.get(kind="order_received", context__number=response.json()["number"])
+    assert link.to == "+8613912345678"
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(
             reverse("api-work-order-list"),
             _payload(network, phone="13912345679", idempotency_key="s", serial="IMEI860000000000009"),
             format="json",
         )
-    assert response.status_code == 201 and len(ctx.captured_queries) == 15
+    assert response.status_code == 201 and len(ctx.captured_queries) == 14
+
+
+def test_the_tracking_link_goes_to_a_known_customers_primary_phone_not_the_one_typed(network):
+    client = _api(network.staff[Role.HOTLINE])
+    first = client.post(reverse("api-work-order-list"), _payload(network), format="json").json()
+    customer = WorkOrder.objects.get(pk=first["id"]).customer
+    customer.phones.create(number="+8613900002222")  # a second phone, not the primary
+    payload = _payload(network, customer=customer.pk, phone="13900002222", customer_name="", idempotency_key="b")
+    again = client.post(reverse("api-work-order-list"), payload, format="json")
+    assert again.status_code == 201, again.content
+    link = Notification.objects.get(kind="order_received", context__number=again.json()["number"])
+    assert link.to == "+8613812345678"
 
 
 # Penetration test (issue 20, item 1): a key another outlet's clerk used must not hand over their order.

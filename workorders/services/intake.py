@@ -86,7 +86,7 @@ def intake_submit(
 def _intake(
     *, outlet, phone, customer, customer_name, address, product, product_fields, order_fields, idempotency_key, actor
 ) -> WorkOrder:
-    customer, address = _intake_customer(
+    customer, address, message_to = _intake_customer(
         outlet=outlet, phone=phone, customer=customer, customer_name=customer_name, address=address, actor=actor
     )
     new_product = product is None
@@ -102,6 +102,7 @@ def _intake(
         fault_type=fault_type,
         idempotency_key=idempotency_key,
         actor=actor,
+        message_to=message_to,
         **order_fields,
     )
     # A complete on-site request goes straight to the dispatch queue; an incomplete one waits to be completed.
@@ -118,8 +119,9 @@ def _intake(
 # Work-order service types priced by the fee schedule's service types.
 
 
-def _intake_customer(*, outlet, phone, customer, customer_name, address, actor) -> tuple[Customer, str]:
-    """The customer picked (who must own the phone typed) or a new one; the address typed, else theirs."""
+def _intake_customer(*, outlet, phone, customer, customer_name, address, actor) -> tuple[Customer, str, str | None]:
+    """The customer picked (who must own the phone typed) or a new one; the address typed, else theirs; the
+    number messages go to when it is known without a read (a new customer's only phone)."""
     numbers = _phones([phone])
     if customer is not None and not customer.phones.filter(number__in=numbers).exists():
         raise ValidationError({"phone": _("The customer picked does not have this phone number.")})
@@ -127,9 +129,10 @@ def _intake_customer(*, outlet, phone, customer, customer_name, address, actor) 
         if not customer_name.strip():
             raise ValidationError({"customer_name": _("Enter the new customer's name.")})
         customer = _register_customer(name=customer_name, phones=numbers, outlet=outlet, address=address, actor=actor)
-    elif not address:
+        return customer, address, str(numbers[0])
+    if not address:
         address = customer.addresses.values_list("address", flat=True).first() or ""
-    return customer, address
+    return customer, address, None
 
 
 def _intake_product(*, customer, product, product_fields, actor) -> Product:

@@ -154,11 +154,12 @@ def work_order_receive(
 _FINGERPRINT_FIELDS = ("channel", "service_type", "fault_description")
 
 
-def _send_tracking_link(order: WorkOrder) -> None:
-    """The customer gets the order's tracking link by message at intake (the outbox, with this transaction)."""
+def _send_tracking_link(order: WorkOrder, to: str | None) -> None:
+    """The customer gets the order's tracking link by message at intake (the outbox, with this transaction),
+    at `to` when the caller knows the number, else at the customer's message phone (a read)."""
     notification_enqueue(
         kind="order_received",
-        to=order.customer.message_phone(),
+        to=to or order.customer.message_phone(),
         context={
             "outlet": order.outlet.name,
             "product": order.product,
@@ -230,10 +231,13 @@ def _receive(
     actor,
     by_customer: bool = False,
     new_product: bool = False,
+    message_to: str | None = None,
 ) -> WorkOrder:
     """The order itself, in the caller's transaction (work_order_receive's arguments and defaults;
     `by_customer`: booked on the self-service page, workorders.services.customer_side; `new_product`: the
-    product was registered in this transaction, so without a serial its unit has no history to read)."""
+    product was registered in this transaction, so without a serial its unit has no history to read;
+    `message_to`: the number the tracking link goes to, when the caller has it: a customer registered in this
+    transaction has only the phone typed)."""
     if not by_customer:
         require_permission(actor, "workorders.add_workorder")
         _require_outlet(actor, outlet)
@@ -275,7 +279,7 @@ def _receive(
     order.number = _next_number()  # last: the day's number stays locked until the commit
     order.save()
     created = events.order_received(order, actor=actor)
-    _send_tracking_link(order)
+    _send_tracking_link(order, message_to)
     # The new order's whole timeline, as selectors.timeline gives it: the answer that shows the order
     # just made reads no events back (a tenth of an intake through the API).
     order.timeline = [created]
