@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python
 
-from core.filters import SyncFilterSet
+from core.filters import ChoiceLiteralFilter, SyncFilterSet
 from core.forms import OutletSearchSelect, StyledForm, sees_many_outlets
 from core.models import User
 from core.scoping import visible_outlets
@@ -30,9 +30,9 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 class WorkOrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number, phone or serial"), method="filter_q")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    status = ChoiceLiteralFilter(label=_("Status"), choices=Status.choices)
     outlet = django_filters.ModelChoiceFilter(label=_("Outlet"), queryset=None)
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=WorkOrder.Channel.choices)
+    channel = ChoiceLiteralFilter(label=_("Channel"), choices=WorkOrder.Channel.choices)
     category = django_filters.ModelChoiceFilter(
         label=_("Product category"), field_name="product__category", queryset=ProductCategory.objects.all()
     )
