@@ -74,7 +74,7 @@ def work_order_list(request):
     rows = selectors.work_order_list(user=request.user).only(*LIST_COLUMNS)
     filters = WorkOrderFilter(request.GET or None, queryset=rows, user=request.user)
     queryset = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
-    page = keyset_page_for(request, queryset, key="id", descending=True)
+    page = keyset_page_for(request, queryset, key="id", descending=True, by_outlet=True)
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "workorders/list.html", {"filters": filters, "page": page, "query": query.urlencode()})
