@@ -12,6 +12,8 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ConflictError
+from core.pagination import merged_keys_by_outlet, merges_by_outlet
+from core.scoping import visible_outlet_ids
 
 
 class Conflict(exceptions.APIException):
@@ -21,12 +23,35 @@ class Conflict(exceptions.APIException):
 
 
 class KeysetPagination(CursorPagination):
-    """Cursor (keyset) pagination: page 200 costs what page 1 costs."""
+    """Cursor (keyset) pagination: page 200 costs what page 1 costs. A view whose rows are scoped to the
+    user's outlets by their `outlet` says `pages_by_outlet = True`: its pages forward, newest first, are then
+    found outlet by outlet (core.pagination.merged_keys_by_outlet), as the browser's lists are."""
 
     ordering = "-pk"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if getattr(view, "pages_by_outlet", False):
+            queryset = self._found_by_outlet(queryset, request, view)
+        return super().paginate_queryset(queryset, request, view)
+
+    def _found_by_outlet(self, queryset, request, view):
+        """The queryset narrowed to the page's rows (and the one after), found outlet by outlet; DRF then
+        pages those as it would the whole. Pages back (a reversed cursor) and other orderings read plainly."""
+        outlet_ids = visible_outlet_ids(request.user)
+        cursor = self.decode_cursor(request)
+        if not merges_by_outlet(outlet_ids) or self.get_ordering(request, queryset, view)[0] not in ("-pk", "-id"):
+            return queryset
+        if cursor is not None and (cursor.reverse or cursor.offset):
+            return queryset
+        key = queryset.model._meta.pk.attname
+        newest = queryset.order_by(f"-{key}")
+        if cursor is not None and cursor.position is not None:
+            newest = newest.filter(**{f"{key}__lt": cursor.position})
+        size = self.get_page_size(request) or self.page_size
+        return queryset.filter(**{f"{key}__in": merged_keys_by_outlet(newest, key, outlet_ids, size + 1)})
 
 
 def exception_handler(exc, context):

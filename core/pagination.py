@@ -57,7 +57,7 @@ def keyset_page(
     queryset = queryset.order_by(*(f"-{k}" if descending else k for k in keys))
     if after:
         queryset = _after(queryset, keys, after, descending)
-    if len(keys) == 1 and outlet_ids and 1 < len(outlet_ids) <= MERGED_OUTLETS:
+    if len(keys) == 1 and merges_by_outlet(outlet_ids):
         rows = _merged_by_outlet(queryset, keys[0], outlet_ids, size + 1)
     else:
         rows = list(queryset[: size + 1])
@@ -67,15 +67,24 @@ def keyset_page(
     return KeysetPage(items=items, next_after=next_after, size=size)
 
 
-def _merged_by_outlet(queryset: QuerySet, key: str, outlet_ids: list[int], limit: int) -> list:
-    """The first `limit` rows of a queryset scoped to several outlets, found outlet by outlet: each outlet's
-    first keys from its own index (outlet, key), merged, then those rows read by key. PostgreSQL reads
-    `outlet IN (...) ORDER BY id DESC` backwards through every outlet's orders until the page is full: on a
-    network of a million orders a centre whose outlets have few recent orders waited 0.3-1.6 s for a page
-    (BENCHMARKS.md). This way a page costs at most `limit` keys per outlet, whoever has the recent orders."""
+def merges_by_outlet(outlet_ids: list[int] | None) -> bool:
+    """Whether a list scoped to these outlets (None: every outlet) is read outlet by outlet."""
+    return outlet_ids is not None and 1 < len(outlet_ids) <= MERGED_OUTLETS
+
+
+def merged_keys_by_outlet(queryset: QuerySet, key: str, outlet_ids: list[int], limit: int) -> list:
+    """The first `limit` keys of an ordered queryset scoped to several outlets, found outlet by outlet (one
+    query): each outlet's first keys from its own index (outlet, key), merged. PostgreSQL reads `outlet IN
+    (...) ORDER BY id DESC` backwards through every outlet's orders until the page is full: on a network of a
+    million orders a centre whose outlets have few recent orders waited 0.3-1.6 s for a page (BENCHMARKS.md).
+    This way a page costs at most `limit` keys per outlet, whoever has the recent orders."""
     branches = [queryset.filter(outlet_id=outlet).values_list(key, flat=True)[:limit] for outlet in outlet_ids]
-    ordering = queryset.query.order_by
-    found = list(branches[0].union(*branches[1:], all=True).order_by(*ordering)[:limit])
+    return list(branches[0].union(*branches[1:], all=True).order_by(*queryset.query.order_by)[:limit])
+
+
+def _merged_by_outlet(queryset: QuerySet, key: str, outlet_ids: list[int], limit: int) -> list:
+    """The rows of merged_keys_by_outlet, read by key (a second query)."""
+    found = merged_keys_by_outlet(queryset, key, outlet_ids, limit)
     return list(queryset.filter(**{f"{key}__in": found})) if found else []
 
 

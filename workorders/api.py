@@ -87,6 +87,7 @@ class WorkOrderListCreateView(IncrementalSync, generics.ListAPIView):
     permission_classes = [ViewPermissions]
     filterset_class = WorkOrderSyncFilter
     queryset = WorkOrder.objects.none()
+    pages_by_outlet = True
 
     def get_queryset(self):
         return selectors.work_order_list(user=self.request.user)

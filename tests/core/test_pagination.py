@@ -2,6 +2,8 @@
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from core.pagination import keyset_page
 from core.roles import Role
@@ -58,3 +60,23 @@ def test_one_outlet_or_every_outlet_reads_the_plain_way(network):
         with CaptureQueriesContext(connection) as ctx:
             keyset_page(WorkOrder.objects.all(), key="id", after=None, descending=True, outlet_ids=outlet_ids)
         assert len(ctx.captured_queries) == 1 and "UNION" not in ctx.captured_queries[0]["sql"]
+
+
+def test_the_apis_pages_of_a_centre_are_found_by_outlet_and_follow_on(network):
+    admin = network.staff[Role.ADMIN]
+    for outlet in [network.a1, network.a2, network.b1, network.a1, network.a2, network.a1, network.b1]:
+        walk_in_order(admin, outlet)
+    supervisor = network.staff[Role.SUPERVISOR]
+    client = APIClient()
+    client.force_authenticate(supervisor)
+    expected = list(scope(WorkOrder.objects.order_by("-id"), supervisor).values_list("pk", flat=True))
+    pages, url, params = [], reverse("api-work-order-list"), {"page_size": 2}
+    while url:
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url, params).json()
+        assert any("UNION ALL" in q["sql"] for q in ctx.captured_queries)
+        pages.append([row["id"] for row in body["results"]])
+        url, params = body["next"], None
+    assert pages == [expected[0:2], expected[2:4], expected[4:5]]
+    back = client.get(body["previous"]).json()  # back a page: read the plain way
+    assert [row["id"] for row in back["results"]] == expected[2:4]
