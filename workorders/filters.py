@@ -29,9 +29,12 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 # A list of several outlets is read outlet by outlet (core.pagination.merged_keys_by_outlet) unless it is
-# narrowed by more than these: a search, a name, dates or a category have indexes of their own that find the
-# few rows at once (a phone searched across a centre's 20 outlets took 62 ms outlet by outlet, 25 ms plainly).
-BROAD_PARAMETERS = frozenset({"status", "channel", "outlet", "after", "size", "cursor", "page_size", "ordering"})
+# narrowed by more than these: a search, a name or dates have indexes of their own that find the few rows at
+# once (a phone searched across a centre's 20 outlets took 62 ms outlet by outlet, 25 ms plainly). A category
+# has none: outlet by outlet, a centre's list of one category 75 -> 49 ms.
+BROAD_PARAMETERS = frozenset(
+    {"status", "channel", "category", "outlet", "after", "size", "cursor", "page_size", "ordering"}
+)
 
 
 def pages_by_outlet(params) -> bool:

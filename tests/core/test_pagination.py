@@ -90,6 +90,7 @@ def test_a_search_or_a_name_reads_the_plain_way_a_status_outlet_by_outlet(networ
     api.force_authenticate(supervisor)
     cases = [
         ({"status": "received", "q": "", "responsible": ""}, True),  # the form sends its blank fields too
+        ({"category": order.product.category_id}, True),
         ({"q": order.number, "status": "received"}, False),
         ({"responsible": "员工"}, False),
         ({"received_from": "2026-01-01"}, False),
