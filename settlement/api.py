@@ -40,6 +40,7 @@ class ClaimListView(generics.ListAPIView):
     permission_classes = [ViewPermissions]
     queryset = WarrantyClaim.objects.none()
     filterset_fields = ["status", "outlet"]  # indexed together (claim_outlet_status, claim_status)
+    pages_by_outlet = True  # core.drf.KeysetPagination: a centre's pages outlet by outlet
 
     def get_queryset(self):
         return selectors.claim_list(user=self.request.user)

@@ -245,6 +245,8 @@ class WarrantyClaim(ChoiceLabels, models.Model):
             # The list: an outlet's (or all) claims newest first, by status.
             models.Index(fields=["outlet", "status", "id"], name="claim_outlet_status"),
             models.Index(fields=["status", "id"], name="claim_status"),
+            # A centre's list, read outlet by outlet (core.pagination.merged_keys_by_outlet).
+            models.Index(fields=["outlet", "-id"], name="claim_outlet_recent"),
             # The repeat-repair check: the same product's claims by the time its order closed.
             models.Index(fields=["product", "closed_at"], name="claim_product_closed"),
             # What the next statement of an outlet takes: approved claims not yet on a statement.

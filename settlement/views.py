@@ -62,7 +62,7 @@ def claim_list(request):
     )
     if picked:
         queryset = queryset.filter(outlet_id=picked.pk)
-    page = keyset_page_for(request, queryset, key="id", descending=True)
+    page = keyset_page_for(request, queryset, key="id", descending=True, by_outlet=True)
     outlet = str(picked.pk) if picked else ""
     query = "&".join(f"{name}={value}" for name, value in (("status", status), ("outlet", outlet)) if value)
     context = {

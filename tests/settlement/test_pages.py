@@ -73,6 +73,20 @@ def test_the_list_runs_a_constant_number_of_queries(network, claims, client_for)
     assert api.status_code == 200 and len(api.json()["results"]) == 6
 
 
+def test_a_centres_claims_are_read_outlet_by_outlet_page_and_api(network, claims, client_for):
+    supervisor = network.staff[Role.SUPERVISOR]  # centre A: a1 and a2
+    client = client_for(supervisor)
+    with CaptureQueriesContext(connection) as page_queries:
+        page = client.get(reverse("claim-list"))
+    assert claims.good.work_order.number in page.text and claims.other.work_order.number not in page.text
+    assert page.text.index(claims.held.work_order.number) < page.text.index(claims.good.work_order.number)
+    with CaptureQueriesContext(connection) as api_queries:
+        api = client.get(reverse("api-claim-list"))
+    assert [row["id"] for row in api.json()["results"]] == [claims.held.pk, claims.good.pk]
+    for queries in (page_queries, api_queries):
+        assert any("UNION ALL" in q["sql"] for q in queries)
+
+
 def test_the_claim_page_shows_lines_checks_what_clears_them_and_the_sources(network, claims, client_for):
     english = network.staff[Role.FRONT_DESK]
     english.language = "en"
