@@ -13,7 +13,7 @@ from core.filters import IncrementalSync
 from core.models import User
 from core.scoping import scope, visible_outlet, visible_outlets
 from workorders import selectors, services
-from workorders.filters import WorkOrderSyncFilter, pages_by_outlet
+from workorders.filters import WorkOrderSyncFilter, is_broad_list
 from workorders.models import Call, ChargeWaiver, Customer, MessageSlip, Product, ProductCategory, WorkOrder
 from workorders.serializers import (
     AgreementInputSerializer,
@@ -90,7 +90,7 @@ class WorkOrderListCreateView(IncrementalSync, generics.ListAPIView):
 
     @property
     def pages_by_outlet(self) -> bool:  # core.drf.KeysetPagination
-        return pages_by_outlet(self.request.query_params)
+        return is_broad_list(self.request.query_params)
 
     def get_queryset(self):
         return selectors.work_order_list(user=self.request.user)

@@ -37,8 +37,9 @@ BROAD_PARAMETERS = frozenset(
 )
 
 
-def pages_by_outlet(params) -> bool:
-    """Whether a work-order list asked for with these query parameters is read outlet by outlet."""
+def is_broad_list(params) -> bool:
+    """Whether a work-order list asked for with these query parameters is broad enough to be read outlet by
+    outlet."""
     return not any(value for name, value in params.items() if name not in BROAD_PARAMETERS)
 
 

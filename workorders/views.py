@@ -17,7 +17,7 @@ from core.prints import render_print
 from core.privacy import sees_personal_data
 from core.scoping import scope, visible_outlets
 from workorders import selectors, services
-from workorders.filters import PaymentFilter, WorkOrderFilter, pages_by_outlet
+from workorders.filters import PaymentFilter, WorkOrderFilter, is_broad_list
 from workorders.forms import (
     CallForm,
     DetailsForm,
@@ -74,7 +74,7 @@ def work_order_list(request):
     rows = selectors.work_order_list(user=request.user).only(*LIST_COLUMNS)
     filters = WorkOrderFilter(request.GET or None, queryset=rows, user=request.user)
     queryset = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
-    page = keyset_page_for(request, queryset, key="id", descending=True, by_outlet=pages_by_outlet(request.GET))
+    page = keyset_page_for(request, queryset, key="id", descending=True, by_outlet=is_broad_list(request.GET))
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "workorders/list.html", {"filters": filters, "page": page, "query": query.urlencode()})

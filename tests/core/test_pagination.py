@@ -102,3 +102,26 @@ def test_a_search_or_a_name_reads_the_plain_way_a_status_outlet_by_outlet(networ
                 response = get(url, {**params, "size": 20} if get != api.get else params)
             assert response.status_code in (200, 302)
             assert any("UNION ALL" in q["sql"] for q in ctx.captured_queries) == merged, (url, params)
+
+
+def test_a_centres_list_and_api_run_a_constant_number_of_queries_outlet_by_outlet(network, client_for):
+    admin = network.staff[Role.ADMIN]
+    supervisor = network.staff[Role.SUPERVISOR]
+    page, api = client_for(supervisor), APIClient()
+    api.force_authenticate(supervisor)
+    requests = [(page, reverse("work-order-list")), (api, reverse("api-work-order-list"))]
+
+    def counts():
+        measured = []
+        for client, url in requests:
+            client.get(url)  # the access read into the cache first (new orders' outlets renew it)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            measured.append(len(ctx.captured_queries))
+        return measured
+
+    walk_in_order(admin, network.a1)
+    few = counts()
+    for outlet in [network.a1, network.a2, network.a2, network.a1, network.a2]:
+        walk_in_order(admin, outlet)
+    assert counts() == few

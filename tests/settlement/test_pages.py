@@ -85,6 +85,13 @@ def test_a_centres_claims_are_read_outlet_by_outlet_page_and_api(network, claims
     assert [row["id"] for row in api.json()["results"]] == [claims.held.pk, claims.good.pk]
     for queries in (page_queries, api_queries):
         assert any("UNION ALL" in q["sql"] for q in queries)
+    clerk = network.staff[Role.FRONT_DESK]
+    for _ in range(3):
+        _callback(_picked_up(clerk, walk_in_order(clerk, network.a1)))
+    client.get(reverse("claim-list"))  # new staff renewed the access cache: read it again first
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(reverse("claim-list")).status_code == 200
+    assert len(more) == len(page_queries)  # constant outlet by outlet too
 
 
 def test_the_claim_page_shows_lines_checks_what_clears_them_and_the_sources(network, claims, client_for):
