@@ -35,6 +35,7 @@ class FeedbackListCreateView(generics.ListAPIView):
     permission_classes = [ViewPermissions]
     queryset = Feedback.objects.none()
     filterset_fields = ["type", "outlet"]  # indexed together
+    pages_by_outlet = True  # core.drf.KeysetPagination: a centre's pages outlet by outlet
 
     def get_queryset(self):
         return selectors.feedback_list(user=self.request.user)
@@ -74,6 +75,7 @@ class CaseListCreateView(IncrementalSync, generics.ListAPIView):
     permission_classes = [ViewPermissions]
     queryset = ComplaintCase.objects.none()
     filterset_class = CaseFilter
+    pages_by_outlet = True  # core.drf.KeysetPagination: a centre's pages outlet by outlet
 
     def get_queryset(self):
         return selectors.case_list(user=self.request.user)

@@ -116,6 +116,8 @@ class Feedback(ChoiceLabels, models.Model):
         verbose_name_plural = _("feedback")
         indexes = [
             models.Index(fields=["outlet", "type", "-id"], name="feedback_outlet_type"),
+            # A centre's list, read outlet by outlet (core.pagination.merged_keys_by_outlet).
+            models.Index(fields=["outlet", "-id"], name="feedback_outlet_recent"),
             models.Index(fields=["outlet", "created_at"], name="feedback_outlet_received"),  # KPIs
             models.Index(
                 fields=["department", "-id"], condition=Q(acknowledged_at__isnull=True), name="feedback_open_by_dept"
@@ -208,6 +210,8 @@ class ComplaintCase(ChoiceLabels, models.Model):
         ]
         indexes = [
             models.Index(fields=["outlet", "status", "opened_at"], name="case_outlet_status"),
+            # A centre's list, read outlet by outlet (core.pagination.merged_keys_by_outlet).
+            models.Index(fields=["outlet", "-id"], name="case_outlet_recent"),
             # The supervisors' queue: escalated and not closed, oldest first.
             models.Index(fields=["escalated_at"], condition=~Q(status="closed"), name="case_escalated_open"),
             models.Index(fields=["customer", "status"], name="case_customer_status"),

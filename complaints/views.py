@@ -38,7 +38,7 @@ def case_list(request):
     status = request.GET.get("status", "")
     if status in ComplaintCase.Status.values:
         queryset = queryset.filter(status=status)  # index case_outlet_status
-    page = keyset_page_for(request, queryset, key="id", descending=True)
+    page = keyset_page_for(request, queryset, key="id", descending=True, by_outlet=True)
     supervising = request.user.has_perm("complaints.escalate_complaintcase")
     context = {
         "page": page,
@@ -189,7 +189,7 @@ def feedback_list(request):
     queryset = selectors.feedback_list(user=request.user)
     if kind in Feedback.Type.values:
         queryset = queryset.filter(type=kind)
-    page = keyset_page_for(request, queryset, key="id", descending=True)
+    page = keyset_page_for(request, queryset, key="id", descending=True, by_outlet=True)
     form = FeedbackForm(user=request.user) if request.user.has_perm("complaints.add_feedback") else None
     context = {"page": page, "kind": kind, "types": Feedback.Type.choices, "form": form}
     return render(request, "complaints/feedback.html", context)
@@ -215,7 +215,9 @@ def feedback_new(request):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("feedback-list")
-    page = keyset_page_for(request, selectors.feedback_list(user=request.user), key="id", descending=True)
+    page = keyset_page_for(
+        request, selectors.feedback_list(user=request.user), key="id", descending=True, by_outlet=True
+    )
     context = {"page": page, "kind": "", "types": Feedback.Type.choices, "form": form}
     return render(request, "complaints/feedback.html", context, status=400)
 

@@ -1,11 +1,15 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints.models import BadFaithFlag, CaseStep, ComplaintCase, Feedback, Remedy
+from complaints.services import case_open, feedback_record
 from core.roles import Role
-from tests.workorders.factories import walk_in_order
+from tests.factories import UserFactory
+from tests.workorders.factories import customer_with_product, walk_in_order
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +327,32 @@ def test_complaint_cases_export_under_the_lists_status_filter(network, client_fo
     assert len(rows(supervisor, status="closed")) == 1 and len(rows(supervisor, status=case.status)) == 2
     assert client_for(supervisor).get(export, {"status": "nonsense"}).status_code == 302
     assert len(rows(UserFactory(role=Role.SUPERVISOR, centre=network.centre_b))) == 1  # another centre's
+
+
+def test_a_centres_cases_and_feedback_are_read_outlet_by_outlet_page_and_api(network, client_for):
+    supervisor = network.staff[Role.SUPERVISOR]  # centre A: a1 and a2
+    clerk = UserFactory(username="hl-all", role=Role.HOTLINE, outlets=[network.a1, network.a2, network.b1])
+    UserFactory(username="sv-b", role=Role.SUPERVISOR, centre=network.centre_b)  # owns b1's complaints
+    cases, feedback = {}, {}
+    for name, outlet in (("a1", network.a1), ("b1", network.b1), ("a2", network.a2)):  # made in this order
+        customer, _product = customer_with_product(clerk, outlet, phones=(f"1390000{len(cases):04d}",))
+        cases[name] = case_open(
+            outlet=outlet, customer=customer, category="delay", severity="low", description=f"案-{name}", actor=clerk
+        )
+        feedback[name] = feedback_record(
+            outlet=outlet, type="suggestion", channel="hotline", text=f"建议-{name}", department="rd", actor=clerk
+        )
+    client = client_for(supervisor)
+    with CaptureQueriesContext(connection) as queries:
+        case_page = client.get(reverse("complaint-list"))
+        feedback_page = client.get(reverse("feedback-list"))
+        case_api = client.get(reverse("api-complaint-list"))
+        feedback_api = client.get(reverse("api-feedback-list"))
+    assert case_page.status_code == feedback_page.status_code == 200
+    link = {name: reverse("complaint-detail", args=[case.pk]) for name, case in cases.items()}
+    assert link["b1"] not in case_page.text and "建议-b1" not in feedback_page.text
+    assert case_page.text.index(link["a2"]) < case_page.text.index(link["a1"])
+    assert feedback_page.text.index("建议-a2") < feedback_page.text.index("建议-a1")
+    assert [row["id"] for row in case_api.json()["results"]] == [cases["a2"].pk, cases["a1"].pk]
+    assert [row["id"] for row in feedback_api.json()["results"]] == [feedback["a2"].pk, feedback["a1"].pk]
+    assert sum("UNION ALL" in q["sql"] for q in queries) == 4
