@@ -87,13 +87,9 @@ def service_history(*, user, customer_id: int) -> QuerySet[WorkOrder]:
 
 
 def call_queue_all(*, user) -> QuerySet[Callback]:
-    """Every callback of the user's outlets, whatever its state."""
-    return scope(
-        Callback.objects.select_related(
-            "plan", "customer", "product", "product__category", "work_order", "claimed_by", "outlet"
-        ),
-        user,
-    )
+    """Every callback of the user's outlets, whatever its state (three tables joined, the rest looked up, as
+    in the queue: with all eight joined PostgreSQL planned the API's list anew on every request, 16 ms)."""
+    return _of_outlets(user).select_related(*_JOINED).prefetch_related(*_LOOKED_UP)
 
 
 def findings(*, user) -> QuerySet[Callback]:
