@@ -254,9 +254,10 @@ class Command(BaseCommand):
         self._new_centre_list(client)
 
     def _new_centre_list(self, client: Client) -> None:
-        """Case 12: the order and claims lists of a centre opened this week (20 outlets, none yet), made in a
-        transaction rolled back after. Read as `outlet IN (...) ORDER BY id DESC`, a page had PostgreSQL read the
-        whole table backwards (orders: 0.3-1.6 s at 1M); read outlet by outlet, 20 index lookups."""
+        """Case 12: the order, claims, complaint, feedback and callback lists of a centre opened this week (20
+        outlets, none yet), made in a transaction rolled back after. Read as `outlet IN (...) ORDER BY id DESC`, a
+        page had PostgreSQL read the whole table backwards (orders: 0.3-1.6 s at 1M); read outlet by outlet, 20
+        index lookups."""
         with transaction.atomic():
             centre = ServiceCentre.objects.create(code="bench-new", name="新服务中心", region="华东")
             Outlet.objects.bulk_create(
@@ -270,6 +271,9 @@ class Command(BaseCommand):
                 "12 work-order list of a new centre's 20 outlets (no orders yet)", client, reverse("work-order-list")
             )
             self._case("12 warranty-cost claims of a new centre's 20 outlets (none yet)", client, reverse("claim-list"))
+            self._case("12 complaint cases of a new centre's 20 outlets (none yet)", client, reverse("complaint-list"))
+            self._case("12 feedback of a new centre's 20 outlets (none yet)", client, reverse("feedback-list"))
+            self._case("12 callbacks API of a new centre's 20 outlets (none yet)", client, reverse("api-callback-list"))
             transaction.set_rollback(True)
 
     def _plan_check(self, name: str, client: Client, url: str, params: dict, runs: int = 20) -> None:
