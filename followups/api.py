@@ -26,6 +26,7 @@ class CallbackListView(IncrementalSync, generics.ListAPIView):
     permission_classes = [ViewPermissions]
     queryset = Callback.objects.none()
     filterset_class = CallbackFilter
+    pages_by_outlet = True  # core.drf.KeysetPagination: a centre's pages outlet by outlet
 
     def get_queryset(self):
         return selectors.call_queue_all(user=self.request.user)

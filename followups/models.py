@@ -149,6 +149,9 @@ class Callback(ChoiceLabels, models.Model):
             models.Index(fields=["due_at"], condition=Q(status="scheduled"), name="callback_scheduled_due"),
             # The call queue of an outlet, most urgent first; of the whole network for headquarters.
             models.Index(fields=["outlet", "status", "due_at"], name="callback_outlet_queue"),
+            # The API's list of a centre, newest first, read outlet by outlet (core.pagination.merged_keys_by_outlet):
+            # as `outlet IN (...) ORDER BY id DESC` a new centre's page read every callback backwards.
+            models.Index(fields=["outlet", "-id"], name="callback_outlet_recent"),
             models.Index(
                 fields=["due_at", "id"], condition=Q(status__in=["queued", "claimed"]), name="callback_queue_due"
             ),

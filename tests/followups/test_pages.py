@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,9 +86,6 @@ def test_the_call_queue_over_the_api(network, client_for):
 
 @pytest.mark.parametrize("url_name", ["call-queue", "api-callback-list"])
 def test_queue_queries_do_not_grow_with_rows(network, client_for, url_name):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def count():
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse(url_name)).status_code == 200
@@ -209,9 +208,6 @@ def test_the_queue_pages_by_due_time_fifty_at_a_time(network, client_for):
 
 
 def test_planned_callbacks_show_on_the_order_page_and_in_the_upcoming_tab(network, client_for):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     order = _handed_back(network, timezone.now())
     callback = Callback.objects.get(work_order=order, plan__code="service-72h")
     client = client_for(network.staff[Role.HOTLINE])
@@ -292,3 +288,22 @@ def test_the_call_queue_exports_as_shown_to_each_clerk(network, client_for):
     assert len(rows(network.staff[Role.HOTLINE], tab="upcoming")) >= 1  # the header, and what is planned
     assert rows(network.staff[Role.ADMIN])[1][6] == "138****5678"  # masked, as on the admin's screen
     assert len(rows(UserFactory(role=Role.HOTLINE, outlets=[network.b1]))) == 1  # another outlet: header only
+
+
+def test_a_centres_callbacks_are_read_outlet_by_outlet_in_the_api(network, client_for):
+    orders = [_handed_back(network, timezone.now() - dt.timedelta(days=5)) for _ in range(4)]
+    Callback.objects.filter(work_order=orders[1]).update(outlet=network.b1)  # another centre's
+    Callback.objects.filter(work_order=orders[2]).update(outlet=network.a2)
+    centre_a = list(
+        Callback.objects.filter(outlet__in=[network.a1, network.a2]).order_by("-id").values_list("id", flat=True)
+    )
+    assert len(centre_a) >= 3 and Callback.objects.filter(outlet=network.b1).exists()
+    client = client_for(network.staff[Role.SUPERVISOR])  # centre A: a1 and a2
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("api-callback-list"), {"page_size": 2}).json()
+    assert any("UNION ALL" in q["sql"] for q in queries)
+    listed, page = [row["id"] for row in first["results"]], first
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        listed += [row["id"] for row in page["results"]]
+    assert listed == centre_a
