@@ -22,6 +22,8 @@ def escalated_queue(*, user) -> QuerySet[ComplaintCase]:
     """Escalated cases not closed, oldest escalation first (the supervisors' queue)."""
     return (
         case_list(user=user)
+        .select_related(None)  # a line shows the customer: PostgreSQL plans this anew on every home page
+        .select_related("customer")
         .filter(escalated_at__isnull=False)
         .exclude(status=ComplaintCase.Status.CLOSED)
         .order_by("escalated_at", "id")
