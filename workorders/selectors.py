@@ -60,6 +60,8 @@ def complaint_risks(*, user) -> QuerySet[WorkOrder]:
     newest first (a partial index holds only these)."""
     return (
         work_order_list(user=user)
+        .select_related(None)  # what a line shows (planned on every home page: no table more than it needs)
+        .select_related("customer", "product__category", "outlet")
         .filter(same_fault_orders__gte=COMPLAINT_RISK_AFTER)
         .exclude(status__in=[Status.CLOSED, Status.CANCELLED])
         .order_by("-id")
