@@ -85,7 +85,9 @@ class Feedback(ChoiceLabels, models.Model):
         SPARE_PARTS = "spare_parts", _("Spare parts")
         SERVICE = "service", _("Service")
 
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    outlet = models.ForeignKey(  # indexed by the composite indexes below, which it leads
+        Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"), db_index=False
+    )
     type = models.CharField(_("type"), max_length=15, choices=Type.choices)
     channel = models.CharField(_("channel"), max_length=15, choices=Channel.choices)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback")
@@ -157,7 +159,9 @@ class ComplaintCase(ChoiceLabels, models.Model):
         AWAITING_CONFIRMATION = "awaiting_confirmation", _("Waiting for the customer's confirmation")
         CLOSED = "closed", _("Closed")
 
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    outlet = models.ForeignKey(  # indexed by the composite indexes below, which it leads
+        Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"), db_index=False
+    )
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="complaints")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     work_order = models.ForeignKey(

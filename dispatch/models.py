@@ -66,7 +66,9 @@ class Appointment(ChoiceLabels, models.Model):
     LIVE = (Status.BOOKED, Status.ON_SITE, Status.DONE)  # these occupy the engineer's time
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="appointments")
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    outlet = models.ForeignKey(  # indexed by the composite indexes below, which it leads
+        Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"), db_index=False
+    )
     engineer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("engineer")
     )
@@ -119,6 +121,8 @@ class Appointment(ChoiceLabels, models.Model):
             models.Index(fields=["outlet", "starts_at"], name="appt_outlet_start"),
             models.Index(fields=["work_order", "status"], name="appt_order_status"),
             models.Index(fields=["outlet", "updated_at"], name="appt_outlet_updated"),  # ?updated_since=
+            # The API's list, newest first; a centre's read outlet by outlet (core.pagination.merged_keys_by_outlet).
+            models.Index(fields=["outlet", "-id"], name="appt_outlet_recent"),
             # The dispatchers' "to act on" panel: the few booked visits someone asked to move.
             models.Index(
                 fields=["outlet", "starts_at"],

@@ -82,6 +82,7 @@ class ReturnTagListView(generics.ListAPIView):
     permission_classes = [ViewPermissions]
     queryset = ReturnTag.objects.none()
     filterset_fields = ["status", "outlet"]  # indexed (return_tag_outlet_due, return_tag_due)
+    pages_by_outlet = True  # core.drf.KeysetPagination: a centre's pages outlet by outlet
 
     def get_queryset(self):
         return scope(ReturnTag.objects.select_related("work_order", "engineer"), self.request.user)

@@ -173,7 +173,9 @@ class WarrantyClaim(ChoiceLabels, models.Model):
     work_order = models.OneToOneField(
         WorkOrder, on_delete=models.PROTECT, related_name="claim", verbose_name=_("work order")
     )
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    outlet = models.ForeignKey(  # indexed by the composite indexes below, which it leads
+        Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"), db_index=False
+    )
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("product")
     )
@@ -377,10 +379,12 @@ class ReturnTag(ChoiceLabels, models.Model):
     INSPECTED = (Status.RECEIVED, Status.MISSING, Status.WRONG_PART, Status.NOT_FAULTY)
 
     code = models.CharField(_("tag"), max_length=32)
-    work_order = models.ForeignKey(
-        WorkOrder, on_delete=models.PROTECT, related_name="return_tags", verbose_name=_("work order")
+    work_order = models.ForeignKey(  # indexed by return_tag_order
+        WorkOrder, on_delete=models.PROTECT, related_name="return_tags", verbose_name=_("work order"), db_index=False
     )
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"))
+    outlet = models.ForeignKey(  # indexed by the composite indexes below, which it leads
+        Outlet, on_delete=models.PROTECT, related_name="+", verbose_name=_("outlet"), db_index=False
+    )
     appointment = models.ForeignKey(
         "dispatch.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
@@ -415,6 +419,8 @@ class ReturnTag(ChoiceLabels, models.Model):
             models.Index(fields=["status", "due_on"], name="return_tag_due"),
             models.Index(fields=["work_order"], name="return_tag_order"),
             models.Index(fields=["engineer", "status"], name="return_tag_engineer"),
+            # The API's list, newest first; a centre's read outlet by outlet (core.pagination.merged_keys_by_outlet).
+            models.Index(fields=["outlet", "-id"], name="return_tag_outlet_recent"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="return_tag_code_unique"),

@@ -309,3 +309,21 @@ def test_board_api_gives_a_page_of_engineers_and_the_next_page(desk, client_for)
     for wrong in ("0", "201", "x"):
         refused = api.get(reverse("api-dispatch-board"), {"page_size": wrong})
         assert refused.status_code == 400 and "page_size" in refused.json()["error"]["fields"]
+
+
+def test_a_centres_appointments_are_read_outlet_by_outlet_unless_an_engineer_narrows_them(network, client_for):
+    everywhere = [network.a1, network.b1, network.a2]
+    clerk = UserFactory(role=Role.HOTLINE, outlets=everywhere)
+    dispatcher = UserFactory(role=Role.DISPATCHER, outlets=everywhere)
+    made = {}
+    for hour, outlet in zip((9, 11, 13), everywhere, strict=True):  # a1, b1 (another centre), a2, in that order
+        made[outlet.code] = booked(onsite_order(clerk, outlet), engineer(outlet), dispatcher, hour=hour)
+    client = client_for(network.staff[Role.SUPERVISOR])  # centre A: a1 and a2
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get(reverse("api-appointment-list")).json()["results"]
+    assert [row["id"] for row in listed] == [made["a2"].pk, made["a1"].pk]
+    assert any("UNION ALL" in q["sql"] for q in queries)
+    with CaptureQueriesContext(connection) as queries:
+        one = client.get(reverse("api-appointment-list"), {"engineer": made["a1"].engineer_id}).json()["results"]
+    assert [row["id"] for row in one] == [made["a1"].pk]
+    assert not any("UNION ALL" in q["sql"] for q in queries)

@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,9 +176,6 @@ def test_the_outlet_ships_from_its_page_and_the_centre_inspects_from_the_shipmen
 
 
 def test_the_returns_page_runs_a_constant_number_of_queries(network, prices, client_for):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     clerk = network.staff[Role.FRONT_DESK]
     client = client_for(network.staff[Role.ADMIN])
     _picked_up(clerk, walk_in_order(clerk, network.a1))
@@ -250,3 +249,16 @@ def test_the_parts_to_ship_beyond_one_box_are_counted_not_hidden(network, prices
     page = client_for(clerk).get(reverse("returns"))
     assert len(page.context["to_ship"]) == 1 and page.context["to_ship_total"] == 2
     assert "最早的 1 件" in page.content.decode()  # the clerk is told the others wait
+
+
+def test_a_centres_return_tags_are_read_outlet_by_outlet_in_the_api(network, prices, client_for):
+    clerk = network.staff[Role.FRONT_DESK]
+    orders = [_picked_up(clerk, walk_in_order(clerk, network.a1), parts=(("screen", 1),)) for _ in range(3)]
+    ReturnTag.objects.filter(work_order=orders[0]).update(outlet=network.a2)
+    ReturnTag.objects.filter(work_order=orders[1]).update(outlet=network.b1)  # another centre's
+    expected = [t.pk for t in ReturnTag.objects.filter(work_order__in=[orders[0], orders[2]]).order_by("-id")]
+    client = client_for(network.staff[Role.SUPERVISOR])  # centre A: a1 and a2
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get(reverse("api-return-tag-list")).json()["results"]
+    assert [t["id"] for t in listed] == expected
+    assert any("UNION ALL" in q["sql"] for q in queries)

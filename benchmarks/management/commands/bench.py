@@ -254,10 +254,10 @@ class Command(BaseCommand):
         self._new_centre_list(client)
 
     def _new_centre_list(self, client: Client) -> None:
-        """Case 12: the order, claims, complaint, feedback and callback lists of a centre opened this week (20
-        outlets, none yet), made in a transaction rolled back after. Read as `outlet IN (...) ORDER BY id DESC`, a
-        page had PostgreSQL read the whole table backwards (orders: 0.3-1.6 s at 1M); read outlet by outlet, 20
-        index lookups."""
+        """Case 12: the lists of a centre opened this week (20 outlets, none yet: orders, claims, complaint cases,
+        feedback, and the callbacks, appointments and return tags API), made in a transaction rolled back after.
+        Read as `outlet IN (...) ORDER BY id DESC`, a page had PostgreSQL read the whole table backwards (orders:
+        0.3-1.6 s at 1M; appointments 2.5 s at 3M); read outlet by outlet, 20 index lookups."""
         with transaction.atomic():
             centre = ServiceCentre.objects.create(code="bench-new", name="新服务中心", region="华东")
             Outlet.objects.bulk_create(
@@ -274,6 +274,12 @@ class Command(BaseCommand):
             self._case("12 complaint cases of a new centre's 20 outlets (none yet)", client, reverse("complaint-list"))
             self._case("12 feedback of a new centre's 20 outlets (none yet)", client, reverse("feedback-list"))
             self._case("12 callbacks API of a new centre's 20 outlets (none yet)", client, reverse("api-callback-list"))
+            self._case(
+                "12 appointments API of a new centre's 20 outlets (none yet)", client, reverse("api-appointment-list")
+            )
+            self._case(
+                "12 return tags API of a new centre's 20 outlets (none yet)", client, reverse("api-return-tag-list")
+            )
             transaction.set_rollback(True)
 
     def _plan_check(self, name: str, client: Client, url: str, params: dict, runs: int = 20) -> None:
