@@ -5,7 +5,7 @@ first, stays the default), both over the same cursor pages."""
 import re
 
 import django_filters
-from django.db.models import CharField, Expression
+from django.db.models import CharField, Expression, IntegerField
 from django.utils.translation import gettext_lazy as _
 from rest_framework.filters import OrderingFilter
 
@@ -42,6 +42,20 @@ class ChoiceLiteral(Expression):
 
     def as_sql(self, compiler, connection):
         return f"'{self.code}'", []
+
+
+class NumberLiteral(Expression):
+    """An integer constant of the code (never a client's value) written into the SQL, for a condition that a
+    partial index names: bound as a parameter, it cannot prove the index's predicate in the plan PostgreSQL
+    keeps for a prepared statement (the complaint-risk panel's, forced generic: the table read backwards, 93 ms
+    at 100,000 orders; with literals 0.1 ms on its partial index)."""
+
+    def __init__(self, number: int):
+        super().__init__(output_field=IntegerField())
+        self.number = int(number)
+
+    def as_sql(self, compiler, connection):
+        return str(self.number), []
 
 
 class ChoiceLiteralFilter(django_filters.ChoiceFilter):

@@ -7,6 +7,7 @@ from django.utils.module_loading import import_string
 from phonenumber_field.phonenumber import to_python
 
 from core import reference
+from core.filters import ChoiceLiteral, NumberLiteral
 from core.scoping import scope, visible_outlets
 from workorders.lifecycle import Status
 from workorders.models import (
@@ -62,8 +63,9 @@ def complaint_risks(*, user) -> QuerySet[WorkOrder]:
         work_order_list(user=user)
         .select_related(None)  # what a line shows (planned on every home page: no table more than it needs)
         .select_related("customer", "product__category", "outlet")
-        .filter(same_fault_orders__gte=COMPLAINT_RISK_AFTER)
-        .exclude(status__in=[Status.CLOSED, Status.CANCELLED])
+        # As literals: the partial index wo_outlet_complaint_risk names these values (core.filters.NumberLiteral).
+        .filter(same_fault_orders__gte=NumberLiteral(COMPLAINT_RISK_AFTER))
+        .exclude(status__in=[ChoiceLiteral(Status.CLOSED), ChoiceLiteral(Status.CANCELLED)])
         .order_by("-id")
     )
 
