@@ -56,6 +56,8 @@ URLS = [
     (Role.SUPERVISOR, "feedback-list"),
     (Role.HOTLINE, "api-complaint-list"),
     (Role.HOTLINE, "api-feedback-list"),
+    (Role.SUPERVISOR, "api-complaint-list"),  # a centre's: read outlet by outlet
+    (Role.SUPERVISOR, "api-feedback-list"),
     (Role.SUPERVISOR, "api-waiver-list"),
     (Role.ADMIN, "callback-plans"),
     (Role.SUPERVISOR, "callback-measures"),

@@ -65,6 +65,7 @@ URLS = [
     (Role.DISPATCHER, "loaners", {}),
     (Role.DISPATCHER, "engineer-list", {}),
     (Role.DISPATCHER, "api-appointment-list", {}),
+    (Role.SUPERVISOR, "api-appointment-list", {}),  # a centre's: read outlet by outlet
     (Role.DISPATCHER, "api-dispatch-queue", {}),
     (Role.DISPATCHER, "api-requisition-list", {}),
     (Role.DISPATCHER, "api-loaner-list", {}),

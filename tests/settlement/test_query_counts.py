@@ -27,6 +27,7 @@ URLS = [
     (Role.FRONT_DESK, "settlement-price-lists", {}),
     (Role.ADMIN, "api-claim-list", {}),
     (Role.ADMIN, "api-return-tag-list", {}),
+    (Role.SUPERVISOR, "api-return-tag-list", {}),  # a centre's: read outlet by outlet
     (Role.ADMIN, "api-shipment-list", {}),
     (Role.ADMIN, "api-statement-list", {}),
     (Role.ADMIN, "api-deduction-list", {}),
