@@ -6,9 +6,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
+from knox.settings import CONSTANTS
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.test import APIClient, APIRequestFactory
 
-from core.models import ApiToken, Outlet
+from core.authentication import ApiTokenAuthentication
+from core.models import ApiToken, Outlet, User
 from core.roles import Role
 from core.services import api_token_create
 from tests.core.test_scheduler import ROOT
@@ -136,6 +139,34 @@ def test_a_token_is_stored_as_a_hash_and_expires(network, settings):
     assert client.get(reverse("api-me")).status_code == 200
     ApiToken.objects.update(expiry=timezone.now() - dt.timedelta(seconds=1))
     assert client.get(reverse("api-me")).status_code == 401
+
+
+def test_a_token_is_read_with_its_user_in_one_query_and_only_a_whole_live_token_of_an_active_user_counts(
+    network, django_assert_num_queries
+):
+    user = network.staff[Role.HOTLINE]
+    stored, token = api_token_create(user=user, name="ERP")
+    _other, other_token = api_token_create(user=network.staff[Role.FRONT_DESK])
+    authentication = ApiTokenAuthentication()
+
+    def authenticate(header: bytes):
+        return authentication.authenticate(APIRequestFactory().get("/", HTTP_AUTHORIZATION=header))
+
+    with django_assert_num_queries(1):
+        found_user, found_token = authenticate(f"Token {token}".encode())
+    assert found_user == user and found_user.role == user.role and found_user.centre_id == user.centre_id
+    assert found_token.pk == stored.pk and found_token.name == "ERP" and found_token.user is found_user
+    forged = token[: CONSTANTS.TOKEN_KEY_LENGTH] + other_token[CONSTANTS.TOKEN_KEY_LENGTH :]  # the key, not the rest
+    for bad in (f"Token {forged}".encode(), b"Token \xff\xfe", f"Token {token[:-1]}".encode()):
+        with pytest.raises(AuthenticationFailed):
+            authenticate(bad)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    with pytest.raises(AuthenticationFailed):
+        authenticate(f"Token {token}".encode())
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    ApiToken.objects.filter(pk=stored.pk).update(expiry=timezone.now() - dt.timedelta(seconds=1))
+    with pytest.raises(AuthenticationFailed):
+        authenticate(f"Token {token}".encode())
 
 
 def test_a_token_revoked_by_logout_no_longer_works(network):
