@@ -3,9 +3,11 @@ they import no DRF views)."""
 
 from functools import cache
 from hmac import compare_digest
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connections, router
+from django.db.models.expressions import Col
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication
@@ -41,34 +43,51 @@ class ApiTokenAuthentication(TokenAuthentication):
 
 def _tokens_with_key(token_key: str) -> list[ApiToken]:
     """The tokens whose first characters are `token_key` (one, in practice), each with its user."""
-    sql, token_fields, user_fields = _token_query()
     db = router.db_for_read(ApiToken)
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, [token_key])
+    query = _token_query(db)
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, [token_key])
         rows = cursor.fetchall()
     tokens = []
     for row in rows:
-        api_token = ApiToken.from_db(db, token_fields, row[: len(token_fields)])
-        api_token.user = User.from_db(db, user_fields, row[len(token_fields) :])
+        values = list(row)
+        for index, converters, column in query.converters:
+            for convert in converters:
+                values[index] = convert(values[index], column, connection)
+        split = len(query.token_fields)
+        api_token = ApiToken.from_db(db, query.token_fields, values[:split])
+        api_token.user = User.from_db(db, query.user_fields, values[split:])
         tokens.append(api_token)
     return tokens
 
 
+class _TokenQuery(NamedTuple):
+    sql: str
+    token_fields: list[str]
+    user_fields: list[str]
+    converters: list[tuple[int, list, Col]]  # what the ORM does to a value read, where it does something
+
+
 @cache
-def _token_query() -> tuple[str, list[str], list[str]]:
-    token_columns = [(f.attname, f.column) for f in ApiToken._meta.concrete_fields]
-    user_columns = [(f.attname, f.column) for f in User._meta.concrete_fields]
-    quote = connections["default"].ops.quote_name
-    user_id, token_key = (quote(ApiToken._meta.get_field(name).column) for name in ("user", "token_key"))
-    select = [f"t.{quote(column)}" for _name, column in token_columns] + [
-        f"u.{quote(column)}" for _n, column in user_columns
-    ]
+def _token_query(db: str) -> _TokenQuery:
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    token_fields, user_fields = ApiToken._meta.concrete_fields, User._meta.concrete_fields
+    columns = [field.get_col("t") for field in token_fields] + [field.get_col("u") for field in user_fields]
+    user_id, token_key = (ApiToken._meta.get_field(name).column for name in ("user", "token_key"))
     sql = (
-        f"SELECT {', '.join(select)} FROM {quote(ApiToken._meta.db_table)} t"  # noqa: S608 (the models' names)
-        f" JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = t.{user_id}"
-        f" WHERE t.{token_key} = %s"
+        f"SELECT {', '.join(f'{col.alias}.{quote(col.target.column)}' for col in columns)}"  # noqa: S608 (the models' names)
+        f" FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(User._meta.db_table)} u"
+        f" ON u.{quote(User._meta.pk.column)} = t.{quote(user_id)} WHERE t.{quote(token_key)} = %s"
     )
-    return sql, [name for name, _c in token_columns], [name for name, _c in user_columns]
+    # As the ORM's compiler applies them (e.g. SQLite's datetimes made aware; none on PostgreSQL for these).
+    converters = [
+        (index, found, column)
+        for index, column in enumerate(columns)
+        if (found := connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+    ]
+    return _TokenQuery(sql, [f.attname for f in token_fields], [f.attname for f in user_fields], converters)
 
 
 class _RatesFromSettings:

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from knox.settings import CONSTANTS
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient, APIRequestFactory
 
+from core import authentication
 from core.authentication import ApiTokenAuthentication
 from core.models import ApiToken, Outlet, User
 from core.roles import Role
@@ -154,8 +156,13 @@ def test_a_token_is_read_with_its_user_in_one_query_and_only_a_whole_live_token_
 
     with django_assert_num_queries(1):
         found_user, found_token = authenticate(f"Token {token}".encode())
-    assert found_user == user and found_user.role == user.role and found_user.centre_id == user.centre_id
-    assert found_token.pk == stored.pk and found_token.name == "ERP" and found_token.user is found_user
+    # The same values, of the same types, as the ORM reads (its converters applied: a phone, aware datetimes).
+    for found, model in ((found_user, User), (found_token, ApiToken)):
+        read = model.objects.get(pk=found.pk)
+        values = [(f.attname, getattr(found, f.attname)) for f in model._meta.concrete_fields]
+        assert values == [(f.attname, getattr(read, f.attname)) for f in model._meta.concrete_fields]
+        assert [type(v) for _n, v in values] == [type(getattr(read, f.attname)) for f in model._meta.concrete_fields]
+    assert found_user == user and found_token.pk == stored.pk and found_token.user is found_user
     forged = token[: CONSTANTS.TOKEN_KEY_LENGTH] + other_token[CONSTANTS.TOKEN_KEY_LENGTH :]  # the key, not the rest
     for bad in (f"Token {forged}".encode(), b"Token \xff\xfe", f"Token {token[:-1]}".encode()):
         with pytest.raises(AuthenticationFailed):
@@ -167,6 +174,27 @@ def test_a_token_is_read_with_its_user_in_one_query_and_only_a_whole_live_token_
     ApiToken.objects.filter(pk=stored.pk).update(expiry=timezone.now() - dt.timedelta(seconds=1))
     with pytest.raises(AuthenticationFailed):
         authenticate(f"Token {token}".encode())
+
+
+def test_the_token_read_converts_values_as_the_orm_does(network, monkeypatch):
+    # SQLite (the embedded default) gives datetimes without a zone and booleans as 0/1; the backend's
+    # converters make them what a model holds. PostgreSQL needs none for these columns, so one is made up.
+    _stored, token = api_token_create(user=network.staff[Role.HOTLINE], name="erp")
+    own = connection.ops.get_db_converters
+
+    def with_one_more(expression):
+        shout = [lambda value, expression, connection: value.upper()]
+        return own(expression) + (shout if expression.target is ApiToken._meta.get_field("name") else [])
+
+    monkeypatch.setattr(connection.ops, "get_db_converters", with_one_more)
+    authentication._token_query.cache_clear()
+    try:
+        _user, found = ApiTokenAuthentication().authenticate(
+            APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {token}")
+        )
+    finally:
+        authentication._token_query.cache_clear()
+    assert found.name == "ERP"
 
 
 def test_a_token_revoked_by_logout_no_longer_works(network):
