@@ -81,7 +81,7 @@ def _token_query(db: str) -> _TokenQuery:
         f" FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(User._meta.db_table)} u"
         f" ON u.{quote(User._meta.pk.column)} = t.{quote(user_id)} WHERE t.{quote(token_key)} = %s"
     )
-    # As the ORM's compiler applies them (e.g. SQLite's datetimes made aware; none on PostgreSQL for these).
+    # As the ORM's compiler applies them (SQLite's datetimes made aware and 0/1 made booleans, a phone parsed).
     converters = [
         (index, found, column)
         for index, column in enumerate(columns)
