@@ -150,10 +150,10 @@ def test_a_token_is_read_with_its_user_in_one_query_and_only_a_whole_live_token_
     user = network.staff[Role.HOTLINE]
     stored, token = api_token_create(user=user, name="ERP")
     _other, other_token = api_token_create(user=network.staff[Role.FRONT_DESK])
-    authentication = ApiTokenAuthentication()
+    reader = ApiTokenAuthentication()
 
     def authenticate(header: bytes):
-        return authentication.authenticate(APIRequestFactory().get("/", HTTP_AUTHORIZATION=header))
+        return reader.authenticate(APIRequestFactory().get("/", HTTP_AUTHORIZATION=header))
 
     with django_assert_num_queries(1):
         found_user, found_token = authenticate(f"Token {token}".encode())
@@ -179,7 +179,8 @@ def test_a_token_is_read_with_its_user_in_one_query_and_only_a_whole_live_token_
 
 def test_the_token_read_converts_values_as_the_orm_does(network, monkeypatch):
     # SQLite (the embedded default) gives datetimes without a zone and booleans as 0/1; the backend's
-    # converters make them what a model holds. PostgreSQL needs none for these columns, so one is made up.
+    # converters make them what a model holds. On PostgreSQL the only one here (a phone parsed) gives what the
+    # field's own descriptor would, so one that shows is made up.
     _stored, token = api_token_create(user=network.staff[Role.HOTLINE], name="erp")
     own = connection.ops.get_db_converters
 
