@@ -94,8 +94,16 @@ def appointment_list(*, user) -> QuerySet[Appointment]:
 
 
 def order_visits(*, user, order) -> QuerySet[Appointment]:
-    """One order's appointments in time order, with their engineers and reports (one query)."""
-    return appointment_list(user=user).select_related("report").filter(work_order=order).order_by("starts_at", "id")
+    """One order's appointments in time order, with their engineers and reports (one query). The order
+    itself is the caller's: a list row's joins (the order, its customer, product, category) are not read
+    again (a fifth of the order page's time went to compiling them)."""
+    return (
+        appointment_list(user=user)
+        .select_related(None)
+        .select_related("engineer", "report")
+        .filter(work_order=order)
+        .order_by("starts_at", "id")
+    )
 
 
 def appointment_detail(*, user) -> QuerySet[Appointment]:
