@@ -231,6 +231,7 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-kpis-recent": {"task": "kpis.tasks.refresh_recent_figures", "schedule": KPI_REFRESH_SECONDS},
     "refresh-kpis-history": {"task": "kpis.tasks.refresh_figures_history", "schedule": crontab(hour=2, minute=30)},
     "expire-exports": {"task": "core.tasks.expire_exports", "schedule": crontab(minute=15)},
+    "clear-expired-sessions": {"task": "core.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=40)},
     "hold-overdue-returns": {"task": "settlement.tasks.hold_overdue_returns", "schedule": crontab(hour=0, minute=20)},
 }
 
@@ -271,6 +272,7 @@ AXES_VERBOSE = False
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "core.sessions"  # the database's sessions, read from the cache
 # TLS is usually terminated by the proxy in front; set these in production (README).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)

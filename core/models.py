@@ -12,7 +12,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from core.logging import mask_codes
-from core.roles import Role
+from core.roles import Role, role_of
 
 
 @cache
@@ -175,12 +175,15 @@ class User(AbstractUser):
 
     @cached_property
     def role(self) -> Role | None:
-        """The user's role group; superusers without one act as admins."""
-        names = {group.name for group in self.groups.all()}
-        for role in Role:
-            if role.value in names:
-                return role
-        return Role.ADMIN if self.is_superuser else None
+        """The user's role group; superusers without one act as admins. Read with the permissions kept in
+        the cache (every page asks a request's user), unless a list of staff prefetched their groups."""
+        if "groups" in getattr(self, "_prefetched_objects_cache", {}):
+            names = [group.name for group in self.groups.all()]
+        else:
+            from core.permissions import access  # it imports this module
+
+            names = access(self).group_names
+        return role_of(names, superuser=self.is_superuser)
 
 
 class ExportJob(models.Model):

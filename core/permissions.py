@@ -1,10 +1,11 @@
 """What nearly every request reads about its user, kept in the cache: their permissions (the
-permission backend below) and the outlets they see (core.scoping).
+permission backend below), their role and the outlets they see (core.scoping).
 
 Django reads a user's own permissions and their groups' in two queries on every request that checks
-one, and the scope takes a third. Here the permissions are read in one query, the outlets in another,
-and both are kept in the cache for ACCESS_CACHE_SECONDS under a generation that every change of a
-grant or a scope renews: a role given or taken, a group's permissions edited, outlets given or taken,
+one, the role (core.models.User.role) a third and the scope a fourth. Here the permissions are read in
+one query, the groups and the outlets in one each, and all three are kept in the cache for
+ACCESS_CACHE_SECONDS under a generation that every change of a grant or a scope renews: a role given or
+taken, a group's permissions edited or its name changed, outlets given or taken,
 an outlet made or moved to another centre. The generation is renewed at once and again at the commit,
 so a request that read the old values between the two keeps them no longer than that. An entry names
 the account by its id, creation time and centre (a database made anew, as for tests, hands out the
@@ -31,7 +32,7 @@ from core.logging import cache_outage
 from core.models import Outlet, User
 
 GENERATION_KEY = "access:generation"
-ENTRY_KEY = "access:v1:user:{pk}:{joined}:{centre}"  # v: the shape of Access (a new one is not read as the old)
+ENTRY_KEY = "access:v2:user:{pk}:{joined}:{centre}"  # v: the shape of Access (a new one is not read as the old)
 
 # The generation the current request read with its access entry, for core.reference (which gives each
 # request its own dict); None outside a request.
@@ -42,6 +43,7 @@ request_generation: ContextVar[dict | None] = ContextVar("request_generation", d
 class Access:
     permissions: frozenset[str]
     outlet_ids: tuple[int, ...]  # the user's outlets and their centre's (for those who do not see all)
+    group_names: frozenset[str]  # the role is one (core.models.User.role)
 
 
 class PermissionBackend(ModelBackend):
@@ -54,7 +56,7 @@ class PermissionBackend(ModelBackend):
 
 
 def access(user) -> Access:
-    """The user's permissions and outlets, read once per user object (a request loads its user anew)."""
+    """The user's permissions, outlets and groups, read once per user object (a request loads its user anew)."""
     if not hasattr(user, "_access"):
         user._access = _cached(user)
     return user._access
@@ -79,8 +81,14 @@ def read_outlet_ids(user) -> tuple[int, ...]:
     return tuple(Outlet.objects.filter(condition).order_by("pk").values_list("pk", flat=True))
 
 
+def read_group_names(user) -> frozenset[str]:
+    return frozenset(user.groups.values_list("name", flat=True))
+
+
 def _read(user) -> Access:
-    return Access(permissions=read_permissions(user), outlet_ids=read_outlet_ids(user))
+    return Access(
+        permissions=read_permissions(user), outlet_ids=read_outlet_ids(user), group_names=read_group_names(user)
+    )
 
 
 def _cached(user) -> Access:
@@ -144,6 +152,7 @@ def _grants_or_outlets_changed(sender, action, **kwargs):
 
 @receiver(post_save, sender=Outlet)  # a new outlet, or one moved to another centre
 @receiver(post_delete, sender=Outlet)
+@receiver(post_save, sender=Group)  # a role is a group of that name
 @receiver(post_delete, sender=Group)
 @receiver(post_delete, sender=Permission)
 def _outlet_or_grant_changed(sender, **kwargs):

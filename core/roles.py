@@ -18,6 +18,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")  # fee schedules, policies, users, outlets
 
 
+def role_of(group_names, *, superuser: bool) -> Role | None:
+    """The role a user's groups give (the first role group, in the order above); superusers without one
+    act as admins."""
+    names = set(group_names)
+    return next((role for role in Role if role.value in names), Role.ADMIN if superuser else None)
+
+
 def grant_permissions(apps, app_label: str, mapping: dict[str, list[str]]) -> None:
     """Give each role's group the named permissions of one app (for data migrations)."""
     from django.contrib.auth.management import create_permissions

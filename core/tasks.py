@@ -27,3 +27,11 @@ def export_run(job_id: int) -> None:
 def expire_exports() -> int:
     """Beat, hourly: exported files are kept for a day."""
     return exports_expire()
+
+
+@shared_task(name="core.tasks.clear_expired_sessions", ignore_result=True)
+def clear_expired_sessions() -> None:
+    """Beat, nightly: sessions past their age are deleted (Django leaves them in the table for ever)."""
+    from core.sessions import SessionStore
+
+    SessionStore.clear_expired()

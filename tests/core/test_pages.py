@@ -16,7 +16,7 @@ def test_outlet_list_page_query_count_is_constant(rows, network, client_for, dja
         OutletFactory(code=f"q{i:03}", centre=network.centre_a)
     client = client_for(network.staff[Role.ADMIN])
     client.get(reverse("outlet-list"))  # warm the session and the permission cache
-    with django_assert_num_queries(4):  # session, user, groups (role), outlets page
+    with django_assert_num_queries(2):  # user, outlets page (session and role: from the cache)
         response = client.get(reverse("outlet-list"))
     assert response.status_code == 200
 
@@ -27,8 +27,8 @@ def test_staff_list_page_query_count_is_constant(rows, network, client_for, djan
         UserFactory(role=Role.ENGINEER, outlets=[network.a1, network.a2])
     client = client_for(network.staff[Role.ADMIN])
     client.get(reverse("staff-list"))
-    # session, user, groups, staff page, their groups, their outlets
-    with django_assert_num_queries(6):
+    # user, staff page, their groups, their outlets (session and the user's role: from the cache)
+    with django_assert_num_queries(4):
         response = client.get(reverse("staff-list"))
     assert response.status_code == 200
 

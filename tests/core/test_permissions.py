@@ -38,6 +38,7 @@ def test_permissions_are_read_in_one_query_then_from_the_cache(network, django_a
         assert not user.has_perm("core.add_user")
         assert user.get_all_permissions() == read
         assert visible_outlet_ids(user) == [network.a1.pk]
+        assert user.role == Role.DISPATCHER  # every page's navigation asks it
 
 
 def test_a_new_role_counts_at_once(network):
@@ -57,6 +58,29 @@ def test_a_new_role_counts_at_once(network):
     now = fresh(dispatcher)
     assert not now.has_perm(DISPATCH)
     assert now.has_perm("dispatch.visit_appointment")
+    assert now.role == Role.ENGINEER
+
+
+def test_a_role_group_renamed_or_a_superuser_flag_count_at_once(network):
+    engineer = network.staff[Role.ENGINEER]
+    assert fresh(engineer).role == Role.ENGINEER and fresh(engineer).role == Role.ENGINEER  # cached
+    group = Group.objects.get(name=Role.ENGINEER.value)
+    group.name = "retired engineers"
+    group.save()
+    assert fresh(engineer).role is None
+    group.name = Role.ENGINEER.value
+    group.save()
+    assert fresh(engineer).role == Role.ENGINEER
+    engineer.groups.clear()
+    assert fresh(engineer).role is None
+    User.objects.filter(pk=engineer.pk).update(is_superuser=True)  # no signal: the row itself says so
+    assert fresh(engineer).role == Role.ADMIN
+
+
+def test_a_list_of_staff_with_their_groups_needs_no_cache(network, django_assert_num_queries):
+    staff = list(User.objects.filter(username__in=["fd", "sv"]).prefetch_related("groups").order_by("username"))
+    with django_assert_num_queries(0):
+        assert [member.role for member in staff] == [Role.FRONT_DESK, Role.SUPERVISOR]
 
 
 def test_a_group_losing_a_permission_and_a_user_given_one_count_at_once(network):
@@ -88,6 +112,7 @@ def test_without_the_cache_the_database_answers(network, monkeypatch):
     monkeypatch.setattr(cache, "set", down)
     assert fresh(dispatcher).has_perm(DISPATCH)
     assert not fresh(network.staff[Role.FRONT_DESK]).has_perm(DISPATCH)
+    assert fresh(dispatcher).role == Role.DISPATCHER
     permissions.forget_all()  # nor does a change of a grant fail
 
 

@@ -13,9 +13,9 @@ from tests.dispatch.factories import at, booked, engineer, next_workday, onsite_
 from tests.dispatch.test_services_visit import REPORT, SIGNATURE
 
 pytestmark = pytest.mark.django_db
-# session, user, the day's appointments, the user's groups, the outlet filter (permissions and the user's
+# user, the day's appointments, the outlet filter (the session, and the user's permissions, role and
 # outlets: from the cache)
-QUERIES = 5
+QUERIES = 3
 
 
 def _visit(appointment, eng, *, sign_at, **sign_off):

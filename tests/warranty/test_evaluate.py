@@ -144,7 +144,8 @@ def test_api_bad_input_is_400_with_field_messages(network, payload, fields):
 
 def test_api_policies_lists_versions_in_constant_queries(network, django_assert_num_queries):
     client = _api(network)
-    with django_assert_num_queries(4):  # permissions, outlets (then in the cache), policies (+ national), versions
+    # permissions, outlets, groups (then in the cache), policies (+ national), versions
+    with django_assert_num_queries(5):
         response = client.get(reverse("api-warranty-policies"))
     assert len(response.json()) == 8
 

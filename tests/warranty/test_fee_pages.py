@@ -101,11 +101,11 @@ def test_fee_pages_run_a_constant_number_of_queries(versions, network, client_fo
     schedule = FeeSchedule.objects.first()
     client = client_for(network.staff[Role.FRONT_DESK])
     client.get(reverse("fee-schedule-list"))
-    with django_assert_num_queries(5):  # session, user, groups (nav), in force, list (permissions: cached)
+    with django_assert_num_queries(3):  # user, in force, list (session, permissions and role: cached)
         client.get(reverse("fee-schedule-list"))
     client.get(reverse("fee-schedule-detail", args=[schedule.pk]))
-    # session, user, groups, schedule, labour, parts (the category names: kept reference data)
-    with django_assert_num_queries(6):
+    # user, schedule, labour, parts (the category names: kept reference data)
+    with django_assert_num_queries(4):
         client.get(reverse("fee-schedule-detail", args=[schedule.pk]))
 
 

@@ -185,6 +185,6 @@ def test_my_exports_runs_a_constant_number_of_queries(jobs, network, client_for,
         )
     client = client_for(clerk)
     client.get(reverse("export-jobs"))
-    with django_assert_num_queries(4):  # session, user, groups, the jobs
+    with django_assert_num_queries(2):  # user, the jobs (session, role: from the cache)
         page = client.get(reverse("export-jobs"))
     assert page.text.count(reverse("export-job", args=[ExportJob.objects.first().pk])) == 1

@@ -160,9 +160,9 @@ def test_hotline_page_and_lists_run_a_constant_number_of_queries(rows, network, 
         )
     client = client_for(hotline)
     client.get(reverse("hotline"))
-    # session, user, 2x default outlet, groups, slips, calls, 2x outlet choices, recipients (permissions and
-    # the user's outlets: from the cache)
-    with django_assert_num_queries(10):
+    # user, 2x default outlet, slips, calls, 2x outlet choices, recipients (the session, and the user's
+    # permissions, role and outlets: from the cache)
+    with django_assert_num_queries(8):
         response = client.get(reverse("hotline"))
     assert len(response.context["slips"]) == rows
 

@@ -147,15 +147,15 @@ def test_list_and_detail_run_a_constant_number_of_queries(rows, network, client_
     orders = [walk_in_order(clerk, network.a1) for _ in range(rows)]
     client = client_for(clerk)
     client.get(reverse("work-order-list"))
-    # session, user, groups, outlet and category choices, the page (permissions and outlets: from the cache)
-    with django_assert_num_queries(6):
+    # user, outlet and category choices, the page (session, permissions, role and outlets: from the cache)
+    with django_assert_num_queries(4):
         client.get(reverse("work-order-list"), {"status": "received", "channel": "walk_in"})
-    with django_assert_num_queries(7):  # ... and the staff member named as responsible (name or username)
+    with django_assert_num_queries(5):  # ... and the staff member named as responsible (name or username)
         client.get(reverse("work-order-list"), {"responsible": clerk.name})
-    # session, user, groups, order, phones, addresses, payments, waivers, events, staff for hand-over, the
-    # unit's other orders (its service history), the order's visits and callbacks (two panels), its
-    # warranty-cost claim and old-part tags (the settlement panel)
-    with django_assert_num_queries(15):
+    # user, order, phones, addresses, payments, waivers, events, staff for hand-over, the unit's other
+    # orders (its service history), the order's visits and callbacks (two panels), its warranty-cost claim
+    # and old-part tags (the settlement panel)
+    with django_assert_num_queries(13):
         client.get(reverse("work-order-detail", args=[orders[0].pk]))
 
 

@@ -43,8 +43,8 @@ def test_the_days_takings_per_method_at_ones_own_outlets(network, takings, clien
     cash, wechat, yesterday = takings
     client = client_for(network.staff[Role.FRONT_DESK])
     client.get(reverse("payment-list"))
-    # session, user, groups, outlets to filter by, totals, the page
-    with django_assert_num_queries(6):
+    # user, outlets to filter by, totals, the page (session and role: from the cache)
+    with django_assert_num_queries(4):
         page = client.get(reverse("payment-list"))
     totals = page.context["totals"]
     assert totals["count"] == 2 and totals["total"] == Decimal("1699.50")  # today only, own outlet only
