@@ -29,7 +29,8 @@ def order_settlement(request, order) -> str | None:
     """The order's warranty-cost claim (status, amounts, what holds it) and its old parts' tags."""
     user = request.user
     claim = (
-        selectors.claim_list(user=user).filter(work_order=order).first()
+        # The panel shows the claim's own fields: not a list row's outlet and order (the order is this page's).
+        selectors.claim_list(user=user).select_related(None).filter(work_order=order).first()
         if user.has_perm("settlement.view_warrantyclaim")
         else None
     )
