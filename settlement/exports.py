@@ -55,7 +55,7 @@ def statement_sheet(found) -> Sheet:
     rows = [
         {
             "kind": _("Claim"),
-            "ref": c.work_order.number,
+            "ref": c.order_number,
             "day": c.decided_at,
             "text": c.decision_note,
             "amount": c.approved,
@@ -64,7 +64,7 @@ def statement_sheet(found) -> Sheet:
     ] + [
         {
             "kind": d.get_rule_display(),
-            "ref": d.work_order.number if d.work_order else "",
+            "ref": d.order_number or "",
             "day": d.created_at,
             "text": d.note,
             "amount": -d.amount,

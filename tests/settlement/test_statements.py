@@ -2,6 +2,7 @@
 frozen once issued, signed off by the outlet in the product."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from complaints.models import ComplaintCase
 from complaints.services import case_open
@@ -178,9 +180,14 @@ def test_the_statement_pages_issue_show_print_export_and_take_the_answer(network
     page = client_for(clerk).get(reverse("statement-detail", args=[statement.pk]))
     assert claim.work_order.number in page.text and "¥340.00" in page.text and "叁佰肆拾元整" in page.text
     assert 'data-testid="answer-form"' in page.text
-    assert client_for(clerk).get(reverse("statement-print", args=[statement.pk])).status_code == 200
+    printed = client_for(clerk).get(reverse("statement-print", args=[statement.pk]))
+    assert printed.status_code == 200 and claim.work_order.number in printed.text
     xlsx = client_for(clerk).get(reverse("statement-xlsx", args=[statement.pk]))
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    cells = {
+        cell for row in load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True) for cell in row
+    }
+    assert claim.work_order.number in cells
     refused = client_for(clerk).post(reverse("statement-detail", args=[statement.pk]), {"answer": "dispute"})
     assert refused.status_code == 400 and "请说明有异议的内容。" in refused.text
     done = client_for(clerk).post(reverse("statement-detail", args=[statement.pk]), {"answer": "agree"})
