@@ -217,3 +217,15 @@ def test_an_incomplete_on_site_request_stays_received_with_its_flags(network, cl
     )
     order = WorkOrder.objects.get()
     assert order.status == Status.RECEIVED and order.missing_info == ["address", "model"]
+
+
+def test_the_product_line_names_the_serial_only_when_there_is_one(network, client_for):
+    clerk = network.staff[Role.FRONT_DESK]
+    order = walk_in_order(clerk, network.a1)
+    client = client_for(clerk)
+    Product.objects.filter(pk=order.product_id).update(serial="")
+    page = client.get(reverse("work-order-detail", args=[order.pk])).text
+    assert f"{order.product} · \n" not in page and 'data-testid="product-serial"' not in page
+    Product.objects.filter(pk=order.product_id).update(serial="SN-<1>")
+    page = client.get(reverse("work-order-detail", args=[order.pk])).text
+    assert f'{order.product} · <span translate="no" data-testid="product-serial">SN-&lt;1&gt;</span>' in page
