@@ -1,7 +1,7 @@
 """Sessions kept in the database and read from the cache (SESSION_ENGINE).
 
-Every page reads its session: from the database that is one more query before the page's own (about a
-millisecond of the ORM and a round trip, a tenth of a small page). Django's cached_db store reads the
+Every page reads its session: from the database that is one more query before the page's own (about
+1.2 million instructions of the ORM and the driver, and a round trip: BENCHMARKS.md). Django's cached_db store reads the
 cache first and writes both; the database stays the record, so a session outlives a cache restart.
 
 Django's store raises when the cache is down while it copies a session read from the database into the
