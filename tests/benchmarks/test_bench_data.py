@@ -49,6 +49,9 @@ def test_the_benchmark_runs_every_case_on_a_small_data_set(migration_data, setti
     cases = {r["case"].split(" ")[0] for r in results}
     assert cases == {"1", "2", "3", "4", "5", "6", "8", "9", "10", "11", "12"}
     assert all(r["queries"] < 40 for r in results if "queries" in r)
+    # Each request case's time outside the database: positive, and no more than its whole time (medians).
+    assert all(0 < r["own_ms"] <= r["median_ms"] for r in results if "queries" in r)
+    assert "page − SQL" in (tmp_path / "var" / "bench" / "results.md").read_text()
     assert next(r for r in results if r["case"].startswith("6"))["queued"] == 200
     assert {"python_loop_5m_s", "db_round_trip_ms"} <= set(written["machine"])
     # Every request case records the plan of its slowest query, and the KPI figures were made first.
