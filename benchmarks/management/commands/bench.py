@@ -77,6 +77,11 @@ class QueryTimer:
         return sum(seconds for *_, seconds in self.queries) * 1000
 
 
+def _full_page_cursor(rows: int) -> int:
+    """The index of the row whose id is the cursor of page 200 of PAGE rows, or of the last full page."""
+    return max(0, min(200 * PAGE, rows - PAGE) - 1)
+
+
 class Command(BaseCommand):
     help = "Run the benchmark cases against the benchmark data and write var/bench/results.{json,md}."
 
@@ -101,9 +106,10 @@ class Command(BaseCommand):
         if not only or only & {"1", "2", "3"}:
             orders = WorkOrder.objects.filter(outlet__centre_id=supervisor.centre_id).order_by("-id")
             closed = orders.filter(status="closed")
-            # The cursor a reader holds on page 200 (the last page of a smaller data set).
-            page_200_after = orders.values_list("id", flat=True)[min(200 * PAGE, orders.count()) - 1]
-            closed_200_after = closed.values_list("id", flat=True)[min(200 * PAGE, closed.count()) - 1]
+            # The cursor a reader holds on page 200, or on a smaller data set the last full page (the cursor of
+            # the last row gave an empty page: a centre holds ~5,000 orders of 100,000).
+            page_200_after = orders.values_list("id", flat=True)[_full_page_cursor(orders.count())]
+            closed_200_after = closed.values_list("id", flat=True)[_full_page_cursor(closed.count())]
             sample = orders.order_by("id")[orders.count() // 2]
             phone = (
                 CustomerPhone.objects.filter(customer_id=sample.customer_id).values_list("number", flat=True).first()
