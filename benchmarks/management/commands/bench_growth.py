@@ -103,7 +103,7 @@ class Command(BaseCommand):
         return name
 
     @staticmethod
-    def _name(suffix) -> str:
+    def _name(suffix: int | str) -> str:
         return f"{settings.DATABASES['default']['NAME']}_{suffix}"
 
     @staticmethod
